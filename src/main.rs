@@ -1,0 +1,55 @@
+use clap::Parser;
+use color_eyre::eyre::Result;
+use pipewatch::cli::{Cli, Command, SandboxArgs};
+use pipewatch::sandbox;
+
+fn main() -> Result<()> {
+    color_eyre::install()?;
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Command::Sandbox(args) => runtime.block_on(run_sandbox(args)),
+    }
+}
+
+async fn run_sandbox(args: SandboxArgs) -> Result<()> {
+    let credentials = match (
+        std::env::var("PIPEWATCH_SANDBOX_ACCESS_KEY_ID"),
+        std::env::var("PIPEWATCH_SANDBOX_SECRET_ACCESS_KEY"),
+    ) {
+        (Ok(id), Ok(secret)) if !id.is_empty() && !secret.is_empty() => {
+            sandbox::Credentials { access_key_id: id, secret_access_key: secret }
+        }
+        _ => sandbox::random_credentials(),
+    };
+    let opts = sandbox::Options {
+        addr: args.addr,
+        allow_remote: args.allow_remote,
+        config: args.config,
+        state_dir: args.state_dir,
+        chaos: args.chaos,
+        request_log: args.request_log,
+        credentials,
+    };
+    let sb = sandbox::start(opts).await?;
+    let c = sb.credentials();
+    println!("export AWS_ACCESS_KEY_ID={}", c.access_key_id);
+    println!("export AWS_SECRET_ACCESS_KEY={}", c.secret_access_key);
+    println!("export AWS_REGION=us-east-1");
+    println!("export AWS_ENDPOINT_URL={}", sb.endpoint());
+    println!("listening on {}", sb.endpoint());
+    wait_for_shutdown().await;
+    drop(sb);
+    Ok(())
+}
+
+async fn wait_for_shutdown() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut hup = signal(SignalKind::hangup()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match term.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+        _ = async { match hup.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+    }
+}

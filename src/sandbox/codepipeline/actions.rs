@@ -1,0 +1,158 @@
+//! Starting and polling the actions the sandbox can run: S3 sources, CodeBuild
+//! builds and manual approvals.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use super::{ActionExec, Execution, new_id};
+use crate::sandbox::codebuild::{self, BuildRequest};
+use crate::sandbox::config::ActionDecl;
+use crate::sandbox::{Shared, lock};
+
+/// A source action takes a moment, as on AWS, so its progress is visible.
+const SOURCE_DURATION: Duration = Duration::from_millis(500);
+
+pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usize, action: usize, decl: &ActionDecl) {
+    let now = Utc::now();
+    let mut exec = ActionExec {
+        id: new_id(),
+        stage,
+        action,
+        status: "InProgress".into(),
+        started: now,
+        updated: now,
+        summary: None,
+        token: None,
+        external_id: None,
+        external_url: None,
+        error: None,
+        updated_by: None,
+        stale: false,
+    };
+    if decl.is_s3_source() {
+        start_source(shared, e, decl, &mut exec);
+    } else if decl.is_codebuild() {
+        start_build(shared, pipeline, e, decl, &mut exec);
+    } else if decl.is_manual_approval() {
+        exec.token = Some(new_id());
+        exec.summary = decl.configuration.get("CustomData").cloned();
+    } else {
+        let t = &decl.action_type_id;
+        fail(&mut exec, "JobFailed", format!("The sandbox cannot run {}/{}/{} actions", t.category, t.owner, t.provider));
+    }
+    e.actions.push(exec);
+    e.updated = now;
+}
+
+fn fail(exec: &mut ActionExec, code: &str, message: String) {
+    exec.status = "Failed".into();
+    exec.error = Some((code.into(), message));
+    exec.updated = Utc::now();
+}
+
+fn start_source(shared: &Arc<Shared>, e: &mut Execution, decl: &ActionDecl, exec: &mut ActionExec) {
+    let bucket = decl.configuration.get("S3Bucket").cloned().unwrap_or_default();
+    let key = decl.configuration.get("S3ObjectKey").cloned().unwrap_or_default();
+    let Some(rev) = e.sources.iter().find(|r| r.action_name == decl.name).cloned() else {
+        fail(exec, "JobFailed", format!("The object with key '{key}' does not exist in bucket '{bucket}'."));
+        return;
+    };
+    let file = lock(&shared.s3).object_file(&bucket, &key, Some(&rev.revision_id));
+    let Some(file) = file else {
+        fail(exec, "JobFailed", format!("The object with key '{key}' and version '{}' does not exist in bucket '{bucket}'.", rev.revision_id));
+        return;
+    };
+    for out in &decl.output_artifacts {
+        e.artifacts.insert(out.name.clone(), file.clone());
+    }
+    exec.external_id = Some(rev.revision_id.clone());
+    exec.summary = rev.summary.clone();
+    exec.external_url = Some(format!("https://console.aws.amazon.com/s3/buckets/{bucket}?prefix={key}"));
+}
+
+fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &ActionDecl, exec: &mut ActionExec) {
+    let project = decl.configuration.get("ProjectName").cloned().unwrap_or_default();
+    let Some(input) = decl.input_artifacts.first() else {
+        fail(exec, "JobFailed", "A CodeBuild action needs an input artifact".into());
+        return;
+    };
+    let Some(source_zip) = e.artifacts.get(&input.name).cloned() else {
+        fail(exec, "JobFailed", format!("Input artifact {} was not produced by an earlier stage", input.name));
+        return;
+    };
+    let artifact_zip = decl
+        .output_artifacts
+        .first()
+        .map(|o| shared.state_dir.join("artifacts").join(&e.id).join(format!("{}.zip", o.name)));
+    let request = BuildRequest {
+        project: project.clone(),
+        source_zip,
+        source_version: e.sources.first().map(|r| r.revision_id.clone()).unwrap_or_default(),
+        initiator: format!("codepipeline/{pipeline}"),
+        artifact_zip,
+    };
+    match codebuild::start_build(shared, request) {
+        Ok(id) => {
+            exec.external_url = Some(format!(
+                "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{}/?region=us-east-1",
+                id.replace(':', "%3A")
+            ));
+            exec.external_id = Some(id);
+        }
+        Err(err) => fail(exec, "JobFailed", format!("Error calling startBuild: {}", err.message)),
+    }
+}
+
+/// Updates the running actions of stage `s`; true if any finished.
+pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
+    let mut changed = false;
+    let now = Utc::now();
+    let mut built = false;
+    for a in e.actions.iter_mut().filter(|a| a.stage == s && !a.stale && a.status == "InProgress") {
+        if a.token.is_some() {
+            continue; // approvals finish through PutApprovalResult
+        }
+        let Some(external) = a.external_id.clone() else { continue };
+        if !external.contains(':') {
+            // S3 source: the revision id is the version id.
+            if (now - a.started).to_std().unwrap_or_default() >= SOURCE_DURATION {
+                a.status = "Succeeded".into();
+                a.updated = now;
+                changed = true;
+            }
+            continue;
+        }
+        let outcome = lock(&shared.builds).outcome(&external);
+        let Some(outcome) = outcome else { continue };
+        a.updated = now;
+        changed = true;
+        if outcome.status == "SUCCEEDED" {
+            a.status = "Succeeded".into();
+            built = true;
+        } else {
+            let detail = outcome.message.map(|m| format!(". {m}")).unwrap_or_default();
+            a.status = "Failed".into();
+            a.error = Some(("JobFailed".into(), format!("Build terminated with state: {}{detail}", outcome.status)));
+        }
+    }
+    if built {
+        register_outputs(shared, e);
+    }
+    changed
+}
+
+/// A successful build has written its output artifact to
+/// `artifacts/<execution>/<name>.zip`; later stages read it from there.
+fn register_outputs(shared: &Arc<Shared>, e: &mut Execution) {
+    let dir = shared.state_dir.join("artifacts").join(&e.id);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        if path.extension().is_some_and(|x| x == "zip") {
+            if let Some(name) = path.file_stem().and_then(|n| n.to_str()) {
+                e.artifacts.insert(name.to_string(), path.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! CodePipeline: pipeline declarations, executions, and the engine that moves
+//! executions through stages as AWS does.
+
+pub mod api;
+mod actions;
+mod control;
+pub mod engine;
+mod view;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::config::PipelineDecl;
+use super::http::ApiError;
+
+pub type Time = DateTime<Utc>;
+
+pub struct Pipeline {
+    /// The declaration as given, returned by GetPipeline.
+    pub raw: Value,
+    pub decl: PipelineDecl,
+    pub created: Time,
+    /// Inbound transition per stage (index = stage index).
+    pub inbound: Vec<Transition>,
+    /// Outbound transition per stage: holds executions after the stage.
+    pub outbound: Vec<Transition>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transition {
+    pub enabled: bool,
+    pub reason: Option<String>,
+    pub changed_at: Option<Time>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Waiting to enter stage i (held by a busy stage or a disabled transition).
+    Waiting(usize),
+    InStage(usize),
+    Done,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceRevision {
+    pub action_name: String,
+    pub revision_id: String,
+    pub summary: Option<String>,
+    pub created: Time,
+    /// The S3 object the revision was read from: (bucket, key).
+    pub object: (String, String),
+}
+
+/// One attempt of one action in one execution (an `actionExecutionId`).
+#[derive(Clone, Debug)]
+pub struct ActionExec {
+    pub id: String,
+    pub stage: usize,
+    pub action: usize,
+    pub status: String,
+    pub started: Time,
+    pub updated: Time,
+    pub summary: Option<String>,
+    pub token: Option<String>,
+    pub external_id: Option<String>,
+    pub external_url: Option<String>,
+    pub error: Option<(String, String)>,
+    pub updated_by: Option<String>,
+    /// Replaced by a retry: no longer the action's current attempt.
+    pub stale: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub id: String,
+    pub pipeline: String,
+    pub status: String,
+    pub status_summary: Option<String>,
+    pub trigger_type: String,
+    pub trigger_detail: String,
+    pub mode: String,
+    pub started: Time,
+    pub updated: Time,
+    pub position: Position,
+    /// Status per stage this execution entered (None: not reached).
+    pub stage_status: Vec<Option<String>>,
+    pub actions: Vec<ActionExec>,
+    pub sources: Vec<SourceRevision>,
+    /// Output artifacts produced so far: name -> zip file.
+    pub artifacts: BTreeMap<String, PathBuf>,
+    /// Set by StopPipelineExecution: (abandon, reason).
+    pub stop: Option<(bool, Option<String>)>,
+    pub client_token: Option<String>,
+    pub variables: Vec<(String, String)>,
+}
+
+impl Execution {
+    /// The latest attempt of each action of stage `s`.
+    pub fn current_actions(&self, s: usize) -> impl Iterator<Item = &ActionExec> {
+        let mut latest: BTreeMap<usize, &ActionExec> = BTreeMap::new();
+        for a in self.actions.iter().filter(|a| a.stage == s && !a.stale) {
+            latest.insert(a.action, a);
+        }
+        latest.into_values()
+    }
+    pub fn is_active(&self) -> bool {
+        self.status == "InProgress" || self.status == "Stopping"
+    }
+}
+
+/// An S3 upload seen by the EventBridge-like hook, not yet turned into a run.
+#[derive(Clone, Debug)]
+pub struct SourceEvent {
+    pub bucket: String,
+    pub key: String,
+    pub version_id: String,
+}
+
+pub struct Store {
+    pub pipelines: Vec<Pipeline>,
+    /// Oldest first.
+    pub executions: Vec<Execution>,
+    pub pending: Vec<SourceEvent>,
+}
+
+impl Store {
+    pub fn new(declarations: Vec<Value>) -> Self {
+        let now = Utc::now();
+        let pipelines = declarations
+            .into_iter()
+            .filter_map(|raw| {
+                // SandboxConfig::parse has already validated every declaration.
+                let decl = PipelineDecl::parse(&raw).ok()?;
+                let open = Transition { enabled: true, reason: None, changed_at: None };
+                let n = decl.stages.len();
+                Some(Pipeline { raw, decl, created: now, inbound: vec![open.clone(); n], outbound: vec![open; n] })
+            })
+            .collect();
+        Self { pipelines, executions: Vec::new(), pending: Vec::new() }
+    }
+
+    pub fn object_created(&mut self, bucket: &str, key: &str, version_id: &str) {
+        self.pending.push(SourceEvent { bucket: bucket.into(), key: key.into(), version_id: version_id.into() });
+    }
+
+    pub fn pipeline(&self, name: &str) -> Result<&Pipeline, ApiError> {
+        self.pipelines.iter().find(|p| p.decl.name == name).ok_or_else(|| {
+            ApiError::client("PipelineNotFoundException", format!("Account '{}' does not have a pipeline with name '{name}'", super::ACCOUNT_ID))
+        })
+    }
+
+    pub fn pipeline_mut(&mut self, name: &str) -> Result<&mut Pipeline, ApiError> {
+        self.pipeline(name)?;
+        self.pipelines.iter_mut().find(|p| p.decl.name == name).ok_or_else(|| ApiError::internal("pipeline vanished"))
+    }
+
+    pub fn execution_index(&self, pipeline: &str, id: &str) -> Result<usize, ApiError> {
+        self.executions.iter().position(|e| e.pipeline == pipeline && e.id == id).ok_or_else(|| {
+            ApiError::client("PipelineExecutionNotFoundException", format!("Pipeline execution {id} not found in pipeline {pipeline}"))
+        })
+    }
+
+    pub fn stage_index(&self, pipeline: &str, stage: &str) -> Result<usize, ApiError> {
+        self.pipeline(pipeline)?
+            .decl
+            .stages
+            .iter()
+            .position(|s| s.name == stage)
+            .ok_or_else(|| ApiError::client("StageNotFoundException", format!("Stage {stage} not found in pipeline {pipeline}")))
+    }
+
+    /// The newest execution of `pipeline` that entered stage `s`.
+    pub fn latest_in_stage(&self, pipeline: &str, s: usize) -> Option<&Execution> {
+        self.executions.iter().rev().find(|e| e.pipeline == pipeline && e.stage_status.get(s).is_some_and(Option::is_some))
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

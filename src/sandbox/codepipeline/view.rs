@@ -1,0 +1,234 @@
+//! Renders pipelines and executions in CodePipeline's JSON response shapes.
+
+use serde_json::{Value, json};
+
+use super::{ActionExec, Execution, Pipeline, Position, Store, Transition};
+use crate::sandbox::ACCOUNT_ID;
+use crate::sandbox::http::epoch_secs;
+
+pub fn pipeline_arn(name: &str) -> String {
+    format!("arn:aws:codepipeline:us-east-1:{ACCOUNT_ID}:{name}")
+}
+
+pub fn pipeline_summary(p: &Pipeline) -> Value {
+    json!({
+        "name": p.decl.name,
+        "version": 1,
+        "pipelineType": p.decl.pipeline_type,
+        "executionMode": p.decl.execution_mode,
+        "created": epoch_secs(p.created),
+        "updated": epoch_secs(p.created),
+    })
+}
+
+pub fn get_pipeline(p: &Pipeline) -> Value {
+    let mut decl = p.raw.clone();
+    if let Some(obj) = decl.as_object_mut() {
+        obj.insert("version".into(), json!(1));
+        obj.entry("executionMode").or_insert(json!(p.decl.execution_mode));
+        obj.entry("pipelineType").or_insert(json!(p.decl.pipeline_type));
+    }
+    json!({
+        "pipeline": decl,
+        "metadata": { "pipelineArn": pipeline_arn(&p.decl.name), "created": epoch_secs(p.created), "updated": epoch_secs(p.created) },
+    })
+}
+
+fn transition(t: &Transition) -> Value {
+    let mut v = json!({ "enabled": t.enabled });
+    if let Some(at) = t.changed_at {
+        v["lastChangedAt"] = epoch_secs(at);
+        v["lastChangedBy"] = json!(format!("arn:aws:iam::{ACCOUNT_ID}:user/sandbox"));
+    }
+    if let Some(reason) = &t.reason {
+        v["disabledReason"] = json!(reason);
+    }
+    v
+}
+
+fn action_latest(a: &ActionExec) -> Value {
+    let mut v = json!({
+        "actionExecutionId": a.id,
+        "status": a.status,
+        "lastStatusChange": epoch_secs(a.updated),
+    });
+    let fields = [
+        ("summary", &a.summary),
+        ("token", &a.token),
+        ("externalExecutionId", &a.external_id),
+        ("externalExecutionUrl", &a.external_url),
+        ("lastUpdatedBy", &a.updated_by),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            v[name] = json!(value);
+        }
+    }
+    if a.status != "InProgress" {
+        v.as_object_mut().map(|o| o.remove("token"));
+    }
+    if let Some((code, message)) = &a.error {
+        v["errorDetails"] = json!({ "code": code, "message": message });
+    }
+    v
+}
+
+pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
+    let name = &p.decl.name;
+    let stages: Vec<Value> = p
+        .decl
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(s, stage)| {
+            let latest = store.latest_in_stage(name, s);
+            let actions: Vec<Value> = stage
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(a, decl)| {
+                    let mut v = json!({ "actionName": decl.name });
+                    let exec = latest.and_then(|e| e.current_actions(s).find(|x| x.action == a));
+                    if let Some(exec) = exec {
+                        v["latestExecution"] = action_latest(exec);
+                        if decl.is_s3_source() {
+                            if let Some(rev) = latest.and_then(|e| e.sources.iter().find(|r| r.action_name == decl.name)) {
+                                v["currentRevision"] = json!({ "revisionId": rev.revision_id, "revisionChangeId": rev.revision_id, "created": epoch_secs(rev.created) });
+                            }
+                        }
+                    }
+                    v
+                })
+                .collect();
+            let mut v = json!({
+                "stageName": stage.name,
+                "inboundTransitionState": transition(&p.inbound[s]),
+                "actionStates": actions,
+            });
+            if let Some(e) = latest {
+                let status = e.stage_status[s].clone().unwrap_or_default();
+                v["latestExecution"] = json!({ "pipelineExecutionId": e.id, "status": status });
+            }
+            let waiting: Vec<&Execution> =
+                store.executions.iter().filter(|e| e.pipeline == *name && e.is_active() && e.position == Position::Waiting(s)).collect();
+            if let Some(first) = waiting.first() {
+                v["inboundExecution"] = json!({ "pipelineExecutionId": first.id, "status": "InProgress" });
+                if p.decl.execution_mode == "QUEUED" {
+                    v["inboundExecutions"] = waiting.iter().map(|e| json!({ "pipelineExecutionId": e.id, "status": "InProgress" })).collect();
+                }
+            }
+            v
+        })
+        .collect();
+    json!({
+        "pipelineName": name,
+        "pipelineVersion": 1,
+        "stageStates": stages,
+        "created": epoch_secs(p.created),
+        "updated": epoch_secs(p.created),
+    })
+}
+
+fn source_revisions(e: &Execution) -> Value {
+    e.sources
+        .iter()
+        .map(|r| {
+            let mut v = json!({ "actionName": r.action_name, "revisionId": r.revision_id });
+            if let Some(s) = &r.summary {
+                v["revisionSummary"] = json!(s);
+            }
+            v["revisionUrl"] = json!(format!("https://console.aws.amazon.com/s3/home?region=us-east-1#/s3/object/{}?prefix={}", r.object.0, r.object.1));
+            v
+        })
+        .collect()
+}
+
+fn trigger(e: &Execution) -> Value {
+    json!({ "triggerType": e.trigger_type, "triggerDetail": e.trigger_detail })
+}
+
+pub fn execution_summary(e: &Execution) -> Value {
+    let mut v = json!({
+        "pipelineExecutionId": e.id,
+        "status": e.status,
+        "startTime": epoch_secs(e.started),
+        "lastUpdateTime": epoch_secs(e.updated),
+        "sourceRevisions": source_revisions(e),
+        "trigger": trigger(e),
+        "executionMode": e.mode,
+        "executionType": "STANDARD",
+    });
+    if let Some(s) = &e.status_summary {
+        v["statusSummary"] = json!(s);
+    }
+    if let Some((_, Some(reason))) = &e.stop {
+        v["stopTrigger"] = json!({ "reason": reason });
+    }
+    v
+}
+
+pub fn execution_detail(e: &Execution) -> Value {
+    let revisions: Vec<Value> = e
+        .sources
+        .iter()
+        .map(|r| {
+            let mut v = json!({ "name": "SourceArtifact", "revisionId": r.revision_id, "revisionChangeIdentifier": r.revision_id, "created": epoch_secs(r.created) });
+            if let Some(s) = &r.summary {
+                v["revisionSummary"] = json!(s);
+            }
+            v
+        })
+        .collect();
+    let mut v = json!({
+        "pipelineName": e.pipeline,
+        "pipelineVersion": 1,
+        "pipelineExecutionId": e.id,
+        "status": e.status,
+        "artifactRevisions": revisions,
+        "trigger": trigger(e),
+        "executionMode": e.mode,
+        "executionType": "STANDARD",
+        "variables": e.variables.iter().map(|(k, v)| json!({ "name": k, "resolvedValue": v })).collect::<Vec<_>>(),
+    });
+    if let Some(s) = &e.status_summary {
+        v["statusSummary"] = json!(s);
+    }
+    v
+}
+
+pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
+    let stage = &p.decl.stages[a.stage];
+    let decl = &stage.actions[a.action];
+    let mut result = json!({});
+    for (name, value) in [("externalExecutionId", &a.external_id), ("externalExecutionSummary", &a.summary), ("externalExecutionUrl", &a.external_url)] {
+        if let Some(value) = value {
+            result[name] = json!(value);
+        }
+    }
+    if let Some((code, message)) = &a.error {
+        result["errorDetails"] = json!({ "code": code, "message": message });
+    }
+    let artifacts = |list: &[crate::sandbox::config::ArtifactName]| -> Vec<Value> { list.iter().map(|x| json!({ "name": x.name })).collect() };
+    json!({
+        "pipelineExecutionId": e.id,
+        "actionExecutionId": a.id,
+        "pipelineVersion": 1,
+        "stageName": stage.name,
+        "actionName": decl.name,
+        "startTime": epoch_secs(a.started),
+        "lastUpdateTime": epoch_secs(a.updated),
+        "status": a.status,
+        "input": {
+            "actionTypeId": decl.action_type_id,
+            "configuration": decl.configuration,
+            "resolvedConfiguration": decl.configuration,
+            "region": "us-east-1",
+            "inputArtifacts": artifacts(&decl.input_artifacts),
+        },
+        "output": {
+            "outputArtifacts": artifacts(&decl.output_artifacts),
+            "executionResult": result,
+            "outputVariables": {},
+        },
+    })
+}

@@ -1,0 +1,175 @@
+//! `pipewatch sandbox`: a local server that speaks the AWS wire protocols of
+//! CodePipeline, CodeBuild, CloudWatch Logs, S3 and STS, and runs pipelines and
+//! buildspecs for real. It is a sibling of the app, not a layer under it: the app
+//! reaches it only over HTTP through the real SDK clients.
+
+pub mod chaos;
+pub mod codebuild;
+pub mod codepipeline;
+pub mod config;
+pub mod http;
+pub mod logs;
+pub mod reqlog;
+pub mod s3;
+mod server;
+pub mod sigv4;
+pub mod sts;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use color_eyre::eyre::{Result, WrapErr, bail};
+use tokio::sync::Notify;
+
+pub use sigv4::Credentials;
+
+/// The account id every sandbox reports; ARNs are built with it.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub addr: SocketAddr,
+    pub allow_remote: bool,
+    pub config: Option<PathBuf>,
+    pub state_dir: Option<PathBuf>,
+    pub chaos: Option<chaos::Chaos>,
+    pub request_log: Option<PathBuf>,
+    pub credentials: Credentials,
+}
+
+impl Options {
+    /// Loopback on an ephemeral port with random credentials: what tests and
+    /// `pipewatch --sandbox` use.
+    pub fn ephemeral() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            allow_remote: false,
+            config: None,
+            state_dir: None,
+            chaos: None,
+            request_log: None,
+            credentials: random_credentials(),
+        }
+    }
+}
+
+pub fn random_credentials() -> Credentials {
+    let id = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
+    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    Credentials { access_key_id: format!("AKIASBX{}", &id[..13]), secret_access_key: secret }
+}
+
+/// State every service handler and the engine share. Each store has its own
+/// lock; when two are needed the order is pipelines, builds, logs, s3.
+pub struct Shared {
+    pub credentials: Credentials,
+    pub state_dir: PathBuf,
+    pub started: Instant,
+    pub chaos: Option<chaos::Chaos>,
+    pub request_log: Option<reqlog::RequestLog>,
+    pub s3: Mutex<s3::Store>,
+    pub logs: Mutex<logs::Store>,
+    pub builds: Mutex<codebuild::Store>,
+    pub pipelines: Mutex<codepipeline::Store>,
+    /// Wakes the pipeline engine when something it waits for has changed.
+    pub kick: Notify,
+}
+
+/// Locks a store; a panic in another handler must not take the sandbox down, so
+/// a poisoned lock is used as is.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// Called by S3 after a new object version is stored: CodePipeline's
+    /// EventBridge rule, in effect.
+    pub fn object_created(&self, bucket: &str, key: &str, version_id: &str) {
+        lock(&self.pipelines).object_created(bucket, key, version_id);
+        self.kick.notify_one();
+    }
+}
+
+/// A running sandbox. Dropping it stops the server, the engine and any build.
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+    tasks: Vec<tokio::task::AbortHandle>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl Sandbox {
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    pub fn credentials(&self) -> &Credentials {
+        &self.shared.credentials
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        lock(&self.shared.builds).kill_all();
+    }
+}
+
+pub async fn start(opts: Options) -> Result<Sandbox> {
+    if !opts.addr.ip().is_loopback() && !opts.allow_remote {
+        bail!(
+            "refusing to listen on {}: the sandbox runs commands from uploaded zips; use a loopback address or pass --allow-remote",
+            opts.addr
+        );
+    }
+    let cfg = match &opts.config {
+        Some(path) => config::SandboxConfig::load(path)?,
+        None => config::SandboxConfig::demo()?,
+    };
+    let (state_dir, temp) = match &opts.state_dir {
+        Some(dir) => (dir.clone(), None),
+        None => {
+            let t = tempfile::Builder::new().prefix("pipewatch-sandbox-").tempdir()?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    prepare_state_dir(&state_dir)?;
+    let request_log = match &opts.request_log {
+        Some(path) => Some(reqlog::RequestLog::open(path)?),
+        None => None,
+    };
+    let mut s3 = s3::Store::new(state_dir.join("s3"))?;
+    for (bucket, versioned) in cfg.buckets() {
+        s3.ensure_bucket(&bucket, versioned);
+    }
+    let shared = Arc::new(Shared {
+        credentials: opts.credentials.clone(),
+        state_dir: state_dir.clone(),
+        started: Instant::now(),
+        chaos: opts.chaos.clone(),
+        request_log,
+        s3: Mutex::new(s3),
+        logs: Mutex::new(logs::Store::default()),
+        builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join("builds"))),
+        pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
+        kick: Notify::new(),
+    });
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .wrap_err_with(|| format!("cannot listen on {}", opts.addr))?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(server::serve(listener, shared.clone()));
+    let engine = tokio::spawn(codepipeline::engine::run(shared.clone()));
+    Ok(Sandbox { addr, shared, tasks: vec![server.abort_handle(), engine.abort_handle()], _temp: temp })
+}
+
+fn prepare_state_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create state dir {}", dir.display()))?;
+    // Uploaded code lives here: keep other local users out.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    Ok(())
+}

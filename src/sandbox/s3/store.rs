@@ -1,0 +1,306 @@
+//! Buckets and object versions. The index lives in memory; bodies live on disk
+//! under `root/data`, one file per version or part, named by a random id so keys
+//! never become paths.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use color_eyre::eyre::{Result, WrapErr};
+use tempfile::TempPath;
+
+use crate::sandbox::http::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Versioning {
+    /// Never enabled: GetBucketVersioning shows no Status.
+    Off,
+    Enabled,
+    Suspended,
+}
+
+pub struct Bucket {
+    pub created: DateTime<Utc>,
+    pub region: String,
+    pub versioning: Versioning,
+    /// Versions of each key, oldest first.
+    pub objects: BTreeMap<String, Vec<Version>>,
+}
+
+impl Bucket {
+    /// The version a plain GET sees, if the key exists and is not deleted.
+    pub fn current(&self, key: &str) -> Option<&Version> {
+        self.objects.get(key).and_then(|v| v.last()).filter(|v| !v.delete_marker)
+    }
+}
+
+/// What S3 keeps besides the bytes: echoed back on HEAD and GET.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectMeta {
+    pub content_type: Option<String>,
+    /// `x-amz-meta-*` pairs, names without the prefix, lowercase.
+    pub user: Vec<(String, String)>,
+    /// Cache-Control, Content-Disposition and friends, as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// "null" in buckets that were never versioned or are suspended.
+    pub version_id: String,
+    pub delete_marker: bool,
+    pub last_modified: DateTime<Utc>,
+    pub size: u64,
+    /// Without quotes: md5 hex, or md5-of-md5s-N for multipart.
+    pub etag: String,
+    /// Base64 CRC32 of the whole body.
+    pub crc32: Option<String>,
+    pub meta: ObjectMeta,
+    pub parts: Option<usize>,
+    file: Option<String>,
+}
+
+/// A new body that is ready to become a version.
+pub struct NewObject {
+    pub size: u64,
+    pub etag: String,
+    pub crc32: Option<String>,
+    pub meta: ObjectMeta,
+    pub parts: Option<usize>,
+}
+
+pub struct Upload {
+    pub bucket: String,
+    pub key: String,
+    pub initiated: DateTime<Utc>,
+    pub meta: ObjectMeta,
+    pub parts: BTreeMap<u32, Part>,
+}
+
+pub struct Part {
+    /// md5 hex, no quotes.
+    pub etag: String,
+    pub md5: Vec<u8>,
+    pub size: u64,
+    pub last_modified: DateTime<Utc>,
+    file: String,
+}
+
+/// Files no longer referenced; the caller deletes them after unlocking.
+pub type Garbage = Vec<PathBuf>;
+
+pub struct Store {
+    pub root: PathBuf,
+    pub buckets: BTreeMap<String, Bucket>,
+    pub uploads: HashMap<String, Upload>,
+}
+
+pub fn no_bucket() -> ApiError {
+    ApiError::new(404, "NoSuchBucket", "The specified bucket does not exist")
+}
+
+pub fn no_upload() -> ApiError {
+    ApiError::new(
+        404,
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+    )
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+impl Store {
+    pub fn new(root: PathBuf) -> Result<Self> {
+        // The index is not persisted, so bodies left by an earlier run are orphans.
+        for dir in ["data", "tmp"] {
+            let path = root.join(dir);
+            if path.exists() {
+                std::fs::remove_dir_all(&path).wrap_err_with(|| format!("cannot clear {}", path.display()))?;
+            }
+            std::fs::create_dir_all(&path).wrap_err_with(|| format!("cannot create {}", path.display()))?;
+        }
+        Ok(Self { root, buckets: BTreeMap::new(), uploads: HashMap::new() })
+    }
+
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    fn data_path(&self, file: &str) -> PathBuf {
+        self.root.join("data").join(file)
+    }
+
+    pub fn ensure_bucket(&mut self, name: &str, versioned: bool) {
+        let bucket = self.buckets.entry(name.to_string()).or_insert_with(|| Bucket {
+            created: Utc::now(),
+            region: "us-east-1".into(),
+            versioning: Versioning::Off,
+            objects: BTreeMap::new(),
+        });
+        if versioned {
+            bucket.versioning = Versioning::Enabled;
+        }
+    }
+
+    pub fn bucket(&self, name: &str) -> Result<&Bucket, ApiError> {
+        self.buckets.get(name).ok_or_else(no_bucket)
+    }
+
+    pub fn bucket_mut(&mut self, name: &str) -> Result<&mut Bucket, ApiError> {
+        self.buckets.get_mut(name).ok_or_else(no_bucket)
+    }
+
+    /// The file holding an object version's body (the latest when `version_id` is None).
+    pub fn object_file(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Option<PathBuf> {
+        let bucket = self.buckets.get(bucket)?;
+        let version = match version_id {
+            None => bucket.current(key)?,
+            Some(id) => bucket.objects.get(key)?.iter().find(|v| v.version_id == id)?,
+        };
+        version.file.as_deref().map(|f| self.data_path(f))
+    }
+
+    pub fn delete_bucket(&mut self, name: &str) -> Result<(), ApiError> {
+        let bucket = self.bucket(name)?;
+        if !bucket.objects.is_empty() || self.uploads.values().any(|u| u.bucket == name) {
+            return Err(ApiError::new(409, "BucketNotEmpty", "The bucket you tried to delete is not empty"));
+        }
+        self.buckets.remove(name);
+        Ok(())
+    }
+
+    /// Moves `body` into the store as the newest version of `key`.
+    pub fn put(&mut self, bucket: &str, key: &str, body: TempPath, obj: NewObject) -> Result<(Version, Garbage), ApiError> {
+        let file = new_id();
+        let dest = self.data_path(&file);
+        let b = self.buckets.get_mut(bucket).ok_or_else(no_bucket)?;
+        body.persist(&dest).map_err(|e| ApiError::new(500, "InternalError", format!("cannot store the object: {e}")))?;
+        let version = Version {
+            version_id: if b.versioning == Versioning::Enabled { new_id() } else { "null".into() },
+            delete_marker: false,
+            last_modified: Utc::now(),
+            size: obj.size,
+            etag: obj.etag,
+            crc32: obj.crc32,
+            meta: obj.meta,
+            parts: obj.parts,
+            file: Some(file),
+        };
+        let garbage = push_version(b, key, version.clone());
+        Ok((version, garbage.into_iter().map(|f| self.data_path(&f)).collect()))
+    }
+
+    /// DeleteObject: removes a version, or adds a delete marker. Returns the
+    /// version id to report and whether it is (or was) a delete marker.
+    pub fn delete(&mut self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<(Option<String>, bool, Garbage), ApiError> {
+        let b = self.buckets.get_mut(bucket).ok_or_else(no_bucket)?;
+        let mut garbage = Vec::new();
+        let outcome = match version_id {
+            Some(id) => {
+                let mut marker = false;
+                if let Some(versions) = b.objects.get_mut(key)
+                    && let Some(pos) = versions.iter().position(|v| v.version_id == id)
+                {
+                    let removed = versions.remove(pos);
+                    marker = removed.delete_marker;
+                    garbage.extend(removed.file);
+                    if versions.is_empty() {
+                        b.objects.remove(key);
+                    }
+                }
+                (Some(id.to_string()), marker)
+            }
+            None if b.versioning == Versioning::Off => {
+                if let Some(versions) = b.objects.remove(key) {
+                    garbage.extend(versions.into_iter().filter_map(|v| v.file));
+                }
+                (None, false)
+            }
+            None => {
+                let id = if b.versioning == Versioning::Enabled { new_id() } else { "null".to_string() };
+                let marker = Version {
+                    version_id: id.clone(),
+                    delete_marker: true,
+                    last_modified: Utc::now(),
+                    size: 0,
+                    etag: String::new(),
+                    crc32: None,
+                    meta: ObjectMeta::default(),
+                    parts: None,
+                    file: None,
+                };
+                garbage.extend(push_version(b, key, marker));
+                (Some(id), true)
+            }
+        };
+        Ok((outcome.0, outcome.1, garbage.into_iter().map(|f| self.data_path(&f)).collect()))
+    }
+
+    pub fn create_upload(&mut self, bucket: &str, key: &str, meta: ObjectMeta) -> Result<String, ApiError> {
+        self.bucket(bucket)?;
+        let id = format!("{}{}", new_id(), new_id());
+        let upload = Upload { bucket: bucket.into(), key: key.into(), initiated: Utc::now(), meta, parts: BTreeMap::new() };
+        self.uploads.insert(id.clone(), upload);
+        Ok(id)
+    }
+
+    pub fn upload(&self, id: &str, bucket: &str, key: &str) -> Result<&Upload, ApiError> {
+        self.bucket(bucket)?;
+        self.uploads.get(id).filter(|u| u.bucket == bucket && u.key == key).ok_or_else(no_upload)
+    }
+
+    pub fn put_part(&mut self, id: &str, bucket: &str, key: &str, number: u32, body: TempPath, md5: Vec<u8>, size: u64) -> Result<Garbage, ApiError> {
+        self.upload(id, bucket, key)?;
+        let file = new_id();
+        let dest = self.data_path(&file);
+        body.persist(&dest).map_err(|e| ApiError::new(500, "InternalError", format!("cannot store the part: {e}")))?;
+        let part = Part { etag: hex::encode(&md5), md5, size, last_modified: Utc::now(), file };
+        let old = self.uploads.get_mut(id).and_then(|u| u.parts.insert(number, part));
+        Ok(old.map(|p| self.data_path(&p.file)).into_iter().collect())
+    }
+
+    /// Paths of the parts' bodies, in order, with their sizes and md5s.
+    pub fn part_files(&self, upload: &Upload, numbers: &[u32]) -> Vec<(PathBuf, u64, Vec<u8>)> {
+        numbers
+            .iter()
+            .filter_map(|n| upload.parts.get(n))
+            .map(|p| (self.data_path(&p.file), p.size, p.md5.clone()))
+            .collect()
+    }
+
+    /// Forgets an upload; its part files become garbage.
+    pub fn remove_upload(&mut self, id: &str) -> Option<(Upload, Garbage)> {
+        let upload = self.uploads.remove(id)?;
+        let garbage = upload.parts.values().map(|p| self.data_path(&p.file)).collect();
+        Some((upload, garbage))
+    }
+}
+
+/// Appends a version; outside Enabled versioning the "null" version is replaced.
+/// Returns the file names that are no longer referenced.
+fn push_version(bucket: &mut Bucket, key: &str, version: Version) -> Vec<String> {
+    let versions = bucket.objects.entry(key.to_string()).or_default();
+    let mut garbage = Vec::new();
+    if version.version_id == "null" {
+        versions.retain_mut(|v| {
+            if v.version_id == "null" {
+                garbage.extend(v.file.take());
+                false
+            } else {
+                true
+            }
+        });
+    }
+    versions.push(version);
+    garbage
+}
+
+/// Deletes files the index no longer references. Called without the lock held.
+pub fn collect(garbage: Garbage) {
+    for path in garbage {
+        // A file already gone is fine: nothing else refers to it.
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -1,0 +1,257 @@
+//! HTTP front door: classify each request by protocol, apply chaos, check the
+//! SigV4 signature, dispatch to the service, and write the request log.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Request};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use tokio::net::TcpListener;
+
+use super::chaos::Fault;
+use super::http::{self, ApiError, Response};
+use super::sigv4::{self, AuthError, RequestParts};
+use super::{Shared, codebuild, codepipeline, logs, s3, sts};
+
+/// JSON and query bodies are small; anything bigger is a client bug.
+const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
+
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(shared, req).await) }
+            });
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+        });
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Protocol {
+    /// JSON 1.1 with X-Amz-Target: CodePipeline, CodeBuild, Logs.
+    Json,
+    /// STS's query protocol.
+    Query,
+    S3,
+}
+
+fn classify(headers: &HeaderMap) -> Protocol {
+    if headers.contains_key("x-amz-target") {
+        return Protocol::Json;
+    }
+    match sigv4::scope_of(headers) {
+        Some(scope) if scope.service == "sts" => Protocol::Query,
+        Some(_) => Protocol::S3,
+        None => {
+            let form = http::header_str(headers, "content-type").is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+            if form { Protocol::Query } else { Protocol::S3 }
+        }
+    }
+}
+
+fn service_and_op(headers: &HeaderMap) -> (&'static str, String) {
+    let target = http::header_str(headers, "x-amz-target").unwrap_or("");
+    let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
+    let service = match prefix {
+        "CodePipeline_20150709" => "codepipeline",
+        "CodeBuild_20161006" => "codebuild",
+        "Logs_20140328" => "logs",
+        _ => "unknown",
+    };
+    (service, op.to_string())
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
+    let started = Instant::now();
+    let rid = http::request_id();
+    let protocol = classify(req.headers());
+    let (service, mut op) = match protocol {
+        Protocol::Json => service_and_op(req.headers()),
+        Protocol::Query => ("sts", String::new()),
+        Protocol::S3 => ("s3", String::new()),
+    };
+    if let Some(chaos) = &shared.chaos {
+        let decision = chaos.decide(shared.started.elapsed());
+        if let Some(delay) = decision.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if let Some(fault) = decision.fault {
+            let resp = fault_response(protocol, fault, &rid);
+            log(&shared, service, &op, resp.status().as_u16(), started);
+            return resp;
+        }
+    }
+    let resp = match protocol {
+        Protocol::Json => {
+            let (resp, _) = small_request(&shared, req, &rid, |shared, body, _scope| {
+                let input: Value = if body.is_empty() {
+                    Value::Object(Default::default())
+                } else {
+                    serde_json::from_slice(&body).map_err(|e| {
+                        ApiError::client("SerializationException", format!("Malformed JSON request body: {e}"))
+                    })?
+                };
+                if !input.is_object() {
+                    return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
+                }
+                match service {
+                    "codepipeline" => codepipeline::api::dispatch(shared, &op, &input),
+                    "codebuild" => codebuild::api::dispatch(shared, &op, &input),
+                    "logs" => logs::dispatch(shared, &op, &input),
+                    _ => Err(ApiError::client("UnknownOperationException", "The action or operation requested is invalid.")),
+                }
+                .map(|v| http::json_response(&v, &rid))
+            })
+            .await;
+            resp.unwrap_or_else(|e| http::json_error(&e, &rid))
+        }
+        Protocol::Query => {
+            let (resp, action) = small_request(&shared, req, &rid, |shared, body, scope| {
+                let form: Vec<(String, String)> = form_pairs(&String::from_utf8_lossy(&body));
+                sts::dispatch(shared, &form, scope, &rid)
+            })
+            .await;
+            op = action.unwrap_or_default();
+            resp.unwrap_or_else(|e| http::query_error(&e, &rid))
+        }
+        Protocol::S3 => {
+            let (name, resp) = s3_request(&shared, req, &rid).await;
+            op = name;
+            resp
+        }
+    };
+    log(&shared, service, &op, resp.status().as_u16(), started);
+    resp
+}
+
+/// Reads a small body, verifies the signature over its hash, then calls `f`.
+/// Returns the response and, for STS, the action name for the request log.
+async fn small_request<F>(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str, f: F) -> (Result<Response, ApiError>, Option<String>)
+where
+    F: FnOnce(&Arc<Shared>, bytes::Bytes, &sigv4::Scope) -> Result<Response, ApiError>,
+{
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_SMALL_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return (Err(ApiError::client("SerializationException", "Request body could not be read or is too large")), None),
+    };
+    let action = form_pairs(&String::from_utf8_lossy(&body)).into_iter().find(|(k, _)| k == "Action").map(|(_, v)| v);
+    let hash = hex::encode(Sha256::digest(&body));
+    let raw_query = parts.uri.query().unwrap_or("");
+    let request = RequestParts { method: parts.method.as_str(), raw_path: parts.uri.path(), raw_query, headers: &parts.headers, payload_hash: &hash };
+    let scope = match sigv4::verify(&shared.credentials, &request) {
+        Ok(scope) => scope,
+        Err(e) => return (Err(auth_error(e, action.is_some())), action),
+    };
+    let _ = rid;
+    (f(shared, body, &scope), action)
+}
+
+async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> (String, Response) {
+    let (parts, body) = req.into_parts();
+    let claimed = http::header_str(&parts.headers, "x-amz-content-sha256").map(str::to_string);
+    let head = parts.method == hyper::Method::HEAD;
+    let resource = parts.uri.path().to_string();
+    let Some(claimed) = claimed else {
+        let err = if parts.headers.contains_key("authorization") {
+            ApiError::client("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
+        } else {
+            ApiError::new(403, "AccessDenied", "Access Denied")
+        };
+        return (String::new(), http::s3_error(&err, &resource, rid, head));
+    };
+    let request = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        payload_hash: &claimed,
+    };
+    let scope = match sigv4::verify(&shared.credentials, &request) {
+        Ok(scope) => scope,
+        Err(e) => {
+            let err = match e {
+                AuthError::Missing => ApiError::new(403, "AccessDenied", "Access Denied"),
+                AuthError::UnknownKey => ApiError::new(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
+                AuthError::Skewed => ApiError::new(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."),
+                AuthError::Malformed(m) => ApiError::client("AuthorizationHeaderMalformed", m),
+                AuthError::BadSignature => ApiError::new(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
+            };
+            return (String::new(), http::s3_error(&err, &resource, rid, head));
+        }
+    };
+    let expected_sha256 = (claimed.len() == 64 && claimed.bytes().all(|b| b.is_ascii_hexdigit())).then_some(claimed);
+    let query = form_pairs(parts.uri.query().unwrap_or(""));
+    let request = s3::S3Request {
+        method: parts.method,
+        raw_path: parts.uri.path().to_string(),
+        query,
+        headers: parts.headers,
+        body,
+        expected_sha256,
+        request_id: rid.to_string(),
+        region: scope.region,
+    };
+    s3::handle(shared, request).await
+}
+
+fn auth_error(e: AuthError, query: bool) -> ApiError {
+    match e {
+        AuthError::Missing if query => ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token"),
+        AuthError::Missing => ApiError::client("MissingAuthenticationTokenException", "Missing Authentication Token"),
+        AuthError::UnknownKey if query => ApiError::new(403, "InvalidClientTokenId", "The security token included in the request is invalid."),
+        AuthError::UnknownKey => ApiError::client("UnrecognizedClientException", "The security token included in the request is invalid."),
+        AuthError::Skewed if query => ApiError::new(403, "SignatureDoesNotMatch", "Signature expired: the request time is too far from the server time."),
+        AuthError::Skewed => ApiError::client("InvalidSignatureException", "Signature expired: the request time is too far from the server time."),
+        AuthError::Malformed(m) if query => ApiError::client("IncompleteSignature", m),
+        AuthError::Malformed(m) => ApiError::client("IncompleteSignatureException", m),
+        AuthError::BadSignature if query => ApiError::new(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."),
+        AuthError::BadSignature => ApiError::client("InvalidSignatureException", "The request signature we calculated does not match the signature you provided."),
+    }
+}
+
+fn fault_response(protocol: Protocol, fault: Fault, rid: &str) -> Response {
+    let err = match (protocol, fault) {
+        (Protocol::S3, Fault::Throttle) => ApiError::new(503, "SlowDown", "Please reduce your request rate."),
+        (Protocol::Query, Fault::Throttle) => ApiError::client("Throttling", "Rate exceeded"),
+        (_, Fault::Throttle) => ApiError::client("ThrottlingException", "Rate exceeded"),
+        (Protocol::S3, Fault::Outage) => ApiError::new(503, "ServiceUnavailable", "Service is unable to handle request."),
+        (_, Fault::Outage) => ApiError::new(503, "ServiceUnavailableException", "Service is unavailable (sandbox chaos outage)."),
+        (Protocol::S3, Fault::Error) => ApiError::new(500, "InternalError", "We encountered an internal error. Please try again."),
+        (_, Fault::Error) => ApiError::internal("Internal failure (sandbox chaos)."),
+    };
+    match protocol {
+        Protocol::Json => http::json_error(&err, rid),
+        Protocol::Query => http::query_error(&err, rid),
+        Protocol::S3 => http::s3_error(&err, "", rid, false),
+    }
+}
+
+/// Splits `a=1&b=x%20y` into decoded pairs; `+` is a space, as in forms.
+pub fn form_pairs(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let dec = |x: &str| percent_encoding::percent_decode_str(&x.replace('+', " ")).decode_utf8_lossy().into_owned();
+            (dec(k), dec(v))
+        })
+        .collect()
+}
+
+fn log(shared: &Shared, service: &str, op: &str, status: u16, started: Instant) {
+    if let Some(log) = &shared.request_log {
+        log.write(service, op, status, started.elapsed());
+    }
+}

@@ -1,0 +1,152 @@
+//! Starts a sandbox on an ephemeral loopback port and builds real SDK clients
+//! pointed at it over HTTP.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+use pipewatch::sandbox::{self, Options, Sandbox};
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub sdk: SdkConfig,
+}
+
+pub async fn start() -> Env {
+    start_with(Options::ephemeral()).await
+}
+
+pub async fn start_with(opts: Options) -> Env {
+    let sandbox = sandbox::start(opts).await.expect("sandbox starts");
+    let sdk = sdk_config(&sandbox.endpoint(), sandbox.credentials()).await;
+    Env { sandbox, sdk }
+}
+
+pub async fn sdk_config(endpoint: &str, creds: &sandbox::Credentials) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region("us-east-1")
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(&creds.access_key_id, &creds.secret_access_key, None, None, "test"))
+        // Tests want to see every error, not a retried success.
+        .retry_config(RetryConfig::disabled())
+        .load()
+        .await
+}
+
+impl Env {
+    pub fn codepipeline(&self) -> aws_sdk_codepipeline::Client {
+        aws_sdk_codepipeline::Client::new(&self.sdk)
+    }
+    pub fn codebuild(&self) -> aws_sdk_codebuild::Client {
+        aws_sdk_codebuild::Client::new(&self.sdk)
+    }
+    pub fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.sdk)
+    }
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk)
+    }
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        s3_client(&self.sdk)
+    }
+}
+
+pub fn s3_client(sdk: &SdkConfig) -> aws_sdk_s3::Client {
+    let conf = aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// Builds a zip in memory from (path, contents, executable) entries.
+pub fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for (name, body) in files {
+            let opts = zip::write::SimpleFileOptions::default().unix_permissions(0o755);
+            zip.start_file(*name, opts).expect("zip entry");
+            zip.write_all(body.as_bytes()).expect("zip write");
+        }
+        zip.finish().expect("zip finish");
+    }
+    buf.into_inner()
+}
+
+/// Zips a directory tree (for the demo workspace).
+pub fn zip_dir(dir: &Path) -> Vec<u8> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read dir").flatten().collect();
+        entries.sort_by_key(|e| e.path());
+        for e in entries {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                let rel = p.strip_prefix(base).expect("prefix").to_string_lossy().into_owned();
+                out.push((rel, std::fs::read_to_string(&p).expect("utf8 file")));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files);
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    zip_of(&refs)
+}
+
+/// Polls `f` every 100 ms until it returns Some, or panics after `timeout`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Sends one signed HTTP/1.1 request by hand (for bodies no SDK would send) and
+/// returns (status, body).
+pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    use sha2::Digest;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = env.sandbox.addr.to_string();
+    let amz_date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let mut map = hyper::HeaderMap::new();
+    map.insert("host", host.parse().unwrap());
+    map.insert("x-amz-date", amz_date.parse().unwrap());
+    for (k, v) in headers {
+        map.insert(hyper::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+    }
+    let hash = hex::encode(sha2::Sha256::digest(body));
+    let parts = sandbox::sigv4::RequestParts { method: "POST", raw_path: "/", raw_query: "", headers: &map, payload_hash: &hash };
+    let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
+    let mut req = format!("POST / HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (k, v) in &map {
+        req.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
+    }
+    req.push_str("\r\n");
+    let mut stream = tokio::net::TcpStream::connect(env.sandbox.addr).await.unwrap();
+    stream.write_all(req.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut resp = Vec::new();
+    stream.read_to_end(&mut resp).await.unwrap();
+    let text = String::from_utf8_lossy(&resp).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
