@@ -9,9 +9,45 @@ use crate::sandbox::chaos::Chaos;
 
 #[derive(Debug, Parser)]
 #[command(name = "pipewatch", version, about = "A terminal monitor for AWS CodePipeline")]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// Without a subcommand, pipewatch runs the monitor.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub monitor: MonitorArgs,
+}
+
+/// The monitor (TUI): `pipewatch [--pipeline NAME] [--profile P] [--region R] ...`.
+#[derive(Debug, Default, clap::Args)]
+pub struct MonitorArgs {
+    /// The pipeline to show first (default: the first one listed).
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: Option<String>,
+    /// AWS profile (default: the default credential chain).
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// AWS region (default: from the profile or AWS_REGION).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Send every request to this endpoint (AWS_ENDPOINT_URL is honoured too).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Start the local sandbox in-process and watch its demo pipeline run.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// The workspace uploaded to the sandbox (default: the demo workspace).
+    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    pub workspace: Option<PathBuf>,
+    /// Where tracing goes (default: $XDG_STATE_HOME/pipewatch/pipewatch.log).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// Draw with ASCII only (default: when the locale is not UTF-8).
+    #[arg(long)]
+    pub ascii: bool,
+    /// Log lines kept for the shown build.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub log_lines: usize,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,15 @@
 //! pipewatch: a terminal monitor for AWS CodePipeline, and `pipewatch sandbox`,
 //! a local AWS-compatible pipeline engine to try it and to test it against.
 
+pub mod app;
+pub mod aws;
 pub mod cli;
+pub mod config;
+pub mod keymap;
+pub mod model;
+pub mod msg;
 pub mod sandbox;
+pub mod sanitize;
+pub mod ui;
+pub mod update;
+pub mod workers;

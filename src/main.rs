@@ -8,7 +8,8 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Sandbox(args) => runtime.block_on(run_sandbox(args)),
+        Some(Command::Sandbox(args)) => runtime.block_on(run_sandbox(args)),
+        None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),
     }
 }
 

@@ -31,9 +31,7 @@ impl Chaos {
     pub fn decide(&self, since_start: Duration) -> Decision {
         use rand::RngExt;
         let mut rng = rand::rng();
-        let delay = self.latency.map(|(lo, hi)| {
-            if hi > lo { lo + (hi - lo).mul_f64(rng.random::<f64>()) } else { lo }
-        });
+        let delay = self.latency.map(|(lo, hi)| if hi > lo { lo + (hi - lo).mul_f64(rng.random::<f64>()) } else { lo });
         let in_outage = self.outage.is_some_and(|(len, at)| since_start >= at && since_start < at + len);
         let fault = if in_outage {
             Some(Fault::Outage)
@@ -90,7 +88,9 @@ impl FromStr for Chaos {
                     chaos.latency = Some((lo, hi));
                 }
                 "outage" => {
-                    let (len, at) = value.split_once('@').ok_or_else(|| format!("outage={value}: expected LENGTH@START, e.g. 30s@60s"))?;
+                    let (len, at) = value
+                        .split_once('@')
+                        .ok_or_else(|| format!("outage={value}: expected LENGTH@START, e.g. 30s@60s"))?;
                     chaos.outage = Some((parse_duration(len)?, parse_duration(at)?));
                 }
                 _ => return Err(format!("unknown chaos key '{key}' (use throttle, latency, outage, error)")),

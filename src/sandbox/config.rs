@@ -98,20 +98,25 @@ impl SandboxConfig {
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).wrap_err_with(|| format!("cannot read sandbox config {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).wrap_err_with(|| format!("cannot read sandbox config {}", path.display()))?;
         Self::parse(&text, &path.display().to_string())
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let cfg: SandboxConfig = serde_json::from_str(text)
-            .map_err(|e| eyre!("{origin}: line {} column {}: {e}", e.line(), e.column()))?;
+        let cfg: SandboxConfig =
+            serde_json::from_str(text).map_err(|e| eyre!("{origin}: line {} column {}: {e}", e.line(), e.column()))?;
         for p in &cfg.pipelines {
             let decl = PipelineDecl::parse(p).map_err(|e| eyre!("{origin}: {e}"))?;
             for action in decl.stages.iter().flat_map(|s| &s.actions) {
                 if action.is_codebuild() {
                     let project = action.configuration.get("ProjectName").map(String::as_str).unwrap_or("");
                     if !cfg.projects.iter().any(|pr| pr.get("name").and_then(Value::as_str) == Some(project)) {
-                        return Err(eyre!("{origin}: pipeline {} action {} uses CodeBuild project '{project}', which the config does not define", decl.name, action.name));
+                        return Err(eyre!(
+                            "{origin}: pipeline {} action {} uses CodeBuild project '{project}', which the config does not define",
+                            decl.name,
+                            action.name
+                        ));
                     }
                 }
             }
@@ -146,7 +151,8 @@ impl SandboxConfig {
 
 impl PipelineDecl {
     pub fn parse(value: &Value) -> Result<Self, String> {
-        let decl: PipelineDecl = serde_json::from_value(value.clone()).map_err(|e| format!("pipeline declaration: {e}"))?;
+        let decl: PipelineDecl =
+            serde_json::from_value(value.clone()).map_err(|e| format!("pipeline declaration: {e}"))?;
         if decl.stages.len() < 2 {
             return Err(format!("pipeline {}: needs at least two stages, as on AWS", decl.name));
         }

@@ -147,10 +147,9 @@ impl Input for Value {
             Some(Value::String(_)) | None | Some(Value::Null) => Err(ApiError::validation(format!(
                 "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must not be null"
             ))),
-            Some(_) => Err(ApiError::client(
-                "SerializationException",
-                format!("Unexpected value type for field '{field}'"),
-            )),
+            Some(_) => {
+                Err(ApiError::client("SerializationException", format!("Unexpected value type for field '{field}'")))
+            }
         }
     }
     fn opt_str(&self, field: &str) -> Option<&str> {

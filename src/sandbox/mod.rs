@@ -157,9 +157,8 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
         kick: Notify::new(),
     });
-    let listener = tokio::net::TcpListener::bind(opts.addr)
-        .await
-        .wrap_err_with(|| format!("cannot listen on {}", opts.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(opts.addr).await.wrap_err_with(|| format!("cannot listen on {}", opts.addr))?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(server::serve(listener, shared.clone()));
     let engine = tokio::spawn(codepipeline::engine::run(shared.clone()));

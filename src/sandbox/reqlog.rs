@@ -48,7 +48,8 @@ impl RequestLog {
 mod tests {
     #[test]
     fn reads_are_not_mutating_and_writes_are() {
-        for op in ["ListPipelines", "GetPipelineState", "BatchGetBuilds", "GetObject", "HeadObject", "FilterLogEvents"] {
+        for op in ["ListPipelines", "GetPipelineState", "BatchGetBuilds", "GetObject", "HeadObject", "FilterLogEvents"]
+        {
             assert!(!super::is_mutating(op), "{op}");
         }
         for op in ["StartPipelineExecution", "PutObject", "PutApprovalResult", "StopBuild", "RetryStageExecution"] {

@@ -54,7 +54,8 @@ fn classify(headers: &HeaderMap) -> Protocol {
         Some(scope) if scope.service == "sts" => Protocol::Query,
         Some(_) => Protocol::S3,
         None => {
-            let form = http::header_str(headers, "content-type").is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+            let form = http::header_str(headers, "content-type")
+                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
             if form { Protocol::Query } else { Protocol::S3 }
         }
     }
@@ -109,7 +110,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                     "codepipeline" => codepipeline::api::dispatch(shared, &op, &input),
                     "codebuild" => codebuild::api::dispatch(shared, &op, &input),
                     "logs" => logs::dispatch(shared, &op, &input),
-                    _ => Err(ApiError::client("UnknownOperationException", "The action or operation requested is invalid.")),
+                    _ => Err(ApiError::client(
+                        "UnknownOperationException",
+                        "The action or operation requested is invalid.",
+                    )),
                 }
                 .map(|v| http::json_response(&v, &rid))
             })
@@ -137,19 +141,35 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
 
 /// Reads a small body, verifies the signature over its hash, then calls `f`.
 /// Returns the response and, for STS, the action name for the request log.
-async fn small_request<F>(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str, f: F) -> (Result<Response, ApiError>, Option<String>)
+async fn small_request<F>(
+    shared: &Arc<Shared>,
+    req: Request<Incoming>,
+    rid: &str,
+    f: F,
+) -> (Result<Response, ApiError>, Option<String>)
 where
     F: FnOnce(&Arc<Shared>, bytes::Bytes, &sigv4::Scope) -> Result<Response, ApiError>,
 {
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_SMALL_BODY).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return (Err(ApiError::client("SerializationException", "Request body could not be read or is too large")), None),
+        Err(_) => {
+            return (
+                Err(ApiError::client("SerializationException", "Request body could not be read or is too large")),
+                None,
+            );
+        }
     };
     let action = form_pairs(&String::from_utf8_lossy(&body)).into_iter().find(|(k, _)| k == "Action").map(|(_, v)| v);
     let hash = hex::encode(Sha256::digest(&body));
     let raw_query = parts.uri.query().unwrap_or("");
-    let request = RequestParts { method: parts.method.as_str(), raw_path: parts.uri.path(), raw_query, headers: &parts.headers, payload_hash: &hash };
+    let request = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query,
+        headers: &parts.headers,
+        payload_hash: &hash,
+    };
     let scope = match sigv4::verify(&shared.credentials, &request) {
         Ok(scope) => scope,
         Err(e) => return (Err(auth_error(e, action.is_some())), action),
@@ -183,10 +203,22 @@ async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> 
         Err(e) => {
             let err = match e {
                 AuthError::Missing => ApiError::new(403, "AccessDenied", "Access Denied"),
-                AuthError::UnknownKey => ApiError::new(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."),
-                AuthError::Skewed => ApiError::new(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."),
+                AuthError::UnknownKey => ApiError::new(
+                    403,
+                    "InvalidAccessKeyId",
+                    "The AWS Access Key Id you provided does not exist in our records.",
+                ),
+                AuthError::Skewed => ApiError::new(
+                    403,
+                    "RequestTimeTooSkewed",
+                    "The difference between the request time and the current time is too large.",
+                ),
                 AuthError::Malformed(m) => ApiError::client("AuthorizationHeaderMalformed", m),
-                AuthError::BadSignature => ApiError::new(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method."),
+                AuthError::BadSignature => ApiError::new(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+                ),
             };
             return (String::new(), http::s3_error(&err, &resource, rid, head));
         }
@@ -208,16 +240,36 @@ async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> 
 
 fn auth_error(e: AuthError, query: bool) -> ApiError {
     match e {
-        AuthError::Missing if query => ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token"),
+        AuthError::Missing if query => {
+            ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token")
+        }
         AuthError::Missing => ApiError::client("MissingAuthenticationTokenException", "Missing Authentication Token"),
-        AuthError::UnknownKey if query => ApiError::new(403, "InvalidClientTokenId", "The security token included in the request is invalid."),
-        AuthError::UnknownKey => ApiError::client("UnrecognizedClientException", "The security token included in the request is invalid."),
-        AuthError::Skewed if query => ApiError::new(403, "SignatureDoesNotMatch", "Signature expired: the request time is too far from the server time."),
-        AuthError::Skewed => ApiError::client("InvalidSignatureException", "Signature expired: the request time is too far from the server time."),
+        AuthError::UnknownKey if query => {
+            ApiError::new(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+        }
+        AuthError::UnknownKey => {
+            ApiError::client("UnrecognizedClientException", "The security token included in the request is invalid.")
+        }
+        AuthError::Skewed if query => ApiError::new(
+            403,
+            "SignatureDoesNotMatch",
+            "Signature expired: the request time is too far from the server time.",
+        ),
+        AuthError::Skewed => ApiError::client(
+            "InvalidSignatureException",
+            "Signature expired: the request time is too far from the server time.",
+        ),
         AuthError::Malformed(m) if query => ApiError::client("IncompleteSignature", m),
         AuthError::Malformed(m) => ApiError::client("IncompleteSignatureException", m),
-        AuthError::BadSignature if query => ApiError::new(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."),
-        AuthError::BadSignature => ApiError::client("InvalidSignatureException", "The request signature we calculated does not match the signature you provided."),
+        AuthError::BadSignature if query => ApiError::new(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
+        AuthError::BadSignature => ApiError::client(
+            "InvalidSignatureException",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
     }
 }
 
@@ -226,9 +278,15 @@ fn fault_response(protocol: Protocol, fault: Fault, rid: &str) -> Response {
         (Protocol::S3, Fault::Throttle) => ApiError::new(503, "SlowDown", "Please reduce your request rate."),
         (Protocol::Query, Fault::Throttle) => ApiError::client("Throttling", "Rate exceeded"),
         (_, Fault::Throttle) => ApiError::client("ThrottlingException", "Rate exceeded"),
-        (Protocol::S3, Fault::Outage) => ApiError::new(503, "ServiceUnavailable", "Service is unable to handle request."),
-        (_, Fault::Outage) => ApiError::new(503, "ServiceUnavailableException", "Service is unavailable (sandbox chaos outage)."),
-        (Protocol::S3, Fault::Error) => ApiError::new(500, "InternalError", "We encountered an internal error. Please try again."),
+        (Protocol::S3, Fault::Outage) => {
+            ApiError::new(503, "ServiceUnavailable", "Service is unable to handle request.")
+        }
+        (_, Fault::Outage) => {
+            ApiError::new(503, "ServiceUnavailableException", "Service is unavailable (sandbox chaos outage).")
+        }
+        (Protocol::S3, Fault::Error) => {
+            ApiError::new(500, "InternalError", "We encountered an internal error. Please try again.")
+        }
         (_, Fault::Error) => ApiError::internal("Internal failure (sandbox chaos)."),
     };
     match protocol {
@@ -244,7 +302,8 @@ pub fn form_pairs(s: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let dec = |x: &str| percent_encoding::percent_decode_str(&x.replace('+', " ")).decode_utf8_lossy().into_owned();
+            let dec =
+                |x: &str| percent_encoding::percent_decode_str(&x.replace('+', " ")).decode_utf8_lossy().into_owned();
             (dec(k), dec(v))
         })
         .collect()

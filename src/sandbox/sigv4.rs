@@ -68,11 +68,7 @@ fn parse_authorization(value: &str) -> Result<Parsed, AuthError> {
             region: fields[2].to_string(),
             service: fields[3].to_string(),
         },
-        signed_headers: signed
-            .ok_or_else(|| malformed("SignedHeaders"))?
-            .split(';')
-            .map(str::to_string)
-            .collect(),
+        signed_headers: signed.ok_or_else(|| malformed("SignedHeaders"))?.split(';').map(str::to_string).collect(),
         signature: signature.ok_or_else(|| malformed("Signature"))?.to_string(),
     })
 }
@@ -241,7 +237,8 @@ mod tests {
         let unsigned = signed_headers(&now);
         let mut headers = unsigned.clone();
         let hash = hex::encode(Sha256::digest(b"{}"));
-        let parts = RequestParts { method: "POST", raw_path: "/", raw_query: "", headers: &unsigned, payload_hash: &hash };
+        let parts =
+            RequestParts { method: "POST", raw_path: "/", raw_query: "", headers: &unsigned, payload_hash: &hash };
         let auth = sign(&creds(), "us-east-1", "codepipeline", &parts, &now);
         headers.insert("authorization", auth.parse().unwrap());
         let ok = RequestParts { headers: &headers, ..parts };
@@ -259,7 +256,13 @@ mod tests {
         let old = "20200101T000000Z";
         let unsigned = signed_headers(old);
         let mut headers = unsigned.clone();
-        let parts = RequestParts { method: "GET", raw_path: "/b", raw_query: "versioning", headers: &unsigned, payload_hash: "UNSIGNED-PAYLOAD" };
+        let parts = RequestParts {
+            method: "GET",
+            raw_path: "/b",
+            raw_query: "versioning",
+            headers: &unsigned,
+            payload_hash: "UNSIGNED-PAYLOAD",
+        };
         let auth = sign(&creds(), "us-east-1", "s3", &parts, old);
         headers.insert("authorization", auth.parse().unwrap());
         let parts = RequestParts { headers: &headers, ..parts };

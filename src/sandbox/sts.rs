@@ -6,7 +6,12 @@ use super::http::{self, ApiError, Response};
 use super::sigv4::Scope;
 use super::{ACCOUNT_ID, Shared};
 
-pub fn dispatch(_shared: &Arc<Shared>, form: &[(String, String)], scope: &Scope, rid: &str) -> Result<Response, ApiError> {
+pub fn dispatch(
+    _shared: &Arc<Shared>,
+    form: &[(String, String)],
+    scope: &Scope,
+    rid: &str,
+) -> Result<Response, ApiError> {
     let action = form.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.as_str()).unwrap_or("");
     match action {
         "GetCallerIdentity" => {
@@ -22,6 +27,8 @@ pub fn dispatch(_shared: &Arc<Shared>, form: &[(String, String)], scope: &Scope,
                 .map_err(|e| ApiError::internal(e.to_string()))?)
         }
         "" => Err(ApiError::client("MissingAction", "Missing Action parameter")),
-        other => Err(ApiError::client("InvalidAction", format!("Could not find operation {other} for version 2011-06-15"))),
+        other => {
+            Err(ApiError::client("InvalidAction", format!("Could not find operation {other} for version 2011-06-15")))
+        }
     }
 }

@@ -44,7 +44,16 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
     std::fs::write(&zip, harness::zip_of(&[("buildspec.yml", spec)])).unwrap();
     let put = aws(
         &env,
-        &["s3api", "put-object", "--bucket", "pipewatch-demo-source", "--key", "workspace.zip", "--body", zip.to_str().unwrap()],
+        &[
+            "s3api",
+            "put-object",
+            "--bucket",
+            "pipewatch-demo-source",
+            "--key",
+            "workspace.zip",
+            "--body",
+            zip.to_str().unwrap(),
+        ],
     )
     .await;
     let version = put["VersionId"].as_str().expect("version id").to_string();
@@ -54,7 +63,8 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
     let state = aws(&env, &["codepipeline", "get-pipeline-state", "--name", "mlops-demo"]).await;
     let build_stage = &state["stageStates"][1];
     assert_eq!(build_stage["latestExecution"]["status"], "Succeeded");
-    let build_id = build_stage["actionStates"][0]["latestExecution"]["externalExecutionId"].as_str().unwrap().to_string();
+    let build_id =
+        build_stage["actionStates"][0]["latestExecution"]["externalExecutionId"].as_str().unwrap().to_string();
 
     let builds = aws(&env, &["codebuild", "batch-get-builds", "--ids", &build_id]).await;
     let build = &builds["builds"][0];
@@ -67,6 +77,7 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
         &["logs", "get-log-events", "--log-group-name", &group, "--log-stream-name", &stream, "--start-from-head"],
     )
     .await;
-    let messages: Vec<&str> = events["events"].as_array().unwrap().iter().filter_map(|e| e["message"].as_str()).collect();
+    let messages: Vec<&str> =
+        events["events"].as_array().unwrap().iter().filter_map(|e| e["message"].as_str()).collect();
     assert!(messages.contains(&"from-awscli"), "{messages:?}");
 }

@@ -133,9 +133,16 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
         map.insert(hyper::header::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
     }
     let hash = hex::encode(sha2::Sha256::digest(body));
-    let parts = sandbox::sigv4::RequestParts { method: "POST", raw_path: "/", raw_query: "", headers: &map, payload_hash: &hash };
+    let parts = sandbox::sigv4::RequestParts {
+        method: "POST",
+        raw_path: "/",
+        raw_query: "",
+        headers: &map,
+        payload_hash: &hash,
+    };
     let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
-    let mut req = format!("POST / HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    let mut req =
+        format!("POST / HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
     for (k, v) in &map {
         req.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
     }

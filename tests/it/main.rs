@@ -1,6 +1,15 @@
 //! The one integration-test crate: every module here links the AWS SDK once.
 
-mod harness;
-mod sandbox_auth;
-mod sandbox_pipeline;
+mod aws_adapters;
 mod awscli;
+mod harness;
+mod moto_compare;
+mod sandbox_auth;
+mod sandbox_cli;
+mod sandbox_codebuild;
+mod sandbox_logs;
+mod sandbox_modes;
+mod sandbox_pipeline;
+mod sandbox_s3;
+mod tui_pty;
+mod workers_tail;

@@ -23,12 +23,14 @@ async fn signed_requests_pass_and_wrong_credentials_get_the_services_own_errors(
 #[tokio::test]
 async fn malformed_bodies_and_unknown_operations_get_json_errors() {
     let env = harness::start().await;
-    let target = [("x-amz-target", "CodePipeline_20150709.ListPipelines"), ("content-type", "application/x-amz-json-1.1")];
+    let target =
+        [("x-amz-target", "CodePipeline_20150709.ListPipelines"), ("content-type", "application/x-amz-json-1.1")];
     let (status, body) = harness::raw_signed(&env, "codepipeline", &target, b"{not json").await;
     assert_eq!(status, 400);
     assert!(body.contains("SerializationException"), "{body}");
 
-    let unknown = [("x-amz-target", "CodePipeline_20150709.LaunchRockets"), ("content-type", "application/x-amz-json-1.1")];
+    let unknown =
+        [("x-amz-target", "CodePipeline_20150709.LaunchRockets"), ("content-type", "application/x-amz-json-1.1")];
     let (status, body) = harness::raw_signed(&env, "codepipeline", &unknown, b"{}").await;
     assert_eq!(status, 400);
     assert!(body.contains("UnknownOperationException"), "{body}");

@@ -54,7 +54,14 @@ pub async fn execution_for(env: &Env, version: &str) -> String {
 }
 
 pub async fn execution_status(env: &Env, id: &str) -> String {
-    let out = env.codepipeline().get_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(id).send().await.expect("get execution");
+    let out = env
+        .codepipeline()
+        .get_pipeline_execution()
+        .pipeline_name(PIPELINE)
+        .pipeline_execution_id(id)
+        .send()
+        .await
+        .expect("get execution");
     out.pipeline_execution().and_then(|e| e.status()).map(|s| s.as_str().to_string()).unwrap_or_default()
 }
 
@@ -104,7 +111,11 @@ async fn log_messages(env: &Env, build_id: &str) -> Vec<String> {
 
 async fn approval_token(env: &Env, id: &str) -> String {
     let st = wait_stage(env, id, "Approve", "InProgress").await;
-    st.action_states()[0].latest_execution().and_then(|l| l.token()).expect("a pending approval has a token").to_string()
+    st.action_states()[0]
+        .latest_execution()
+        .and_then(|l| l.token())
+        .expect("a pending approval has a token")
+        .to_string()
 }
 
 async fn approve(env: &Env, token: &str, status: ApprovalStatus) -> Result<(), String> {
@@ -148,10 +159,14 @@ async fn an_upload_runs_the_pipeline_end_to_end() {
     assert_eq!(phases.last().map(|p| p.0), Some("COMPLETED"));
     assert!(phases.iter().filter(|p| p.0 != "COMPLETED").all(|p| p.1 == Some("SUCCEEDED")), "{phases:?}");
 
-    let output: Vec<String> = log_messages(&env, &build_id).await.into_iter().filter(|m| !m.starts_with("[Container]")).collect();
+    let output: Vec<String> =
+        log_messages(&env, &build_id).await.into_iter().filter(|m| !m.starts_with("[Container]")).collect();
     assert_eq!(output, ["one", "two", "three", "four"]);
 
-    assert_eq!(approve(&env, "not-the-token", ApprovalStatus::Approved).await, Err("InvalidApprovalTokenException".into()));
+    assert_eq!(
+        approve(&env, "not-the-token", ApprovalStatus::Approved).await,
+        Err("InvalidApprovalTokenException".into())
+    );
     approve(&env, &token, ApprovalStatus::Approved).await.expect("approve");
     assert_eq!(approve(&env, &token, ApprovalStatus::Approved).await, Err("ApprovalAlreadyCompletedException".into()));
     wait_status(&env, &id, "Succeeded").await;
@@ -171,25 +186,61 @@ async fn a_failing_command_fails_the_stage_and_retry_reruns_it() {
     let id = execution_for(&env, &version).await;
     let st = wait_stage(&env, &id, "Build", "Failed").await;
     wait_status(&env, &id, "Failed").await;
-    let err = st.action_states()[0].latest_execution().and_then(|l| l.error_details()).and_then(|d| d.message()).unwrap_or("").to_string();
+    let err = st.action_states()[0]
+        .latest_execution()
+        .and_then(|l| l.error_details())
+        .and_then(|d| d.message())
+        .unwrap_or("")
+        .to_string();
     assert!(err.contains("Build terminated with state: FAILED"), "{err}");
-    let build_id = st.action_states()[0].latest_execution().and_then(|l| l.external_execution_id()).unwrap().to_string();
+    let build_id =
+        st.action_states()[0].latest_execution().and_then(|l| l.external_execution_id()).unwrap().to_string();
     let builds = env.codebuild().batch_get_builds().ids(&build_id).send().await.unwrap();
-    let phase = builds.builds()[0].phases().iter().find(|p| p.phase_type().map(|t| t.as_str()) == Some("BUILD")).cloned().unwrap();
+    let phase = builds.builds()[0]
+        .phases()
+        .iter()
+        .find(|p| p.phase_type().map(|t| t.as_str()) == Some("BUILD"))
+        .cloned()
+        .unwrap();
     assert_eq!(phase.phase_status().map(|s| s.as_str()), Some("FAILED"));
     let ctx = &phase.contexts()[0];
     assert_eq!(ctx.status_code(), Some("COMMAND_EXECUTION_ERROR"));
-    assert_eq!(ctx.message(), Some(format!("Error while executing command: test -f {}. Reason: exit status 1", flag.display()).as_str()));
+    assert_eq!(
+        ctx.message(),
+        Some(format!("Error while executing command: test -f {}. Reason: exit status 1", flag.display()).as_str())
+    );
 
     // Retrying a stage that did not fail is refused.
-    let err = env.codepipeline().retry_stage_execution().pipeline_name(PIPELINE).stage_name("Source").pipeline_execution_id(&id).retry_mode(StageRetryMode::FailedActions).send().await.unwrap_err();
+    let err = env
+        .codepipeline()
+        .retry_stage_execution()
+        .pipeline_name(PIPELINE)
+        .stage_name("Source")
+        .pipeline_execution_id(&id)
+        .retry_mode(StageRetryMode::FailedActions)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.into_service_error().meta().code(), Some("StageNotRetryableException"));
 
     std::fs::write(&flag, "").unwrap();
-    env.codepipeline().retry_stage_execution().pipeline_name(PIPELINE).stage_name("Build").pipeline_execution_id(&id).retry_mode(StageRetryMode::FailedActions).send().await.expect("retry");
+    env.codepipeline()
+        .retry_stage_execution()
+        .pipeline_name(PIPELINE)
+        .stage_name("Build")
+        .pipeline_execution_id(&id)
+        .retry_mode(StageRetryMode::FailedActions)
+        .send()
+        .await
+        .expect("retry");
     let token = approval_token(&env, &id).await;
     let attempts = env.codepipeline().list_action_executions().pipeline_name(PIPELINE).send().await.unwrap();
-    let builds: Vec<&str> = attempts.action_execution_details().iter().filter(|a| a.action_name() == Some("Build")).filter_map(|a| a.status().map(|s| s.as_str())).collect();
+    let builds: Vec<&str> = attempts
+        .action_execution_details()
+        .iter()
+        .filter(|a| a.action_name() == Some("Build"))
+        .filter_map(|a| a.status().map(|s| s.as_str()))
+        .collect();
     assert_eq!(builds, ["Succeeded", "Failed"], "newest first: the retry succeeded");
     approve(&env, &token, ApprovalStatus::Rejected).await.expect("reject");
     wait_status(&env, &id, "Failed").await;
@@ -202,10 +253,20 @@ async fn stop_and_abandon_end_a_running_build_stage() {
     let id = execution_for(&env, &version).await;
     build_id_of(&env, &id, "Build").await;
     let cp = env.codepipeline();
-    cp.stop_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(&id).abandon(true).reason("wrong commit").send().await.expect("stop");
+    cp.stop_pipeline_execution()
+        .pipeline_name(PIPELINE)
+        .pipeline_execution_id(&id)
+        .abandon(true)
+        .reason("wrong commit")
+        .send()
+        .await
+        .expect("stop");
     wait_status(&env, &id, "Stopped").await;
     let st = wait_stage(&env, &id, "Build", "Stopped").await;
-    assert_eq!(st.action_states()[0].latest_execution().and_then(|l| l.status()).map(|s| s.as_str()), Some("Abandoned"));
+    assert_eq!(
+        st.action_states()[0].latest_execution().and_then(|l| l.status()).map(|s| s.as_str()),
+        Some("Abandoned")
+    );
     let err = cp.stop_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(&id).send().await.unwrap_err();
     assert_eq!(err.into_service_error().meta().code(), Some("PipelineExecutionNotStoppableException"));
 
@@ -213,20 +274,35 @@ async fn stop_and_abandon_end_a_running_build_stage() {
     let version = upload(&env, &buildspec(&["sleep 2", "echo done"])).await;
     let id = execution_for(&env, &version).await;
     build_id_of(&env, &id, "Build").await;
-    cp.stop_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(&id).send().await.expect("stop and wait");
+    cp.stop_pipeline_execution()
+        .pipeline_name(PIPELINE)
+        .pipeline_execution_id(&id)
+        .send()
+        .await
+        .expect("stop and wait");
     assert_eq!(execution_status(&env, &id).await, "Stopping");
     let err = cp.stop_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(&id).send().await.unwrap_err();
     assert_eq!(err.into_service_error().meta().code(), Some("DuplicatedStopRequestException"));
     wait_status(&env, &id, "Stopped").await;
     let st = wait_stage(&env, &id, "Build", "Stopped").await;
-    assert_eq!(st.action_states()[0].latest_execution().and_then(|l| l.status()).map(|s| s.as_str()), Some("Succeeded"));
+    assert_eq!(
+        st.action_states()[0].latest_execution().and_then(|l| l.status()).map(|s| s.as_str()),
+        Some("Succeeded")
+    );
 }
 
 #[tokio::test]
 async fn a_disabled_transition_holds_runs_and_a_newer_upload_supersedes_the_waiting_one() {
     let env = harness::start().await;
     let cp = env.codepipeline();
-    cp.disable_stage_transition().pipeline_name(PIPELINE).stage_name("Build").transition_type(StageTransitionType::Inbound).reason("freeze").send().await.expect("disable");
+    cp.disable_stage_transition()
+        .pipeline_name(PIPELINE)
+        .stage_name("Build")
+        .transition_type(StageTransitionType::Inbound)
+        .reason("freeze")
+        .send()
+        .await
+        .expect("disable");
     let first = execution_for(&env, &upload(&env, &buildspec(&["echo first"])).await).await;
     wait_stage(&env, &first, "Source", "Succeeded").await;
     let state = cp.get_pipeline_state().name(PIPELINE).send().await.unwrap();
@@ -238,7 +314,13 @@ async fn a_disabled_transition_holds_runs_and_a_newer_upload_supersedes_the_wait
 
     let second = execution_for(&env, &upload(&env, &buildspec(&["echo second"])).await).await;
     wait_status(&env, &first, "Superseded").await;
-    cp.enable_stage_transition().pipeline_name(PIPELINE).stage_name("Build").transition_type(StageTransitionType::Inbound).send().await.expect("enable");
+    cp.enable_stage_transition()
+        .pipeline_name(PIPELINE)
+        .stage_name("Build")
+        .transition_type(StageTransitionType::Inbound)
+        .send()
+        .await
+        .expect("enable");
     approval_token(&env, &second).await;
     assert_eq!(execution_status(&env, &first).await, "Superseded");
 }
@@ -264,7 +346,13 @@ async fn manual_start_with_a_source_revision_override_and_errors() {
     let exec = exec.pipeline_execution().unwrap();
     assert_eq!(exec.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str()), Some("StartPipelineExecution"));
     assert_eq!(exec.artifact_revisions()[0].revision_id(), Some(old.as_str()));
-    let err = cp.get_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id("no-such-id").send().await.unwrap_err();
+    let err = cp
+        .get_pipeline_execution()
+        .pipeline_name(PIPELINE)
+        .pipeline_execution_id("no-such-id")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.into_service_error().meta().code(), Some("PipelineExecutionNotFoundException"));
     let pipelines = cp.list_pipelines().send().await.unwrap();
     assert_eq!(pipelines.pipelines().iter().filter_map(|p| p.name()).collect::<Vec<_>>(), [PIPELINE]);

@@ -1,14 +1,27 @@
-//! CodeBuild: projects, builds that really run buildspecs. STUB.
+//! CodeBuild: projects from the sandbox config, and builds that really run
+//! their buildspec (bash in a temp dir) while the API reports their phases.
 
 pub mod api;
+mod buildspec;
+mod exec;
+mod files;
+mod flow;
+mod model;
+mod runner;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
-use serde_json::Value;
+use chrono::Utc;
+use serde_json::{Value, json};
 
-use super::Shared;
-use super::http::ApiResult;
+use super::http::{ApiError, ApiResult, epoch_secs};
+use super::{ACCOUNT_ID, Shared, lock};
+use exec::{Control, Halt};
+use model::{Build, REGION};
+use runner::SourceInput;
 
 /// What the pipeline engine asks for when a CodeBuild action starts.
 #[derive(Clone, Debug)]
@@ -33,27 +46,232 @@ pub struct BuildOutcome {
     pub message: Option<String>,
 }
 
+/// A build as StartBuild or the engine describe it, before it has an id.
+struct Launch {
+    project: String,
+    source: SourceInput,
+    source_version: Option<String>,
+    initiator: String,
+    artifact_zip: Option<PathBuf>,
+    /// StartBuild's sourceTypeOverride / sourceLocationOverride / buildspecOverride.
+    source_override: Vec<(&'static str, String)>,
+    env_override: Vec<Value>,
+    timeout_minutes: Option<u64>,
+}
+
 pub struct Store {
+    /// Project objects as BatchGetProjects returns them.
     pub projects: Vec<Value>,
+    /// Builds unpack their source under `<dir>/<uuid>`.
     pub dir: PathBuf,
+    /// In start order.
+    builds: Vec<Build>,
+    numbers: HashMap<String, u64>,
+    running: HashMap<String, Arc<Control>>,
+    /// Replaces every project's timeout (tests: a timeout in minutes is too slow).
+    pub(crate) timeout_override: Option<Duration>,
 }
 
 impl Store {
     pub fn new(projects: Vec<Value>, dir: PathBuf) -> Self {
-        Self { projects, dir }
+        let now = epoch_secs(Utc::now());
+        let projects = projects
+            .into_iter()
+            .map(|mut p| {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                if let Some(obj) = p.as_object_mut() {
+                    obj.insert("arn".into(), json!(format!("arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:project/{name}")));
+                    obj.entry("created").or_insert(now.clone());
+                    obj.entry("lastModified").or_insert(now.clone());
+                    obj.entry("timeoutInMinutes").or_insert(json!(60));
+                    obj.entry("queuedTimeoutInMinutes").or_insert(json!(480));
+                    obj.entry("encryptionKey")
+                        .or_insert(json!(format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:alias/aws/s3")));
+                    obj.entry("logsConfig").or_insert(json!({
+                        "cloudWatchLogs": { "status": "ENABLED" },
+                        "s3Logs": { "status": "DISABLED", "encryptionDisabled": false }
+                    }));
+                    obj.entry("projectVisibility").or_insert(json!("PRIVATE"));
+                }
+                p
+            })
+            .collect();
+        Self {
+            projects,
+            dir,
+            builds: Vec::new(),
+            numbers: HashMap::new(),
+            running: HashMap::new(),
+            timeout_override: None,
+        }
     }
+
+    /// A project by name or ARN.
+    pub fn project(&self, name: &str) -> Option<&Value> {
+        self.projects.iter().find(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name) || p.get("arn").and_then(Value::as_str) == Some(name)
+        })
+    }
+
+    fn build(&self, id: &str) -> Option<&Build> {
+        self.builds.iter().find(|b| b.id == id || b.arn == id)
+    }
+
+    fn build_mut(&mut self, id: &str) -> Option<&mut Build> {
+        self.builds.iter_mut().find(|b| b.id == id)
+    }
+
+    /// Called by the runner once the build is closed.
+    fn finished(&mut self, id: &str) {
+        self.running.remove(id);
+    }
+
     /// None while the build runs (or if unknown).
-    pub fn outcome(&self, _id: &str) -> Option<BuildOutcome> {
-        None
+    pub fn outcome(&self, id: &str) -> Option<BuildOutcome> {
+        let b = self.build(id).filter(|b| b.complete())?;
+        let message = if b.status == "SUCCEEDED" { None } else { b.failure().map(|(_, c)| c.message.clone()) };
+        Some(BuildOutcome { status: b.status.clone(), message })
     }
+
+    /// The failing phase of a finished build: (phase, status code, message),
+    /// for error details in AWS's "Phase: BUILD, Code: ..., Message: ..." form.
+    pub fn failure(&self, id: &str) -> Option<(String, String, String)> {
+        let b = self.build(id).filter(|b| b.complete() && b.status != "SUCCEEDED")?;
+        b.failure().map(|(p, c)| (p.to_string(), c.code.clone(), c.message.clone()))
+    }
+
     /// Kills every running build's process group (sandbox shutdown).
-    pub fn kill_all(&mut self) {}
+    pub fn kill_all(&mut self) {
+        for control in self.running.values() {
+            control.halt(Halt::Stopped);
+            control.kill_all_groups();
+        }
+    }
 }
 
 /// Starts a build; returns its id (`project:uuid`).
-pub fn start_build(_shared: &Arc<Shared>, _req: BuildRequest) -> ApiResult<String> {
-    Err(super::http::ApiError::internal("not yet"))
+pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String> {
+    launch(
+        shared,
+        Launch {
+            project: req.project,
+            source: SourceInput::Zip(req.source_zip),
+            source_version: Some(req.source_version).filter(|v| !v.is_empty()),
+            initiator: req.initiator,
+            artifact_zip: req.artifact_zip,
+            source_override: Vec::new(),
+            env_override: Vec::new(),
+            timeout_minutes: None,
+        },
+    )
 }
 
 /// Stops a running build (StopBuild, or a pipeline stop).
-pub fn stop_build(_shared: &Arc<Shared>, _id: &str) {}
+pub fn stop_build(shared: &Arc<Shared>, id: &str) {
+    let control = lock(&shared.builds).running.get(id).cloned();
+    if let Some(c) = control {
+        c.halt(Halt::Stopped);
+    }
+}
+
+fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<String> {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let now = Utc::now();
+    let control = Arc::new(Control::default());
+    let job = {
+        let mut store = lock(&shared.builds);
+        let project = store.project(&l.project).cloned().ok_or_else(|| {
+            ApiError::client(
+                "ResourceNotFoundException",
+                format!("Project cannot be found: arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:project/{}", l.project),
+            )
+        })?;
+        let name = project.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let number = {
+            let n = store.numbers.entry(name.clone()).or_insert(0);
+            *n += 1;
+            *n
+        };
+        let id = format!("{name}:{uuid}");
+        let arn = format!("arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:build/{id}");
+        let mut source =
+            project.get("source").filter(|s| s.is_object()).cloned().unwrap_or_else(|| json!({ "type": "NO_SOURCE" }));
+        for (k, v) in &l.source_override {
+            source[*k] = json!(v);
+        }
+        let mut environment =
+            project.get("environment").filter(|e| e.is_object()).cloned().unwrap_or_else(|| json!({}));
+        let vars = merge_variables(environment.get("environmentVariables"), &l.env_override);
+        let env: Vec<(String, String)> = vars
+            .iter()
+            .filter_map(|v| Some((v.get("name")?.as_str()?.to_string(), v.get("value")?.as_str()?.to_string())))
+            .collect();
+        environment["environmentVariables"] = json!(vars);
+        let timeout_minutes =
+            l.timeout_minutes.or_else(|| project.get("timeoutInMinutes").and_then(Value::as_u64)).unwrap_or(60);
+        let mut build = Build {
+            id: id.clone(),
+            uuid: uuid.clone(),
+            arn: arn.clone(),
+            number,
+            project: name.clone(),
+            start: now,
+            end: None,
+            status: "IN_PROGRESS".into(),
+            phases: Vec::new(),
+            source: source.clone(),
+            source_version: l.source_version.clone(),
+            initiator: l.initiator.clone(),
+            environment: environment.clone(),
+            service_role: project.get("serviceRole").and_then(Value::as_str).map(str::to_string),
+            timeout_minutes,
+            queued_timeout_minutes: project.get("queuedTimeoutInMinutes").and_then(Value::as_u64).unwrap_or(480),
+        };
+        build.enter("SUBMITTED", now);
+        build.finish("SUCCEEDED", None, now);
+        build.enter("QUEUED", now);
+        let group = build.log_group();
+        store.builds.push(build);
+        store.running.insert(id.clone(), control.clone());
+        runner::Job {
+            id,
+            uuid: uuid.clone(),
+            arn,
+            number,
+            source: l.source,
+            buildspec: source.get("buildspec").and_then(Value::as_str).map(str::to_string),
+            env,
+            artifact_zip: l.artifact_zip,
+            dir: store.dir.join(&uuid),
+            timeout: store.timeout_override.unwrap_or(Duration::from_secs(timeout_minutes * 60)),
+            control,
+            source_version: l.source_version.unwrap_or_default(),
+            initiator: l.initiator,
+            image: environment.get("image").and_then(Value::as_str).unwrap_or("aws/codebuild/standard:7.0").to_string(),
+            group,
+            start_ms: now.timestamp_millis(),
+        }
+    };
+    lock(&shared.logs).create_stream(&job.group, &job.uuid);
+    let id = job.id.clone();
+    tokio::spawn(runner::run(shared.clone(), job));
+    Ok(id)
+}
+
+/// Project variables with StartBuild's overrides replacing same-named ones.
+fn merge_variables(project: Option<&Value>, overrides: &[Value]) -> Vec<Value> {
+    let mut vars: Vec<Value> = project.and_then(Value::as_array).cloned().unwrap_or_default();
+    for o in overrides {
+        let name = o.get("name").and_then(Value::as_str);
+        vars.retain(|v| v.get("name").and_then(Value::as_str) != name);
+        let mut o = o.clone();
+        if o.get("type").is_none() {
+            o["type"] = json!("PLAINTEXT");
+        }
+        vars.push(o);
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests;

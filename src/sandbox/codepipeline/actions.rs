@@ -40,7 +40,11 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usi
         exec.summary = decl.configuration.get("CustomData").cloned();
     } else {
         let t = &decl.action_type_id;
-        fail(&mut exec, "JobFailed", format!("The sandbox cannot run {}/{}/{} actions", t.category, t.owner, t.provider));
+        fail(
+            &mut exec,
+            "JobFailed",
+            format!("The sandbox cannot run {}/{}/{} actions", t.category, t.owner, t.provider),
+        );
     }
     e.actions.push(exec);
     e.updated = now;
@@ -61,7 +65,14 @@ fn start_source(shared: &Arc<Shared>, e: &mut Execution, decl: &ActionDecl, exec
     };
     let file = lock(&shared.s3).object_file(&bucket, &key, Some(&rev.revision_id));
     let Some(file) = file else {
-        fail(exec, "JobFailed", format!("The object with key '{key}' and version '{}' does not exist in bucket '{bucket}'.", rev.revision_id));
+        fail(
+            exec,
+            "JobFailed",
+            format!(
+                "The object with key '{key}' and version '{}' does not exist in bucket '{bucket}'.",
+                rev.revision_id
+            ),
+        );
         return;
     };
     for out in &decl.output_artifacts {
@@ -124,7 +135,10 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
             }
             continue;
         }
-        let outcome = lock(&shared.builds).outcome(&external);
+        let (outcome, failure) = {
+            let builds = lock(&shared.builds);
+            (builds.outcome(&external), builds.failure(&external))
+        };
         let Some(outcome) = outcome else { continue };
         a.updated = now;
         changed = true;
@@ -132,7 +146,11 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
             a.status = "Succeeded".into();
             built = true;
         } else {
-            let detail = outcome.message.map(|m| format!(". {m}")).unwrap_or_default();
+            // AWS's wording: "Build terminated with state: FAILED. Phase: BUILD, Code: ..., Message: ..."
+            let detail = match failure {
+                Some((phase, code, message)) => format!(". Phase: {phase}, Code: {code}, Message: {message}"),
+                None => outcome.message.map(|m| format!(". {m}")).unwrap_or_default(),
+            };
             a.status = "Failed".into();
             a.error = Some(("JobFailed".into(), format!("Build terminated with state: {}{detail}", outcome.status)));
         }
@@ -149,10 +167,10 @@ fn register_outputs(shared: &Arc<Shared>, e: &mut Execution) {
     let dir = shared.state_dir.join("artifacts").join(&e.id);
     let Ok(entries) = std::fs::read_dir(&dir) else { return };
     for path in entries.flatten().map(|entry| entry.path()) {
-        if path.extension().is_some_and(|x| x == "zip") {
-            if let Some(name) = path.file_stem().and_then(|n| n.to_str()) {
-                e.artifacts.insert(name.to_string(), path.clone());
-            }
+        if path.extension().is_some_and(|x| x == "zip")
+            && let Some(name) = path.file_stem().and_then(|n| n.to_str())
+        {
+            e.artifacts.insert(name.to_string(), path.clone());
         }
     }
 }

@@ -34,10 +34,13 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
         }
         "GetPipeline" => {
             let p = store.pipeline(input.req_str("name")?)?;
-            if let Some(v) = input.get("version").and_then(Value::as_i64) {
-                if v != 1 {
-                    return Err(ApiError::client("PipelineVersionNotFoundException", format!("Pipeline version {v} not found")));
-                }
+            if let Some(v) = input.get("version").and_then(Value::as_i64)
+                && v != 1
+            {
+                return Err(ApiError::client(
+                    "PipelineVersionNotFoundException",
+                    format!("Pipeline version {v} not found"),
+                ));
             }
             Ok(view::get_pipeline(p))
         }
@@ -48,7 +51,8 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
         "ListPipelineExecutions" => {
             let name = input.req_str("pipelineName")?;
             store.pipeline(name)?;
-            let all: Vec<Value> = store.executions.iter().rev().filter(|e| e.pipeline == name).map(view::execution_summary).collect();
+            let all: Vec<Value> =
+                store.executions.iter().rev().filter(|e| e.pipeline == name).map(view::execution_summary).collect();
             page(all, input, "pipelineExecutionSummaries", 100)
         }
         "GetPipelineExecution" => {
@@ -71,10 +75,13 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
                 .flat_map(|e| e.actions.iter().map(move |a| (a.started, view::action_execution(p, e, a))))
                 .collect();
             // Newest first, as AWS lists them.
-            all.sort_by(|a, b| b.0.cmp(&a.0));
+            all.sort_by_key(|a| std::cmp::Reverse(a.0));
             page(all.into_iter().map(|(_, v)| v).collect(), input, "actionExecutionDetails", 100)
         }
-        _ => Err(ApiError::client("UnknownOperationException", format!("Operation {op} is not supported by the sandbox"))),
+        _ => Err(ApiError::client(
+            "UnknownOperationException",
+            format!("Operation {op} is not supported by the sandbox"),
+        )),
     }
 }
 
@@ -87,7 +94,9 @@ fn page(all: Vec<Value>, input: &Value, field: &str, default_max: usize) -> ApiR
         None => default_max,
     };
     let start = match input.opt_str("nextToken") {
-        Some(t) => t.parse::<usize>().map_err(|_| ApiError::client("InvalidNextTokenException", "The next token is not valid."))?,
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| ApiError::client("InvalidNextTokenException", "The next token is not valid."))?,
         None => 0,
     };
     let end = (start + max).min(all.len());

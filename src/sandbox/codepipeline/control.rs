@@ -21,10 +21,10 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     let (v2, sources) = {
         let store = lock(&shared.pipelines);
         let p = store.pipeline(&name)?;
-        if let Some(t) = &token {
-            if let Some(e) = store.executions.iter().find(|e| e.pipeline == name && e.client_token.as_ref() == Some(t)) {
-                return Ok(json!({ "pipelineExecutionId": e.id }));
-            }
+        if let Some(t) = &token
+            && let Some(e) = store.executions.iter().find(|e| e.pipeline == name && e.client_token.as_ref() == Some(t))
+        {
+            return Ok(json!({ "pipelineExecutionId": e.id }));
         }
         let sources: Vec<(String, String, String)> = p
             .decl
@@ -51,7 +51,9 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
                 let kind = o.req_str("revisionType")?;
                 let value = o.req_str("revisionValue")?;
                 if kind != "S3_OBJECT_VERSION_ID" {
-                    return Err(ApiError::validation(format!("revisionType {kind} is not valid for the S3 source action {action}")));
+                    return Err(ApiError::validation(format!(
+                        "revisionType {kind} is not valid for the S3 source action {action}"
+                    )));
                 }
                 if lock(&shared.s3).object_file(&bucket, &key, Some(value)).is_none() {
                     return Err(ApiError::validation(format!("Version {value} of s3://{bucket}/{key} does not exist")));
@@ -64,13 +66,21 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
             revisions.push(revision(shared, &action, &bucket, &key, &version));
         }
     }
-    if let Some(unknown) = overrides.iter().filter_map(|o| o.get("actionName").and_then(Value::as_str)).find(|n| !revisions.iter().any(|r| r.action_name == *n)) {
-        return Err(ApiError::validation(format!("sourceRevisions names action {unknown}, which is not an S3 source action of {name}")));
+    if let Some(unknown) = overrides
+        .iter()
+        .filter_map(|o| o.get("actionName").and_then(Value::as_str))
+        .find(|n| !revisions.iter().any(|r| r.action_name == *n))
+    {
+        return Err(ApiError::validation(format!(
+            "sourceRevisions names action {unknown}, which is not an S3 source action of {name}"
+        )));
     }
     let variables: Vec<(String, String)> = input
         .get("variables")
         .and_then(Value::as_array)
-        .map(|vs| vs.iter().filter_map(|v| Some((v.opt_str("name")?.to_string(), v.opt_str("value")?.to_string()))).collect())
+        .map(|vs| {
+            vs.iter().filter_map(|v| Some((v.opt_str("name")?.to_string(), v.opt_str("value")?.to_string()))).collect()
+        })
         .unwrap_or_default();
     let mut store = lock(&shared.pipelines);
     let id = create_execution(&mut store, &name, revisions, "StartPipelineExecution", &caller(), token, variables);
@@ -90,7 +100,10 @@ pub fn stop(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         ("InProgress", None) => {}
         ("Stopping", Some((false, _))) if abandon => {}
         ("Stopping", _) | ("InProgress", Some(_)) => {
-            return Err(ApiError::client("DuplicatedStopRequestException", "A stop request for this pipeline execution has already been made."));
+            return Err(ApiError::client(
+                "DuplicatedStopRequestException",
+                "A stop request for this pipeline execution has already been made.",
+            ));
         }
         (status, _) => {
             return Err(ApiError::client(
@@ -121,14 +134,19 @@ pub fn retry(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         ));
     }
     if busy_elsewhere(&store, name, i, s) {
-        return Err(ApiError::client("ConflictException", format!("Another execution is in progress in stage {stage_name}")));
+        return Err(ApiError::client(
+            "ConflictException",
+            format!("Another execution is in progress in stage {stage_name}"),
+        ));
     }
     let e = &mut store.executions[i];
     let stage_status = e.stage_status[s].clone().unwrap_or_default();
     if e.is_active() || !(stage_status == "Failed" || stage_status == "Stopped") {
         return Err(ApiError::client(
             "StageNotRetryableException",
-            format!("Stage {stage_name} of execution {id} is {stage_status}, not Failed or Stopped, so it cannot be retried"),
+            format!(
+                "Stage {stage_name} of execution {id} is {stage_status}, not Failed or Stopped, so it cannot be retried"
+            ),
         ));
     }
     for a in e.actions.iter_mut().filter(|a| a.stage == s && !a.stale) {
@@ -166,8 +184,16 @@ pub fn approve(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     }
     let mut store = lock(&shared.pipelines);
     let s = store.stage_index(name, stage_name)?;
-    let a = store.pipeline(name)?.decl.stages[s].actions.iter().position(|a| a.name == action_name && a.is_manual_approval());
-    let a = a.ok_or_else(|| ApiError::client("ActionNotFoundException", format!("Approval action {action_name} not found in stage {stage_name}")))?;
+    let a = store.pipeline(name)?.decl.stages[s]
+        .actions
+        .iter()
+        .position(|a| a.name == action_name && a.is_manual_approval());
+    let a = a.ok_or_else(|| {
+        ApiError::client(
+            "ActionNotFoundException",
+            format!("Approval action {action_name} not found in stage {stage_name}"),
+        )
+    })?;
     let exec = store
         .executions
         .iter_mut()
@@ -176,10 +202,16 @@ pub fn approve(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         .flat_map(|e| e.actions.iter_mut().rev())
         .find(|x| x.stage == s && x.action == a && x.token.as_deref() == Some(token));
     let Some(exec) = exec else {
-        return Err(ApiError::client("InvalidApprovalTokenException", format!("The token {token} is not valid for action {action_name}")));
+        return Err(ApiError::client(
+            "InvalidApprovalTokenException",
+            format!("The token {token} is not valid for action {action_name}"),
+        ));
     };
     if exec.status != "InProgress" || exec.stale {
-        return Err(ApiError::client("ApprovalAlreadyCompletedException", format!("The approval for {action_name} has already been {}", exec.status)));
+        return Err(ApiError::client(
+            "ApprovalAlreadyCompletedException",
+            format!("The approval for {action_name} has already been {}", exec.status),
+        ));
     }
     let now = Utc::now();
     exec.updated = now;

@@ -47,12 +47,16 @@ fn start_from_upload(shared: &Arc<Shared>, store: &mut Store, ev: &SourceEvent) 
         .pipelines
         .iter()
         .flat_map(|p| {
-            p.decl.stages.iter().flat_map(|s| &s.actions).filter(|a| {
-                a.is_s3_source()
-                    && a.configuration.get("S3Bucket") == Some(&ev.bucket)
-                    && a.configuration.get("S3ObjectKey") == Some(&ev.key)
-            })
-            .map(|a| (p.decl.name.clone(), a.name.clone()))
+            p.decl
+                .stages
+                .iter()
+                .flat_map(|s| &s.actions)
+                .filter(|a| {
+                    a.is_s3_source()
+                        && a.configuration.get("S3Bucket") == Some(&ev.bucket)
+                        && a.configuration.get("S3ObjectKey") == Some(&ev.key)
+                })
+                .map(|a| (p.decl.name.clone(), a.name.clone()))
         })
         .collect();
     for (pipeline, action) in targets {
@@ -131,7 +135,9 @@ fn try_enter(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
     let e = &store.executions[i];
     let pipeline = e.pipeline.clone();
     let mode = e.mode.clone();
-    let newer_waiting = store.executions[i + 1..].iter().any(|o| o.pipeline == pipeline && o.is_active() && o.position == Position::Waiting(s));
+    let newer_waiting = store.executions[i + 1..]
+        .iter()
+        .any(|o| o.pipeline == pipeline && o.is_active() && o.position == Position::Waiting(s));
     if mode == "SUPERSEDED" && newer_waiting {
         let e = &mut store.executions[i];
         e.status = "Superseded".into();
@@ -143,9 +149,15 @@ fn try_enter(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
     let Ok(p) = store.pipeline(&pipeline) else { return false };
     let open = p.inbound[s].enabled && (s == 0 || p.outbound[s - 1].enabled);
     let busy = mode != "PARALLEL"
-        && store.executions.iter().enumerate().any(|(j, o)| j != i && o.pipeline == pipeline && o.is_active() && o.position == Position::InStage(s));
+        && store
+            .executions
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && o.pipeline == pipeline && o.is_active() && o.position == Position::InStage(s));
     let older_waiting = mode == "QUEUED"
-        && store.executions[..i].iter().any(|o| o.pipeline == pipeline && o.is_active() && o.position == Position::Waiting(s));
+        && store.executions[..i]
+            .iter()
+            .any(|o| o.pipeline == pipeline && o.is_active() && o.position == Position::Waiting(s));
     if !open || busy || older_waiting {
         return false;
     }

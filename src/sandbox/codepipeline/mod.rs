@@ -1,8 +1,8 @@
 //! CodePipeline: pipeline declarations, executions, and the engine that moves
 //! executions through stages as AWS does.
 
-pub mod api;
 mod actions;
+pub mod api;
 mod control;
 pub mod engine;
 mod view;
@@ -148,7 +148,10 @@ impl Store {
 
     pub fn pipeline(&self, name: &str) -> Result<&Pipeline, ApiError> {
         self.pipelines.iter().find(|p| p.decl.name == name).ok_or_else(|| {
-            ApiError::client("PipelineNotFoundException", format!("Account '{}' does not have a pipeline with name '{name}'", super::ACCOUNT_ID))
+            ApiError::client(
+                "PipelineNotFoundException",
+                format!("Account '{}' does not have a pipeline with name '{name}'", super::ACCOUNT_ID),
+            )
         })
     }
 
@@ -159,22 +162,25 @@ impl Store {
 
     pub fn execution_index(&self, pipeline: &str, id: &str) -> Result<usize, ApiError> {
         self.executions.iter().position(|e| e.pipeline == pipeline && e.id == id).ok_or_else(|| {
-            ApiError::client("PipelineExecutionNotFoundException", format!("Pipeline execution {id} not found in pipeline {pipeline}"))
+            ApiError::client(
+                "PipelineExecutionNotFoundException",
+                format!("Pipeline execution {id} not found in pipeline {pipeline}"),
+            )
         })
     }
 
     pub fn stage_index(&self, pipeline: &str, stage: &str) -> Result<usize, ApiError> {
-        self.pipeline(pipeline)?
-            .decl
-            .stages
-            .iter()
-            .position(|s| s.name == stage)
-            .ok_or_else(|| ApiError::client("StageNotFoundException", format!("Stage {stage} not found in pipeline {pipeline}")))
+        self.pipeline(pipeline)?.decl.stages.iter().position(|s| s.name == stage).ok_or_else(|| {
+            ApiError::client("StageNotFoundException", format!("Stage {stage} not found in pipeline {pipeline}"))
+        })
     }
 
     /// The newest execution of `pipeline` that entered stage `s`.
     pub fn latest_in_stage(&self, pipeline: &str, s: usize) -> Option<&Execution> {
-        self.executions.iter().rev().find(|e| e.pipeline == pipeline && e.stage_status.get(s).is_some_and(Option::is_some))
+        self.executions
+            .iter()
+            .rev()
+            .find(|e| e.pipeline == pipeline && e.stage_status.get(s).is_some_and(Option::is_some))
     }
 }
 

@@ -91,11 +91,10 @@ pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
                     let exec = latest.and_then(|e| e.current_actions(s).find(|x| x.action == a));
                     if let Some(exec) = exec {
                         v["latestExecution"] = action_latest(exec);
-                        if decl.is_s3_source() {
-                            if let Some(rev) = latest.and_then(|e| e.sources.iter().find(|r| r.action_name == decl.name)) {
+                        if decl.is_s3_source()
+                            && let Some(rev) = latest.and_then(|e| e.sources.iter().find(|r| r.action_name == decl.name)) {
                                 v["currentRevision"] = json!({ "revisionId": rev.revision_id, "revisionChangeId": rev.revision_id, "created": epoch_secs(rev.created) });
                             }
-                        }
                     }
                     v
                 })
@@ -137,7 +136,10 @@ fn source_revisions(e: &Execution) -> Value {
             if let Some(s) = &r.summary {
                 v["revisionSummary"] = json!(s);
             }
-            v["revisionUrl"] = json!(format!("https://console.aws.amazon.com/s3/home?region=us-east-1#/s3/object/{}?prefix={}", r.object.0, r.object.1));
+            v["revisionUrl"] = json!(format!(
+                "https://console.aws.amazon.com/s3/home?region=us-east-1#/s3/object/{}?prefix={}",
+                r.object.0, r.object.1
+            ));
             v
         })
         .collect()
@@ -200,7 +202,11 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
     let stage = &p.decl.stages[a.stage];
     let decl = &stage.actions[a.action];
     let mut result = json!({});
-    for (name, value) in [("externalExecutionId", &a.external_id), ("externalExecutionSummary", &a.summary), ("externalExecutionUrl", &a.external_url)] {
+    for (name, value) in [
+        ("externalExecutionId", &a.external_id),
+        ("externalExecutionSummary", &a.summary),
+        ("externalExecutionUrl", &a.external_url),
+    ] {
         if let Some(value) = value {
             result[name] = json!(value);
         }
@@ -208,7 +214,9 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
     if let Some((code, message)) = &a.error {
         result["errorDetails"] = json!({ "code": code, "message": message });
     }
-    let artifacts = |list: &[crate::sandbox::config::ArtifactName]| -> Vec<Value> { list.iter().map(|x| json!({ "name": x.name })).collect() };
+    let artifacts = |list: &[crate::sandbox::config::ArtifactName]| -> Vec<Value> {
+        list.iter().map(|x| json!({ "name": x.name })).collect()
+    };
     json!({
         "pipelineExecutionId": e.id,
         "actionExecutionId": a.id,

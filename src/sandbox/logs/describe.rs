@@ -32,7 +32,8 @@ fn stream_json(group: &str, name: &str, s: &Stream) -> Value {
         "logStreamName": name,
         "creationTime": s.created,
         "arn": format!("{}:log-stream:{name}", group_arn(group)),
-        "storedBytes": s.stored_bytes,
+        // AWS has reported 0 for streams since 2019 (groups keep the real count).
+        "storedBytes": 0,
     });
     // AWS leaves the event fields out until the stream has events.
     if let (Some(first), Some(last), Some(ingested)) = (s.events.first(), s.events.last(), s.last_ingestion) {

@@ -304,3 +304,27 @@ fn filter_interleaves_streams_and_pages_both_ways() {
     let bad = err(&mut store, "FilterLogEvents", json!({"logGroupName": "g", "nextToken": "zz"}));
     assert_eq!(bad.code, "InvalidParameterException");
 }
+
+#[test]
+fn a_large_stream_pages_through_completely() {
+    let mut store = Store::default();
+    for chunk in 0..20 {
+        store.append("g", "s", lines(chunk * 10_000..(chunk + 1) * 10_000));
+    }
+    let mut page = get(&mut store, json!({"startFromHead": true}));
+    let mut count = page["events"].as_array().unwrap().len();
+    let mut last = page["events"][count - 1]["message"].clone();
+    loop {
+        page = get(&mut store, json!({"nextToken": page["nextForwardToken"]}));
+        let events = page["events"].as_array().unwrap();
+        if events.is_empty() {
+            break;
+        }
+        assert_eq!(events.len(), 10_000, "default limit");
+        assert_ne!(events[0]["message"], last, "pages do not overlap");
+        count += events.len();
+        last = events[events.len() - 1]["message"].clone();
+    }
+    assert_eq!(count, 200_000);
+    assert_eq!(last, "line 199999");
+}

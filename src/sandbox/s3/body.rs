@@ -43,7 +43,10 @@ enum Sink {
 impl Sink {
     async fn write(&mut self, data: &[u8]) -> Result<(), ApiError> {
         match self {
-            Sink::File(f) => f.write_all(data).await.map_err(|e| ApiError::new(500, "InternalError", format!("cannot write the object: {e}"))),
+            Sink::File(f) => f
+                .write_all(data)
+                .await
+                .map_err(|e| ApiError::new(500, "InternalError", format!("cannot write the object: {e}"))),
             Sink::Memory(v) => {
                 v.extend_from_slice(data);
                 Ok(())
@@ -54,7 +57,13 @@ impl Sink {
 
 /// Streams the body into a new temp file in `dir`; the file is deleted unless
 /// the caller persists the returned path.
-pub async fn to_file(body: Incoming, headers: &HeaderMap, expected_sha256: Option<&str>, dir: &Path, max: u64) -> Result<(Received, TempPath), ApiError> {
+pub async fn to_file(
+    body: Incoming,
+    headers: &HeaderMap,
+    expected_sha256: Option<&str>,
+    dir: &Path,
+    max: u64,
+) -> Result<(Received, TempPath), ApiError> {
     let tmp = tempfile::Builder::new()
         .prefix("upload-")
         .tempfile_in(dir)
@@ -69,7 +78,12 @@ pub async fn to_file(body: Incoming, headers: &HeaderMap, expected_sha256: Optio
 }
 
 /// Reads a small body (XML documents) into memory, with the same checks.
-pub async fn to_memory(body: Incoming, headers: &HeaderMap, expected_sha256: Option<&str>, max: u64) -> Result<Vec<u8>, ApiError> {
+pub async fn to_memory(
+    body: Incoming,
+    headers: &HeaderMap,
+    expected_sha256: Option<&str>,
+    max: u64,
+) -> Result<Vec<u8>, ApiError> {
     let mut sink = Sink::Memory(Vec::new());
     receive(body, headers, expected_sha256, &mut sink, max).await?;
     match sink {
@@ -86,15 +100,24 @@ pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
 }
 
 pub fn is_aws_chunked(headers: &HeaderMap) -> bool {
-    let encoded = header_str(headers, "content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim() == "aws-chunked"));
+    let encoded =
+        header_str(headers, "content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim() == "aws-chunked"));
     encoded || header_str(headers, "x-amz-content-sha256").is_some_and(|v| v.starts_with("STREAMING-"))
 }
 
-async fn receive(mut body: Incoming, headers: &HeaderMap, expected_sha256: Option<&str>, sink: &mut Sink, max: u64) -> Result<Received, ApiError> {
+async fn receive(
+    mut body: Incoming,
+    headers: &HeaderMap,
+    expected_sha256: Option<&str>,
+    sink: &mut Sink,
+    max: u64,
+) -> Result<Received, ApiError> {
     let chunked = is_aws_chunked(headers);
     let mut decoder = chunked.then(ChunkDecoder::default);
     let announced = header_str(headers, "x-amz-trailer").unwrap_or("");
-    let want_sha256 = expected_sha256.is_some() || headers.contains_key("x-amz-checksum-sha256") || announced.contains("x-amz-checksum-sha256");
+    let want_sha256 = expected_sha256.is_some()
+        || headers.contains_key("x-amz-checksum-sha256")
+        || announced.contains("x-amz-checksum-sha256");
     let mut md5 = Md5::new();
     let mut crc = crc32fast::Hasher::new();
     let mut sha = want_sha256.then(Sha256::new);
@@ -102,13 +125,17 @@ async fn receive(mut body: Incoming, headers: &HeaderMap, expected_sha256: Optio
     let mut http_trailers: Vec<(String, String)> = Vec::new();
     let mut pieces: Vec<Bytes> = Vec::new();
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::client("IncompleteBody", format!("The request body could not be read: {e}")))?;
+        let frame = frame
+            .map_err(|e| ApiError::client("IncompleteBody", format!("The request body could not be read: {e}")))?;
         let data = match frame.into_data() {
             Ok(data) => data,
             Err(frame) => {
                 if let Ok(trailers) = frame.into_trailers() {
                     for (name, value) in &trailers {
-                        http_trailers.push((name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).trim().to_string()));
+                        http_trailers.push((
+                            name.as_str().to_string(),
+                            String::from_utf8_lossy(value.as_bytes()).trim().to_string(),
+                        ));
                     }
                 }
                 continue;
@@ -134,14 +161,19 @@ async fn receive(mut body: Incoming, headers: &HeaderMap, expected_sha256: Optio
     }
     let mut claims: Vec<(String, String)> = headers
         .iter()
-        .filter(|(name, _)| name.as_str().starts_with("x-amz-checksum-") && name.as_str() != "x-amz-checksum-algorithm" && name.as_str() != "x-amz-checksum-type")
+        .filter(|(name, _)| {
+            name.as_str().starts_with("x-amz-checksum-")
+                && name.as_str() != "x-amz-checksum-algorithm"
+                && name.as_str() != "x-amz-checksum-type"
+        })
         .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).trim().to_string()))
         .collect();
     claims.extend(http_trailers);
     if let Some(d) = &decoder {
         let trailers = d.finish().map_err(|m| ApiError::client("IncompleteBody", m))?;
         claims.extend(trailers.iter().cloned());
-        if let Some(declared) = header_str(headers, "x-amz-decoded-content-length").and_then(|v| v.trim().parse::<u64>().ok())
+        if let Some(declared) =
+            header_str(headers, "x-amz-decoded-content-length").and_then(|v| v.trim().parse::<u64>().ok())
             && declared != size
         {
             return Err(ApiError::client(
@@ -173,7 +205,10 @@ async fn receive(mut body: Incoming, headers: &HeaderMap, expected_sha256: Optio
             _ => continue,
         };
         if value != &actual {
-            return Err(ApiError::client("BadDigest", format!("The {algorithm} you specified did not match the calculated checksum.")));
+            return Err(ApiError::client(
+                "BadDigest",
+                format!("The {algorithm} you specified did not match the calculated checksum."),
+            ));
         }
     }
     Ok(received)
@@ -207,7 +242,15 @@ mod tests {
 
     #[test]
     fn base64_matches_the_rfc_vectors_and_crc32_headers() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")];
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
         for (raw, encoded) in cases {
             assert_eq!(base64(raw.as_bytes()), encoded);
         }

@@ -116,7 +116,9 @@ impl ChunkDecoder {
 mod tests {
     use super::*;
 
-    fn decode_in_pieces(encoded: &[u8], piece: usize) -> Result<(Vec<u8>, Vec<(String, String)>), String> {
+    type Decoded = (Vec<u8>, Vec<(String, String)>);
+
+    fn decode_in_pieces(encoded: &[u8], piece: usize) -> Result<Decoded, String> {
         let mut dec = ChunkDecoder::default();
         let mut out = Vec::new();
         for part in encoded.chunks(piece) {

@@ -60,7 +60,14 @@ impl<'a> Pager<'a> {
 }
 
 /// ListObjectVersions: starts after (`key_marker`, `version_marker`).
-pub fn versions<'a>(b: &'a Bucket, prefix: &str, delimiter: Option<&str>, key_marker: &str, version_marker: &str, max: usize) -> Page<'a> {
+pub fn versions<'a>(
+    b: &'a Bucket,
+    prefix: &str,
+    delimiter: Option<&str>,
+    key_marker: &str,
+    version_marker: &str,
+    max: usize,
+) -> Page<'a> {
     let mut pager = Pager { page: Page { entries: Vec::new(), truncated: false }, max };
     for (key, versions) in b.objects.range(key_marker.max(prefix).to_string()..) {
         if !key.starts_with(prefix) {

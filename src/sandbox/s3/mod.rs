@@ -1,13 +1,25 @@
-//! S3 (REST-XML, path-style). STUB: to be implemented.
+//! S3 (REST-XML, path-style): `/bucket` and `/bucket/key`. Buckets, versioning,
+//! objects streamed to and from disk, multipart uploads.
 
-use std::path::PathBuf;
+mod body;
+mod buckets;
+mod chunked;
+mod list;
+mod multipart;
+mod objects;
+mod store;
+mod uploads;
+mod xml;
+
 use std::sync::Arc;
 
-use color_eyre::eyre::Result;
+use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, body::Incoming};
 
+pub use store::{Store, Version, Versioning};
+
 use super::Shared;
-use super::http::Response;
+use super::http::{self, ApiError, Body, Response};
 
 /// A signature-checked S3 request, body not yet read.
 pub struct S3Request {
@@ -24,32 +36,217 @@ pub struct S3Request {
     pub region: String,
 }
 
-pub struct Store {
-    pub root: PathBuf,
+impl S3Request {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    pub fn has(&self, name: &str) -> bool {
+        self.param(name).is_some()
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        http::header_str(&self.headers, name)
+    }
 }
 
-impl Store {
-    pub fn new(root: PathBuf) -> Result<Self> {
-        std::fs::create_dir_all(&root)?;
-        Ok(Self { root })
+/// An error plus the headers S3 sends with it (delete-marker details).
+#[derive(Debug)]
+pub struct S3Error {
+    pub api: ApiError,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl From<ApiError> for S3Error {
+    fn from(api: ApiError) -> Self {
+        Self { api, headers: Vec::new() }
     }
-    pub fn ensure_bucket(&mut self, _name: &str, _versioned: bool) {}
-    /// The file holding an object version's body (the latest when `version_id` is None).
-    pub fn object_file(&self, _bucket: &str, _key: &str, _version_id: Option<&str>) -> Option<PathBuf> {
-        None
+}
+
+pub type S3Result = Result<Response, S3Error>;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    ListBuckets,
+    CreateBucket,
+    DeleteBucket,
+    HeadBucket,
+    GetBucketLocation,
+    PutBucketVersioning,
+    GetBucketVersioning,
+    ListObjectVersions,
+    ListObjects,
+    ListObjectsV2,
+    DeleteObjects,
+    PutObject,
+    GetObject,
+    HeadObject,
+    DeleteObject,
+    CreateMultipartUpload,
+    UploadPart,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    Unsupported,
+    NotAllowed,
+}
+
+/// Subresources of real S3 this sandbox does not emulate.
+const UNSUPPORTED: &[&str] = &[
+    "acl",
+    "policy",
+    "policyStatus",
+    "tagging",
+    "cors",
+    "lifecycle",
+    "website",
+    "encryption",
+    "notification",
+    "replication",
+    "logging",
+    "ownershipControls",
+    "publicAccessBlock",
+    "object-lock",
+    "accelerate",
+    "requestPayment",
+    "analytics",
+    "inventory",
+    "metrics",
+    "intelligent-tiering",
+    "retention",
+    "legal-hold",
+    "attributes",
+    "torrent",
+    "restore",
+    "select",
+    "session",
+];
+
+fn route(req: &S3Request, has_bucket: bool, has_key: bool) -> Op {
+    if req.query.iter().any(|(k, _)| UNSUPPORTED.contains(&k.as_str())) {
+        return Op::Unsupported;
     }
-    /// User metadata (`x-amz-meta-*` without the prefix) of an object version.
-    pub fn object_metadata(&self, _bucket: &str, _key: &str, _version_id: Option<&str>) -> Option<Vec<(String, String)>> {
-        None
+    let m = &req.method;
+    match (has_bucket, has_key) {
+        (false, _) if m == Method::GET => Op::ListBuckets,
+        (false, _) => Op::NotAllowed,
+        (true, false) => match *m {
+            Method::PUT if req.has("versioning") => Op::PutBucketVersioning,
+            Method::PUT => Op::CreateBucket,
+            Method::GET if req.has("versioning") => Op::GetBucketVersioning,
+            Method::GET if req.has("versions") => Op::ListObjectVersions,
+            Method::GET if req.has("location") => Op::GetBucketLocation,
+            Method::GET if req.has("uploads") => Op::Unsupported,
+            Method::GET if req.param("list-type") == Some("2") => Op::ListObjectsV2,
+            Method::GET => Op::ListObjects,
+            Method::HEAD => Op::HeadBucket,
+            Method::DELETE => Op::DeleteBucket,
+            Method::POST if req.has("delete") => Op::DeleteObjects,
+            _ => Op::NotAllowed,
+        },
+        (true, true) => match *m {
+            Method::PUT if req.has("uploadId") => Op::UploadPart,
+            Method::PUT if req.headers.contains_key("x-amz-copy-source") => Op::Unsupported,
+            Method::PUT => Op::PutObject,
+            Method::GET if req.has("uploadId") => Op::Unsupported,
+            Method::GET => Op::GetObject,
+            Method::HEAD => Op::HeadObject,
+            Method::POST if req.has("uploads") => Op::CreateMultipartUpload,
+            Method::POST if req.has("uploadId") => Op::CompleteMultipartUpload,
+            Method::DELETE if req.has("uploadId") => Op::AbortMultipartUpload,
+            Method::DELETE => Op::DeleteObject,
+            _ => Op::NotAllowed,
+        },
     }
-    /// The VersionId of the current version of a key, if it exists.
-    pub fn latest_version(&self, _bucket: &str, _key: &str) -> Option<String> {
-        None
-    }
+}
+
+/// Splits `/bucket/key` and decodes the key (`+` is a literal plus in paths).
+fn split_path(raw: &str) -> (String, String) {
+    let trimmed = raw.strip_prefix('/').unwrap_or(raw);
+    let (bucket, key) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    (decode(bucket), decode(key))
 }
 
 /// Returns the operation name (for the request log) and the response.
-pub async fn handle(_shared: &Arc<Shared>, req: S3Request) -> (String, Response) {
-    let err = super::http::ApiError::new(501, "NotImplemented", "not yet");
-    ("Unknown".into(), super::http::s3_error(&err, &req.raw_path, &req.request_id, false))
+pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) {
+    let head = req.method == Method::HEAD;
+    let resource = req.raw_path.clone();
+    let rid = req.request_id.clone();
+    let (bucket, key) = split_path(&req.raw_path);
+    let op = route(&req, !bucket.is_empty(), !key.is_empty());
+    let result = match op {
+        Op::ListBuckets => buckets::list_buckets(shared, &req),
+        Op::CreateBucket => buckets::create(shared, req, &bucket).await,
+        Op::DeleteBucket => buckets::delete(shared, &req, &bucket),
+        Op::HeadBucket => buckets::head(shared, &req, &bucket),
+        Op::GetBucketLocation => buckets::location(shared, &req, &bucket),
+        Op::PutBucketVersioning => buckets::put_versioning(shared, req, &bucket).await,
+        Op::GetBucketVersioning => buckets::get_versioning(shared, &req, &bucket),
+        Op::ListObjectVersions => buckets::list_versions(shared, &req, &bucket),
+        Op::ListObjects => buckets::list_objects(shared, &req, &bucket, false),
+        Op::ListObjectsV2 => buckets::list_objects(shared, &req, &bucket, true),
+        Op::DeleteObjects => buckets::delete_objects(shared, req, &bucket).await,
+        Op::PutObject => objects::put(shared, req, &bucket, &key).await,
+        Op::GetObject | Op::HeadObject => objects::get(shared, &req, &bucket, &key, head).await,
+        Op::DeleteObject => objects::delete(shared, &req, &bucket, &key),
+        Op::CreateMultipartUpload => multipart::create(shared, &req, &bucket, &key),
+        Op::UploadPart => multipart::upload_part(shared, req, &bucket, &key).await,
+        Op::CompleteMultipartUpload => multipart::complete(shared, req, &bucket, &key).await,
+        Op::AbortMultipartUpload => multipart::abort(shared, &req, &bucket, &key),
+        Op::Unsupported => Err(ApiError::new(
+            501,
+            "NotImplemented",
+            "A header or query you provided implies functionality that is not implemented",
+        )
+        .into()),
+        Op::NotAllowed => {
+            Err(ApiError::new(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+                .into())
+        }
+    };
+    let resp = result.unwrap_or_else(|e| {
+        let mut resp = http::s3_error(&e.api, &resource, &rid, head);
+        add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
+        resp
+    });
+    (format!("{op:?}"), resp)
+}
+
+fn add_headers<'a>(map: &mut HeaderMap, headers: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    for (name, value) in headers {
+        // Values come from our own store or parsed headers; skip any that cannot be sent.
+        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            map.append(name, value);
+        }
+    }
+}
+
+/// A success response with S3's request-id headers.
+pub fn respond(status: u16, headers: &[(String, String)], body: Body, rid: &str) -> Response {
+    let mut resp = hyper::Response::new(body);
+    *resp.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
+    let map = resp.headers_mut();
+    add_headers(map, [("x-amz-request-id", rid), ("x-amz-id-2", rid)]);
+    add_headers(map, headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    resp
+}
+
+pub fn xml_response(doc: String, rid: &str) -> Response {
+    respond(200, &[("content-type".into(), "application/xml".into())], http::full(doc), rid)
+}
+
+/// Runs `f` on the store under its lock.
+pub fn with_store<T>(shared: &Shared, f: impl FnOnce(&mut Store) -> T) -> T {
+    f(&mut super::lock(&shared.s3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_path;
+
+    #[test]
+    fn splits_and_decodes_path_style_urls() {
+        assert_eq!(split_path("/b"), ("b".into(), "".into()));
+        assert_eq!(split_path("/b/"), ("b".into(), "".into()));
+        assert_eq!(split_path("/b/dir/a%20b%2Bc+d"), ("b".into(), "dir/a b+c+d".into()));
+        assert_eq!(split_path("/"), ("".into(), "".into()));
+    }
 }

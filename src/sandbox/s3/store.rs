@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use tempfile::TempPath;
 
+pub use super::uploads::Upload;
 use crate::sandbox::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,23 +70,6 @@ pub struct NewObject {
     pub parts: Option<usize>,
 }
 
-pub struct Upload {
-    pub bucket: String,
-    pub key: String,
-    pub initiated: DateTime<Utc>,
-    pub meta: ObjectMeta,
-    pub parts: BTreeMap<u32, Part>,
-}
-
-pub struct Part {
-    /// md5 hex, no quotes.
-    pub etag: String,
-    pub md5: Vec<u8>,
-    pub size: u64,
-    pub last_modified: DateTime<Utc>,
-    file: String,
-}
-
 /// Files no longer referenced; the caller deletes them after unlocking.
 pub type Garbage = Vec<PathBuf>;
 
@@ -128,7 +112,7 @@ impl Store {
         self.root.join("tmp")
     }
 
-    fn data_path(&self, file: &str) -> PathBuf {
+    pub(super) fn data_path(&self, file: &str) -> PathBuf {
         self.root.join("data").join(file)
     }
 
@@ -162,6 +146,21 @@ impl Store {
         version.file.as_deref().map(|f| self.data_path(f))
     }
 
+    /// The id of the version a plain GET would return.
+    pub fn latest_version(&self, bucket: &str, key: &str) -> Option<String> {
+        Some(self.buckets.get(bucket)?.current(key)?.version_id.clone())
+    }
+
+    /// User metadata (`x-amz-meta-*` names without the prefix) of a version.
+    pub fn object_metadata(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Option<Vec<(String, String)>> {
+        let bucket = self.buckets.get(bucket)?;
+        let version = match version_id {
+            None => bucket.current(key)?,
+            Some(id) => bucket.objects.get(key)?.iter().find(|v| v.version_id == id && !v.delete_marker)?,
+        };
+        Some(version.meta.user.clone())
+    }
+
     pub fn delete_bucket(&mut self, name: &str) -> Result<(), ApiError> {
         let bucket = self.bucket(name)?;
         if !bucket.objects.is_empty() || self.uploads.values().any(|u| u.bucket == name) {
@@ -172,11 +171,18 @@ impl Store {
     }
 
     /// Moves `body` into the store as the newest version of `key`.
-    pub fn put(&mut self, bucket: &str, key: &str, body: TempPath, obj: NewObject) -> Result<(Version, Garbage), ApiError> {
+    pub fn put(
+        &mut self,
+        bucket: &str,
+        key: &str,
+        body: TempPath,
+        obj: NewObject,
+    ) -> Result<(Version, Garbage), ApiError> {
         let file = new_id();
         let dest = self.data_path(&file);
         let b = self.buckets.get_mut(bucket).ok_or_else(no_bucket)?;
-        body.persist(&dest).map_err(|e| ApiError::new(500, "InternalError", format!("cannot store the object: {e}")))?;
+        body.persist(&dest)
+            .map_err(|e| ApiError::new(500, "InternalError", format!("cannot store the object: {e}")))?;
         let version = Version {
             version_id: if b.versioning == Versioning::Enabled { new_id() } else { "null".into() },
             delete_marker: false,
@@ -194,7 +200,12 @@ impl Store {
 
     /// DeleteObject: removes a version, or adds a delete marker. Returns the
     /// version id to report and whether it is (or was) a delete marker.
-    pub fn delete(&mut self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<(Option<String>, bool, Garbage), ApiError> {
+    pub fn delete(
+        &mut self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<(Option<String>, bool, Garbage), ApiError> {
         let b = self.buckets.get_mut(bucket).ok_or_else(no_bucket)?;
         let mut garbage = Vec::new();
         let outcome = match version_id {
@@ -236,45 +247,6 @@ impl Store {
             }
         };
         Ok((outcome.0, outcome.1, garbage.into_iter().map(|f| self.data_path(&f)).collect()))
-    }
-
-    pub fn create_upload(&mut self, bucket: &str, key: &str, meta: ObjectMeta) -> Result<String, ApiError> {
-        self.bucket(bucket)?;
-        let id = format!("{}{}", new_id(), new_id());
-        let upload = Upload { bucket: bucket.into(), key: key.into(), initiated: Utc::now(), meta, parts: BTreeMap::new() };
-        self.uploads.insert(id.clone(), upload);
-        Ok(id)
-    }
-
-    pub fn upload(&self, id: &str, bucket: &str, key: &str) -> Result<&Upload, ApiError> {
-        self.bucket(bucket)?;
-        self.uploads.get(id).filter(|u| u.bucket == bucket && u.key == key).ok_or_else(no_upload)
-    }
-
-    pub fn put_part(&mut self, id: &str, bucket: &str, key: &str, number: u32, body: TempPath, md5: Vec<u8>, size: u64) -> Result<Garbage, ApiError> {
-        self.upload(id, bucket, key)?;
-        let file = new_id();
-        let dest = self.data_path(&file);
-        body.persist(&dest).map_err(|e| ApiError::new(500, "InternalError", format!("cannot store the part: {e}")))?;
-        let part = Part { etag: hex::encode(&md5), md5, size, last_modified: Utc::now(), file };
-        let old = self.uploads.get_mut(id).and_then(|u| u.parts.insert(number, part));
-        Ok(old.map(|p| self.data_path(&p.file)).into_iter().collect())
-    }
-
-    /// Paths of the parts' bodies, in order, with their sizes and md5s.
-    pub fn part_files(&self, upload: &Upload, numbers: &[u32]) -> Vec<(PathBuf, u64, Vec<u8>)> {
-        numbers
-            .iter()
-            .filter_map(|n| upload.parts.get(n))
-            .map(|p| (self.data_path(&p.file), p.size, p.md5.clone()))
-            .collect()
-    }
-
-    /// Forgets an upload; its part files become garbage.
-    pub fn remove_upload(&mut self, id: &str) -> Option<(Upload, Garbage)> {
-        let upload = self.uploads.remove(id)?;
-        let garbage = upload.parts.values().map(|p| self.data_path(&p.file)).collect();
-        Some((upload, garbage))
     }
 }
 

@@ -87,8 +87,8 @@ pub fn malformed() -> ApiError {
     )
 }
 
-fn local(name: &[u8]) -> String {
-    String::from_utf8_lossy(name).into_owned()
+fn local(name: &str) -> String {
+    name.to_string()
 }
 
 /// Parses a document into its root element; namespaces are dropped.
@@ -120,7 +120,7 @@ pub fn parse(body: &[u8]) -> Result<Element, ApiError> {
             }
             Event::CData(t) => {
                 if let Some(el) = stack.last_mut() {
-                    el.text.push_str(&String::from_utf8_lossy(&t.into_inner()));
+                    el.text.push_str(&t.into_inner());
                 }
             }
             Event::GeneralRef(r) => {
@@ -156,7 +156,10 @@ mod tests {
             <Part><ETag>"d&#101;f"</ETag><PartNumber>2</PartNumber></Part><Empty/></CompleteMultipartUpload>"#;
         let root = parse(doc).unwrap();
         assert_eq!(root.name, "CompleteMultipartUpload");
-        let parts: Vec<_> = root.children("Part").map(|p| (p.child_text("PartNumber").unwrap(), p.child_text("ETag").unwrap())).collect();
+        let parts: Vec<_> = root
+            .children("Part")
+            .map(|p| (p.child_text("PartNumber").unwrap(), p.child_text("ETag").unwrap()))
+            .collect();
         assert_eq!(parts, vec![("1", "\"abc\""), ("2", "\"def\"")]);
         assert!(root.child("Empty").is_some());
     }
@@ -172,6 +175,9 @@ mod tests {
     fn writer_escapes_and_closes_the_root() {
         let mut x = Xml::new("R");
         x.elem("Key", "a<&>b").opt("None", None::<&str>);
-        assert_eq!(x.finish(), format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<R xmlns=\"{NS}\"><Key>a&lt;&amp;&gt;b</Key></R>"));
+        assert_eq!(
+            x.finish(),
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<R xmlns=\"{NS}\"><Key>a&lt;&amp;&gt;b</Key></R>")
+        );
     }
 }

@@ -1,0 +1,105 @@
+//! The loop: terminal events, worker messages and a 1 s tick become Msgs;
+//! update returns effects for the driver; a frame is drawn only when the model
+//! is dirty, at most one per `frame_ms`.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::model::Model;
+use crate::msg::Msg;
+use crate::ui;
+use crate::update::{self, Effect};
+
+/// Runs effects: the only bridge from the pure update to workers and AWS.
+pub trait Driver {
+    fn run(&mut self, effect: &Effect);
+}
+
+/// At most this many queued worker messages are applied before a frame.
+const DRAIN_LIMIT: usize = 1024;
+
+pub async fn run_loop<B: Backend, D: Driver>(
+    mut model: Model,
+    driver: &mut D,
+    mut rx: UnboundedReceiver<Msg>,
+    terminal: &mut Terminal<B>,
+) -> color_eyre::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(model.config.tick_ms.max(1)));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let frame_gap = Duration::from_millis(model.config.frame_ms);
+    let mut last_draw: Option<Instant> = None;
+    for effect in update::init(&model) {
+        driver.run(&effect);
+    }
+    loop {
+        let draw_at = last_draw.map_or_else(Instant::now, |t| t + frame_gap);
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => to_msg(ev),
+                // stdin closed or unreadable: nobody is watching any more.
+                Some(Err(_)) | None => break,
+            },
+            Some(msg) = rx.recv() => Some(msg),
+            _ = tick.tick() => Some(Msg::Tick),
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+            _ = tokio::time::sleep_until(draw_at), if model.dirty => None,
+        };
+        model.now = Utc::now();
+        let mut quit = msg.is_some_and(|msg| apply(&mut model, driver, msg));
+        for _ in 0..DRAIN_LIMIT {
+            if quit {
+                break;
+            }
+            match rx.try_recv() {
+                Ok(msg) => quit = apply(&mut model, driver, msg),
+                Err(_) => break,
+            }
+        }
+        if quit {
+            break;
+        }
+        if model.dirty && last_draw.is_none_or(|t| t.elapsed() >= frame_gap) {
+            terminal.draw(|f| ui::render(&model, f))?;
+            model.dirty = false;
+            last_draw = Some(Instant::now());
+        }
+    }
+    Ok(())
+}
+
+/// Applies one Msg; true when the app should quit.
+fn apply<D: Driver>(model: &mut Model, driver: &mut D, msg: Msg) -> bool {
+    let mut quit = false;
+    for effect in update::update(model, msg) {
+        match effect {
+            Effect::Quit => quit = true,
+            other => driver.run(&other),
+        }
+    }
+    quit
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained => Some(Msg::FocusGained),
+        Event::FocusLost => Some(Msg::FocusLost),
+        _ => None,
+    }
+}

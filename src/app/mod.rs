@@ -1,0 +1,10 @@
+//! The running app: terminal guard, event loop, and the driver that turns
+//! effects into worker calls.
+
+mod event_loop;
+pub mod logfile;
+mod start;
+pub mod terminal;
+
+pub use event_loop::{Driver, run_loop};
+pub use start::run_monitor;

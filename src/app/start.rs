@@ -1,0 +1,86 @@
+//! Starting the monitor: clients (AWS or the in-process sandbox), workers,
+//! the terminal, then the loop. Everything is torn down in reverse order.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use color_eyre::eyre::{Result, eyre};
+
+use crate::app::event_loop::{Driver, run_loop};
+use crate::app::terminal::TerminalGuard;
+use crate::aws::{self, AwsClients, ConnectOptions};
+use crate::cli::MonitorArgs;
+use crate::config::Config;
+use crate::model::{Connection, Model};
+use crate::update::Effect;
+use crate::workers::{Intervals, Workers};
+
+/// The sandbox's demo pipeline, shown first with `--sandbox`.
+const DEMO_PIPELINE: &str = "mlops-demo";
+
+impl Driver for Workers {
+    fn run(&mut self, effect: &Effect) {
+        match effect {
+            Effect::WatchPipeline(name) => self.watch_pipeline(name),
+            Effect::WatchBuild(id) => self.watch_build(id),
+            Effect::WatchRows(names) => self.watch_rows(names.clone()),
+            Effect::SetFocus(focused) => self.set_focus(*focused),
+            Effect::RefreshNow => self.refresh_now(),
+            Effect::Quit => {}
+        }
+    }
+}
+
+pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(eyre!("the monitor needs a terminal on stdin and stdout (for a server, see `pipewatch sandbox`)"));
+    }
+    let log_path = crate::app::logfile::init(args.log_file.clone())?;
+    tracing::info!(log = %log_path.display(), sandbox = args.sandbox, "pipewatch starting");
+    let (sandbox, clients) = if args.sandbox {
+        let workspace = args.workspace.clone().unwrap_or_else(aws::default_workspace);
+        let (sandbox, clients) = aws::start_sandbox_session(&workspace).await?;
+        (Some(sandbox), clients)
+    } else {
+        let opts = ConnectOptions {
+            profile: args.profile.clone(),
+            region: args.region.clone(),
+            endpoint_url: args.endpoint_url.clone(),
+        };
+        (None, aws::connect(&opts).await?)
+    };
+    let pipeline = args.pipeline.clone().or_else(|| sandbox.as_ref().map(|_| DEMO_PIPELINE.to_string()));
+    let config = Config {
+        log_capacity: args.log_lines.max(1),
+        ascii: args.ascii || Config::ascii_from_env(),
+        ..Config::default()
+    };
+    let result = monitor(config, clients, pipeline).await;
+    drop(sandbox);
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "pipewatch failed");
+    }
+    result
+}
+
+async fn monitor(config: Config, clients: AwsClients, pipeline: Option<String>) -> Result<()> {
+    let connection = Connection {
+        account: None,
+        region: clients.region.clone(),
+        profile: clients.profile.clone(),
+        endpoint: clients.endpoint.clone(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default());
+    workers.start();
+    let mut model = Model::new(config, connection, pipeline, Utc::now());
+    let (guard, mut terminal) = TerminalGuard::enter()?;
+    let size = terminal.size()?;
+    model.size = (size.width, size.height);
+    let result = run_loop(model, &mut workers, rx, &mut terminal).await;
+    drop(terminal);
+    drop(guard);
+    drop(workers);
+    result
+}

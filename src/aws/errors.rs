@@ -1,0 +1,163 @@
+//! Turns an SDK error into an `ApiFailure`: throttled, offline, auth or a
+//! service error, with one line a user can act on.
+
+use std::error::Error;
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::msg::{ApiFailure, FailureKind};
+
+const THROTTLE_CODES: [&str; 7] = [
+    "ThrottlingException",
+    "Throttling",
+    "SlowDown",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "ProvisionedThroughputExceededException",
+];
+const EXPIRED_CODES: [&str; 4] = ["ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"];
+const BAD_CREDENTIAL_CODES: [&str; 7] = [
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+];
+const DENIED_CODES: [&str; 3] = ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"];
+/// A 503 from the service itself: shown as offline, like an unreachable endpoint.
+const UNAVAILABLE_CODES: [&str; 2] = ["ServiceUnavailable", "ServiceUnavailableException"];
+
+/// `api` is the IAM action name, e.g. "codepipeline:GetPipelineState".
+pub(crate) fn classify<E>(api: &str, err: &SdkError<E>) -> ApiFailure
+where
+    E: ProvideErrorMetadata + Error + 'static,
+{
+    let failure = |kind, message: String| ApiFailure { api: api.to_string(), kind, message, retry_in_secs: None };
+    if let Some(reason) = credentials_error(err) {
+        return failure(FailureKind::Auth, no_credentials_message(&reason));
+    }
+    match err {
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => {}
+        SdkError::TimeoutError(_) => return failure(FailureKind::Offline, format!("{api}: timed out; retrying")),
+        SdkError::DispatchFailure(_) => {
+            return failure(FailureKind::Offline, format!("{api}: endpoint unreachable ({})", root_cause(err)));
+        }
+        _ => {
+            return failure(
+                FailureKind::Service,
+                format!("{api}: {}", one_line(&DisplayErrorContext(err).to_string())),
+            );
+        }
+    }
+    let code = err.code().unwrap_or("");
+    let message = err.message().unwrap_or("").to_string();
+    let status = raw_status(err);
+    if THROTTLE_CODES.contains(&code) || status == Some(429) {
+        failure(FailureKind::Throttled, format!("{api}: throttled ({code})"))
+    } else if EXPIRED_CODES.contains(&code) {
+        failure(
+            FailureKind::Auth,
+            "AWS credentials expired: refresh them (e.g. `aws sso login`); pipewatch retries".into(),
+        )
+    } else if BAD_CREDENTIAL_CODES.contains(&code) {
+        failure(
+            FailureKind::Auth,
+            format!(
+                "AWS rejected the credentials ({code}): check the access key, secret and --profile for this account"
+            ),
+        )
+    } else if DENIED_CODES.contains(&code) {
+        failure(FailureKind::Auth, format!("access denied for {api}: allow {api} in this identity's IAM policy"))
+    } else if UNAVAILABLE_CODES.contains(&code) {
+        failure(FailureKind::Offline, format!("{api}: service unavailable ({code})"))
+    } else if code.is_empty() {
+        let what = status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| root_cause(err));
+        failure(FailureKind::Service, format!("{api}: {what}"))
+    } else {
+        failure(FailureKind::Service, one_line(&format!("{code}: {message}")))
+    }
+}
+
+/// The credentials provider's complaint, if that is what failed: it comes
+/// wrapped as a dispatch or construction failure, so walk the source chain.
+fn credentials_error(err: &(dyn Error + 'static)) -> Option<String> {
+    let mut cur: Option<&(dyn Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if e.downcast_ref::<CredentialsError>().is_some() {
+            return Some(DisplayErrorContext(e).to_string());
+        }
+        cur = e.source();
+    }
+    None
+}
+
+fn no_credentials_message(reason: &str) -> String {
+    let fix = if reason.to_ascii_lowercase().contains("sso") {
+        "run `aws sso login` (with --profile if you use one)"
+    } else {
+        "run `aws configure` or `aws sso login`, set AWS_PROFILE, or pass --profile"
+    };
+    format!("no usable AWS credentials: {fix}")
+}
+
+fn raw_status<E>(err: &SdkError<E>) -> Option<u16> {
+    err.raw_response().map(|r| r.status().as_u16())
+}
+
+/// The innermost cause, e.g. "Connection refused (os error 111)".
+fn root_cause(err: &(dyn Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    one_line(&cur.to_string())
+}
+
+fn one_line(s: &str) -> String {
+    let line = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 200 { line.chars().take(199).chain(['…']).collect() } else { line }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_credential_types::provider::{ProvideCredentials, error::CredentialsError, future};
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct NoCredentials;
+
+    impl ProvideCredentials for NoCredentials {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            future::ProvideCredentials::ready(Err(CredentialsError::not_loaded("no profile, no env, no IMDS")))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_credentials_provider_failure_is_auth_with_the_fix() {
+        let conf = aws_sdk_codepipeline::Config::builder()
+            .behavior_version(aws_sdk_codepipeline::config::BehaviorVersion::latest())
+            .region(aws_sdk_codepipeline::config::Region::new("us-east-1"))
+            // Credentials are resolved before connecting: nothing listens here.
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(NoCredentials)
+            .build();
+        let err = aws_sdk_codepipeline::Client::from_conf(conf).list_pipelines().send().await.unwrap_err();
+        let failure = classify("codepipeline:ListPipelines", &err);
+        assert_eq!(failure.kind, FailureKind::Auth, "{failure:?}");
+        assert!(failure.message.contains("--profile"), "{failure:?}");
+    }
+
+    #[test]
+    fn long_messages_become_one_short_line() {
+        let s = one_line(&format!("first\n  second\n{}", "x".repeat(500)));
+        assert!(s.starts_with("first second x") && s.chars().count() == 200 && !s.contains('\n'));
+    }
+}

@@ -1,0 +1,188 @@
+//! The only place that names `aws_sdk_*` types: builds the service clients from
+//! aws-config and turns SDK responses into our own snapshot types
+//! (`crate::model::snapshot`). Every call returns `Result<_, ApiFailure>`, so
+//! callers never see an SDK error either.
+
+mod codebuild;
+mod codepipeline;
+mod errors;
+mod logs;
+mod sandbox_session;
+mod sts;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use color_eyre::eyre::{Result, eyre};
+
+use crate::model::snapshot::{Status, Time};
+
+pub use codebuild::median;
+pub use logs::LOG_PAGE_LIMIT;
+pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
+
+/// What the user chose on the command line; `None` means "ask aws-config's
+/// default chain" (env, profile files, SSO, IMDS).
+#[derive(Clone, Debug, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// One client per service, plus what the header shows about the connection.
+pub struct AwsClients {
+    pub codepipeline: aws_sdk_codepipeline::Client,
+    pub codebuild: aws_sdk_codebuild::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    pub profile: Option<String>,
+    /// A custom endpoint (from `--endpoint-url` or `AWS_ENDPOINT_URL`), if any.
+    pub endpoint: Option<String>,
+    /// Pipeline name -> (pipeline version, (stage, action) -> (category, provider)),
+    /// from GetPipeline: the declaration rarely changes, the state every poll.
+    action_types: Mutex<HashMap<String, codepipeline::ActionTypes>>,
+}
+
+/// The SDK does not retry: the workers own backoff and show it in the header.
+fn retry_config() -> RetryConfig {
+    RetryConfig::disabled()
+}
+
+/// Short enough that an unreachable endpoint shows as offline within seconds,
+/// long enough for a 1 MB log page over a slow bastion link.
+fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(20))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// Builds clients from aws-config's default chain. No network call happens
+/// here: credentials are resolved on first use, so their errors arrive as
+/// `FailureKind::Auth` from the first request.
+pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config()).timeout_config(timeout_config());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let sdk = loader.load().await;
+    let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+        eyre!("no AWS region configured: pass --region, set AWS_REGION, or set region in the profile")
+    })?;
+    let endpoint = opts.endpoint_url.clone().or_else(|| sdk.endpoint_url().map(str::to_string));
+    let profile = opts.profile.clone().or_else(|| std::env::var("AWS_PROFILE").ok());
+    Ok(AwsClients::from_sdk(&sdk, region, profile, endpoint, opts.endpoint_url.as_deref()))
+}
+
+/// Clients for a known endpoint and static credentials (the sandbox). Reads
+/// nothing from the environment or profile files.
+pub async fn for_endpoint(endpoint: &str, access_key: &str, secret: &str, region: &str) -> AwsClients {
+    let creds = aws_sdk_sts::config::Credentials::new(access_key, secret, None, None, "pipewatch-static");
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(creds))
+        .retry_config(retry_config())
+        .timeout_config(timeout_config())
+        .build();
+    AwsClients::from_sdk(&sdk, region.to_string(), None, Some(endpoint.to_string()), Some(endpoint))
+}
+
+impl AwsClients {
+    /// `forced_endpoint` (an explicit `--endpoint-url`) wins over the
+    /// per-service `AWS_ENDPOINT_URL_<SERVICE>` variables, which the service
+    /// configs would otherwise prefer.
+    fn from_sdk(
+        sdk: &SdkConfig,
+        region: String,
+        profile: Option<String>,
+        endpoint: Option<String>,
+        forced_endpoint: Option<&str>,
+    ) -> Self {
+        let mut codepipeline = aws_sdk_codepipeline::config::Builder::from(sdk);
+        let mut codebuild = aws_sdk_codebuild::config::Builder::from(sdk);
+        let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(sdk);
+        let mut sts = aws_sdk_sts::config::Builder::from(sdk);
+        let mut s3 = aws_sdk_s3::config::Builder::from(sdk);
+        if let Some(url) = forced_endpoint {
+            codepipeline.set_endpoint_url(Some(url.to_string()));
+            codebuild.set_endpoint_url(Some(url.to_string()));
+            logs.set_endpoint_url(Some(url.to_string()));
+            sts.set_endpoint_url(Some(url.to_string()));
+            s3.set_endpoint_url(Some(url.to_string()));
+        }
+        // Local S3 emulators serve buckets as paths, not as virtual hosts.
+        if endpoint.is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some() {
+            s3.set_force_path_style(Some(true));
+        }
+        AwsClients {
+            codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
+            codebuild: aws_sdk_codebuild::Client::from_conf(codebuild.build()),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            sts: aws_sdk_sts::Client::from_conf(sts.build()),
+            region,
+            profile,
+            endpoint,
+            action_types: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// A poisoned cache lock is used as is: the cache is only an optimisation.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Maps CodePipeline (`InProgress`) and CodeBuild (`IN_PROGRESS`) spellings onto one enum.
+pub(crate) fn status_of(s: &str) -> Status {
+    let norm: String = s.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    match norm.as_str() {
+        "inprogress" => Status::InProgress,
+        "succeeded" => Status::Succeeded,
+        "failed" => Status::Failed,
+        "stopped" => Status::Stopped,
+        "stopping" => Status::Stopping,
+        "superseded" => Status::Superseded,
+        "cancelled" => Status::Cancelled,
+        "abandoned" => Status::Abandoned,
+        "timedout" => Status::TimedOut,
+        "fault" => Status::Fault,
+        "queued" => Status::Queued,
+        _ => Status::Other(s.to_string()),
+    }
+}
+
+/// Every SDK crate shares aws-smithy-types' DateTime.
+pub(crate) fn time_of(t: &aws_sdk_codepipeline::primitives::DateTime) -> Option<Time> {
+    chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_of_both_services_normalise() {
+        assert_eq!(status_of("InProgress"), Status::InProgress);
+        assert_eq!(status_of("IN_PROGRESS"), Status::InProgress);
+        assert_eq!(status_of("TIMED_OUT"), Status::TimedOut);
+        assert_eq!(status_of("Skipped"), Status::Other("Skipped".into()));
+    }
+}

@@ -1,0 +1,278 @@
+//! (mode, focused pane, key) -> Action. Every binding carries a description;
+//! the footer and the `?` help are generated from this table.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::model::{Mode, Pane};
+
+/// What a key means to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Select,
+    Follow,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Wrap,
+    Timestamps,
+    Zoom,
+    PipelineList,
+    Close,
+    SearchConfirm,
+    SearchBackspace,
+}
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Normal mode, any pane.
+    Global,
+    /// Normal mode, this pane focused.
+    Pane(Pane),
+    Mode(Mode),
+}
+
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in the footer and help.
+    pub label: &'static str,
+    pub action: Action,
+    pub description: &'static str,
+    pub scope: Scope,
+    /// Short text for the footer; `None` shows the binding only in help.
+    pub footer: Option<&'static str>,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+const fn ch(c: char) -> (KeyCode, KeyModifiers) {
+    (KeyCode::Char(c), NONE)
+}
+
+macro_rules! bind {
+    ($label:expr, [$($key:expr),+], $action:ident, $desc:expr, $scope:expr, $footer:expr) => {
+        Binding { keys: &[$($key),+], label: $label, action: Action::$action, description: $desc, scope: $scope, footer: $footer }
+    };
+}
+
+const LOG: Scope = Scope::Pane(Pane::Log);
+const GRAPH: Scope = Scope::Pane(Pane::Graph);
+const LIST: Scope = Scope::Pane(Pane::List);
+const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
+const SEARCH: Scope = Scope::Mode(Mode::Search);
+const HELP: Scope = Scope::Mode(Mode::Help);
+
+/// The default bindings, most specific first (pane and mode bindings win).
+pub static BINDINGS: &[Binding] = &[
+    bind!("Enter", [(KeyCode::Enter, NONE)], SearchConfirm, "search", SEARCH, Some("search")),
+    bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", SEARCH, Some("cancel")),
+    bind!("Bksp", [(KeyCode::Backspace, NONE)], SearchBackspace, "delete", SEARCH, None),
+    bind!("Esc/?/q", [(KeyCode::Esc, NONE), ch('?'), ch('q')], Close, "close help", HELP, Some("close help")),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "down", POPUP, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "up", POPUP, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", POPUP, Some("show pipeline")),
+    bind!("Esc", [(KeyCode::Esc, NONE), ch('o'), ch('q')], Close, "close", POPUP, Some("close")),
+    bind!("f", [ch('f')], Follow, "follow new lines (resume)", LOG, Some("follow")),
+    bind!("/", [ch('/')], Search, "search", LOG, Some("search")),
+    bind!("n", [ch('n')], NextMatch, "next match (older)", LOG, Some("next")),
+    bind!("N", [ch('N'), (KeyCode::Char('N'), SHIFT)], PrevMatch, "previous match (newer)", LOG, Some("prev")),
+    bind!("w", [ch('w')], Wrap, "wrap long lines", LOG, Some("wrap")),
+    bind!("t", [ch('t')], Timestamps, "timestamps", LOG, Some("time")),
+    bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "bottom, follow", LOG, None),
+    bind!("h/l", [ch('h'), (KeyCode::Left, NONE)], Left, "previous stage", GRAPH, Some("stage")),
+    bind!("l", [ch('l'), (KeyCode::Right, NONE)], Right, "next stage", GRAPH, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show its build (again: auto)", GRAPH, Some("show build")),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", LIST, Some("show pipeline")),
+    bind!("q", [ch('q'), (KeyCode::Char('c'), CTRL)], Quit, "quit", Scope::Global, Some("quit")),
+    bind!("?", [ch('?')], Help, "help", Scope::Global, Some("help")),
+    bind!("Tab", [(KeyCode::Tab, NONE)], FocusNext, "next pane", Scope::Global, Some("pane")),
+    bind!(
+        "S-Tab",
+        [(KeyCode::BackTab, NONE), (KeyCode::BackTab, SHIFT)],
+        FocusPrev,
+        "previous pane",
+        Scope::Global,
+        None
+    ),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "move down", Scope::Global, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "move up", Scope::Global, None),
+    bind!("PgUp", [(KeyCode::PageUp, NONE), (KeyCode::Char('b'), CTRL)], PageUp, "page up", Scope::Global, None),
+    bind!("PgDn", [(KeyCode::PageDown, NONE), (KeyCode::Char('f'), CTRL)], PageDown, "page down", Scope::Global, None),
+    bind!("g", [ch('g'), (KeyCode::Home, NONE)], Top, "top", Scope::Global, None),
+    bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "bottom", Scope::Global, None),
+    bind!("z", [ch('z')], Zoom, "zoom pane", Scope::Global, Some("zoom")),
+    bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
+];
+
+/// Keys kept free for the push and control features.
+pub static RESERVED: &[(char, &str)] = &[
+    ('p', "push the workspace"),
+    ('s', "start / stop a run"),
+    ('r', "retry a failed stage"),
+    ('x', "toggle a transition"),
+    ('a', "approve / reject"),
+    ('y', "copy"),
+    (':', "command line"),
+];
+
+fn applies(scope: Scope, mode: Mode, focus: Pane) -> bool {
+    match scope {
+        Scope::Global => mode == Mode::Normal,
+        Scope::Pane(p) => mode == Mode::Normal && p == focus,
+        Scope::Mode(m) => m == mode,
+    }
+}
+
+fn same_key(a: &(KeyCode, KeyModifiers), key: &KeyEvent) -> bool {
+    // Terminals differ on whether Shift comes with upper-case letters.
+    let mods = key.modifiers - KeyModifiers::SHIFT;
+    let want = a.1 - KeyModifiers::SHIFT;
+    a.0 == key.code && mods == want
+}
+
+pub fn lookup(mode: Mode, focus: Pane, key: &KeyEvent) -> Option<Action> {
+    BINDINGS.iter().find(|b| applies(b.scope, mode, focus) && b.keys.iter().any(|k| same_key(k, key))).map(|b| b.action)
+}
+
+/// The bindings that apply now, for the footer (pane first, then global).
+/// Quit, help, Tab and the pipeline list come first so they survive a narrow footer.
+pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)> {
+    const FIRST: [Action; 4] = [Action::Quit, Action::Help, Action::FocusNext, Action::PipelineList];
+    let applying = || BINDINGS.iter().filter(|b| applies(b.scope, mode, focus));
+    let first = applying().filter(|b| FIRST.contains(&b.action) && b.scope == Scope::Global);
+    let rest = applying().filter(|b| !(FIRST.contains(&b.action) && b.scope == Scope::Global));
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    for b in first.chain(rest) {
+        if let Some(hint) = b.footer
+            && !out.iter().any(|(label, _)| *label == b.label)
+        {
+            out.push((b.label, hint));
+        }
+    }
+    out
+}
+
+/// Help sections: a title and (keys, description) rows, then the reserved keys.
+pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    // The popup's own keys are on its title; help lists the rest.
+    let scopes: [(&str, Scope); 5] = [
+        ("Everywhere", Scope::Global),
+        ("Stage graph", GRAPH),
+        ("Log", LOG),
+        ("Pipeline list", LIST),
+        ("Search (after /)", SEARCH),
+    ];
+    let mut sections: Vec<_> = scopes
+        .iter()
+        .map(|(title, scope)| {
+            let rows = BINDINGS.iter().filter(|b| b.scope == *scope).map(|b| (key_names(b), b.description)).collect();
+            (*title, rows)
+        })
+        .collect();
+    sections.push(("Reserved (coming)", RESERVED.iter().map(|(c, d)| (c.to_string(), *d)).collect()));
+    sections
+}
+
+/// All keys of a binding, written for help: "j Down".
+fn key_names(b: &Binding) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for (code, mods) in b.keys {
+        let base = match code {
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            other => format!("{other}"),
+        };
+        let name = if mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_from_the_issue_are_bound() {
+        let n = |c| key(KeyCode::Char(c), NONE);
+        let graph = |k: KeyEvent| lookup(Mode::Normal, Pane::Graph, &k);
+        let log = |k: KeyEvent| lookup(Mode::Normal, Pane::Log, &k);
+        assert_eq!(graph(n('q')), Some(Action::Quit));
+        assert_eq!(graph(key(KeyCode::Char('c'), CTRL)), Some(Action::Quit));
+        assert_eq!(graph(n('?')), Some(Action::Help));
+        assert_eq!(graph(key(KeyCode::Tab, NONE)), Some(Action::FocusNext));
+        assert_eq!(graph(key(KeyCode::BackTab, SHIFT)), Some(Action::FocusPrev));
+        assert_eq!(graph(key(KeyCode::Down, NONE)), Some(Action::Down));
+        assert_eq!(graph(key(KeyCode::PageUp, NONE)), Some(Action::PageUp));
+        assert_eq!(graph(key(KeyCode::Enter, NONE)), Some(Action::Select));
+        assert_eq!(log(n('f')), Some(Action::Follow));
+        assert_eq!(log(n('/')), Some(Action::Search));
+        assert_eq!(log(n('n')), Some(Action::NextMatch));
+        // Some terminals send Shift with upper-case letters, some do not.
+        assert_eq!(log(key(KeyCode::Char('N'), SHIFT)), Some(Action::PrevMatch));
+        assert_eq!(log(n('N')), Some(Action::PrevMatch));
+        assert_eq!(log(n('G')), Some(Action::Bottom));
+        assert_eq!(log(n('w')), Some(Action::Wrap));
+        assert_eq!(log(n('t')), Some(Action::Timestamps));
+        assert_eq!(log(n('z')), Some(Action::Zoom));
+    }
+
+    #[test]
+    fn reserved_keys_are_not_bound_and_are_in_help() {
+        for (c, _) in RESERVED {
+            for pane in [Pane::List, Pane::Graph, Pane::Phases, Pane::Log] {
+                assert_eq!(lookup(Mode::Normal, pane, &key(KeyCode::Char(*c), NONE)), None, "{c} is reserved");
+            }
+        }
+        let help = help_sections();
+        let reserved = help.iter().find(|(t, _)| t.starts_with("Reserved")).expect("reserved section");
+        assert_eq!(reserved.1.len(), RESERVED.len());
+    }
+
+    #[test]
+    fn footer_follows_the_focused_pane_and_starts_with_quit() {
+        let log = footer_hints(Mode::Normal, Pane::Log);
+        assert_eq!(log[0], ("q", "quit"));
+        assert!(log.iter().any(|(k, _)| *k == "f") && log.iter().any(|(k, _)| *k == "/"));
+        let graph = footer_hints(Mode::Normal, Pane::Graph);
+        assert!(!graph.iter().any(|(k, _)| *k == "f"));
+        assert!(graph.iter().any(|(_, d)| *d == "show build"));
+        let search = footer_hints(Mode::Search, Pane::Log);
+        assert!(search.iter().all(|(k, _)| *k == "Enter" || *k == "Esc"), "{search:?}");
+    }
+
+    #[test]
+    fn every_binding_is_in_help_except_the_popups_own() {
+        let help = help_sections();
+        let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
+        let listed = BINDINGS.iter().filter(|b| b.scope != POPUP && b.scope != HELP).count();
+        assert_eq!(rows, listed);
+    }
+
+    #[test]
+    fn q_types_into_search_instead_of_quitting() {
+        assert_eq!(lookup(Mode::Search, Pane::Log, &key(KeyCode::Char('q'), NONE)), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! The app's model: plain data that `update` changes and `ui` renders.
+
+pub mod health;
+pub mod logs;
+pub mod samples;
+pub mod selection;
+pub mod snapshot;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use health::Health;
+use logs::LogView;
+use snapshot::{BuildSnapshot, ExecutionSummary, PipelineSnapshot, PipelineSummary, Time};
+
+/// The panes that can hold focus, in Tab order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Graph,
+    Phases,
+    Log,
+}
+
+/// What keys mean right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a `/` search.
+    Search,
+    Help,
+    /// The pipeline list as a popup (terminals narrower than 120 columns).
+    PipelinePopup,
+}
+
+/// Where the data comes from, for the header.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Connection {
+    pub account: Option<String>,
+    pub region: String,
+    pub profile: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PipelineList {
+    pub items: Vec<PipelineSummary>,
+    pub selected: usize,
+    /// False until the first ListPipelines answer.
+    pub loaded: bool,
+    /// Row names last sent as `WatchRows`, to avoid repeating them.
+    pub watched: Vec<String>,
+}
+
+/// Which build the phase and log panes show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum BuildSource {
+    /// The running (or last) CodeBuild action of the shown execution.
+    #[default]
+    Auto,
+    /// The action chosen with Enter in the stage graph.
+    Action { stage: String, action: String },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BuildView {
+    pub source: BuildSource,
+    pub id: Option<String>,
+    pub snapshot: Option<BuildSnapshot>,
+    /// Median seconds per phase over the project's recent successful builds.
+    pub medians: Vec<(String, f64)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub config: Config,
+    /// Wall-clock time, set by the loop before each update (update stays pure).
+    pub now: Time,
+    pub size: (u16, u16),
+    pub focus: Pane,
+    pub zoom: bool,
+    pub mode: Mode,
+    pub terminal_focused: bool,
+    pub connection: Connection,
+    pub health: Health,
+    pub list: PipelineList,
+    /// The pipeline shown in the graph.
+    pub pipeline: Option<String>,
+    pub state: Option<PipelineSnapshot>,
+    pub executions: Vec<ExecutionSummary>,
+    /// Selected action in the graph: (stage index, action index).
+    pub selected: (usize, usize),
+    pub build: BuildView,
+    pub logs: LogView,
+    /// A one-line problem and its fix, shown above the footer.
+    pub notice: Option<Notice>,
+    /// The minute (Unix minutes) last drawn, for once-a-minute ages.
+    pub drawn_minute: i64,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub quit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub api: String,
+    pub text: String,
+}
+
+impl Model {
+    pub fn new(config: Config, connection: Connection, pipeline: Option<String>, now: DateTime<Utc>) -> Self {
+        let logs = LogView::new(config.log_capacity);
+        Model {
+            config,
+            now,
+            size: (80, 24),
+            focus: Pane::Graph,
+            zoom: false,
+            mode: Mode::Normal,
+            terminal_focused: true,
+            connection,
+            health: Health::default(),
+            list: PipelineList::default(),
+            pipeline,
+            state: None,
+            executions: Vec::new(),
+            selected: (0, 0),
+            build: BuildView::default(),
+            logs,
+            notice: None,
+            drawn_minute: now.timestamp() / 60,
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    /// The list is a pane only on wide terminals; otherwise a popup.
+    pub fn list_is_pane(&self) -> bool {
+        self.size.0 >= 120 && !self.single_pane()
+    }
+
+    /// Small terminals show one pane at a time.
+    pub fn single_pane(&self) -> bool {
+        self.size.0 < 60 || self.size.1 < 16
+    }
+
+    /// Panes Tab cycles through, in order.
+    pub fn focusable(&self) -> Vec<Pane> {
+        let mut panes = Vec::with_capacity(4);
+        if self.list_is_pane() || self.single_pane() {
+            panes.push(Pane::List);
+        }
+        panes.extend([Pane::Graph, Pane::Phases, Pane::Log]);
+        panes
+    }
+
+    /// The execution shown: the newest listed, else the one the first stage shows.
+    pub fn shown_execution(&self) -> Option<&ExecutionSummary> {
+        let id = self.state.as_ref()?.stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
+        match id {
+            Some(id) => self.executions.iter().find(|e| &e.id == id).or(self.executions.first()),
+            None => self.executions.first(),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Everything that can happen to the app: input events and worker results.
+//! `update(&mut Model, Msg) -> Vec<Effect>` is the only consumer.
+
+use crate::model::snapshot::{BuildSnapshot, ExecutionSummary, LogBatch, PipelineSnapshot, PipelineSummary};
+
+/// An API failure as the UI needs it: which API, how to show it, and whether
+/// it was throttling (shown as "throttled" health, not "offline").
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiFailure {
+    /// e.g. "codepipeline:GetPipelineState"
+    pub api: String,
+    pub kind: FailureKind,
+    /// One line, already fit to show a user.
+    pub message: String,
+    /// When the worker will try again, in seconds from now.
+    pub retry_in_secs: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    Throttled,
+    /// Connection refused, timeout, DNS: the endpoint is unreachable.
+    Offline,
+    /// Credentials missing/expired, AccessDenied.
+    Auth,
+    /// Anything else the service said.
+    Service,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Key(crossterm::event::KeyEvent),
+    Resize(u16, u16),
+    FocusGained,
+    FocusLost,
+    /// A periodic tick (1 s) for elapsed times and countdowns.
+    Tick,
+    Identity(Result<String, ApiFailure>),
+    Pipelines(Result<Vec<PipelineSummary>, ApiFailure>),
+    /// The latest execution of one pipeline, for a list row.
+    PipelineLatest {
+        pipeline: String,
+        latest: Option<ExecutionSummary>,
+    },
+    PipelineState {
+        pipeline: String,
+        result: Result<PipelineSnapshot, ApiFailure>,
+    },
+    Executions {
+        pipeline: String,
+        result: Result<Vec<ExecutionSummary>, ApiFailure>,
+    },
+    Build {
+        result: Result<BuildSnapshot, ApiFailure>,
+    },
+    /// Median duration in seconds per phase over the project's last successful builds.
+    PhaseMedians {
+        project: String,
+        medians: Vec<(String, f64)>,
+    },
+    Log {
+        build_id: String,
+        result: Result<LogBatch, ApiFailure>,
+    },
+    /// A worker recovered after failures.
+    ApiOk {
+        api: String,
+    },
+}

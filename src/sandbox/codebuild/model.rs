@@ -1,0 +1,207 @@
+//! The build record the runner updates and BatchGetBuilds returns, in AWS's
+//! JSON shape.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::sandbox::ACCOUNT_ID;
+use crate::sandbox::http::epoch_secs;
+
+pub const REGION: &str = "us-east-1";
+
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Phase {
+    pub kind: &'static str,
+    /// None while the phase runs (AWS omits phaseStatus then).
+    pub status: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    pub contexts: Vec<Context>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Build {
+    pub id: String,
+    pub uuid: String,
+    pub arn: String,
+    pub number: u64,
+    pub project: String,
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    /// IN_PROGRESS, then SUCCEEDED, FAILED, FAULT, STOPPED or TIMED_OUT.
+    pub status: String,
+    pub phases: Vec<Phase>,
+    pub source: Value,
+    pub source_version: Option<String>,
+    pub initiator: String,
+    pub environment: Value,
+    pub service_role: Option<String>,
+    pub timeout_minutes: u64,
+    pub queued_timeout_minutes: u64,
+}
+
+impl Build {
+    pub fn log_group(&self) -> String {
+        format!("/aws/codebuild/{}", self.project)
+    }
+
+    pub fn complete(&self) -> bool {
+        self.end.is_some()
+    }
+
+    /// Starts a phase; the previous one must already be finished.
+    pub fn enter(&mut self, kind: &'static str, now: DateTime<Utc>) {
+        self.phases.push(Phase { kind, status: None, start: now, end: None, contexts: Vec::new() });
+    }
+
+    /// Ends the running phase with a status and an optional context.
+    pub fn finish(&mut self, status: &str, context: Option<Context>, now: DateTime<Utc>) {
+        if let Some(p) = self.phases.last_mut().filter(|p| p.end.is_none()) {
+            p.status = Some(status.to_string());
+            p.end = Some(now);
+            p.contexts = context.into_iter().collect();
+        }
+    }
+
+    /// Enters COMPLETED and fixes the build's final status.
+    pub fn close(&mut self, status: &str, now: DateTime<Utc>) {
+        self.enter("COMPLETED", now);
+        self.status = status.to_string();
+        self.end = Some(now);
+    }
+
+    /// The first phase that did not succeed: (phase, status code, message).
+    pub fn failure(&self) -> Option<(&'static str, &Context)> {
+        self.phases.iter().filter(|p| p.status.as_deref().is_some_and(|s| s != "SUCCEEDED")).find_map(|p| {
+            p.contexts.first().filter(|c| !c.code.is_empty() || !c.message.is_empty()).map(|c| (p.kind, c))
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        let phases: Vec<Value> = self.phases.iter().map(phase_json).collect();
+        let current = self.phases.last().map(|p| p.kind).unwrap_or("SUBMITTED");
+        let group = self.log_group();
+        let mut b = json!({
+            "id": self.id,
+            "arn": self.arn,
+            "buildNumber": self.number,
+            "startTime": epoch_secs(self.start),
+            "currentPhase": current,
+            "buildStatus": self.status,
+            "projectName": self.project,
+            "phases": phases,
+            "source": self.source,
+            "secondarySources": [],
+            "secondarySourceVersions": [],
+            "secondaryArtifacts": [],
+            "artifacts": { "location": "" },
+            "environment": self.environment,
+            "logs": {
+                "groupName": group,
+                "streamName": self.uuid,
+                "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={REGION}#logEvent:group={group};stream={}", self.uuid),
+                "cloudWatchLogsArn": format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}:log-stream:{}", self.uuid),
+                "cloudWatchLogs": { "status": "ENABLED" },
+                "s3Logs": { "status": "DISABLED", "encryptionDisabled": false },
+            },
+            "timeoutInMinutes": self.timeout_minutes,
+            "queuedTimeoutInMinutes": self.queued_timeout_minutes,
+            "buildComplete": self.complete(),
+            "initiator": self.initiator,
+            "encryptionKey": format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:alias/aws/s3"),
+        });
+        if let Some(end) = self.end {
+            b["endTime"] = epoch_secs(end);
+        }
+        if let Some(v) = &self.source_version {
+            b["sourceVersion"] = json!(v);
+            b["resolvedSourceVersion"] = json!(v);
+        }
+        if let Some(role) = &self.service_role {
+            b["serviceRole"] = json!(role);
+        }
+        b
+    }
+}
+
+fn phase_json(p: &Phase) -> Value {
+    let mut v = json!({ "phaseType": p.kind, "startTime": epoch_secs(p.start) });
+    if let Some(end) = p.end {
+        v["endTime"] = epoch_secs(end);
+        v["durationInSeconds"] = json!((end - p.start).num_seconds());
+    }
+    if let Some(status) = &p.status {
+        v["phaseStatus"] = json!(status);
+    }
+    // AWS lists an empty context on finished phases after SUBMITTED.
+    if p.end.is_some() && p.kind != "SUBMITTED" {
+        let contexts: Vec<Value> = if p.contexts.is_empty() {
+            vec![json!({ "statusCode": "", "message": "" })]
+        } else {
+            p.contexts.iter().map(|c| json!({ "statusCode": c.code, "message": c.message })).collect()
+        };
+        v["contexts"] = json!(contexts);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build() -> Build {
+        let t = Utc::now();
+        Build {
+            id: "p:u".into(),
+            uuid: "u".into(),
+            arn: "arn".into(),
+            number: 1,
+            project: "p".into(),
+            start: t,
+            end: None,
+            status: "IN_PROGRESS".into(),
+            phases: Vec::new(),
+            source: json!({"type": "NO_SOURCE"}),
+            source_version: None,
+            initiator: "me".into(),
+            environment: json!({}),
+            service_role: None,
+            timeout_minutes: 60,
+            queued_timeout_minutes: 480,
+        }
+    }
+
+    #[test]
+    fn phases_serialize_as_aws_does() {
+        let mut b = build();
+        let t = b.start;
+        b.enter("SUBMITTED", t);
+        b.finish("SUCCEEDED", None, t);
+        b.enter("BUILD", t);
+        let running = b.to_json();
+        assert_eq!(running["currentPhase"], "BUILD");
+        assert!(running["phases"][1].get("phaseStatus").is_none());
+        assert!(running["phases"][0].get("contexts").is_none());
+        assert_eq!(running["buildComplete"], false);
+        let ctx = Context {
+            code: "COMMAND_EXECUTION_ERROR".into(),
+            message: "Error while executing command: x. Reason: exit status 1".into(),
+        };
+        b.finish("FAILED", Some(ctx), t + chrono::Duration::seconds(2));
+        b.close("FAILED", t + chrono::Duration::seconds(2));
+        let done = b.to_json();
+        assert_eq!(done["phases"][1]["durationInSeconds"], 2);
+        assert_eq!(done["phases"][1]["contexts"][0]["statusCode"], "COMMAND_EXECUTION_ERROR");
+        assert_eq!(done["phases"][2]["phaseType"], "COMPLETED");
+        assert!(done["phases"][2].get("endTime").is_none());
+        assert_eq!(done["buildStatus"], "FAILED");
+        assert_eq!(done["buildComplete"], true);
+        assert_eq!(b.failure().map(|(p, c)| (p, c.code.as_str())), Some(("BUILD", "COMMAND_EXECUTION_ERROR")));
+    }
+}

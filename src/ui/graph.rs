@@ -1,0 +1,183 @@
+//! The stage graph: stages left to right with arrows, each action with its
+//! status symbol, colour and elapsed time; bands wrap when stages do not fit.
+
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::selection::is_approval;
+use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot, Status};
+use crate::model::{BuildSource, Model, Pane};
+use crate::ui::{pane_block, theme, truncate};
+
+const MAX_COLUMN: usize = 30;
+
+/// Rows the graph wants at this width (title, execution line, bands).
+pub fn needed_height(m: &Model, width: u16) -> u16 {
+    let Some(state) = &m.state else { return 3 };
+    // The pane indents its content by one column.
+    let bands: u16 = bands(m, state, width.saturating_sub(1)).iter().map(|b| band_height(state, b)).sum();
+    2 + bands.max(1)
+}
+
+fn band_height(state: &PipelineSnapshot, band: &Range<usize>) -> u16 {
+    let actions = state.stages[band.clone()].iter().map(|s| s.actions.len()).max().unwrap_or(0);
+    1 + u16::try_from(actions).unwrap_or(u16::MAX).max(1)
+}
+
+fn action_label(m: &Model, a: &ActionSnapshot) -> String {
+    let symbol = theme::status_symbol(a.status.as_ref(), m.config.ascii);
+    let since = a.last_change.map(|t| (m.now - t).num_seconds());
+    match (a.status.as_ref(), since) {
+        // An approval waits on people, for hours: minutes are precise enough.
+        (Some(Status::InProgress), Some(s)) if is_approval(a) => {
+            format!("{symbol} {} waiting {}", a.name, theme::age_minutes(s))
+        }
+        (Some(Status::InProgress), Some(s)) => format!("{symbol} {} {}", a.name, theme::duration(s)),
+        (Some(_), Some(s)) => format!("{symbol} {} {} ago", a.name, theme::age_minutes(s)),
+        _ => format!("{symbol} {}", a.name),
+    }
+}
+
+fn column_width(m: &Model, stage: &StageSnapshot) -> usize {
+    let widest = stage.actions.iter().map(|a| action_label(m, a).chars().count()).max().unwrap_or(0);
+    widest.max(stage.name.chars().count()).clamp(1, MAX_COLUMN)
+}
+
+/// Stages packed greedily into bands that fit `width`.
+fn bands(m: &Model, state: &PipelineSnapshot, width: u16) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut used) = (0, 0usize);
+    for (i, stage) in state.stages.iter().enumerate() {
+        let w = column_width(m, stage) + if i > start { usize::from(theme::ARROW_WIDTH) } else { 0 };
+        if i > start && used + w > usize::from(width) {
+            out.push(start..i);
+            start = i;
+            used = column_width(m, stage);
+        } else {
+            used += w;
+        }
+    }
+    if start < state.stages.len() {
+        out.push(start..state.stages.len());
+    }
+    out
+}
+
+pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
+    let focused = m.focus == Pane::Graph;
+    let title = format!("Stages · {}", m.pipeline.as_deref().unwrap_or("no pipeline"));
+    let block = pane_block(title, focused, m.config.ascii);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![execution_line(m)];
+    match &m.state {
+        None => lines.push(Line::styled(waiting_text(m), theme::dim())),
+        Some(state) => {
+            let all = bands(m, state, inner.width);
+            // Scroll so the band holding the selected stage is on screen.
+            let room = inner.height.saturating_sub(1);
+            let mut first = 0;
+            let sel = all.iter().position(|b| b.contains(&m.selected.0)).unwrap_or(0);
+            while first < sel && all[first..=sel].iter().map(|b| band_height(state, b)).sum::<u16>() > room {
+                first += 1;
+            }
+            for band in &all[first..] {
+                lines.extend(band_lines(m, state, band.clone(), focused));
+            }
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn waiting_text(m: &Model) -> String {
+    match (&m.pipeline, m.list.loaded) {
+        (None, true) => "No pipelines in this account and region.".into(),
+        (None, false) => "Listing pipelines…".into(),
+        (Some(p), _) => format!("Loading {p}…"),
+    }
+}
+
+/// The shown execution: id, status, trigger and source revision summary.
+fn execution_line(m: &Model) -> Line<'static> {
+    let Some(e) = m.shown_execution() else { return Line::styled("execution: -", theme::dim()) };
+    let short: String = e.id.chars().take(8).collect();
+    let mut spans = vec![
+        Span::styled("exec ", theme::dim()),
+        Span::raw(short),
+        Span::raw(" "),
+        Span::styled(
+            format!("{} {}", theme::status_symbol(Some(&e.status), m.config.ascii), theme::status_word(&e.status)),
+            theme::status_style(Some(&e.status)),
+        ),
+    ];
+    if let Some(t) = &e.trigger_type {
+        spans.push(Span::styled(" · ", theme::dim()));
+        spans.push(Span::raw(t.clone()));
+    }
+    if let Some(r) = e.source_revisions.first() {
+        let rev: String = r.revision_id.as_deref().unwrap_or("-").chars().take(8).collect();
+        spans.push(Span::styled(" · ", theme::dim()));
+        spans.push(Span::raw(rev));
+        if let Some(s) = &r.summary {
+            spans.push(Span::styled(format!(" \"{}\"", first_line(s)), theme::dim()));
+        }
+    }
+    Line::from(spans)
+}
+
+fn first_line(s: &str) -> String {
+    truncate(s.lines().next().unwrap_or(""), 60)
+}
+
+fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: bool) -> Vec<Line<'static>> {
+    let stages = &state.stages[band.clone()];
+    let rows = usize::from(band_height(state, &band));
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new(); rows];
+    for (offset, stage) in stages.iter().enumerate() {
+        let index = band.start + offset;
+        let width = column_width(m, stage);
+        if offset > 0 {
+            let arrow = theme::arrow(stage.inbound_enabled, m.config.ascii);
+            let style = if stage.inbound_enabled { theme::dim() } else { theme::disabled_style() };
+            lines[0].push(Span::styled(arrow, style));
+            let under = if stage.inbound_enabled { "     " } else { " off " };
+            lines[1].push(Span::styled(under, theme::disabled_style()));
+            for line in lines.iter_mut().skip(2) {
+                line.push(Span::raw("     "));
+            }
+        }
+        let stage_status = stage.latest_execution.as_ref().map(|(_, s)| s);
+        let name_style = theme::status_style(stage_status).add_modifier(Modifier::BOLD);
+        lines[0].push(Span::styled(pad(&stage.name, width), name_style));
+        for (row, line) in lines.iter_mut().enumerate().skip(1) {
+            let Some(action) = stage.actions.get(row - 1) else {
+                line.push(Span::raw(" ".repeat(width)));
+                continue;
+            };
+            let mut style = theme::status_style(action.status.as_ref());
+            if (index, row - 1) == m.selected {
+                style = style.add_modifier(if focused { Modifier::REVERSED } else { Modifier::UNDERLINED });
+            }
+            if is_pinned(m, stage, action) {
+                style = style.add_modifier(Modifier::BOLD);
+            }
+            line.push(Span::styled(pad(&action_label(m, action), width), style));
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
+}
+
+fn is_pinned(m: &Model, stage: &StageSnapshot, action: &ActionSnapshot) -> bool {
+    matches!(&m.build.source, BuildSource::Action { stage: s, action: a } if *s == stage.name && *a == action.name)
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let t = truncate(s, width);
+    let n = t.chars().count();
+    format!("{t}{}", " ".repeat(width.saturating_sub(n)))
+}

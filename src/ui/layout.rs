@@ -1,0 +1,100 @@
+//! Where each pane goes, as a pure function of the terminal size and the
+//! model. `update` uses it too, for page sizes and the visible list rows.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::model::{Mode, Model, Pane};
+use crate::ui::{graph, phases};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Areas {
+    pub header: Rect,
+    pub notice: Rect,
+    pub footer: Rect,
+    pub list: Option<Rect>,
+    pub graph: Option<Rect>,
+    pub phases: Option<Rect>,
+    pub log: Option<Rect>,
+}
+
+/// The log pane keeps at least this many rows (8 lines + its title) when
+/// all panes share the screen.
+const LOG_MIN: u16 = 9;
+
+pub fn compute(area: Rect, m: &Model) -> Areas {
+    let h = area.height;
+    let header = u16::from(h >= 2);
+    let footer = u16::from(h >= 3);
+    let notice = u16::from(m.notice.is_some() && h >= 8);
+    let [header, body, notice, footer] = Layout::vertical([
+        Constraint::Length(header),
+        Constraint::Fill(1),
+        Constraint::Length(notice),
+        Constraint::Length(footer),
+    ])
+    .areas(area);
+    let mut areas = Areas { header, notice, footer, ..Areas::default() };
+    if m.single_pane() || m.zoom {
+        let slot = match m.focus {
+            Pane::List => &mut areas.list,
+            Pane::Graph => &mut areas.graph,
+            Pane::Phases => &mut areas.phases,
+            Pane::Log => &mut areas.log,
+        };
+        *slot = Some(body);
+        return areas;
+    }
+    let right = if m.list_is_pane() {
+        let list_w = (body.width / 5).clamp(28, 40);
+        let [list, right] =
+            Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).spacing(1).areas(body);
+        areas.list = Some(list);
+        right
+    } else {
+        body
+    };
+    let graph_h = graph::needed_height(m, right.width).min(right.height.saturating_sub(LOG_MIN + 3)).max(3);
+    let rest = right.height.saturating_sub(graph_h);
+    let phases_h = phases::wanted_height(m, right.width, rest.saturating_sub(LOG_MIN));
+    let [g, p, l] =
+        Layout::vertical([Constraint::Length(graph_h), Constraint::Length(phases_h), Constraint::Fill(1)]).areas(right);
+    areas.graph = Some(g);
+    areas.phases = Some(p);
+    areas.log = Some(l);
+    areas
+}
+
+fn screen(m: &Model) -> Rect {
+    Rect::new(0, 0, m.size.0, m.size.1)
+}
+
+/// Log lines on screen (the pane minus its title row).
+pub fn log_rows(m: &Model) -> u16 {
+    compute(screen(m), m).log.map_or(0, |r| r.height.saturating_sub(1))
+}
+
+/// The pipeline-list popup: centred, as tall as the list allows.
+pub fn popup_list(area: Rect, m: &Model) -> Rect {
+    let rows = u16::try_from(m.list.items.len()).unwrap_or(u16::MAX).max(1);
+    centered(area, 60, rows.saturating_add(2))
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width.saturating_sub(2)).max(area.width.min(1));
+    let h = height.min(area.height.saturating_sub(2)).max(area.height.min(1));
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+/// Rows of the pipeline list shown now (pane or popup).
+pub fn list_rows(m: &Model) -> u16 {
+    if m.mode == Mode::PipelinePopup {
+        return popup_list(screen(m), m).height.saturating_sub(2);
+    }
+    compute(screen(m), m).list.map_or(0, |r| r.height.saturating_sub(1))
+}
+
+/// (first row shown, rows shown): the window that keeps the selection visible.
+pub fn list_window(m: &Model) -> (usize, usize) {
+    let rows = usize::from(list_rows(m));
+    (m.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
+}

@@ -1,0 +1,81 @@
+//! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
+
+mod footer;
+pub mod graph;
+mod header;
+pub mod layout;
+mod list;
+mod log;
+pub mod phases;
+mod popup;
+#[cfg(test)]
+mod tests;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Padding};
+
+use crate::model::{Mode, Model};
+
+pub fn render(m: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let areas = layout::compute(area, m);
+    header::render(m, frame, areas.header);
+    if let Some(r) = areas.list {
+        list::render_pane(m, frame, r);
+    }
+    if let Some(r) = areas.graph {
+        graph::render(m, frame, r);
+    }
+    if let Some(r) = areas.phases {
+        phases::render(m, frame, r);
+    }
+    if let Some(r) = areas.log {
+        log::render(m, frame, r);
+    }
+    footer::render_notice(m, frame, areas.notice);
+    footer::render(m, frame, areas.footer);
+    match m.mode {
+        Mode::PipelinePopup => list::render_popup(m, frame, area),
+        Mode::Help => popup::render_help(frame, area, m.config.ascii),
+        Mode::Normal | Mode::Search => {}
+    }
+    if m.config.ascii {
+        theme::asciify(frame.buffer_mut());
+    }
+}
+
+/// A pane: a top rule carrying the title, highlighted when focused; content
+/// indented one column to line up with the title.
+fn pane_block(title: String, focused: bool, ascii: bool) -> Block<'static> {
+    Block::default()
+        .borders(Borders::TOP)
+        .border_set(theme::border_set(ascii))
+        .border_style(theme::border_style(focused))
+        .padding(Padding::left(1))
+        .title(Line::from(Span::styled(format!(" {title} "), theme::title_style(focused))))
+}
+
+/// A popup frame with a title.
+fn popup_block(title: &str, ascii: bool) -> Block<'static> {
+    Block::bordered()
+        .border_set(theme::border_set(ascii))
+        .border_style(theme::border_style(true))
+        .title(format!(" {title} "))
+}
+
+/// At most `max` chars, with "…" when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    if max > 0 {
+        t.push('…');
+    }
+    t
+}

@@ -1,0 +1,188 @@
+//! `update(&mut Model, Msg) -> Vec<Effect>`: the only place the model changes.
+//! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
+
+mod keys;
+#[cfg(test)]
+mod tests;
+
+use crate::model::selection::{clamp_selection, is_approval, wanted_build};
+use crate::model::snapshot::{PipelineSnapshot, Status};
+use crate::model::{Model, Notice};
+use crate::msg::{ApiFailure, FailureKind, Msg};
+
+/// Side effects as data; the app's driver runs them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    WatchPipeline(String),
+    WatchBuild(String),
+    /// The pipeline-list rows on screen, whose latest status to poll.
+    WatchRows(Vec<String>),
+    SetFocus(bool),
+    RefreshNow,
+    Quit,
+}
+
+/// Effects to run once at start (the pipeline named on the command line).
+pub fn init(m: &Model) -> Vec<Effect> {
+    m.pipeline.iter().map(|p| Effect::WatchPipeline(p.clone())).collect()
+}
+
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Key(key) => keys::on_key(m, key, &mut fx),
+        Msg::Resize(w, h) => {
+            m.size = (w, h);
+            keys::ensure_focus_visible(m);
+            m.dirty = true;
+            keys::watch_visible_rows(m, &mut fx);
+        }
+        Msg::FocusGained | Msg::FocusLost => {
+            m.terminal_focused = msg == Msg::FocusGained;
+            fx.push(Effect::SetFocus(m.terminal_focused));
+        }
+        Msg::Tick => {
+            let minute = m.now.timestamp() / 60;
+            m.dirty |= time_shown(m) || minute != m.drawn_minute;
+            m.drawn_minute = minute;
+        }
+        Msg::Identity(r) => {
+            if let Some(account) = ok(m, r) {
+                set(&mut m.connection.account, Some(account), &mut m.dirty);
+            }
+        }
+        Msg::Pipelines(r) => {
+            if let Some(items) = ok(m, r) {
+                on_pipelines(m, items, &mut fx);
+            }
+        }
+        Msg::PipelineLatest { pipeline, latest } => {
+            if let Some(row) = m.list.items.iter_mut().find(|p| p.name == pipeline) {
+                row.latest = latest;
+                m.dirty = true;
+            }
+        }
+        Msg::PipelineState { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(state) = ok(m, result) {
+                on_state(m, state, &mut fx);
+            }
+        }
+        Msg::Executions { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(list) = ok(m, result) {
+                set(&mut m.executions, list, &mut m.dirty);
+            }
+        }
+        Msg::PipelineState { .. } | Msg::Executions { .. } => {}
+        Msg::Build { result } => {
+            if let Some(b) = ok(m, result)
+                && m.build.id.as_ref() == Some(&b.id)
+            {
+                set(&mut m.build.snapshot, Some(b), &mut m.dirty);
+            }
+        }
+        Msg::PhaseMedians { project, medians } => {
+            if m.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
+                m.build.medians = medians;
+                m.dirty = true;
+            }
+        }
+        Msg::Log { build_id, result } if m.build.id.as_ref() == Some(&build_id) => {
+            if let Some(batch) = ok(m, result) {
+                for e in &batch.events {
+                    m.logs.buffer.push_event(e);
+                }
+                m.dirty |= !batch.events.is_empty();
+            }
+        }
+        Msg::Log { .. } => {}
+        Msg::ApiOk { api } => {
+            m.dirty |= m.health.recover(&api);
+            if m.notice.as_ref().is_some_and(|n| n.api == api) {
+                m.notice = None;
+                m.dirty = true;
+            }
+        }
+    }
+    if m.quit {
+        fx.push(Effect::Quit);
+    }
+    fx
+}
+
+/// Unwraps a worker result; a failure goes to API health and, unless it is
+/// throttling (retried quietly), to the notice line.
+fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(f) => {
+            m.dirty = true;
+            m.health.record(&f, m.now);
+            if f.kind != FailureKind::Throttled {
+                m.notice = Some(Notice { api: f.api.clone(), text: f.message.clone() });
+            }
+            None
+        }
+    }
+}
+
+fn on_pipelines(m: &mut Model, mut items: Vec<crate::model::snapshot::PipelineSummary>, fx: &mut Vec<Effect>) {
+    // Keep row statuses already fetched: ListPipelines does not carry them.
+    for item in &mut items {
+        if item.latest.is_none() {
+            item.latest = m.list.items.iter().find(|o| o.name == item.name).and_then(|o| o.latest.clone());
+        }
+    }
+    m.dirty |= !m.list.loaded;
+    m.list.loaded = true;
+    set(&mut m.list.items, items, &mut m.dirty);
+    m.list.selected = m.list.selected.min(m.list.items.len().saturating_sub(1));
+    if m.pipeline.is_none()
+        && let Some(first) = m.list.items.first()
+    {
+        let name = first.name.clone();
+        keys::show_pipeline(m, name, fx);
+    }
+    keys::watch_visible_rows(m, fx);
+}
+
+fn on_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec<Effect>) {
+    set(&mut m.state, Some(state), &mut m.dirty);
+    clamp_selection(m);
+    follow_wanted_build(m, fx);
+}
+
+/// Switches the phase and log panes to the build they should show, if it changed.
+pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
+    let wanted = wanted_build(m);
+    if wanted.is_some() && wanted != m.build.id {
+        m.build.id = wanted.clone();
+        m.build.snapshot = None;
+        m.build.medians.clear();
+        m.logs.clear();
+        fx.extend(wanted.map(Effect::WatchBuild));
+        m.dirty = true;
+    }
+}
+
+/// Replaces a value, marking the model dirty only when it changed: a poll
+/// that brings the same data draws nothing.
+fn set<T: PartialEq>(slot: &mut T, value: T, dirty: &mut bool) {
+    if *slot != value {
+        *slot = value;
+        *dirty = true;
+    }
+}
+
+/// Whether a tick changes the screen: elapsed seconds of running work, or a
+/// retry countdown. Ages and waiting approvals change once a minute; an idle
+/// screen redraws only then.
+fn time_shown(m: &Model) -> bool {
+    let running_action = m
+        .state
+        .iter()
+        .flat_map(|s| &s.stages)
+        .flat_map(|s| &s.actions)
+        .any(|a| a.status == Some(Status::InProgress) && !is_approval(a));
+    let running_build = m.build.snapshot.as_ref().is_some_and(|b| b.status == Status::InProgress);
+    running_action || running_build || m.health.has_countdown()
+}

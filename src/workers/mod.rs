@@ -1,0 +1,258 @@
+//! Tokio tasks that poll AWS through `crate::aws` and send whole snapshots as
+//! `Msg`s. Each task owns its backoff; all share the focus/wake pace and are
+//! cancelled through `CancellationToken`s when replaced or when `Workers` drops.
+//! Call the methods from inside a Tokio runtime: they spawn tasks.
+
+mod build;
+mod pace;
+mod pollers;
+mod tail;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc::UnboundedSender, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::aws::AwsClients;
+use crate::msg::{ApiFailure, Msg};
+use pace::{Backoff, Pace, Pacer};
+
+/// Poll intervals while the terminal is focused (×4 when it is not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Intervals {
+    /// GetPipelineState while anything runs.
+    pub state_active: Duration,
+    /// GetPipelineState while nothing runs.
+    pub state_idle: Duration,
+    /// BatchGetBuilds while the watched build runs.
+    pub build: Duration,
+    /// GetLogEvents while the watched build runs.
+    pub log: Duration,
+    /// ListPipelines.
+    pub pipelines: Duration,
+    /// The latest execution of each visible list row.
+    pub rows: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Self {
+            state_active: Duration::from_secs(2),
+            state_idle: Duration::from_secs(15),
+            build: Duration::from_secs(2),
+            log: Duration::from_secs(1),
+            pipelines: Duration::from_secs(300),
+            rows: Duration::from_secs(30),
+        }
+    }
+}
+
+pub struct Workers {
+    clients: Arc<AwsClients>,
+    tx: UnboundedSender<Msg>,
+    intervals: Intervals,
+    backoff: (Duration, Duration),
+    pace: watch::Sender<Pace>,
+    root: CancellationToken,
+    general: Option<CancellationToken>,
+    pipeline: Option<(String, CancellationToken)>,
+    /// The watched pipeline's row comes from its own executions poll, so the
+    /// rows poller skips it.
+    watched: Arc<Mutex<Option<String>>>,
+    build: Option<(String, CancellationToken)>,
+    rows: Option<(Vec<String>, CancellationToken)>,
+    /// Projects whose phase medians were already fetched (once per project).
+    medians_done: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Workers {
+    pub fn new(clients: Arc<AwsClients>, tx: UnboundedSender<Msg>, intervals: Intervals) -> Self {
+        let (pace, _) = watch::channel(Pace { focused: true, wakes: 0 });
+        Self {
+            clients,
+            tx,
+            intervals,
+            backoff: (Duration::from_secs(1), Duration::from_secs(60)),
+            pace,
+            root: CancellationToken::new(),
+            general: None,
+            pipeline: None,
+            watched: Arc::new(Mutex::new(None)),
+            build: None,
+            rows: None,
+            medians_done: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// Backoff base and cap for every API (defaults 1 s and 60 s); set before
+    /// starting any watch.
+    pub fn with_backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.backoff = (base, cap);
+        self
+    }
+
+    /// Identity once, and the pipeline list now and every `pipelines` interval.
+    pub fn start(&mut self) {
+        if let Some(old) = self.general.take() {
+            old.cancel();
+        }
+        let token = self.root.child_token();
+        self.spawn(&token, pollers::identity);
+        self.spawn(&token, pollers::pipelines);
+        self.general = Some(token);
+    }
+
+    /// GetPipelineState (+ ListPipelineExecutions) for `name`; replaces the
+    /// previous pipeline watch. Watching the same pipeline again does nothing.
+    pub fn watch_pipeline(&mut self, name: &str) {
+        if self.pipeline.as_ref().is_some_and(|(current, _)| current == name) {
+            return;
+        }
+        if let Some((_, old)) = self.pipeline.take() {
+            old.cancel();
+        }
+        let token = self.root.child_token();
+        let owned = name.to_string();
+        self.spawn(&token, move |ctx| pollers::pipeline(ctx, owned));
+        self.pipeline = Some((name.to_string(), token));
+        *self.watched.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
+    }
+
+    /// BatchGetBuilds for `build_id` while it runs, its project's phase medians
+    /// once, and the log tailer; replaces the previous build watch. Watching
+    /// the same build again does nothing.
+    pub fn watch_build(&mut self, build_id: &str) {
+        if self.build.as_ref().is_some_and(|(current, _)| current == build_id) {
+            return;
+        }
+        if let Some((_, old)) = self.build.take() {
+            old.cancel();
+        }
+        let token = self.root.child_token();
+        let id = build_id.to_string();
+        let medians_done = self.medians_done.clone();
+        self.spawn(&token, move |ctx| build::poll(ctx, id, medians_done));
+        self.build = Some((build_id.to_string(), token));
+    }
+
+    /// The latest execution of each of `names` (the visible list rows) now and
+    /// every `rows` interval, as `Msg::PipelineLatest`. The watched pipeline's
+    /// row comes from its executions poll instead, at no extra request. The
+    /// same list again does nothing.
+    pub fn watch_rows(&mut self, names: Vec<String>) {
+        if self.rows.as_ref().is_some_and(|(current, _)| *current == names) {
+            return;
+        }
+        if let Some((_, old)) = self.rows.take() {
+            old.cancel();
+        }
+        let token = self.root.child_token();
+        let owned = names.clone();
+        let watched = self.watched.clone();
+        self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
+        self.rows = Some((names, token));
+    }
+
+    /// Unfocused, every poll interval is 4× longer.
+    pub fn set_focus(&mut self, focused: bool) {
+        self.pace.send_if_modified(|p| std::mem::replace(&mut p.focused, focused) != focused);
+    }
+
+    /// Ends every worker's current wait (poll interval or backoff) now.
+    pub fn refresh_now(&mut self) {
+        self.pace.send_modify(|p| p.wakes = p.wakes.wrapping_add(1));
+    }
+
+    /// Runs `task` until it ends or `token` is cancelled (which also aborts an
+    /// in-flight request, so a replaced watch sends nothing more).
+    fn spawn<F, Fut>(&self, token: &CancellationToken, task: F)
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let ctx = self.ctx(token.clone());
+        let fut = task(ctx);
+        let token = token.clone();
+        tokio::spawn(async move {
+            token.run_until_cancelled(fut).await;
+        });
+    }
+
+    fn ctx(&self, cancel: CancellationToken) -> Ctx {
+        Ctx {
+            clients: self.clients.clone(),
+            tx: self.tx.clone(),
+            intervals: self.intervals,
+            backoff: self.backoff,
+            pacer: Pacer::new(self.pace.subscribe(), cancel.clone()),
+            cancel,
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.root.cancel();
+    }
+}
+
+/// What one task needs: the clients, the channel, its pace and cancellation.
+pub(crate) struct Ctx {
+    clients: Arc<AwsClients>,
+    tx: UnboundedSender<Msg>,
+    intervals: Intervals,
+    backoff: (Duration, Duration),
+    pacer: Pacer,
+    cancel: CancellationToken,
+}
+
+impl Ctx {
+    /// Sends `msg`; a closed channel means the app is gone, so the task stops.
+    fn send(&self, msg: Msg) {
+        if self.tx.send(msg).is_err() {
+            self.cancel.cancel();
+        }
+    }
+
+    fn new_backoff(&self) -> Backoff {
+        Backoff::new(self.backoff.0, self.backoff.1)
+    }
+
+    /// A second pacer for a sub-task (the log tailer, the medians fetch).
+    fn fork(&self) -> Ctx {
+        Ctx {
+            clients: self.clients.clone(),
+            tx: self.tx.clone(),
+            intervals: self.intervals,
+            backoff: self.backoff,
+            pacer: self.pacer.fork(),
+            cancel: self.cancel.clone(),
+        }
+    }
+
+    /// Reports recovery after failures.
+    fn succeeded(&self, backoff: &mut Backoff) {
+        if let Some(api) = backoff.succeeded() {
+            self.send(Msg::ApiOk { api });
+        }
+    }
+
+    /// Records a failure; returns it ready to send, and how long to wait.
+    fn failed(&self, backoff: &mut Backoff, failure: ApiFailure) -> (ApiFailure, Duration) {
+        tracing::debug!(api = %failure.api, kind = ?failure.kind, message = %failure.message, "API call failed");
+        backoff.failed(failure)
+    }
+
+    /// Spawns a sub-task under this task's cancellation.
+    fn spawn_sub<Fut>(&self, fut: Fut)
+    where
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let token = self.cancel.clone();
+        tokio::spawn(async move {
+            token.run_until_cancelled(fut).await;
+        });
+    }
+}

@@ -1,0 +1,234 @@
+//! `pipewatch::aws` through the real SDK over HTTP against the sandbox: each
+//! adapter's snapshot of a real run of the demo pipeline, and how errors are
+//! classified.
+
+use std::time::Duration;
+
+use pipewatch::aws::{self, AwsClients};
+use pipewatch::model::snapshot::{PipelineSnapshot, Status};
+use pipewatch::msg::FailureKind;
+use pipewatch::sandbox::{self, Options};
+
+use crate::harness::{self, Env, eventually};
+
+pub const PIPELINE: &str = "mlops-demo";
+const LONG: Duration = Duration::from_secs(60);
+
+pub async fn clients_for(env: &Env) -> AwsClients {
+    let c = env.sandbox.credentials();
+    aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, &c.secret_access_key, "us-east-1").await
+}
+
+/// A buildspec running `commands` in the build phase.
+pub fn buildspec(commands: &[&str]) -> String {
+    let mut s = String::from("version: 0.2\nphases:\n  build:\n    commands:\n");
+    for c in commands {
+        s.push_str(&format!("      - {c}\n"));
+    }
+    s
+}
+
+/// Uploads a workspace with `spec`, retrying through chaos; returns the object version.
+pub async fn upload(clients: &AwsClients, spec: &str) -> String {
+    let zip = harness::zip_of(&[("buildspec.yml", spec), ("hello.txt", "hello\n")]);
+    eventually("the upload", LONG, || {
+        let body = aws_sdk_s3::primitives::ByteStream::from(zip.clone());
+        async move {
+            let put = clients.s3.put_object().bucket("pipewatch-demo-source").key("workspace.zip");
+            let out = put.metadata("codepipeline-artifact-revision-summary", "pushed by test").body(body).send().await;
+            out.ok()?.version_id().map(str::to_string)
+        }
+    })
+    .await
+}
+
+/// The execution started by the upload of `version`, found with the adapters.
+pub async fn execution_for(clients: &AwsClients, version: &str) -> String {
+    eventually("an execution for the upload", LONG, || async {
+        let list = clients.list_executions(PIPELINE, 20).await.ok()?;
+        let exec =
+            list.into_iter().find(|e| e.source_revisions.iter().any(|r| r.revision_id.as_deref() == Some(version)));
+        exec.map(|e| e.id)
+    })
+    .await
+}
+
+/// Waits until `stage` shows execution `id` with status `want`; returns that state.
+pub async fn wait_stage(clients: &AwsClients, id: &str, stage: &str, want: Status) -> PipelineSnapshot {
+    eventually(&format!("stage {stage} of {id} to be {want:?}"), LONG, || async {
+        let state = clients.pipeline_state(PIPELINE).await.ok()?;
+        let st = state.stages.iter().find(|s| s.name == stage)?;
+        (st.latest_execution == Some((id.to_string(), want.clone()))).then_some(state)
+    })
+    .await
+}
+
+/// The build id of the Build action of execution `id`, once it has one.
+pub async fn build_id_for(clients: &AwsClients, id: &str) -> String {
+    eventually("the build id", LONG, || async {
+        let state = clients.pipeline_state(PIPELINE).await.ok()?;
+        let st = state.stages.iter().find(|s| s.name == "Build")?;
+        let ours = st.latest_execution.as_ref().is_some_and(|(e, _)| e == id);
+        ours.then(|| st.actions.first()?.external_id.clone()).flatten()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
+    let env = harness::start().await;
+    let clients = clients_for(&env).await;
+    assert_eq!(clients.identity().await, Ok(sandbox::ACCOUNT_ID.to_string()));
+    let pipelines = clients.list_pipelines().await.expect("list pipelines");
+    assert_eq!(pipelines.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), [PIPELINE]);
+    assert!(pipelines[0].pipeline_type.is_some() && pipelines[0].latest.is_none(), "{pipelines:?}");
+
+    let version = upload(&clients, &buildspec(&["echo alpha", "sleep 0.3", "echo beta"])).await;
+    let id = execution_for(&clients, &version).await;
+    let state = wait_stage(&clients, &id, "Approve", Status::InProgress).await;
+    let names: Vec<&str> = state.stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Source", "Build", "Approve", "Deploy"]);
+    let kinds: Vec<(Option<&str>, Option<&str>)> =
+        state.stages.iter().map(|s| (s.actions[0].category.as_deref(), s.actions[0].provider.as_deref())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Some("Source"), Some("S3")),
+            (Some("Build"), Some("CodeBuild")),
+            (Some("Approval"), Some("Manual")),
+            (Some("Build"), Some("CodeBuild"))
+        ]
+    );
+    let build_stage = &state.stages[1];
+    assert!(build_stage.inbound_enabled);
+    assert_eq!(build_stage.latest_execution, Some((id.clone(), Status::Succeeded)));
+    let build_action = &build_stage.actions[0];
+    assert_eq!(build_action.status, Some(Status::Succeeded));
+    let build_id = build_action.external_id.clone().expect("a CodeBuild action has the build id");
+    assert!(build_id.starts_with("mlops-demo-build:"), "{build_id}");
+    let approve = &state.stages[2].actions[0];
+    assert!(approve.approval_token.is_some(), "a waiting approval has a token: {approve:?}");
+    assert_eq!(state.stages[3].latest_execution, None, "Deploy has not run");
+
+    let executions = clients.list_executions(PIPELINE, 20).await.expect("executions");
+    let latest = &executions[0];
+    assert_eq!((latest.id.as_str(), &latest.status), (id.as_str(), &Status::InProgress));
+    assert_eq!(latest.trigger_type.as_deref(), Some("CloudWatchEvent"));
+    assert_eq!(latest.source_revisions[0].revision_id.as_deref(), Some(version.as_str()));
+    assert_eq!(latest.source_revisions[0].summary.as_deref(), Some("pushed by test"));
+    assert!(latest.start.is_some());
+
+    let build = clients.build(&build_id).await.expect("build");
+    assert_eq!((build.status.clone(), build.complete), (Status::Succeeded, true));
+    assert_eq!(build.project, "mlops-demo-build");
+    let phases: Vec<&str> = build.phases.iter().map(|p| p.phase.as_str()).collect();
+    assert_eq!(phases.first(), Some(&"SUBMITTED"));
+    assert_eq!(phases.last(), Some(&"COMPLETED"));
+    let build_phase = build.phases.iter().find(|p| p.phase == "BUILD").expect("a BUILD phase");
+    assert_eq!(build_phase.status, Some(Status::Succeeded));
+    assert!(build_phase.start.is_some() && build_phase.end.is_some());
+
+    let (group, stream) = (build.log_group.clone().expect("group"), build.log_stream.clone().expect("stream"));
+    let page = clients.log_page(&group, &stream, None).await.expect("log page");
+    let output: Vec<&str> =
+        page.events.iter().map(|e| e.message.as_str()).filter(|m| !m.starts_with("[Container]")).collect();
+    assert_eq!(output, ["alpha", "beta"]);
+    let again = clients.log_page(&group, &stream, Some(&page.next_token)).await.expect("next page");
+    assert!(again.events.is_empty(), "{again:?}");
+    assert_eq!(again.next_token, page.next_token, "nothing new: the same token comes back");
+
+    let medians = clients.phase_medians("mlops-demo-build").await.expect("medians");
+    let by_phase: Vec<&str> = medians.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(by_phase.contains(&"BUILD"), "{medians:?}");
+    let build_median = medians.iter().find(|(p, _)| p == "BUILD").map(|m| m.1);
+    assert_eq!(build_median, build_phase.duration_secs.map(|d| d as f64), "one successful build: its own duration");
+    assert_eq!(clients.phase_medians("mlops-demo-deploy").await, Ok(vec![]), "no successful deploys yet");
+}
+
+#[tokio::test]
+async fn an_unknown_pipeline_is_a_service_error_naming_the_code() {
+    let env = harness::start().await;
+    let clients = clients_for(&env).await;
+    let err = clients.pipeline_state("nope").await.unwrap_err();
+    assert_eq!(err.kind, FailureKind::Service);
+    assert_eq!(err.api, "codepipeline:GetPipelineState");
+    assert!(err.message.contains("PipelineNotFoundException"), "{err:?}");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_an_auth_failure() {
+    let env = harness::start().await;
+    let wrong = aws::for_endpoint(&env.sandbox.endpoint(), "AKIAWRONGWRONG", "not-the-secret", "us-east-1").await;
+    for err in [wrong.identity().await.unwrap_err(), wrong.list_pipelines().await.unwrap_err()] {
+        assert_eq!(err.kind, FailureKind::Auth, "{err:?}");
+        assert!(err.message.contains("credentials"), "{err:?}");
+    }
+    let c = env.sandbox.credentials();
+    let bad_secret = aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, "not-the-secret", "us-east-1").await;
+    assert_eq!(bad_secret.build("mlops-demo-build:x").await.unwrap_err().kind, FailureKind::Auth);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_offline() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let clients = aws::for_endpoint(&format!("http://127.0.0.1:{port}"), "AKIAX", "secret", "us-east-1").await;
+    let err = clients.pipeline_state(PIPELINE).await.unwrap_err();
+    assert_eq!(err.kind, FailureKind::Offline, "{err:?}");
+    assert_eq!(clients.log_page("g", "s", None).await.unwrap_err().kind, FailureKind::Offline);
+}
+
+#[tokio::test]
+async fn sandbox_throttling_is_throttled_in_every_protocol() {
+    let env = harness::start_with(Options { chaos: Some("throttle=1".parse().unwrap()), ..Options::ephemeral() }).await;
+    let clients = clients_for(&env).await;
+    let failures = [
+        clients.identity().await.unwrap_err(),
+        clients.list_pipelines().await.unwrap_err(),
+        clients.build("mlops-demo-build:x").await.unwrap_err(),
+        clients.log_page("g", "s", None).await.unwrap_err(),
+    ];
+    for err in failures {
+        assert_eq!(err.kind, FailureKind::Throttled, "{err:?}");
+    }
+    let put = clients.s3.put_object().bucket("pipewatch-demo-source").key("k").send().await;
+    assert!(put.is_err(), "S3 is throttled too (SlowDown)");
+}
+
+#[tokio::test]
+async fn a_sandbox_session_uploads_the_demo_workspace_and_starts_a_run() {
+    let (sandbox, clients) = aws::start_sandbox_session(&aws::default_workspace()).await.expect("session");
+    assert!(sandbox.endpoint().starts_with("http://127.0.0.1:"));
+    assert_eq!(clients.endpoint.as_deref(), Some(sandbox.endpoint().as_str()));
+    let executions = eventually("the demo run", LONG, || async {
+        let list = clients.list_executions(PIPELINE, 20).await.ok()?;
+        (!list.is_empty()).then_some(list)
+    })
+    .await;
+    assert_eq!(executions.len(), 1);
+    let zip = aws::zip_workspace(&aws::default_workspace()).unwrap();
+    assert_eq!(zip, aws::zip_workspace(&aws::default_workspace()).unwrap(), "the same tree gives the same bytes");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(names.contains(&"buildspec.yml".to_string()) && names.contains(&"data/train.csv".to_string()), "{names:?}");
+    assert!(archive.by_name("buildspec.yml").is_ok());
+}
+
+#[tokio::test]
+async fn connect_honours_the_endpoint_and_reports_missing_credentials_as_auth() {
+    let env = harness::start().await;
+    let opts = aws::ConnectOptions {
+        profile: None,
+        region: Some("eu-west-1".into()),
+        endpoint_url: Some(env.sandbox.endpoint()),
+    };
+    let clients = aws::connect(&opts).await.expect("connect does no network IO");
+    assert_eq!(clients.region, "eu-west-1");
+    assert_eq!(clients.endpoint.as_deref(), Some(env.sandbox.endpoint().as_str()));
+    // Whatever the default chain finds here (nothing, or keys for real AWS),
+    // the sandbox cannot accept it: either way the user is told about credentials.
+    let err = clients.identity().await.unwrap_err();
+    assert_eq!(err.kind, FailureKind::Auth, "{err:?}");
+}
