@@ -37,6 +37,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
     println!("export AWS_ACCESS_KEY_ID={}", c.access_key_id);
     println!("export AWS_SECRET_ACCESS_KEY={}", c.secret_access_key);
     println!("export AWS_REGION=us-east-1");
+    println!("export AWS_DEFAULT_REGION=us-east-1");
     println!("export AWS_ENDPOINT_URL={}", sb.endpoint());
     println!("listening on {}", sb.endpoint());
     wait_for_shutdown().await;
