@@ -50,7 +50,11 @@ fn main() {
     );
     drop(input);
     if let (Some(before), Some(after)) = (rss_before, rss_kib()) {
-        println!("RSS: {:.1} MB with {LINES} lines (+{:.1} MB for the buffer)", after as f64 / 1024.0, (after - before) as f64 / 1024.0);
+        println!(
+            "RSS: {:.1} MB with {LINES} lines (+{:.1} MB for the buffer)",
+            after as f64 / 1024.0,
+            (after - before) as f64 / 1024.0
+        );
     }
 
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("test backend");

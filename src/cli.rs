@@ -55,6 +55,53 @@ pub enum Command {
     /// Run a local AWS-compatible endpoint (CodePipeline, CodeBuild, Logs, S3, STS)
     /// that runs pipelines and buildspecs for real.
     Sandbox(SandboxArgs),
+    /// Package the workspace, upload it to the pipeline's S3 source and follow the run.
+    Push(PushArgs),
+}
+
+/// `pipewatch push`: exits 0 on success (or Succeeded with --wait), 1 when the
+/// run fails or stops or the upload fails, 2 on usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct PushArgs {
+    /// The pipeline to push to (default: the only pipeline in the region).
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: Option<String>,
+    /// The S3 source action to push to, when the pipeline has several.
+    #[arg(long, value_name = "ACTION")]
+    pub source_action: Option<String>,
+    /// The directory to pack (default: the git root of the current directory, else it).
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Pack and preflight only; upload nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also write the package to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub zip_out: Option<PathBuf>,
+    /// Push despite buildspec preflight errors, and an unchanged package without asking.
+    #[arg(long)]
+    pub force: bool,
+    /// Follow the run to its end; the exit code tells how it ended.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Answer yes to every question.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Seconds to wait for the execution the upload starts.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub execution_timeout: u64,
+    /// AWS profile (default: the default credential chain).
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// AWS region (default: from the profile or AWS_REGION).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Send every request to this endpoint (AWS_ENDPOINT_URL is honoured too).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

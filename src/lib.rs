@@ -3,11 +3,15 @@
 
 pub mod app;
 pub mod aws;
+pub mod buildspec;
 pub mod cli;
 pub mod config;
+pub mod headless;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod pack;
+pub mod push;
 pub mod sandbox;
 pub mod sanitize;
 pub mod ui;

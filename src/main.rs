@@ -9,6 +9,11 @@ fn main() -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Some(Command::Sandbox(args)) => runtime.block_on(run_sandbox(args)),
+        Some(Command::Push(args)) => {
+            let code = runtime.block_on(pipewatch::headless::push::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
         None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),
     }
 }

@@ -31,6 +31,8 @@ pub enum FailureKind {
 pub enum Msg {
     Key(crossterm::event::KeyEvent),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste): typed into a search.
+    Paste(String),
     FocusGained,
     FocusLost,
     /// A periodic tick (1 s) for elapsed times and countdowns.

@@ -98,6 +98,7 @@ fn to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         Event::FocusGained => Some(Msg::FocusGained),
         Event::FocusLost => Some(Msg::FocusLost),
         _ => None,

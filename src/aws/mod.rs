@@ -7,6 +7,7 @@ mod codebuild;
 mod codepipeline;
 mod errors;
 mod logs;
+mod push;
 mod sandbox_session;
 mod sts;
 
@@ -23,6 +24,9 @@ use crate::model::snapshot::{Status, Time};
 
 pub use codebuild::median;
 pub use logs::LOG_PAGE_LIMIT;
+pub use push::{
+    ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
+};
 pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
 
 /// What the user chose on the command line; `None` means "ask aws-config's

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::keymap;
 use crate::model::Model;
@@ -37,5 +37,5 @@ pub fn render_notice(m: &Model, frame: &mut Frame, area: Rect) {
     }
     let symbol = if m.config.ascii { "!" } else { "⚠" };
     let line = Line::styled(format!(" {symbol} {}", n.text), Style::default().fg(Color::Red));
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }

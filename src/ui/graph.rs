@@ -97,6 +97,9 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
 fn waiting_text(m: &Model) -> String {
     match (&m.pipeline, m.list.loaded) {
         (None, true) => "No pipelines in this account and region.".into(),
+        (None, false) if m.health.failing.contains_key("codepipeline:ListPipelines") => {
+            "Cannot list pipelines yet (see the message below); retrying.".into()
+        }
         (None, false) => "Listing pipelines…".into(),
         (Some(p), _) => format!("Loading {p}…"),
     }

@@ -25,7 +25,13 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let h = area.height;
     let header = u16::from(h >= 2);
     let footer = u16::from(h >= 3);
-    let notice = u16::from(m.notice.is_some() && h >= 8);
+    // The notice names a fix; let a long one take a second row when there is room.
+    let notice_len = m.notice.as_ref().map_or(0, |n| n.text.chars().count() + 3);
+    let notice = match notice_len {
+        0 => 0,
+        n if n > usize::from(area.width) && h >= 16 => 2,
+        _ => u16::from(h >= 8),
+    };
     let [header, body, notice, footer] = Layout::vertical([
         Constraint::Length(header),
         Constraint::Fill(1),

@@ -209,7 +209,8 @@ fn stages_that_do_not_fit_wrap_into_bands() {
     let mut m = running(60, 30);
     m.selected = (3, 0);
     let t = text(&draw(&m));
-    let source_row = t.lines().position(|l| l.contains("Source") && l.contains("──▶")).unwrap_or_else(|| panic!("first band:\n{t}"));
+    let source_row =
+        t.lines().position(|l| l.contains("Source") && l.contains("──▶")).unwrap_or_else(|| panic!("first band:\n{t}"));
     let deploy_row = t.lines().position(|l| l.contains("Deploy") && !l.contains("· Deploy")).expect("Deploy stage");
     assert!(deploy_row > source_row, "Deploy should wrap to a later band:\n{t}");
     assert!(t.contains("Stages") && t.contains("Log"), "{t}");
@@ -235,7 +236,8 @@ fn search_matches_are_highlighted() {
     m.logs.current_match = Some(m.logs.buffer.first_seq() + 3);
     let buf = draw(&m);
     let (x, y) = find(&buf, "warning:").expect("line shown");
-    let styles: Vec<_> = (x..x + 9).map(|x| (buf[(x, y)].symbol().to_string(), buf[(x, y)].fg, buf[(x, y)].bg)).collect();
+    let styles: Vec<_> =
+        (x..x + 9).map(|x| (buf[(x, y)].symbol().to_string(), buf[(x, y)].fg, buf[(x, y)].bg)).collect();
     assert_eq!(buf[(x, y)].bg, Color::Yellow, "{styles:?}");
     assert_eq!(buf[(x + 6, y)].bg, Color::Yellow, "{styles:?}");
     assert_eq!(buf[(x + 7, y)].bg, Color::Reset, "{styles:?}");
@@ -247,4 +249,28 @@ fn timestamps_prefix_each_line() {
     m.logs.timestamps = true;
     let t = text(&draw(&m));
     assert!(t.contains("11:59:48 [Container]"), "{t}");
+}
+
+#[test]
+fn a_long_notice_wraps_to_two_rows_above_the_footer() {
+    let mut m = Model::new(Default::default(), Default::default(), None, samples::now());
+    m.size = (80, 24);
+    let f = ApiFailure {
+        api: "codepipeline:ListPipelines".into(),
+        kind: FailureKind::Auth,
+        message:
+            "no usable AWS credentials: run `aws configure` or `aws sso login`, set AWS_PROFILE, or pass --profile"
+                .into(),
+        retry_in_secs: Some(4),
+    };
+    crate::update::update(&mut m, crate::msg::Msg::Pipelines(Err(f)));
+    let buf = draw(&m);
+    let t = text(&buf);
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[21].contains("no usable AWS credentials"), "{t}");
+    assert!(lines[22].contains("--profile"), "{t}");
+    assert!(lines[23].contains("q quit"), "{t}");
+    assert!(t.contains("Cannot list pipelines yet"), "{t}");
+    assert!(lines[0].contains("denied, retry in 4s"), "{t}");
+    assert_eq!(fg_at(&buf, "no usable"), Color::Red);
 }

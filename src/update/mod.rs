@@ -7,7 +7,7 @@ mod tests;
 
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};
-use crate::model::{Model, Notice};
+use crate::model::{Mode, Model, Notice};
 use crate::msg::{ApiFailure, FailureKind, Msg};
 
 /// Side effects as data; the app's driver runs them.
@@ -37,6 +37,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.dirty = true;
             keys::watch_visible_rows(m, &mut fx);
         }
+        Msg::Paste(text) if m.mode == Mode::Search => {
+            // One line only, printable only: a paste must not smuggle controls in.
+            let line = text.lines().next().unwrap_or("");
+            m.logs.input.extend(line.chars().filter(|c| !c.is_control()));
+            m.dirty = true;
+        }
+        Msg::Paste(_) => {}
         Msg::FocusGained | Msg::FocusLost => {
             m.terminal_focused = msg == Msg::FocusGained;
             fx.push(Effect::SetFocus(m.terminal_focused));
@@ -58,8 +65,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::PipelineLatest { pipeline, latest } => {
             if let Some(row) = m.list.items.iter_mut().find(|p| p.name == pipeline) {
-                row.latest = latest;
-                m.dirty = true;
+                set(&mut row.latest, latest, &mut m.dirty);
             }
         }
         Msg::PipelineState { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
@@ -82,8 +88,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::PhaseMedians { project, medians } => {
             if m.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
-                m.build.medians = medians;
-                m.dirty = true;
+                set(&mut m.build.medians, medians, &mut m.dirty);
             }
         }
         Msg::Log { build_id, result } if m.build.id.as_ref() == Some(&build_id) => {

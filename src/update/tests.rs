@@ -315,3 +315,14 @@ fn new_build_clears_logs_and_medians() {
     assert_eq!(fx, vec![Effect::WatchBuild("next-build".into())]);
     assert!(m.logs.buffer.is_empty() && m.build.snapshot.is_none() && m.build.medians.is_empty());
 }
+
+#[test]
+fn paste_types_one_clean_line_into_search_only() {
+    let mut m = running();
+    update(&mut m, Msg::Paste("ignored".into()));
+    assert_eq!(m.logs.input, "");
+    m.focus = Pane::Log;
+    update(&mut m, key('/'));
+    update(&mut m, Msg::Paste("ep\x1b[2Joch\nsecond line".into()));
+    assert_eq!(m.logs.input, "ep[2Joch");
+}

@@ -34,7 +34,7 @@ pub(super) async fn run(mut ctx: Ctx, build_id: String, group: String, stream: S
                 if full {
                     continue;
                 }
-                let interval = ctx.intervals.log;
+                let interval = if unchanged { ctx.intervals.log_quiet } else { ctx.intervals.log };
                 if !ctx.pacer.interval(interval).await {
                     return;
                 }

@@ -4,6 +4,7 @@ mod aws_adapters;
 mod awscli;
 mod harness;
 mod moto_compare;
+mod push;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;

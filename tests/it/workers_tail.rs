@@ -19,7 +19,7 @@ const NEVER: Duration = Duration::from_secs(3600);
 
 /// Fast polls so a test takes seconds; what is not under test never repeats.
 fn fast(log: Duration) -> Intervals {
-    Intervals { state_active: NEVER, state_idle: NEVER, build: log, log, pipelines: NEVER, rows: NEVER }
+    Intervals { state_active: NEVER, state_idle: NEVER, build: log, log, log_quiet: log, pipelines: NEVER, rows: NEVER }
 }
 
 async fn workers_for(env: &Env, intervals: Intervals) -> (Workers, UnboundedReceiver<Msg>) {

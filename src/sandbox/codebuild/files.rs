@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSetBuilder};
 
-use super::buildspec::ArtifactsSpec;
+use crate::buildspec::ArtifactsSpec;
 
 /// Unpacks `zip` into `dest` (which must exist). The error is the
 /// CLIENT_ERROR message.

@@ -1,7 +1,7 @@
 //! CodeBuild's phase transition rules, kept pure so they can be tested
 //! without running anything.
 
-use super::buildspec::OnFailure;
+use crate::buildspec::OnFailure;
 
 /// The phases the runner drives after PROVISIONING.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

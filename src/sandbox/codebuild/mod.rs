@@ -2,7 +2,6 @@
 //! their buildspec (bash in a temp dir) while the API reports their phases.
 
 pub mod api;
-mod buildspec;
 mod exec;
 mod files;
 mod flow;

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::buildspec::{Buildspec, OnFailure, PhaseSpec};
 use super::exec::{self, Control, Exit, Halt, Shell};
 use super::flow::{self, Ended, Step};
 use super::model::{Build, Context};
+use crate::buildspec::{Buildspec, OnFailure, PhaseSpec};
 use crate::sandbox::{Shared, lock};
 
 mod steps;

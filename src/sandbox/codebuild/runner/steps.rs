@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{PhaseEnd, Runner, SourceInput};
-use crate::sandbox::codebuild::buildspec::{self, OnFailure};
+use crate::buildspec::{self, OnFailure};
 use crate::sandbox::codebuild::files;
 use crate::sandbox::codebuild::model::REGION;
 

@@ -60,9 +60,61 @@ impl Buildspec {
     }
 }
 
+/// A buildspec error with where it is, when known (1-based line and column).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
 /// Parses and validates; the error is the YAML_FILE_ERROR context message.
 pub fn parse(text: &str) -> Result<Buildspec, String> {
-    let raw: RawSpec = serde_yaml::from_str(text).map_err(|e| describe(&e, text))?;
+    parse_located(text).map_err(|e| e.message)
+}
+
+/// Like [`parse`], with the error's line and column: from the YAML parser, or
+/// for a semantic error the line of the offending key.
+pub fn parse_located(text: &str) -> Result<Buildspec, SpecError> {
+    let raw: RawSpec = serde_yaml::from_str(text).map_err(|e| SpecError {
+        message: describe(&e, text),
+        line: e.location().map(|l| l.line()),
+        column: e.location().map(|l| l.column()),
+    })?;
+    check(raw).map_err(|message| {
+        let section = message.strip_prefix("phases.").and_then(|m| m.split('.').next()).unwrap_or("");
+        let line = key_of(&message).and_then(|key| line_of_key_after(text, section, key));
+        SpecError { message, line, column: line.map(|_| 1) }
+    })
+}
+
+/// The YAML key a semantic error is about, to point at its line.
+fn key_of(message: &str) -> Option<&'static str> {
+    // "runtime-versions" contains "version": the more specific keys first.
+    [
+        ("runtime-versions", "runtime-versions"),
+        ("on-failure", "on-failure"),
+        ("discard-paths", "discard-paths"),
+        ("version", "version"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| message.contains(needle))
+    .map(|(_, key)| key)
+}
+
+/// The first line (1-based) where `key:` starts, after indentation.
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    line_of_key_after(text, "", key)
+}
+
+/// The first `key:` line after the `section:` line (any line when `section` is empty).
+fn line_of_key_after(text: &str, section: &str, key: &str) -> Option<usize> {
+    let starts = |l: &str, k: &str| l.trim_start().starts_with(&format!("{k}:"));
+    let from = if section.is_empty() { 0 } else { text.lines().position(|l| starts(l, section))? };
+    text.lines().skip(from).position(|l| starts(l, key)).map(|i| i + from + 1)
+}
+
+fn check(raw: RawSpec) -> Result<Buildspec, String> {
     let version = match &raw.version {
         Some(Scalar(v)) => v.as_str(),
         None => return Err("missing required 'version' key: this sandbox runs buildspec version 0.2".into()),

@@ -1,0 +1,278 @@
+//! The SDK calls behind `pipewatch push`: the pipeline's S3 source, bucket
+//! versioning, the pushed object's metadata, one streamed PutObject with byte
+//! progress, the build project's buildspec and starting an execution.
+
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use aws_sdk_codepipeline::types::{SourceRevisionOverride, SourceRevisionType};
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::BucketVersioningStatus;
+use bytes::Bytes;
+use futures_util::Stream;
+use http_body::{Frame, SizeHint};
+use tokio_util::io::ReaderStream;
+
+use super::errors::classify;
+use super::{AwsClients, status_of, time_of};
+use crate::model::snapshot::{Status, Time};
+use crate::msg::{ApiFailure, FailureKind};
+
+/// Object metadata key (without `x-amz-meta-`) holding the package's SHA-256.
+pub const SHA_METADATA: &str = "pipewatch-sha256";
+/// Read by CodePipeline as the revision summary of an S3 source.
+pub const SUMMARY_METADATA: &str = "codepipeline-artifact-revision-summary";
+
+/// A Source action of owner AWS and provider S3.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Source {
+    pub stage: String,
+    pub action: String,
+    pub bucket: String,
+    pub key: String,
+    /// `PollForSourceChanges` as configured ("true"/"false"), if set.
+    pub poll_for_source_changes: Option<String>,
+}
+
+/// What push needs from GetPipeline.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PipelineSources {
+    /// "V1" or "V2" (absent means V1).
+    pub pipeline_type: Option<String>,
+    pub s3_sources: Vec<S3Source>,
+    /// ProjectName of each CodeBuild action, in stage order.
+    pub build_projects: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Versioning {
+    Enabled,
+    Suspended,
+    NeverEnabled,
+}
+
+/// What HeadObject says about the object at the source key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemoteObject {
+    pub version_id: Option<String>,
+    pub sha256: Option<String>,
+    pub last_modified: Option<Time>,
+    pub summary: Option<String>,
+}
+
+/// Called with the bytes sent so far.
+pub type ByteProgress = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// One PutObject of a file on disk.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub bucket: String,
+    pub key: String,
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: String,
+    pub summary: String,
+}
+
+impl AwsClients {
+    /// GetPipeline: its type, S3 source actions and CodeBuild projects.
+    pub async fn pipeline_sources(&self, name: &str) -> Result<PipelineSources, ApiFailure> {
+        let out = self
+            .codepipeline
+            .get_pipeline()
+            .name(name)
+            .send()
+            .await
+            .map_err(|e| classify("codepipeline:GetPipeline", &e))?;
+        let mut sources = PipelineSources::default();
+        let Some(pipeline) = out.pipeline() else { return Ok(sources) };
+        sources.pipeline_type = pipeline.pipeline_type().map(|t| t.as_str().to_string());
+        for stage in pipeline.stages() {
+            for action in stage.actions() {
+                let Some(t) = action.action_type_id() else { continue };
+                let config = action.configuration();
+                let get = |k: &str| config.and_then(|c| c.get(k)).cloned();
+                match (t.category().as_str(), t.owner().as_str(), t.provider()) {
+                    ("Source", "AWS", "S3") => sources.s3_sources.push(S3Source {
+                        stage: stage.name().to_string(),
+                        action: action.name().to_string(),
+                        bucket: get("S3Bucket").unwrap_or_default(),
+                        key: get("S3ObjectKey").unwrap_or_default(),
+                        poll_for_source_changes: get("PollForSourceChanges"),
+                    }),
+                    (_, _, "CodeBuild") => sources.build_projects.extend(get("ProjectName")),
+                    _ => {}
+                }
+            }
+        }
+        Ok(sources)
+    }
+
+    pub async fn bucket_versioning(&self, bucket: &str) -> Result<Versioning, ApiFailure> {
+        let out = self
+            .s3
+            .get_bucket_versioning()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| classify("s3:GetBucketVersioning", &e))?;
+        Ok(match out.status() {
+            Some(BucketVersioningStatus::Enabled) => Versioning::Enabled,
+            Some(BucketVersioningStatus::Suspended) => Versioning::Suspended,
+            _ => Versioning::NeverEnabled,
+        })
+    }
+
+    /// HeadObject; `None` when there is no object at the key yet.
+    pub async fn head_object(&self, bucket: &str, key: &str) -> Result<Option<RemoteObject>, ApiFailure> {
+        match self.s3.head_object().bucket(bucket).key(key).send().await {
+            Ok(out) => {
+                let meta = out.metadata();
+                Ok(Some(RemoteObject {
+                    version_id: out.version_id().map(str::to_string),
+                    sha256: meta.and_then(|m| m.get(SHA_METADATA)).cloned(),
+                    last_modified: out.last_modified().and_then(time_of),
+                    summary: meta.and_then(|m| m.get(SUMMARY_METADATA)).cloned(),
+                }))
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+            Err(e) => Err(classify("s3:HeadObject", &e)),
+        }
+    }
+
+    /// One PutObject streamed from disk; returns the new VersionId.
+    pub async fn put_package(&self, upload: &Upload, progress: ByteProgress) -> Result<Option<String>, ApiFailure> {
+        let body = ProgressBody::open(&upload.path, upload.size, progress).await.map_err(|e| ApiFailure {
+            api: "s3:PutObject".into(),
+            kind: FailureKind::Service,
+            message: format!("reading the package {}: {e}", upload.path.display()),
+            retry_in_secs: None,
+        })?;
+        let out = self
+            .s3
+            .put_object()
+            .bucket(&upload.bucket)
+            .key(&upload.key)
+            .content_type("application/zip")
+            .content_length(i64::try_from(upload.size).unwrap_or(i64::MAX))
+            .metadata(SHA_METADATA, &upload.sha256)
+            .metadata(SUMMARY_METADATA, &upload.summary)
+            .body(ByteStream::from_body_1_x(body))
+            .send()
+            .await
+            .map_err(|e| put_failure(&upload.bucket, &upload.key, &e))?;
+        Ok(out.version_id().map(str::to_string))
+    }
+
+    /// The project's `source.buildspec` (a path or inline YAML), if set.
+    pub async fn project_buildspec(&self, project: &str) -> Result<Option<String>, ApiFailure> {
+        let out = self
+            .codebuild
+            .batch_get_projects()
+            .names(project)
+            .send()
+            .await
+            .map_err(|e| classify("codebuild:BatchGetProjects", &e))?;
+        Ok(out.projects().first().and_then(|p| p.source()).and_then(|s| s.buildspec()).map(str::to_string))
+    }
+
+    /// StartPipelineExecution, pinned to `(source action, version id)` when given (V2 only).
+    pub async fn start_execution(&self, pipeline: &str, pin: Option<(&str, &str)>) -> Result<String, ApiFailure> {
+        let mut req = self.codepipeline.start_pipeline_execution().name(pipeline);
+        if let Some((action, version)) = pin {
+            let revision = SourceRevisionOverride::builder()
+                .action_name(action)
+                .revision_type(SourceRevisionType::S3ObjectVersionId)
+                .revision_value(version)
+                .build()
+                .map_err(|e| ApiFailure {
+                    api: "codepipeline:StartPipelineExecution".into(),
+                    kind: FailureKind::Service,
+                    message: e.to_string(),
+                    retry_in_secs: None,
+                })?;
+            req = req.source_revisions(revision);
+        }
+        let out = req.send().await.map_err(|e| classify("codepipeline:StartPipelineExecution", &e))?;
+        Ok(out.pipeline_execution_id().unwrap_or_default().to_string())
+    }
+
+    pub async fn execution_status(&self, pipeline: &str, id: &str) -> Result<Status, ApiFailure> {
+        let out = self
+            .codepipeline
+            .get_pipeline_execution()
+            .pipeline_name(pipeline)
+            .pipeline_execution_id(id)
+            .send()
+            .await
+            .map_err(|e| classify("codepipeline:GetPipelineExecution", &e))?;
+        Ok(status_of(out.pipeline_execution().and_then(|e| e.status()).map(|s| s.as_str()).unwrap_or("")))
+    }
+}
+
+/// AccessDenied names the action and object; a network failure says that a
+/// single PUT leaves no partial object behind.
+fn put_failure<E>(bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut failure = classify("s3:PutObject", err);
+    if matches!(err.code(), Some("AccessDenied" | "AccessDeniedException")) {
+        failure.message = format!(
+            "access denied: this identity may not s3:PutObject on arn:aws:s3:::{bucket}/{key}; allow s3:PutObject on that object in its IAM policy (and the bucket policy)"
+        );
+    } else if failure.kind == FailureKind::Offline {
+        failure.message = format!(
+            "network failure while uploading to s3://{bucket}/{key} ({}); the upload is a single PutObject, so S3 kept no half-written object: the previous version is unchanged",
+            failure.message
+        );
+    }
+    failure
+}
+
+/// A file as an HTTP body of known length that reports the bytes read.
+struct ProgressBody {
+    stream: ReaderStream<tokio::fs::File>,
+    remaining: u64,
+    sent: u64,
+    progress: ByteProgress,
+}
+
+impl ProgressBody {
+    async fn open(path: &Path, size: u64, progress: ByteProgress) -> std::io::Result<Self> {
+        let file = tokio::fs::File::open(path).await?;
+        Ok(Self { stream: ReaderStream::with_capacity(file, 256 << 10), remaining: size, sent: 0, progress })
+    }
+}
+
+impl http_body::Body for ProgressBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.stream).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                let n = chunk.len() as u64;
+                this.sent += n;
+                this.remaining = this.remaining.saturating_sub(n);
+                (this.progress)(this.sent);
+                Poll::Ready(Some(Ok(Frame::data(chunk))))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
+    }
+}

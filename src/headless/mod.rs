@@ -1,0 +1,3 @@
+//! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
+
+pub mod push;
