@@ -5,6 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The PTY end-to-end tests drive the real binary inside tmux.
+if ! command -v tmux >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && apt-get install -y -qq tmux >/dev/null
+    else
+        echo "scripts/test.sh: tmux is needed for the terminal tests; install it (e.g. sudo apt-get install tmux)" >&2
+        exit 2
+    fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi

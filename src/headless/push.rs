@@ -14,6 +14,7 @@ use crate::cli::PushArgs;
 use crate::model::snapshot::Status;
 use crate::msg::FailureKind;
 use crate::pack::PackOptions;
+use crate::pack::preflight::BuildspecSource;
 use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest};
 
 pub const EXIT_OK: i32 = 0;
@@ -32,27 +33,10 @@ pub async fn run(args: PushArgs) -> i32 {
 }
 
 async fn run_inner(args: &PushArgs) -> i32 {
-    let opts = ConnectOptions {
-        profile: args.profile.clone(),
-        region: args.region.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-    };
-    let clients = match aws::connect(&opts).await {
-        Ok(c) => c,
-        Err(e) => return fail(EXIT_SETUP, &format!("{e:#}")),
-    };
-    let pipeline = match pick_pipeline(&clients, args.pipeline.as_deref()).await {
-        Ok(p) => p,
-        Err(msg) => return fail(EXIT_SETUP, &msg),
-    };
-    let req = PushRequest {
-        pipeline,
-        pack: PackOptions { workspace: args.workspace.clone(), temp_dir: None },
-        source_action: args.source_action.clone(),
-    };
-    let plan = match push::plan(&clients, &req).await {
-        Ok(p) => p,
-        Err(e) => return fail(EXIT_SETUP, &e.to_string()),
+    let (clients, plan) = match connect_and_plan(args).await {
+        Ok(done) => done,
+        Err(Setup { message, reached_aws: false }) if args.dry_run => return offline_dry_run(args, &message).await,
+        Err(Setup { message, .. }) => return fail(EXIT_SETUP, &message),
     };
     describe(&plan);
     if let Some(dest) = &args.zip_out
@@ -139,6 +123,63 @@ async fn upload_and_follow(clients: &AwsClients, args: &PushArgs, plan: &PushPla
     };
     print_json(args, plan, Some(&result), Some(&id), &status_name(&status));
     if status == Status::Succeeded { EXIT_OK } else { EXIT_FAILED }
+}
+
+/// Why push could not start; `reached_aws` is false when AWS itself (or
+/// the pipeline) was out of reach, which a dry run can do without.
+struct Setup {
+    message: String,
+    reached_aws: bool,
+}
+
+async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Setup> {
+    let offline = |message: String| Setup { message, reached_aws: false };
+    let opts = ConnectOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    };
+    let clients = aws::connect(&opts).await.map_err(|e| offline(format!("{e:#}")))?;
+    let pipeline = pick_pipeline(&clients, args.pipeline.as_deref()).await.map_err(offline)?;
+    let req = PushRequest {
+        pipeline,
+        pack: PackOptions { workspace: args.workspace.clone(), temp_dir: None },
+        source_action: args.source_action.clone(),
+    };
+    match push::plan(&clients, &req).await {
+        Ok(plan) => Ok((clients, plan)),
+        Err(e @ PushError::Api(_)) => Err(offline(e.to_string())),
+        Err(e) => Err(Setup { message: e.to_string(), reached_aws: true }),
+    }
+}
+
+/// `--dry-run` without AWS: packs and checks the root buildspec.yml.
+async fn offline_dry_run(args: &PushArgs, why: &str) -> i32 {
+    eprintln!("warning: {why}\n  dry run without the pipeline: checking buildspec.yml at the workspace root");
+    let opts = PackOptions { workspace: args.workspace.clone(), temp_dir: None };
+    let (package, checked, _) = match push::pack_and_check(opts, BuildspecSource::Default).await {
+        Ok(done) => done,
+        Err(e) => return fail(EXIT_SETUP, &e.to_string()),
+    };
+    eprintln!("  {} files, {} bytes zipped, sha256 {}", package.entries.len(), package.zip_bytes, package.sha256);
+    for f in &checked.findings {
+        eprintln!("  preflight: {}: {f}", checked.buildspec);
+    }
+    if let Some(dest) = &args.zip_out
+        && let Err(e) = package.save_as(dest)
+    {
+        return fail(EXIT_SETUP, &format!("{e:#}"));
+    }
+    if args.json {
+        let findings: Vec<String> = checked.findings.iter().map(|f| f.to_string()).collect();
+        let value = json!({
+            "bucket": null, "key": null, "versionId": null, "executionId": null, "status": "DryRun",
+            "sha256": package.sha256, "files": package.entries.len(), "bytes": package.zip_bytes,
+            "excludedSecrets": package.excluded_secrets, "preflight": findings,
+        });
+        println!("{value}");
+    }
+    if checked.has_errors() && !args.force { EXIT_SETUP } else { EXIT_OK }
 }
 
 /// `--pipeline`, else the only pipeline in the region.

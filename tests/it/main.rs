@@ -14,3 +14,4 @@ mod sandbox_pipeline;
 mod sandbox_s3;
 mod tui_pty;
 mod workers_tail;
+mod tui_chaos;

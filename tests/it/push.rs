@@ -335,3 +335,36 @@ async fn headless_skips_an_unchanged_package_without_a_terminal() {
     let head = env.s3().head_object().bucket(BUCKET).key(KEY).send().await.expect("head");
     assert_eq!(head.version_id(), first.version_id.as_deref(), "no second upload");
 }
+
+#[tokio::test]
+async fn headless_dry_run_works_without_aws() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let ws = workspace("echo offline");
+    let out_dir = tempfile::tempdir().expect("temp dir");
+    let zip_out = out_dir.path().join("pkg.zip");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
+        .arg("push")
+        .args(["--endpoint-url", &endpoint, "--dry-run", "--json", "--workspace"])
+        .arg(ws.path())
+        .arg("--zip-out")
+        .arg(&zip_out)
+        .env("AWS_ACCESS_KEY_ID", "id")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("run pipewatch");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("dry run without the pipeline"), "{stderr}");
+    let json = json_of(&out);
+    assert_eq!(json["status"], "DryRun");
+    assert_eq!(json["excludedSecrets"][0], ".env");
+    let bytes = std::fs::read(&zip_out).expect("zip written");
+    assert_eq!(json["sha256"], hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)).as_str());
+}
