@@ -30,7 +30,11 @@ fn log_texts(model: &Model) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outage() {
     let chaos = "throttle=0.3,latency=100ms-500ms,outage=20s@10s".parse().unwrap();
-    let env = harness::start_with(pipewatch::sandbox::Options { chaos: Some(chaos), ..pipewatch::sandbox::Options::ephemeral() }).await;
+    let env = harness::start_with(pipewatch::sandbox::Options {
+        chaos: Some(chaos),
+        ..pipewatch::sandbox::Options::ephemeral()
+    })
+    .await;
     let spec = format!(
         "version: 0.2\nphases:\n  build:\n    commands:\n      - 'for i in $(seq 1 {LINES}); do echo \"line $i\"; sleep 0.01; done'\nartifacts:\n  files:\n    - '**/*'\n"
     );
@@ -38,7 +42,12 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     // The test's own client has no retries; chaos may refuse the upload a few times.
     let mut uploaded = false;
     for _ in 0..50 {
-        let put = env.s3().put_object().bucket("pipewatch-demo-source").key("workspace.zip").body(ByteStream::from(zip.clone()));
+        let put = env
+            .s3()
+            .put_object()
+            .bucket("pipewatch-demo-source")
+            .key("workspace.zip")
+            .body(ByteStream::from(zip.clone()));
         if put.send().await.is_ok() {
             uploaded = true;
             break;
@@ -47,12 +56,14 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     assert!(uploaded, "the upload never got through the chaos");
 
     let creds = env.sandbox.credentials();
-    let clients = aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1").await;
+    let clients =
+        aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1").await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default())
         .with_backoff(Duration::from_millis(200), Duration::from_secs(2));
     workers.start();
-    let connection = Connection { account: None, region: "us-east-1".into(), profile: None, endpoint: Some(env.sandbox.endpoint()) };
+    let connection =
+        Connection { account: None, region: "us-east-1".into(), profile: None, endpoint: Some(env.sandbox.endpoint()) };
     let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     for effect in update::init(&model) {
@@ -86,7 +97,11 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
         if settled_at.is_some_and(|t| tokio::time::Instant::now() > t) {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the build's log did not arrive in time; have {} lines", log_texts(&model).len());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the build's log did not arrive in time; have {} lines",
+            log_texts(&model).len()
+        );
     }
     let lines: Vec<String> = log_texts(&model).into_iter().filter(|l| l.starts_with("line ")).collect();
     let expected: Vec<String> = (1..=LINES).map(|i| format!("line {i}")).collect();

@@ -1,0 +1,38 @@
+//! The README stays true: every pipewatch command it shows parses.
+
+use std::process::Command;
+
+use crate::harness;
+
+/// Arguments of every `cargo run -- …` / `target/debug/pipewatch …` line in the
+/// README's shell blocks.
+fn readme_invocations() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(harness::repo_root().join("README.md")).unwrap();
+    let mut in_sh = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        let rest = line.strip_prefix("cargo run -- ").or_else(|| line.strip_prefix("target/debug/pipewatch "));
+        if let Some(rest) = rest {
+            let args = rest.split(" >").next().unwrap_or(rest);
+            out.push(args.split_whitespace().map(str::to_string).collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_command_in_the_readme_parses() {
+    let invocations = readme_invocations();
+    assert!(invocations.len() >= 3, "found {invocations:?}");
+    for args in invocations {
+        let out = Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(&args).arg("--help").output().unwrap();
+        assert!(out.status.success(), "pipewatch {args:?} does not parse: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
