@@ -36,8 +36,9 @@ pub struct MonitorArgs {
     /// Start the local sandbox in-process and watch its demo pipeline run.
     #[arg(long)]
     pub sandbox: bool,
-    /// The workspace uploaded to the sandbox (default: the demo workspace).
-    #[arg(long, value_name = "DIR", requires = "sandbox")]
+    /// The workspace `p` pushes, also uploaded at start with --sandbox
+    /// (default: the demo workspace with --sandbox, else the git root or current directory).
+    #[arg(long, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
     /// Where tracing goes (default: $XDG_STATE_HOME/pipewatch/pipewatch.log).
     #[arg(long, value_name = "FILE")]

@@ -32,6 +32,10 @@ pub enum Action {
     Close,
     SearchConfirm,
     SearchBackspace,
+    /// Pack the workspace and open the push confirmation.
+    Push,
+    /// Start the run a push could not see start (pinned to its version).
+    StartPushedRun,
 }
 
 /// Where a binding applies.
@@ -42,6 +46,23 @@ pub enum Scope {
     /// Normal mode, this pane focused.
     Pane(Pane),
     Mode(Mode),
+    /// Normal mode, only after a push no run picked up.
+    PushOffer,
+}
+
+/// What decides which bindings apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Context {
+    pub mode: Mode,
+    pub focus: Pane,
+    /// A push found no run: `s` starts one.
+    pub start_offered: bool,
+}
+
+impl Context {
+    pub fn new(mode: Mode, focus: Pane) -> Self {
+        Self { mode, focus, start_offered: false }
+    }
 }
 
 pub struct Binding {
@@ -75,6 +96,7 @@ const LIST: Scope = Scope::Pane(Pane::List);
 const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
 const SEARCH: Scope = Scope::Mode(Mode::Search);
 const HELP: Scope = Scope::Mode(Mode::Help);
+const PUSH: Scope = Scope::Mode(Mode::Push);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -86,6 +108,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "up", POPUP, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", POPUP, Some("show pipeline")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('o'), ch('q')], Close, "close", POPUP, Some("close")),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "push (or pick the source)", PUSH, Some("push")),
+    bind!("Esc", [(KeyCode::Esc, NONE), ch('q')], Close, "cancel (removes the package)", PUSH, Some("cancel")),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next source", PUSH, None),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous source", PUSH, None),
     bind!("f", [ch('f')], Follow, "follow new lines (resume)", LOG, Some("follow")),
     bind!("/", [ch('/')], Search, "search", LOG, Some("search")),
     bind!("n", [ch('n')], NextMatch, "next match (older)", LOG, Some("next")),
@@ -116,12 +142,13 @@ pub static BINDINGS: &[Binding] = &[
     bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "bottom", Scope::Global, None),
     bind!("z", [ch('z')], Zoom, "zoom pane", Scope::Global, Some("zoom")),
     bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
+    bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
+    bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
 ];
 
-/// Keys kept free for the push and control features.
+/// Keys kept free for the control features (`s` is bound only after a push
+/// no run picked up, and free otherwise).
 pub static RESERVED: &[(char, &str)] = &[
-    ('p', "push the workspace"),
-    ('s', "start / stop a run"),
     ('r', "retry a failed stage"),
     ('x', "toggle a transition"),
     ('a', "approve / reject"),
@@ -129,11 +156,12 @@ pub static RESERVED: &[(char, &str)] = &[
     (':', "command line"),
 ];
 
-fn applies(scope: Scope, mode: Mode, focus: Pane) -> bool {
+fn applies(scope: Scope, cx: Context) -> bool {
     match scope {
-        Scope::Global => mode == Mode::Normal,
-        Scope::Pane(p) => mode == Mode::Normal && p == focus,
-        Scope::Mode(m) => m == mode,
+        Scope::Global => cx.mode == Mode::Normal,
+        Scope::Pane(p) => cx.mode == Mode::Normal && p == cx.focus,
+        Scope::Mode(m) => m == cx.mode,
+        Scope::PushOffer => cx.mode == Mode::Normal && cx.start_offered,
     }
 }
 
@@ -144,19 +172,32 @@ fn same_key(a: &(KeyCode, KeyModifiers), key: &KeyEvent) -> bool {
     a.0 == key.code && mods == want
 }
 
+/// The action of `key` when no push offer is open.
 pub fn lookup(mode: Mode, focus: Pane, key: &KeyEvent) -> Option<Action> {
-    BINDINGS.iter().find(|b| applies(b.scope, mode, focus) && b.keys.iter().any(|k| same_key(k, key))).map(|b| b.action)
+    lookup_in(Context::new(mode, focus), key)
+}
+
+pub fn lookup_in(cx: Context, key: &KeyEvent) -> Option<Action> {
+    BINDINGS.iter().find(|b| applies(b.scope, cx) && b.keys.iter().any(|k| same_key(k, key))).map(|b| b.action)
 }
 
 /// The bindings that apply now, for the footer (pane first, then global).
-/// Quit, help, Tab and the pipeline list come first so they survive a narrow footer.
+/// An offered start, quit, help, push, Tab and the pipeline list come first
+/// so they survive a narrow footer.
 pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)> {
-    const FIRST: [Action; 4] = [Action::Quit, Action::Help, Action::FocusNext, Action::PipelineList];
-    let applying = || BINDINGS.iter().filter(|b| applies(b.scope, mode, focus));
-    let first = applying().filter(|b| FIRST.contains(&b.action) && b.scope == Scope::Global);
-    let rest = applying().filter(|b| !(FIRST.contains(&b.action) && b.scope == Scope::Global));
+    footer_hints_in(Context::new(mode, focus))
+}
+
+pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
+    const FIRST: [Action; 6] =
+        [Action::StartPushedRun, Action::Quit, Action::Help, Action::Push, Action::FocusNext, Action::PipelineList];
+    let is_first = |b: &Binding| FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer);
+    let applying = || BINDINGS.iter().filter(|b| applies(b.scope, cx));
+    let mut first: Vec<&Binding> = applying().filter(|b| is_first(b)).collect();
+    first.sort_by_key(|b| FIRST.iter().position(|a| *a == b.action));
+    let rest = applying().filter(|b| !is_first(b));
     let mut out: Vec<(&str, &str)> = Vec::new();
-    for b in first.chain(rest) {
+    for b in first.into_iter().chain(rest) {
         if let Some(hint) = b.footer
             && !out.iter().any(|(label, _)| *label == b.label)
         {
@@ -168,7 +209,7 @@ pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)
 
 /// Help sections: a title and (keys, description) rows, then the reserved keys.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    // The popup's own keys are on its title; help lists the rest.
+    // The popups' own keys are on their titles and footers; help lists the rest.
     let scopes: [(&str, Scope); 5] = [
         ("Everywhere", Scope::Global),
         ("Stage graph", GRAPH),
@@ -179,7 +220,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     let mut sections: Vec<_> = scopes
         .iter()
         .map(|(title, scope)| {
-            let rows = BINDINGS.iter().filter(|b| b.scope == *scope).map(|b| (key_names(b), b.description)).collect();
+            // `s` (only after a push no run picked up) is listed with the global keys.
+            let wanted = |b: &&Binding| b.scope == *scope || (*scope == Scope::Global && b.scope == Scope::PushOffer);
+            let rows = BINDINGS.iter().filter(wanted).map(|b| (key_names(b), b.description)).collect();
             (*title, rows)
         })
         .collect();
@@ -267,8 +310,26 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| b.scope != POPUP && b.scope != HELP).count();
+        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH].contains(&b.scope)).count();
         assert_eq!(rows, listed);
+    }
+
+    #[test]
+    fn p_pushes_everywhere_and_s_starts_only_when_offered() {
+        let n = |c| key(KeyCode::Char(c), NONE);
+        for pane in [Pane::List, Pane::Graph, Pane::Phases, Pane::Log] {
+            assert_eq!(lookup(Mode::Normal, pane, &n('p')), Some(Action::Push));
+            assert_eq!(lookup(Mode::Normal, pane, &n('s')), None, "s is reserved outside the offer");
+            let offered = Context { mode: Mode::Normal, focus: pane, start_offered: true };
+            assert_eq!(lookup_in(offered, &n('s')), Some(Action::StartPushedRun));
+        }
+        assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("p", "push")));
+        assert!(!footer_hints(Mode::Normal, Pane::Graph).iter().any(|(k, _)| *k == "s"));
+        let offered = footer_hints_in(Context { mode: Mode::Normal, focus: Pane::Graph, start_offered: true });
+        assert_eq!(offered[0], ("s", "start run"));
+        let modal = footer_hints(Mode::Push, Pane::Graph);
+        assert_eq!(modal, vec![("Enter", "push"), ("Esc", "cancel")]);
+        assert_eq!(lookup(Mode::Push, Pane::Graph, &n('p')), None, "no second push from the modal");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Everything that can happen to the app: input events and worker results.
 //! `update(&mut Model, Msg) -> Vec<Effect>` is the only consumer.
 
+use crate::model::push::{PlanView, SourceChoice};
 use crate::model::snapshot::{BuildSnapshot, ExecutionSummary, LogBatch, PipelineSnapshot, PipelineSummary};
 
 /// An API failure as the UI needs it: which API, how to show it, and whether
@@ -64,6 +65,30 @@ pub enum Msg {
         build_id: String,
         result: Result<LogBatch, ApiFailure>,
     },
+    /// The push plan is ready (or why not), for the confirmation.
+    PushPlanned(Result<PlanView, String>),
+    /// The pipeline has several S3 source actions: which one?
+    PushSources(Vec<SourceChoice>),
+    /// Bytes of the package sent so far.
+    PushProgress {
+        sent: u64,
+        total: u64,
+    },
+    /// The PutObject succeeded; the run it starts is being looked for.
+    PushUploaded {
+        version_id: Option<String>,
+    },
+    /// The run our version started (found, or started with `s`).
+    PushFollowing {
+        execution_id: String,
+    },
+    /// No run picked our version up in time: why, and `s` to start one.
+    PushNoExecution {
+        version_id: String,
+        explanation: String,
+    },
+    /// The push (or the start asked for) failed: one line.
+    PushFailed(String),
     /// A worker recovered after failures.
     ApiOk {
         api: String,

@@ -3,8 +3,10 @@
 
 mod event_loop;
 pub mod logfile;
+mod push;
 mod start;
 pub mod terminal;
 
 pub use event_loop::{Driver, run_loop};
+pub use push::PushDriver;
 pub use start::run_monitor;

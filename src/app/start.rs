@@ -7,6 +7,7 @@ use chrono::Utc;
 use color_eyre::eyre::{Result, eyre};
 
 use crate::app::event_loop::{Driver, run_loop};
+use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients, ConnectOptions};
 use crate::cli::MonitorArgs;
@@ -18,6 +19,25 @@ use crate::workers::{Intervals, Workers};
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
 
+/// The monitor's driver: pollers for what is shown, and the push.
+struct Running {
+    workers: Workers,
+    push: PushDriver,
+}
+
+impl Driver for Running {
+    fn run(&mut self, effect: &Effect) {
+        match effect {
+            Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
+            Effect::ExecutePush => self.push.execute(),
+            Effect::CancelPush => self.push.cancel(),
+            Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
+            other => self.workers.run(other),
+        }
+    }
+}
+
+/// The pollers alone (push effects need a `PushDriver`: see `Running`).
 impl Driver for Workers {
     fn run(&mut self, effect: &Effect) {
         match effect {
@@ -26,6 +46,7 @@ impl Driver for Workers {
             Effect::WatchRows(names) => self.watch_rows(names.clone()),
             Effect::SetFocus(focused) => self.set_focus(*focused),
             Effect::RefreshNow => self.refresh_now(),
+            Effect::PlanPush { .. } | Effect::ExecutePush | Effect::CancelPush | Effect::StartPushedRun { .. } => {}
             Effect::Quit => {}
         }
     }
@@ -56,7 +77,10 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         ascii: args.ascii || Config::ascii_from_env(),
         ..Config::default()
     };
-    let result = monitor(config, clients, pipeline).await;
+    // What `p` packs: --workspace, the demo workspace in the sandbox, else
+    // the git root or current directory (resolved by pack).
+    let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
+    let result = monitor(config, clients, pipeline, workspace).await;
     drop(sandbox);
     if let Err(e) = &result {
         tracing::error!(error = %e, "pipewatch failed");
@@ -64,7 +88,12 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     result
 }
 
-async fn monitor(config: Config, clients: AwsClients, pipeline: Option<String>) -> Result<()> {
+async fn monitor(
+    config: Config,
+    clients: AwsClients,
+    pipeline: Option<String>,
+    workspace: Option<std::path::PathBuf>,
+) -> Result<()> {
     let connection = Connection {
         account: None,
         region: clients.region.clone(),
@@ -72,15 +101,18 @@ async fn monitor(config: Config, clients: AwsClients, pipeline: Option<String>) 
         endpoint: clients.endpoint.clone(),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default());
+    let clients = Arc::new(clients);
+    let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
+    let mut workers = Workers::new(clients, tx, Intervals::default());
     workers.start();
+    let mut running = Running { workers, push };
     let mut model = Model::new(config, connection, pipeline, Utc::now());
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;
     model.size = (size.width, size.height);
-    let result = run_loop(model, &mut workers, rx, &mut terminal).await;
+    let result = run_loop(model, &mut running, rx, &mut terminal).await;
     drop(terminal);
     drop(guard);
-    drop(workers);
+    drop(running);
     result
 }

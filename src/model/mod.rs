@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod logs;
+pub mod push;
 pub mod samples;
 pub mod selection;
 pub mod snapshot;
@@ -31,6 +32,8 @@ pub enum Mode {
     Help,
     /// The pipeline list as a popup (terminals narrower than 120 columns).
     PipelinePopup,
+    /// The push modal: planning, choosing a source, confirming, uploading.
+    Push,
 }
 
 /// Where the data comes from, for the header.
@@ -94,6 +97,8 @@ pub struct Model {
     pub logs: LogView,
     /// A one-line problem and its fix, shown above the footer.
     pub notice: Option<Notice>,
+    /// The push (`p`) and what it started.
+    pub push: push::PushState,
     /// The minute (Unix minutes) last drawn, for once-a-minute ages.
     pub drawn_minute: i64,
     /// Something changed since the last frame.
@@ -128,6 +133,7 @@ impl Model {
             build: BuildView::default(),
             logs,
             notice: None,
+            push: push::PushState::Idle,
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,

@@ -8,16 +8,25 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::keymap;
 use crate::model::Model;
+use crate::model::push::PushState;
 use crate::ui::theme;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
-    if area.height == 0 {
+    // The upload is one PUT: no key applies until it ends, so offer none.
+    if area.height == 0 || matches!(m.push, PushState::Uploading { .. }) {
         return;
     }
     let mut spans = Vec::new();
     let mut used = 0;
     // Whole hints only: a cut-off "o pipe" helps nobody.
-    for (key, what) in keymap::footer_hints(m.mode, m.focus) {
+    let cx = keymap::Context {
+        mode: m.mode,
+        focus: m.focus,
+        start_offered: matches!(m.push, PushState::NoExecution { .. }),
+    };
+    // Preflight errors block Enter in the confirmation: do not offer it.
+    let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());
+    for (key, what) in keymap::footer_hints_in(cx).into_iter().filter(|(k, _)| !(blocked && *k == "Enter")) {
         let (key, what) = (format!(" {key}"), format!(" {what} "));
         used += key.chars().count() + what.chars().count();
         if used > usize::from(area.width) && !spans.is_empty() {
@@ -29,13 +38,19 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// One line naming the problem and its fix (from the failing API).
+/// One line naming the problem and its fix (from the failing API); else
+/// where a push is (waiting, no run, following).
 pub fn render_notice(m: &Model, frame: &mut Frame, area: Rect) {
-    let Some(n) = &m.notice else { return };
     if area.height == 0 {
         return;
     }
-    let symbol = if m.config.ascii { "!" } else { "⚠" };
-    let line = Line::styled(format!(" {symbol} {}", n.text), Style::default().fg(Color::Red));
+    let line = match (&m.notice, m.push.status_line()) {
+        (Some(n), _) => {
+            let symbol = if m.config.ascii { "!" } else { "⚠" };
+            Line::styled(format!(" {symbol} {}", n.text), Style::default().fg(Color::Red))
+        }
+        (None, Some(status)) => Line::styled(format!(" {status}"), Style::default().fg(Color::Cyan)),
+        (None, None) => return,
+    };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }

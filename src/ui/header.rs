@@ -30,6 +30,10 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
         sep(),
         Span::raw(c.region.clone()),
     ]);
+    if let Some(id) = m.push.followed() {
+        let short: String = id.chars().take(8).collect();
+        spans.extend([sep(), Span::styled(format!("following {short}"), Style::default().fg(Color::Cyan))]);
+    }
     if let Some(p) = &c.profile {
         spans.extend([sep(), Span::raw(format!("profile {p}"))]);
     }

@@ -28,7 +28,7 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     // The notice names a fix; let a long one take a second row when there is room.
     let notice_len = m.notice.as_ref().map_or(0, |n| n.text.chars().count() + 3);
     let notice = match notice_len {
-        0 => 0,
+        0 => push_status_rows(m, area),
         n if n > usize::from(area.width) && h >= 16 => 2,
         _ => u16::from(h >= 8),
     };
@@ -68,6 +68,20 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     areas.phases = Some(p);
     areas.log = Some(l);
     areas
+}
+
+/// The push status (no notice shown): its "no run appeared" explanation is
+/// long, so it may take up to four rows on a tall screen.
+fn push_status_rows(m: &Model, area: Rect) -> u16 {
+    let Some(status) = m.push.status_line() else { return 0 };
+    let rows = (status.chars().count() + 1).div_ceil(usize::from(area.width.max(1)));
+    let cap = match area.height {
+        h if h >= 20 => 4,
+        h if h >= 16 => 2,
+        h if h >= 8 => 1,
+        _ => 0,
+    };
+    u16::try_from(rows).unwrap_or(u16::MAX).min(cap)
 }
 
 fn screen(m: &Model) -> Rect {

@@ -8,6 +8,9 @@ mod list;
 mod log;
 pub mod phases;
 mod popup;
+mod push;
+#[cfg(test)]
+mod push_tests;
 #[cfg(test)]
 mod tests;
 pub mod theme;
@@ -42,6 +45,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     match m.mode {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
         Mode::Help => popup::render_help(frame, area, m.config.ascii),
+        Mode::Push => push::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
     }
     if m.config.ascii {

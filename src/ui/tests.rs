@@ -11,14 +11,14 @@ use crate::model::snapshot::Status;
 use crate::model::{Mode, Model, Pane};
 use crate::msg::{ApiFailure, FailureKind};
 
-fn draw(m: &Model) -> Buffer {
+pub(super) fn draw(m: &Model) -> Buffer {
     let (w, h) = m.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
     terminal.draw(|f| super::render(m, f)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
-fn text(buf: &Buffer) -> String {
+pub(super) fn text(buf: &Buffer) -> String {
     let area = buf.area;
     let mut out = String::new();
     for y in 0..area.height {
@@ -42,7 +42,7 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     })
 }
 
-fn fg_at(buf: &Buffer, needle: &str) -> Color {
+pub(super) fn fg_at(buf: &Buffer, needle: &str) -> Color {
     let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(buf)));
     buf[(x, y)].fg
 }

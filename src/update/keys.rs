@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::{Effect, follow_wanted_build};
 use crate::keymap::{self, Action};
 use crate::model::logs::Query;
+use crate::model::push::PushState;
 use crate::model::selection::{is_build_action, positions, selected_action};
 use crate::model::{BuildSource, BuildView, Mode, Model, Pane};
 use crate::ui::layout;
@@ -14,7 +15,12 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
     }
-    match keymap::lookup(m.mode, m.focus, &key) {
+    let cx = keymap::Context {
+        mode: m.mode,
+        focus: m.focus,
+        start_offered: matches!(m.push, PushState::NoExecution { .. }),
+    };
+    match keymap::lookup_in(cx, &key) {
         Some(action) => {
             m.dirty = true;
             apply(m, action, fx);
@@ -33,6 +39,9 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
 
 fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     match action {
+        _ if m.mode == Mode::Push => super::push::modal_action(m, action, fx),
+        Action::Push => super::push::start(m, fx),
+        Action::StartPushedRun => super::push::start_run(m, fx),
         Action::Quit => m.quit = true,
         Action::Help => m.mode = Mode::Help,
         Action::Close => {

@@ -2,6 +2,9 @@
 //! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
 
 mod keys;
+mod push;
+#[cfg(test)]
+mod push_tests;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +22,19 @@ pub enum Effect {
     WatchRows(Vec<String>),
     SetFocus(bool),
     RefreshNow,
+    /// Pack and preflight the workspace for `pipeline` (answer: PushPlanned or PushSources).
+    PlanPush {
+        pipeline: String,
+        source_action: Option<String>,
+    },
+    /// Upload the planned package and look for the run it starts.
+    ExecutePush,
+    /// Drop the plan (its temp zip is removed).
+    CancelPush,
+    /// StartPipelineExecution pinned to the pushed version.
+    StartPushedRun {
+        version_id: String,
+    },
     Quit,
 }
 
@@ -100,6 +116,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Log { .. } => {}
+        Msg::PushPlanned(result) => push::planned(m, result),
+        Msg::PushSources(list) => push::sources(m, list),
+        Msg::PushProgress { sent, total } => push::progress(m, sent, total),
+        Msg::PushUploaded { version_id } => push::uploaded(m, version_id),
+        Msg::PushFollowing { execution_id } => push::following(m, execution_id, &mut fx),
+        Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
+        Msg::PushFailed(text) => push::fail(m, text),
         Msg::ApiOk { api } => {
             m.dirty |= m.health.recover(&api);
             if m.notice.as_ref().is_some_and(|n| n.api == api) {

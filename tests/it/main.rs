@@ -15,4 +15,5 @@ mod sandbox_pipeline;
 mod sandbox_s3;
 mod tui_chaos;
 mod tui_pty;
+mod tui_push;
 mod workers_tail;

@@ -182,3 +182,37 @@ fn sigterm_restores_the_terminal() {
 fn sighup_restores_the_terminal() {
     signal_restores_the_terminal("hup", libc::SIGHUP);
 }
+
+#[test]
+fn p_pushes_the_workspace_and_follows_the_run_it_starts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).expect("workspace dir");
+    std::fs::write(ws.join("marker.txt"), "marker-of-the-first-run\n").expect("write marker");
+    let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - cat marker.txt\nartifacts:\n  files:\n    - marker.txt\n";
+    std::fs::write(ws.join("buildspec.yml"), spec).expect("write buildspec");
+    let tmux = Tmux::start("push", 80, 24, &command(&format!("--workspace {}", ws.display()), dir.path()));
+    tmux.wait_for("the first run's log", |s| s.contains("marker-of-the-first-run"));
+
+    // What the push sends differs from the first upload, so its log proves the build ran on it.
+    std::fs::write(ws.join("marker.txt"), "marker-of-the-pushed-run\n").expect("rewrite marker");
+    tmux.keys(&["p"]);
+    let modal = tmux.wait_for("the push confirmation", |s| s.contains("Push · confirm"));
+    assert!(modal.contains("s3://pipewatch-demo-source/workspace.zip"), "{modal}");
+    assert!(modal.contains("buildspec.yml: ok"), "{modal}");
+    assert!(modal.contains("files     2"), "{modal}");
+    tmux.keys(&["Enter"]);
+    let followed = tmux.wait_for("the pushed run followed", |s| s.contains("following the pushed run"));
+    let id = followed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("following the pushed run "))
+        .map(|id| id.chars().take(8).collect::<String>())
+        .expect("the followed execution id");
+    let screen = tmux.wait_for("the pushed run in the graph", |s| s.contains(&format!("exec {id}")));
+    assert!(screen.contains("pushed by"), "the revision summary names who pushed:\n{screen}");
+    tmux.wait_for("the pushed run's build log", |s| s.contains("marker-of-the-pushed-run"));
+    assert!(!tmux.screen().contains("Push ·"), "the modal closed");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}
