@@ -24,15 +24,8 @@ pub struct MonitorArgs {
     /// The pipeline to show first (default: the first one listed).
     #[arg(long, value_name = "NAME")]
     pub pipeline: Option<String>,
-    /// AWS profile (default: the default credential chain).
-    #[arg(long, value_name = "P")]
-    pub profile: Option<String>,
-    /// AWS region (default: from the profile or AWS_REGION).
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// Send every request to this endpoint (AWS_ENDPOINT_URL is honoured too).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
     /// Start the local sandbox in-process and watch its demo pipeline run.
     #[arg(long)]
     pub sandbox: bool,
@@ -94,15 +87,8 @@ pub struct PushArgs {
     /// Seconds to wait for the execution the upload starts.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub execution_timeout: u64,
-    /// AWS profile (default: the default credential chain).
-    #[arg(long, value_name = "P")]
-    pub profile: Option<String>,
-    /// AWS region (default: from the profile or AWS_REGION).
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// Send every request to this endpoint (AWS_ENDPOINT_URL is honoured too).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,4 +116,28 @@ pub struct SandboxArgs {
 
 fn parse_chaos(s: &str) -> Result<Chaos, String> {
     s.parse()
+}
+
+/// Where and as whom to talk to AWS; shared by the monitor and the headless commands.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ConnectArgs {
+    /// AWS profile (default: the default credential chain).
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// AWS region (default: from the profile or AWS_REGION).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Send every request to this endpoint (AWS_ENDPOINT_URL is honoured too).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl ConnectArgs {
+    pub fn options(&self) -> crate::aws::ConnectOptions {
+        crate::aws::ConnectOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
 }

@@ -9,7 +9,7 @@ use color_eyre::eyre::{Result, eyre};
 use crate::app::event_loop::{Driver, run_loop};
 use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
-use crate::aws::{self, AwsClients, ConnectOptions};
+use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
 use crate::config::Config;
 use crate::model::{Connection, Model};
@@ -64,11 +64,7 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         let (sandbox, clients) = aws::start_sandbox_session(&workspace).await?;
         (Some(sandbox), clients)
     } else {
-        let opts = ConnectOptions {
-            profile: args.profile.clone(),
-            region: args.region.clone(),
-            endpoint_url: args.endpoint_url.clone(),
-        };
+        let opts = args.connect.options();
         (None, aws::connect(&opts).await?)
     };
     let pipeline = args.pipeline.clone().or_else(|| sandbox.as_ref().map(|_| DEMO_PIPELINE.to_string()));

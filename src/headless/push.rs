@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::aws::{self, AwsClients, ConnectOptions};
+use crate::aws::{self, AwsClients};
 use crate::cli::PushArgs;
 use crate::model::snapshot::Status;
 use crate::msg::FailureKind;
@@ -134,11 +134,7 @@ struct Setup {
 
 async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Setup> {
     let offline = |message: String| Setup { message, reached_aws: false };
-    let opts = ConnectOptions {
-        profile: args.profile.clone(),
-        region: args.region.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-    };
+    let opts = args.connect.options();
     let clients = aws::connect(&opts).await.map_err(|e| offline(format!("{e:#}")))?;
     let pipeline = pick_pipeline(&clients, args.pipeline.as_deref()).await.map_err(offline)?;
     let req = PushRequest {
