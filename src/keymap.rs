@@ -230,6 +230,19 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     sections
 }
 
+/// The key table for the README, generated from the same bindings as help
+/// (a test keeps the README's copy equal to this).
+pub fn markdown_keys_table() -> String {
+    let mut out = String::from("| where | keys | what it does |\n|---|---|---|\n");
+    for (title, rows) in help_sections() {
+        for (keys, description) in rows {
+            let keys: Vec<String> = keys.split(' ').map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!("| {title} | {} | {description} |\n", keys.join(" ")));
+        }
+    }
+    out
+}
+
 /// All keys of a binding, written for help: "j Down".
 fn key_names(b: &Binding) -> String {
     let mut names: Vec<String> = Vec::new();
