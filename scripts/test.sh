@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone: installs what the tests need (a
-# pinned Python venv with moto and awscli in .venv/), then runs rustfmt,
-# clippy with warnings denied, and every unit and integration test.
+# pinned Python venv with moto, awscli and cfn-lint in .venv/), then lints the
+# CloudFormation template and runs rustfmt, clippy with warnings denied, and
+# every unit and integration test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,9 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+
+# The real-AWS template must stay deployable: no cfn-lint errors or warnings.
+.venv/bin/cfn-lint assets/aws/pipeline.yml
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

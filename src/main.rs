@@ -7,7 +7,7 @@ fn main() -> Result<()> {
     color_eyre::install()?;
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    match cli.command {
+    let result = match cli.command {
         Some(Command::Sandbox(args)) => runtime.block_on(run_sandbox(args)),
         Some(Command::Push(args)) => {
             let code = runtime.block_on(pipewatch::headless::push::run(args));
@@ -15,7 +15,15 @@ fn main() -> Result<()> {
             std::process::exit(code)
         }
         None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),
+    };
+    // Setup errors (no region, a port in use, a bad config file) are for a
+    // user, not a developer: one line naming the fix, no backtrace.
+    if let Err(e) = result {
+        let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+        eprintln!("pipewatch: {}", chain.join(": "));
+        std::process::exit(2);
     }
+    Ok(())
 }
 
 async fn run_sandbox(args: SandboxArgs) -> Result<()> {

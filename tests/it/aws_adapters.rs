@@ -30,7 +30,7 @@ pub fn buildspec(commands: &[&str]) -> String {
 
 /// Uploads a workspace with `spec`, retrying through chaos; returns the object version.
 pub async fn upload(clients: &AwsClients, spec: &str) -> String {
-    let zip = harness::zip_of(&[("buildspec.yml", spec), ("hello.txt", "hello\n")]);
+    let zip = harness::zip_of(&[("model/buildspec.yml", spec), ("hello.txt", "hello\n")]);
     eventually("the upload", LONG, || {
         let body = aws_sdk_s3::primitives::ByteStream::from(zip.clone());
         async move {
@@ -212,8 +212,12 @@ async fn a_sandbox_session_uploads_the_demo_workspace_and_starts_a_run() {
     assert_eq!(zip, aws::zip_workspace(&aws::default_workspace()).unwrap(), "the same tree gives the same bytes");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
-    assert!(names.contains(&"buildspec.yml".to_string()) && names.contains(&"data/train.csv".to_string()), "{names:?}");
-    assert!(archive.by_name("buildspec.yml").is_ok());
+    for want in
+        ["model/buildspec.yml", "model/run_pipeline.py", "model/config.json", "data/train.csv", "data/baseline.csv"]
+    {
+        assert!(names.contains(&want.to_string()), "{want} missing from {names:?}");
+    }
+    assert!(archive.by_name("model/buildspec.yml").is_ok());
 }
 
 #[tokio::test]

@@ -41,7 +41,7 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("workspace.zip");
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo from-awscli\nartifacts:\n  files:\n    - '**/*'\n";
-    std::fs::write(&zip, harness::zip_of(&[("buildspec.yml", spec)])).unwrap();
+    std::fs::write(&zip, harness::zip_of(&[("model/buildspec.yml", spec)])).unwrap();
     let put = aws(
         &env,
         &[

@@ -1,7 +1,9 @@
 //! The one integration-test crate: every module here links the AWS SDK once.
 
 mod aws_adapters;
+mod aws_assets;
 mod awscli;
+mod demo_workspace;
 mod harness;
 mod moto_compare;
 mod push;
@@ -13,6 +15,7 @@ mod sandbox_logs;
 mod sandbox_modes;
 mod sandbox_pipeline;
 mod sandbox_s3;
+mod screenshots;
 mod tui_chaos;
 mod tui_pty;
 mod tui_push;

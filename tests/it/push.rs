@@ -27,7 +27,9 @@ fn workspace(build_command: &str) -> tempfile::TempDir {
     let spec = format!(
         "version: 0.2\nphases:\n  build:\n    commands:\n      - {build_command}\nartifacts:\n  files:\n    - '**/*'\n"
     );
-    std::fs::write(dir.path().join("buildspec.yml"), spec).expect("write buildspec");
+    // Where the demo build project reads it (its source.buildspec).
+    std::fs::create_dir_all(dir.path().join("model")).expect("model dir");
+    std::fs::write(dir.path().join("model/buildspec.yml"), spec).expect("write buildspec");
     std::fs::write(dir.path().join("hello.txt"), "hello\n").expect("write file");
     std::fs::write(dir.path().join(".env"), "TOKEN=secret\n").expect("write secret");
     dir
@@ -69,7 +71,7 @@ async fn a_push_finds_its_execution_and_follows_it_to_the_end() {
     let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
     assert_eq!((plan.source.bucket.as_str(), plan.source.key.as_str()), (BUCKET, KEY));
     assert_eq!(plan.pipeline_type, "V2");
-    assert_eq!(plan.package.entries, ["buildspec.yml", "hello.txt"]);
+    assert_eq!(plan.package.entries, ["hello.txt", "model/buildspec.yml"]);
     assert_eq!(plan.package.excluded_secrets, [".env"]);
     assert!(!plan.preflight.has_errors(), "{:?}", plan.preflight);
     assert!(!plan.unchanged());
@@ -342,6 +344,8 @@ async fn headless_dry_run_works_without_aws() {
     let endpoint = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);
     let ws = workspace("echo offline");
+    // Offline, push cannot ask the project where its buildspec is: it checks the root one.
+    std::fs::rename(ws.path().join("model/buildspec.yml"), ws.path().join("buildspec.yml")).expect("move buildspec");
     let out_dir = tempfile::tempdir().expect("temp dir");
     let zip_out = out_dir.path().join("pkg.zip");
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))

@@ -40,7 +40,8 @@ fn every_command_in_the_readme_parses() {
 #[test]
 fn the_readme_keys_table_is_the_keymap() {
     let text = std::fs::read_to_string(harness::repo_root().join("README.md")).unwrap();
-    let start = text.find("<!-- keys:start -->\n").expect("README has a keys:start marker") + "<!-- keys:start -->\n".len();
+    let start =
+        text.find("<!-- keys:start -->\n").expect("README has a keys:start marker") + "<!-- keys:start -->\n".len();
     let end = text.find("<!-- keys:end -->").expect("README has a keys:end marker");
     let expected = pipewatch::keymap::markdown_keys_table();
     assert_eq!(&text[start..end], expected, "regenerate the README keys table from keymap::markdown_keys_table()");

@@ -91,7 +91,7 @@ const ALL_PHASES: [&str; 11] = [
 async fn a_good_build_runs_every_phase_and_logs_its_output_in_order() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  install:\n    commands:\n      - echo install\n  pre_build:\n    commands:\n      - echo pre\n  build:\n    commands:\n      - echo out; echo err >&2; echo out2\n      - ./tool.sh\n  post_build:\n    commands:\n      - echo post\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec), ("tool.sh", "#!/bin/sh\necho tool ran\n")], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec), ("tool.sh", "#!/bin/sh\necho tool ran\n")], None);
     assert!(id.starts_with("mlops-demo-build:"));
     let running = get(&env, &id).await;
     assert_eq!(running.build_status(), Some(&StatusType::InProgress));
@@ -125,7 +125,7 @@ async fn a_good_build_runs_every_phase_and_logs_its_output_in_order() {
     assert!(lines[running_cmd].starts_with("[Container] 20"), "{}", lines[running_cmd]);
     assert!(lines.iter().any(|l| l.ends_with("Phase complete: BUILD State: SUCCEEDED")), "{lines:#?}");
 
-    let (_tmp2, id2) = start(&env, &[("buildspec.yml", spec), ("tool.sh", "#!/bin/sh\n")], None);
+    let (_tmp2, id2) = start(&env, &[("model/buildspec.yml", spec), ("tool.sh", "#!/bin/sh\n")], None);
     assert_eq!(get(&env, &id2).await.build_number(), Some(2));
 }
 
@@ -147,7 +147,7 @@ phases:
       - echo "$CODEBUILD_BUILD_ID|$CODEBUILD_BUILD_NUMBER|$CODEBUILD_RESOLVED_SOURCE_VERSION|$CODEBUILD_INITIATOR|$AWS_REGION|$CODEBUILD_BUILD_SUCCEEDING"
       - test "$CODEBUILD_SRC_DIR" = "$(dirname $PWD)" && echo src-ok
 "#;
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec)], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Succeeded), "{:?}", b.phases());
     let lines = log_lines(&env, &b).await;
@@ -161,7 +161,7 @@ phases:
 async fn a_failing_build_command_fails_the_build_but_post_build_still_runs() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo before\n      - sh -c 'exit 3'\n      - echo never\n    finally:\n      - echo finally $CODEBUILD_BUILD_SUCCEEDING\n  post_build:\n    commands:\n      - echo post $CODEBUILD_BUILD_SUCCEEDING\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec)], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Failed));
     assert_eq!(phase_types(&b), ALL_PHASES);
@@ -191,7 +191,7 @@ async fn a_failing_build_command_fails_the_build_but_post_build_still_runs() {
 async fn an_install_failure_skips_to_finalizing() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  install:\n    commands:\n      - 'false'\n  pre_build:\n    commands:\n      - echo pre\n  post_build:\n    commands:\n      - echo post\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec)], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Failed));
     assert_eq!(
@@ -206,7 +206,7 @@ async fn an_install_failure_skips_to_finalizing() {
 async fn a_zip_slip_entry_fails_download_source_and_writes_nothing_outside() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo hi\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec), ("../escaped.txt", "evil")], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec), ("../escaped.txt", "evil")], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Failed));
     assert_eq!(phase_types(&b), ["SUBMITTED", "QUEUED", "PROVISIONING", "DOWNLOAD_SOURCE", "FINALIZING", "COMPLETED"]);
@@ -230,7 +230,7 @@ async fn a_missing_buildspec_is_a_yaml_file_error() {
     let (code, message) = context(&b, BuildPhaseType::DownloadSource);
     assert_eq!(code, "YAML_FILE_ERROR");
     assert!(
-        message.starts_with("stat /") && message.ends_with("/src/buildspec.yml: no such file or directory"),
+        message.starts_with("stat /") && message.ends_with("/src/model/buildspec.yml: no such file or directory"),
         "{message}"
     );
 }
@@ -239,7 +239,7 @@ async fn a_missing_buildspec_is_a_yaml_file_error() {
 async fn invalid_yaml_is_a_yaml_file_error_with_its_location() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo a: b\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec)], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Failed));
     let (code, message) = context(&b, BuildPhaseType::DownloadSource);
@@ -277,7 +277,7 @@ async fn stop_build_kills_the_running_command() {
         "version: 0.2\nphases:\n  build:\n    commands:\n      - echo $$ > {}; sleep 30\n  post_build:\n    commands:\n      - echo post\n",
         pid_file.display()
     );
-    let (_tmp, id) = start(&env, &[("buildspec.yml", &spec)], None);
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", &spec)], None);
     let pgid: i32 = wait_for_file(&pid_file).await.trim().parse().unwrap();
     assert!(live_members(pgid) >= 1);
 
@@ -308,7 +308,7 @@ async fn artifacts_are_zipped_and_a_missing_match_fails_upload() {
     let out_dir = tempfile::tempdir().unwrap();
     let art = out_dir.path().join("out/artifact.zip");
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - mkdir -p dist/sub && echo m > dist/model.bin && echo s > dist/sub/x.txt\nartifacts:\n  files:\n    - '**/*'\n  base-directory: dist\n";
-    let (_tmp, id) = start(&env, &[("buildspec.yml", spec)], Some(art.clone()));
+    let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], Some(art.clone()));
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Succeeded));
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&art).unwrap()).unwrap();
@@ -319,7 +319,7 @@ async fn artifacts_are_zipped_and_a_missing_match_fails_upload() {
 
     let spec =
         "version: 0.2\nphases:\n  build:\n    commands:\n      - echo nothing\nartifacts:\n  files:\n    - '*.jar'\n";
-    let (_tmp2, id) = start(&env, &[("buildspec.yml", spec)], Some(out_dir.path().join("none.zip")));
+    let (_tmp2, id) = start(&env, &[("model/buildspec.yml", spec)], Some(out_dir.path().join("none.zip")));
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Failed));
     assert_eq!(
@@ -332,8 +332,8 @@ async fn artifacts_are_zipped_and_a_missing_match_fails_upload() {
 async fn builds_are_listed_newest_first_and_found_by_id() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo hi\n";
-    let (_a, first) = start(&env, &[("buildspec.yml", spec)], None);
-    let (_b, second) = start(&env, &[("buildspec.yml", spec)], None);
+    let (_a, first) = start(&env, &[("model/buildspec.yml", spec)], None);
+    let (_b, second) = start(&env, &[("model/buildspec.yml", spec)], None);
     let cb = env.codebuild();
     let ids = cb.list_builds_for_project().project_name("mlops-demo-build").send().await.unwrap().ids().to_vec();
     assert_eq!(ids, [second.clone(), first.clone()]);
@@ -399,7 +399,7 @@ async fn start_build_refuses_codepipeline_projects_and_unknown_ones() {
 async fn start_build_runs_an_s3_source_with_overrides() {
     let env = harness::start().await;
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"from s3 $WHO\"\n";
-    let body = harness::zip_of(&[("buildspec.yml", spec)]);
+    let body = harness::zip_of(&[("model/buildspec.yml", spec)]);
     env.s3().put_object().bucket("pipewatch-demo-source").key("direct/src.zip").body(body.into()).send().await.unwrap();
     let started = env
         .codebuild()

@@ -23,7 +23,7 @@ fn buildspec(build_commands: &[&str]) -> String {
 }
 
 pub async fn upload(env: &Env, spec: &str) -> String {
-    let zip = harness::zip_of(&[("buildspec.yml", spec), ("hello.txt", "hello\n")]);
+    let zip = harness::zip_of(&[("model/buildspec.yml", spec), ("hello.txt", "hello\n")]);
     let out = env
         .s3()
         .put_object()

@@ -38,7 +38,7 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     let spec = format!(
         "version: 0.2\nphases:\n  build:\n    commands:\n      - 'for i in $(seq 1 {LINES}); do echo \"line $i\"; sleep 0.01; done'\nartifacts:\n  files:\n    - '**/*'\n"
     );
-    let zip = harness::zip_of(&[("buildspec.yml", &spec)]);
+    let zip = harness::zip_of(&[("model/buildspec.yml", &spec)]);
     // The test's own client has no retries; chaos may refuse the upload a few times.
     let mut uploaded = false;
     for _ in 0..50 {

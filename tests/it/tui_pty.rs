@@ -124,7 +124,8 @@ fn hostile_build_output_writes_no_payload_to_the_terminal() {
     std::fs::create_dir_all(&ws).expect("workspace dir");
     std::fs::write(ws.join("hostile.sh"), HOSTILE).expect("write script");
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - sh hostile.sh\n";
-    std::fs::write(ws.join("buildspec.yml"), spec).expect("write buildspec");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
     let raw = dir.path().join("raw.bin");
     let tmux = Tmux::start("hostile", 120, 40, &command(&format!("--workspace {}", ws.display()), dir.path()));
     // Every byte the app writes to its terminal, from here on.
@@ -190,7 +191,8 @@ fn p_pushes_the_workspace_and_follows_the_run_it_starts() {
     std::fs::create_dir_all(&ws).expect("workspace dir");
     std::fs::write(ws.join("marker.txt"), "marker-of-the-first-run\n").expect("write marker");
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - cat marker.txt\nartifacts:\n  files:\n    - marker.txt\n";
-    std::fs::write(ws.join("buildspec.yml"), spec).expect("write buildspec");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
     let tmux = Tmux::start("push", 80, 24, &command(&format!("--workspace {}", ws.display()), dir.path()));
     tmux.wait_for("the first run's log", |s| s.contains("marker-of-the-first-run"));
 
@@ -199,7 +201,7 @@ fn p_pushes_the_workspace_and_follows_the_run_it_starts() {
     tmux.keys(&["p"]);
     let modal = tmux.wait_for("the push confirmation", |s| s.contains("Push · confirm"));
     assert!(modal.contains("s3://pipewatch-demo-source/workspace.zip"), "{modal}");
-    assert!(modal.contains("buildspec.yml: ok"), "{modal}");
+    assert!(modal.contains("model/buildspec.yml: ok"), "{modal}");
     assert!(modal.contains("files     2"), "{modal}");
     tmux.keys(&["Enter"]);
     let followed = tmux.wait_for("the pushed run followed", |s| s.contains("following the pushed run"));

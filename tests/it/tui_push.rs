@@ -18,7 +18,8 @@ fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let spec =
         "version: 0.2\nphases:\n  build:\n    commands:\n      - echo driven\nartifacts:\n  files:\n    - hello.txt\n";
-    std::fs::write(dir.path().join("buildspec.yml"), spec).expect("write buildspec");
+    std::fs::create_dir_all(dir.path().join("model")).expect("model dir");
+    std::fs::write(dir.path().join("model/buildspec.yml"), spec).expect("write buildspec");
     std::fs::write(dir.path().join("hello.txt"), "hello\n").expect("write file");
     std::fs::write(dir.path().join(".env"), "TOKEN=secret\n").expect("write secret");
     dir
@@ -81,7 +82,8 @@ async fn plan_upload_and_follow_send_the_msgs_the_model_needs() {
         .expect("the followed execution is listed");
     assert_eq!(ours.source_revisions()[0].revision_id(), Some(version.as_str()));
     assert!(files_in(tmp.path()).is_empty(), "the package is removed after the upload");
-    assert_eq!(files_in(ws.path()), vec![".env", "buildspec.yml", "hello.txt"], "the workspace is untouched");
+    assert_eq!(files_in(ws.path()), vec![".env", "hello.txt", "model"], "the workspace is untouched");
+    assert_eq!(files_in(&ws.path().join("model")), vec!["buildspec.yml"], "the workspace is untouched");
 }
 
 #[tokio::test]

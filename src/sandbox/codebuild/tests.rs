@@ -10,7 +10,8 @@ use crate::sandbox::{Options, Sandbox};
 fn source_zip(dir: &std::path::Path, buildspec: &str) -> PathBuf {
     let path = dir.join("source.zip");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    zip.start_file("buildspec.yml", zip::write::SimpleFileOptions::default()).unwrap();
+    // Where the demo build project reads it (its source.buildspec).
+    zip.start_file("model/buildspec.yml", zip::write::SimpleFileOptions::default()).unwrap();
     zip.write_all(buildspec.as_bytes()).unwrap();
     zip.finish().unwrap();
     path

@@ -1,0 +1,75 @@
+//! Renders the README screenshots from the real app against the sandbox:
+//!
+//! ```sh
+//! cargo run --example screenshots
+//! ```
+//!
+//! It starts the sandbox in-process, uploads a workspace, and drives the
+//! monitor's real data path (workers over HTTP → Msgs → `update` → `Model`,
+//! with the real `PushDriver` for `p`) until the wanted state is on screen;
+//! then `ui::render` draws into a `TestBackend` buffer that is rasterised
+//! with the bundled DejaVu Sans Mono (`raster.rs`). Each shot is written as
+//! `screenshots/NAME.png` and its text as `screenshots/NAME.txt`.
+//!
+//! Reproducibility: rerunning gives the same screens with the same layout and
+//! text, except for the seconds the sandbox measured in that run (phase
+//! durations, elapsed times), which may differ by a second or two. Everything
+//! else that varies per run is normalised before rendering (`normalise` in
+//! capture.rs):
+//! the clock is fixed and every time in the model is shifted with it, and
+//! execution ids, build ids, S3 version ids, the endpoint's port and local
+//! paths are replaced with fixed stand-ins. So the PNG bytes can differ
+//! between runs, but a changed screenshot in a diff means the UI changed.
+
+#[path = "screenshots/capture.rs"]
+mod capture;
+#[path = "screenshots/raster.rs"]
+mod raster;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use capture::App;
+use crossterm::event::KeyCode;
+use pipewatch::aws;
+use pipewatch::model::push::PushState;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("screenshots");
+    std::fs::create_dir_all(&out).expect("create screenshots/");
+
+    // The demo workspace: a running build, the push confirmation, a bastion-size view.
+    let demo = aws::default_workspace();
+    let (sandbox, clients) = aws::start_sandbox_session(&demo).await.expect("sandbox starts");
+    let mut app = App::start(clients, Some(demo.clone()));
+    app.run_until("the BUILD phase with log lines", Duration::from_secs(180), |m| {
+        let build = m.build.snapshot.as_ref();
+        build.is_some_and(|b| b.current_phase.as_deref() == Some("BUILD")) && m.logs.buffer.len() >= 12
+    })
+    .await;
+    // Into the training: a few epochs in the log (or BUILD ended early).
+    app.run_until("six seconds of BUILD", Duration::from_secs(60), |m| {
+        let build = m.build.snapshot.as_ref();
+        let phase = build.and_then(|b| b.phases.iter().find(|p| p.phase == "BUILD"));
+        phase.is_none_or(|p| p.end.is_some() || p.start.is_some_and(|s| (m.now - s).num_seconds() >= 6))
+    })
+    .await;
+    app.shoot(&out, "running", 120, 40);
+    app.shoot(&out, "bastion", 80, 24);
+
+    app.key(KeyCode::Char('p'));
+    app.run_until("the push confirmation", Duration::from_secs(60), |m| matches!(m.push, PushState::Confirm(_))).await;
+    app.shoot(&out, "push-confirm", 120, 40);
+    app.key(KeyCode::Esc);
+    drop(app);
+    drop(sandbox);
+
+    // A workspace whose training fails in BUILD: the failed build with its contexts.
+    let (app, sandbox, _workspace) = capture::failed_build().await;
+    app.shoot(&out, "failed", 120, 40);
+    drop(app);
+    drop(sandbox);
+    println!("screenshots written to {}", out.display());
+}

@@ -1,0 +1,344 @@
+//! The monitor driven against the sandbox without a terminal, and the
+//! normalised frames the screenshots are made of (see screenshots.rs's
+//! header). Shared by the example and the test that checks the shots.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pipewatch::app::{Driver, PushDriver};
+use pipewatch::aws::{self, AwsClients};
+use pipewatch::config::Config;
+use pipewatch::model::logs::LogLine;
+use pipewatch::model::push::PushState;
+use pipewatch::model::snapshot::Status;
+use pipewatch::model::{Connection, Model};
+use pipewatch::msg::Msg;
+use pipewatch::sandbox::Sandbox;
+use pipewatch::update::{self, Effect};
+use pipewatch::workers::{Intervals, Workers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::raster;
+
+pub const PIPELINE: &str = "mlops-demo";
+/// What every shot's clock says.
+const SHOT_TIME: (i32, u32, u32, u32, u32, u32) = (2026, 3, 2, 9, 41, 0);
+/// The endpoint shown instead of the ephemeral port.
+const SHOWN_ENDPOINT: &str = "http://127.0.0.1:4599";
+
+/// A buildspec that fails in BUILD with a readable error (the failed shot).
+const FAILING_BUILDSPEC: &str = r#"version: 0.2
+env:
+  variables:
+    EPOCHS: "3"
+phases:
+  install:
+    commands:
+      - python3 --version
+  pre_build:
+    commands:
+      - 'echo "Training data: 3 files (train, validation, baseline)"'
+  build:
+    commands:
+      - python3 train.py
+"#;
+
+const FAILING_TRAIN: &str = r#"import sys, time
+print("loading data/train.csv")
+for epoch in range(1, 4):
+    time.sleep(0.5)
+    print(f"epoch {epoch}/3  loss={1.0 / epoch:.4f}  val_accuracy={0.6 + epoch * 0.05:.3f}")
+print("comparing with data/baseline.csv")
+print("ERROR: validation accuracy 0.750 is below the baseline's 0.820", file=sys.stderr)
+sys.exit(3)
+"#;
+
+/// The failed shot's state: a workspace whose training fails in BUILD, run
+/// until the build and its stage have failed and the log's last page is in.
+/// Keep all three alive while shooting.
+pub async fn failed_build() -> (App, Sandbox, tempfile::TempDir) {
+    let failing = tempfile::tempdir().expect("temp dir");
+    write_failing_workspace(failing.path());
+    let (sandbox, clients) = aws::start_sandbox_session(failing.path()).await.expect("sandbox starts");
+    let mut app = App::start(clients, Some(failing.path().to_path_buf()));
+    app.scrub.push((failing.path().display().to_string(), "~/src/mlops-demo".into()));
+    app.run_until("the failed build", Duration::from_secs(120), |m| {
+        let failed = m.build.snapshot.as_ref().is_some_and(|b| b.complete && b.status == Status::Failed);
+        let stage_failed = m.state.as_ref().is_some_and(|s| {
+            s.stages.iter().any(|st| st.latest_execution.as_ref().is_some_and(|(_, s)| *s == Status::Failed))
+        });
+        failed && stage_failed
+    })
+    .await;
+    // The log tailer's last page and the phase medians arrive after the build ends.
+    app.run_for(Duration::from_secs(4)).await;
+    (app, sandbox, failing)
+}
+
+pub fn write_failing_workspace(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).expect("mkdir");
+    std::fs::create_dir_all(dir.join("model")).expect("mkdir");
+    // At the root and under model/: whichever the sandbox's project reads.
+    std::fs::write(dir.join("buildspec.yml"), FAILING_BUILDSPEC).expect("write");
+    std::fs::write(dir.join("model/buildspec.yml"), FAILING_BUILDSPEC).expect("write");
+    std::fs::write(dir.join("train.py"), FAILING_TRAIN).expect("write");
+    std::fs::write(dir.join("data/train.csv"), "x,y\n1,0\n2,1\n").expect("write");
+}
+
+/// The monitor minus the terminal: the same workers, push driver and update.
+pub struct App {
+    workers: Workers,
+    push: PushDriver,
+    rx: UnboundedReceiver<Msg>,
+    pub model: Model,
+    /// (volatile text, stand-in) pairs replaced in every shown string.
+    pub scrub: Vec<(String, String)>,
+}
+
+impl App {
+    pub fn start(clients: AwsClients, workspace: Option<PathBuf>) -> Self {
+        let connection = Connection {
+            account: None,
+            region: clients.region.clone(),
+            profile: clients.profile.clone(),
+            endpoint: clients.endpoint.clone(),
+        };
+        let mut scrub = vec![(env!("CARGO_MANIFEST_DIR").to_string() + "/", String::new())];
+        if let Some(e) = &clients.endpoint {
+            scrub.push((e.trim_start_matches("http://").into(), SHOWN_ENDPOINT.trim_start_matches("http://").into()));
+        }
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let clients = Arc::new(clients);
+        let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
+        let mut workers = Workers::new(clients, tx, Intervals::default());
+        workers.start();
+        let mut model = Model::new(Config::default(), connection, Some(PIPELINE.into()), Utc::now());
+        model.size = (120, 40);
+        let mut app = App { workers, push, rx, model, scrub };
+        for effect in update::init(&app.model) {
+            app.run_effect(&effect);
+        }
+        app
+    }
+
+    /// What `Running` in src/app/start.rs does with an effect.
+    fn run_effect(&mut self, effect: &Effect) {
+        match effect {
+            Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
+            Effect::ExecutePush => self.push.execute(),
+            Effect::CancelPush => self.push.cancel(),
+            Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
+            Effect::Quit => {}
+            other => self.workers.run(other),
+        }
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        self.model.now = Utc::now();
+        for effect in update::update(&mut self.model, msg) {
+            self.run_effect(&effect);
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.handle(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    /// Feeds Msgs (and a Tick each idle half second) until `done` holds.
+    pub async fn run_until(&mut self, what: &str, timeout: Duration, done: impl Fn(&Model) -> bool) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !done(&self.model) {
+            assert!(tokio::time::Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+            self.step().await;
+        }
+    }
+
+    pub async fn run_for(&mut self, time: Duration) {
+        let end = tokio::time::Instant::now() + time;
+        while tokio::time::Instant::now() < end {
+            self.step().await;
+        }
+    }
+
+    async fn step(&mut self) {
+        let msg = match tokio::time::timeout(Duration::from_millis(500), self.rx.recv()).await {
+            Ok(Some(msg)) => msg,
+            Ok(None) => panic!("the workers' channel closed"),
+            Err(_) => Msg::Tick,
+        };
+        self.handle(msg);
+    }
+
+    /// The normalised model drawn at `cols × rows`.
+    pub fn frame(&self, cols: u16, rows: u16) -> Buffer {
+        let mut model = normalise(&self.model, &self.scrub);
+        let _ = update::update(&mut model, Msg::Resize(cols, rows));
+        let mut terminal = Terminal::new(TestBackend::new(cols, rows)).expect("test terminal");
+        terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    /// Writes the frame to `dir/NAME-COLSxROWS.{png,txt}`.
+    pub fn shoot(&self, dir: &Path, name: &str, cols: u16, rows: u16) {
+        let buf = self.frame(cols, rows);
+        let stem = format!("{name}-{cols}x{rows}");
+        std::fs::write(dir.join(format!("{stem}.txt")), raster::text(&buf)).expect("write txt");
+        std::fs::write(dir.join(format!("{stem}.png")), raster::render(&buf).encode_png()).expect("write png");
+        println!("{stem}: done");
+    }
+}
+
+fn shot_time() -> DateTime<Utc> {
+    let (y, mo, d, h, mi, s) = SHOT_TIME;
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s).single().expect("a valid fixed time")
+}
+
+/// The S3 version id and build uuid shown.
+const SHOWN_VERSION: &str = "v7Lq2xW9pN3kR8sT4bY6mZ1cD5fH0jAe";
+const SHOWN_BUILD: &str = "0b8e4f52-6c1d-4a97-b3e2-7f90c8d1a645";
+
+/// Stand-in ids, the same for every run: the n-th distinct id seen gets the n-th.
+#[derive(Default)]
+struct Ids(HashMap<String, String>);
+
+impl Ids {
+    fn execution(&mut self, id: &str) -> String {
+        let n = self.0.len() + 1;
+        self.0.entry(id.to_string()).or_insert_with(|| format!("3f9c2a{n:02}-7d41-4e8b-9a0c-5b6e1d2f8c{n:02}")).clone()
+    }
+}
+
+/// The model with a fixed clock, fixed ids and no local paths (see the header).
+fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
+    let mut m = m.clone();
+    let shift = shot_time() - m.now;
+    let t = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t + shift);
+    let mut ids = Ids::default();
+    // Ids also appear inside text (log lines, summaries): collect them all first.
+    let mut scrub = scrub.to_vec();
+    for e in m.executions.iter().chain(m.list.items.iter().filter_map(|p| p.latest.as_ref())) {
+        scrub.push((e.id.clone(), ids.execution(&e.id)));
+        for r in e.source_revisions.iter().filter_map(|r| r.revision_id.as_ref()) {
+            scrub.push((r.clone(), SHOWN_VERSION.into()));
+        }
+    }
+    let stage_ids = m.state.iter().flat_map(|st| &st.stages).filter_map(|st| st.latest_execution.as_ref());
+    for (id, _) in stage_ids {
+        scrub.push((id.clone(), ids.execution(id)));
+    }
+    if let Some((_, uuid)) = m.build.id.as_deref().and_then(|id| id.split_once(':')) {
+        scrub.push((uuid.to_string(), SHOWN_BUILD.into()));
+    }
+    let s = |text: &str| {
+        let text = sandbox_paths(text);
+        scrub.iter().fold(text, |acc, (from, to)| acc.replace(from.as_str(), to))
+    };
+
+    m.now = shot_time();
+    m.drawn_minute = m.now.timestamp() / 60;
+    m.connection.endpoint = m.connection.endpoint.as_ref().map(|_| SHOWN_ENDPOINT.to_string());
+    for e in m.executions.iter_mut().chain(m.list.items.iter_mut().filter_map(|p| p.latest.as_mut())) {
+        e.id = s(&e.id);
+        t(&mut e.start);
+        t(&mut e.last_update);
+        for r in &mut e.source_revisions {
+            r.revision_id = r.revision_id.as_deref().map(s);
+            r.summary = r.summary.as_deref().map(s);
+        }
+    }
+    for p in &mut m.list.items {
+        t(&mut p.updated);
+    }
+    if let Some(state) = &mut m.state {
+        for stage in &mut state.stages {
+            if let Some((id, _)) = &mut stage.latest_execution {
+                *id = s(id);
+            }
+            stage.inbound_execution = stage.inbound_execution.as_deref().map(s);
+            for a in &mut stage.actions {
+                t(&mut a.last_change);
+                a.external_id = a.external_id.as_deref().map(s);
+                a.summary = a.summary.as_deref().map(s);
+                a.error = a.error.as_deref().map(s);
+            }
+        }
+    }
+    m.build.id = m.build.id.as_deref().map(s);
+    if let Some(b) = &mut m.build.snapshot {
+        b.id = s(&b.id);
+        t(&mut b.start);
+        t(&mut b.end);
+        for p in &mut b.phases {
+            t(&mut p.start);
+            t(&mut p.end);
+            for (_, msg) in &mut p.contexts {
+                *msg = s(msg);
+            }
+        }
+    }
+    if let PushState::Confirm(plan) = &mut m.push {
+        plan.workspace = s(&plan.workspace);
+        plan.unchanged = plan.unchanged.as_deref().map(s);
+        for (_, f) in &mut plan.findings {
+            *f = s(f);
+        }
+    }
+    let lines: Vec<LogLine> =
+        (m.logs.buffer.first_seq()..m.logs.buffer.end_seq()).filter_map(|q| m.logs.buffer.get(q).cloned()).collect();
+    m.logs.buffer.clear();
+    for mut line in lines {
+        let text = container_time(&s(&line.line.text), shift);
+        if text != line.line.text {
+            // The colour runs index the old text.
+            line.line.text = text;
+            line.line.runs.clear();
+        }
+        line.timestamp_ms += shift.num_milliseconds();
+        m.logs.buffer.push(line);
+    }
+    m.dirty = true;
+    m
+}
+
+/// The sandbox's build directory (`$TMP/pipewatch-sandbox-XXXX/builds/<uuid>`)
+/// shown as CodeBuild's own `/codebuild/output`.
+fn sandbox_paths(text: &str) -> String {
+    const MARK: &str = "/pipewatch-sandbox-";
+    let tmp = std::env::temp_dir().display().to_string();
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(MARK) {
+        let before = &rest[..i];
+        let prefix = before.rfind(tmp.trim_end_matches('/')).unwrap_or(i);
+        let after = &rest[i + MARK.len()..];
+        // The dir's random suffix, then /builds/<36-char uuid>.
+        let end = after.find('/').unwrap_or(after.len());
+        let mut tail = &after[end..];
+        if let Some(t) = tail.strip_prefix("/builds/") {
+            tail = t.get(36..).unwrap_or("");
+        }
+        out.push_str(&before[..prefix]);
+        out.push_str("/codebuild/output");
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// CodeBuild's `[Container] 2026/03/02 09:40:12.123456 ` prefix moved with the clock.
+fn container_time(text: &str, shift: chrono::TimeDelta) -> String {
+    const FORMAT: &str = "%Y/%m/%d %H:%M:%S%.6f";
+    let Some(rest) = text.strip_prefix("[Container] ") else { return text.to_string() };
+    let Some(stamp) = rest.get(..26) else { return text.to_string() };
+    match chrono::NaiveDateTime::parse_from_str(stamp, FORMAT) {
+        Ok(t) => format!("[Container] {}{}", (t + shift).format(FORMAT), &rest[26..]),
+        Err(_) => text.to_string(),
+    }
+}

@@ -1,0 +1,207 @@
+//! The README screenshots made by `cargo run --example screenshots`: each PNG
+//! decodes at its cell grid's pixel size, its ink matches its text companion,
+//! the text shows what the shot is about, and the key hints in it are the
+//! ones the current keymap renders, and the failed shot is what the app
+//! renders now for that build (a stale screenshot fails here: rerun the
+//! example).
+
+#[allow(dead_code)]
+#[path = "../../examples/screenshots/capture.rs"]
+mod capture;
+#[allow(dead_code)]
+#[path = "../../examples/screenshots/raster.rs"]
+mod raster;
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use pipewatch::config::Config;
+use pipewatch::model::push::{PlanView, PushState};
+use pipewatch::model::{Connection, Mode, Model};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+use crate::harness;
+
+/// (stem, columns, rows)
+const SHOTS: [(&str, u16, u16); 4] =
+    [("running", 120, 40), ("failed", 120, 40), ("push-confirm", 120, 40), ("bastion", 80, 24)];
+
+const RERUN: &str = "rerun `cargo run --example screenshots`";
+
+struct Shot {
+    name: String,
+    cols: u16,
+    rows: u16,
+    text: Vec<String>,
+    png: Decoded,
+}
+
+struct Decoded {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+fn load(stem: &str, cols: u16, rows: u16) -> Shot {
+    let dir = harness::repo_root().join("screenshots");
+    let name = format!("{stem}-{cols}x{rows}");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.txt")))
+        .unwrap_or_else(|e| panic!("screenshots/{name}.txt: {e}; {RERUN}"));
+    let file = std::fs::File::open(dir.join(format!("{name}.png")))
+        .unwrap_or_else(|e| panic!("screenshots/{name}.png: {e}; {RERUN}"));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("a PNG header");
+    let mut pixels = vec![0; reader.output_buffer_size().expect("a sane PNG size")];
+    let info = reader.next_frame(&mut pixels).expect("PNG data decodes");
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Rgb, png::BitDepth::Eight),
+        "{name}.png is 8-bit RGB"
+    );
+    pixels.truncate(info.buffer_size());
+    let png = Decoded { width: info.width, height: info.height, pixels };
+    Shot { name, cols, rows, text: text.lines().map(String::from).collect(), png }
+}
+
+fn all() -> Vec<Shot> {
+    SHOTS.iter().map(|&(stem, cols, rows)| load(stem, cols, rows)).collect()
+}
+
+impl Shot {
+    fn contains(&self, s: &str) -> bool {
+        self.text.iter().any(|l| l.contains(s))
+    }
+}
+
+#[test]
+fn each_png_decodes_at_the_pixel_size_of_its_cell_grid() {
+    for shot in all() {
+        let want = (u32::from(shot.cols) * raster::CELL_W, u32::from(shot.rows) * raster::CELL_H);
+        assert_eq!((shot.png.width, shot.png.height), want, "{}.png size", shot.name);
+        assert_eq!(shot.text.len(), usize::from(shot.rows), "{}.txt has one line per row", shot.name);
+        let widest = shot.text.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= usize::from(shot.cols), "{}.txt is {widest} columns wide", shot.name);
+    }
+}
+
+/// Pixels of a cell that differ from its most common colour (its background),
+/// the underline row left out.
+fn ink(pixels: &[u8], width: u32, col: u32, row: u32) -> Vec<bool> {
+    let mut cell = Vec::new();
+    for y in (row * raster::CELL_H..(row + 1) * raster::CELL_H).filter(|y| y % raster::CELL_H != raster::CELL_H - 3) {
+        for x in col * raster::CELL_W..(col + 1) * raster::CELL_W {
+            let i = ((y * width + x) * 3) as usize;
+            cell.push([pixels[i], pixels[i + 1], pixels[i + 2]]);
+        }
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in &cell {
+        *counts.entry(*c).or_insert(0) += 1;
+    }
+    let background = counts.into_iter().max_by_key(|(_, n)| *n).map(|(c, _)| c).expect("a cell has pixels");
+    cell.into_iter().map(|c| c != background).collect()
+}
+
+/// The ink of `symbol` drawn alone, regular and bold.
+fn reference_ink(symbol: &str) -> [Vec<bool>; 2] {
+    [Modifier::empty(), Modifier::BOLD].map(|m| {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 1, 1));
+        buf[(0, 0)].set_symbol(symbol).set_style(Style::default().add_modifier(m));
+        let img = raster::render(&buf);
+        ink(&img.pixels, img.width, 0, 0)
+    })
+}
+
+/// Same glyph: equal masks up to a few anti-aliased edge pixels (colours
+/// differ, so faint edges round differently).
+fn same_ink(a: &[bool], b: &[bool]) -> bool {
+    let diff = a.iter().zip(b).filter(|(x, y)| x != y).count();
+    let inked = a.iter().filter(|x| **x).count().max(b.iter().filter(|x| **x).count());
+    diff <= (inked / 5).max(2)
+}
+
+#[test]
+fn each_png_draws_the_text_beside_it() {
+    let mut cache: HashMap<String, [Vec<bool>; 2]> = HashMap::new();
+    for shot in all() {
+        for (row, line) in shot.text.iter().enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            for col in 0..u32::from(shot.cols) {
+                let ch = chars.get(col as usize).copied().unwrap_or(' ');
+                let want = cache.entry(ch.to_string()).or_insert_with(|| reference_ink(&ch.to_string()));
+                let got = ink(&shot.png.pixels, shot.png.width, col, row as u32);
+                assert!(
+                    want.iter().any(|w| same_ink(w, &got)),
+                    "{}.png does not draw {ch:?} at column {col}, row {row}; {RERUN}",
+                    shot.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn each_shot_shows_what_it_is_about() {
+    let shots = all();
+    let [running, failed, push, bastion] = &shots[..] else { unreachable!() };
+    for shot in &shots {
+        for s in ["mlops-demo", "Source", "Build", "Approve", "Deploy", "127.0.0.1:4599"] {
+            assert!(shot.contains(s), "{} shows {s:?}", shot.name);
+        }
+        // Normalised: no local paths or real ports.
+        for s in [env!("CARGO_MANIFEST_DIR"), "/tmp/"] {
+            assert!(!shot.contains(s), "{} shows the local path {s:?}", shot.name);
+        }
+    }
+    for s in ["SUBMITTED", "DOWNLOAD_SOURCE", "INSTALL", "BUILD", "POST_BUILD", "COMPLETED", "▶", "running"] {
+        assert!(running.contains(s), "running shows {s:?}");
+    }
+    for s in ["✗ failed", "↳ COMMAND_EXECUTION_ERROR", "below the baseline"] {
+        assert!(failed.contains(s), "failed shows {s:?}");
+    }
+    for s in ["Push · confirm", "pipewatch-demo-source", "workspace.zip"] {
+        assert!(push.contains(s), "push-confirm shows {s:?}");
+    }
+    assert!(bastion.contains("Build ·"), "bastion shows the build pane");
+}
+
+/// The footer each shot would have if it were rendered now: the hints come
+/// from the keymap, so a changed key map shows up here.
+#[test]
+fn the_key_hints_in_each_shot_are_the_current_ones() {
+    for shot in all() {
+        let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
+        let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
+        model.size = (shot.cols, shot.rows);
+        if shot.name.starts_with("push-confirm") {
+            model.mode = Mode::Push;
+            model.push = PushState::Confirm(PlanView::default());
+        }
+        let mut terminal = Terminal::new(TestBackend::new(shot.cols, shot.rows)).expect("test terminal");
+        terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");
+        let now = raster::text(terminal.backend().buffer());
+        let footer = now.lines().last().expect("a footer row");
+        assert!(!footer.trim().is_empty(), "the footer has hints");
+        assert_eq!(shot.text.last().map(String::as_str), Some(footer), "{}'s key hints; {RERUN}", shot.name);
+    }
+}
+
+/// Digits masked: the seconds the sandbox measures differ from run to run.
+fn masked(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
+}
+
+/// The whole failed shot, captured again the example's way (a build of a
+/// few seconds): any change to the UI, the sandbox's output or the
+/// normalisation shows up here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_failed_shot_is_what_the_app_renders_now() {
+    let (app, _sandbox, _workspace) = capture::failed_build().await;
+    let now = raster::text(&app.frame(120, 40));
+    let shot = load("failed", 120, 40);
+    let committed = shot.text.join("\n") + "\n";
+    assert_eq!(masked(&now), masked(&committed), "screenshots/failed-120x40.txt is stale; {RERUN}");
+}
