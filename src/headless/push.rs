@@ -149,11 +149,21 @@ async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Set
     }
 }
 
-/// `--dry-run` without AWS: packs and checks the root buildspec.yml.
+/// `--dry-run` without AWS: packs and checks the buildspec the project would
+/// most likely read (the root buildspec.yml, else the only one one level down,
+/// as in the seed's `model/buildspec.yml` layout).
 async fn offline_dry_run(args: &PushArgs, why: &str) -> i32 {
-    eprintln!("warning: {why}\n  dry run without the pipeline: checking buildspec.yml at the workspace root");
+    let source = match crate::pack::resolve_workspace(args.workspace.as_deref()) {
+        Ok(ws) => guess_buildspec(&ws),
+        Err(e) => return fail(EXIT_SETUP, &format!("{e:#}")),
+    };
+    let shown = match &source {
+        BuildspecSource::Path(p) => p.clone(),
+        _ => "buildspec.yml".to_string(),
+    };
+    eprintln!("warning: {why}\n  dry run without the pipeline: checking {shown} (the project may name another)");
     let opts = PackOptions { workspace: args.workspace.clone(), temp_dir: None };
-    let (package, checked, _) = match push::pack_and_check(opts, BuildspecSource::Default).await {
+    let (package, checked, _) = match push::pack_and_check(opts, source).await {
         Ok(done) => done,
         Err(e) => return fail(EXIT_SETUP, &e.to_string()),
     };
@@ -301,4 +311,21 @@ fn print_json(
 fn fail(code: i32, message: &str) -> i32 {
     eprintln!("pipewatch push: {message}");
     code
+}
+
+/// The root buildspec.yml if present, else the only `*/buildspec.yml`.
+fn guess_buildspec(workspace: &std::path::Path) -> BuildspecSource {
+    if workspace.join("buildspec.yml").is_file() {
+        return BuildspecSource::Default;
+    }
+    let Ok(entries) = std::fs::read_dir(workspace) else { return BuildspecSource::Default };
+    let found: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().join("buildspec.yml").is_file())
+        .filter_map(|e| e.file_name().to_str().map(|d| format!("{d}/buildspec.yml")))
+        .collect();
+    match found.as_slice() {
+        [only] => BuildspecSource::Path(only.clone()),
+        _ => BuildspecSource::Default,
+    }
 }

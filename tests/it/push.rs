@@ -344,8 +344,8 @@ async fn headless_dry_run_works_without_aws() {
     let endpoint = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);
     let ws = workspace("echo offline");
-    // Offline, push cannot ask the project where its buildspec is: it checks the root one.
-    std::fs::rename(ws.path().join("model/buildspec.yml"), ws.path().join("buildspec.yml")).expect("move buildspec");
+    // Offline, push cannot ask the project where its buildspec is: with no
+    // root buildspec.yml it checks the only one a level down (model/).
     let out_dir = tempfile::tempdir().expect("temp dir");
     let zip_out = out_dir.path().join("pkg.zip");
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
@@ -366,6 +366,7 @@ async fn headless_dry_run_works_without_aws() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("dry run without the pipeline"), "{stderr}");
+    assert!(stderr.contains("checking model/buildspec.yml"), "{stderr}");
     let json = json_of(&out);
     assert_eq!(json["status"], "DryRun");
     assert_eq!(json["excludedSecrets"][0], ".env");
