@@ -51,6 +51,73 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Package the workspace, upload it to the pipeline's S3 source and follow the run.
     Push(PushArgs),
+    /// Print every pipeline's latest status, or one pipeline's stages and actions.
+    Status(StatusArgs),
+    /// Print one line per stage and action status change until an execution ends.
+    Watch(WatchArgs),
+    /// Print a build's log as plain text, escape sequences removed.
+    Logs(LogsArgs),
+    /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
+    Completions(CompletionsArgs),
+}
+
+/// `pipewatch status`: exits 0, or 2 on usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct StatusArgs {
+    /// Show this pipeline's stages and actions instead of the list of pipelines.
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: Option<String>,
+    /// Print one JSON object on stdout (fields in README, "Headless commands").
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `pipewatch watch`: exits 0 when the execution ends (with --exit-status: only
+/// when it Succeeded, else 1), 2 on usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct WatchArgs {
+    /// The pipeline to watch (default: the only pipeline in the region).
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: Option<String>,
+    /// The execution to watch (default: the pipeline's latest).
+    #[arg(long, value_name = "ID")]
+    pub execution: Option<String>,
+    /// Exit 0 only when the execution Succeeded, 1 otherwise.
+    #[arg(long)]
+    pub exit_status: bool,
+    /// Seconds between polls.
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    pub interval: f64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `pipewatch logs`: exits 0, 1 when reading the log fails midway, 2 on usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct LogsArgs {
+    /// The CodeBuild build id (project:uuid).
+    #[arg(value_name = "BUILD_ID", required_unless_present = "pipeline", conflicts_with = "pipeline")]
+    pub build_id: Option<String>,
+    /// Show the latest build of this pipeline instead.
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: Option<String>,
+    /// Keep printing until the build ends.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Seconds between polls with --follow.
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub interval: f64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `pipewatch push`: exits 0 on success (or Succeeded with --wait), 1 when the

@@ -14,6 +14,22 @@ fn main() -> Result<()> {
             drop(runtime);
             std::process::exit(code)
         }
+        Some(Command::Status(args)) => {
+            let code = runtime.block_on(pipewatch::headless::status::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
+        Some(Command::Watch(args)) => {
+            let code = runtime.block_on(pipewatch::headless::watch::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
+        Some(Command::Logs(args)) => {
+            let code = runtime.block_on(pipewatch::headless::logs::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
+        Some(Command::Completions(args)) => std::process::exit(pipewatch::headless::completions::run(args.shell)),
         None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),
     };
     // Setup errors (no region, a port in use, a bad config file) are for a

@@ -1,3 +1,7 @@
 //! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
 
+pub mod completions;
+pub mod logs;
 pub mod push;
+pub mod status;
+pub mod watch;

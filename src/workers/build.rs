@@ -1,18 +1,19 @@
 //! The watched build: BatchGetBuilds while it runs, its project's phase
-//! medians once, and the log tailer once the build has a log stream.
+//! medians once per watch (two requests; the model drops them on a build
+//! switch, and new successful builds change them), and the log tailer once the
+//! build has a log stream.
 
-use std::collections::HashSet;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use super::{Ctx, tail};
 use crate::model::snapshot::BuildSnapshot;
 use crate::msg::Msg;
 
-/// Tries for the medians before giving up until the next watch of the project.
+/// Tries for the medians before giving up until the next watch.
 const MEDIAN_ATTEMPTS: u32 = 3;
 
-pub(super) async fn poll(mut ctx: Ctx, build_id: String, medians_done: Arc<Mutex<HashSet<String>>>) {
+pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
     let mut backoff = ctx.new_backoff();
     // Set once BatchGetBuilds reports the build complete; the tailer reads it.
     let finished = Arc::new(AtomicBool::new(false));
@@ -33,9 +34,7 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String, medians_done: Arc<Mutex
         ctx.succeeded(&mut backoff);
         if !medians_asked {
             medians_asked = true;
-            if first_time_for(&medians_done, &build.project) {
-                ctx.spawn_sub(medians(ctx.fork(), build.project.clone(), medians_done.clone()));
-            }
+            ctx.spawn_sub(medians(ctx.fork(), build.project.clone()));
         }
         if !tailing && let Some((group, stream)) = log_location(&build) {
             tailing = true;
@@ -57,35 +56,11 @@ fn log_location(build: &BuildSnapshot) -> Option<(String, String)> {
     Some((build.log_group.clone()?, build.log_stream.clone()?))
 }
 
-/// Claims `project` for a medians fetch; false if it was fetched already.
-fn first_time_for(done: &Mutex<HashSet<String>>, project: &str) -> bool {
-    done.lock().unwrap_or_else(|p| p.into_inner()).insert(project.to_string())
-}
-
-/// A project's claim on the medians fetch; released unless the fetch
-/// succeeded, even when the task is cancelled mid-way, so a later watch of
-/// the project tries again.
-struct MedianClaim {
-    done: Arc<Mutex<HashSet<String>>>,
-    project: String,
-    fetched: bool,
-}
-
-impl Drop for MedianClaim {
-    fn drop(&mut self) {
-        if !self.fetched {
-            self.done.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.project);
-        }
-    }
-}
-
-async fn medians(mut ctx: Ctx, project: String, done: Arc<Mutex<HashSet<String>>>) {
-    let mut claim = MedianClaim { done, project: project.clone(), fetched: false };
+async fn medians(mut ctx: Ctx, project: String) {
     let mut backoff = ctx.new_backoff();
     for _ in 0..MEDIAN_ATTEMPTS {
         match ctx.clients.phase_medians(&project).await {
             Ok(medians) => {
-                claim.fetched = true;
                 ctx.succeeded(&mut backoff);
                 ctx.send(Msg::PhaseMedians { project, medians });
                 return;

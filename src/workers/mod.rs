@@ -8,7 +8,6 @@ mod pace;
 mod pollers;
 mod tail;
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -69,8 +68,6 @@ pub struct Workers {
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
     rows: Option<(Vec<String>, CancellationToken)>,
-    /// Projects whose phase medians were already fetched (once per project).
-    medians_done: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Workers {
@@ -88,7 +85,6 @@ impl Workers {
             watched: Arc::new(Mutex::new(None)),
             build: None,
             rows: None,
-            medians_done: Arc::new(Mutex::new(HashSet::new())),
         }
     }
 
@@ -130,16 +126,15 @@ impl Workers {
     /// once, and the log tailer; replaces the previous build watch. Watching
     /// the same build again does nothing.
     pub fn watch_build(&mut self, build_id: &str) {
-        if self.build.as_ref().is_some_and(|(current, _)| current == build_id) {
-            return;
-        }
+        // Always restart, even for the same id: update asks again only after
+        // it cleared the build's log (e.g. back from another pipeline), and a
+        // finished build's poller and tailer have already ended.
         if let Some((_, old)) = self.build.take() {
             old.cancel();
         }
         let token = self.root.child_token();
         let id = build_id.to_string();
-        let medians_done = self.medians_done.clone();
-        self.spawn(&token, move |ctx| build::poll(ctx, id, medians_done));
+        self.spawn(&token, move |ctx| build::poll(ctx, id));
         self.build = Some((build_id.to_string(), token));
     }
 

@@ -5,6 +5,7 @@ mod aws_assets;
 mod awscli;
 mod demo_workspace;
 mod harness;
+mod headless_cmds;
 mod moto_compare;
 mod push;
 mod readme;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::Notify;
 
 /// Why a build was cut short.
@@ -139,7 +139,10 @@ pub async fn run(
     let Some(stdout) = child.stdout.take() else {
         return Exit::SpawnFailed("no output pipe".into());
     };
-    let mut reader = BufReader::new(stdout);
+    // A line is cut (and emitted) at 256 KiB, CloudWatch's event limit, so
+    // output without newlines cannot grow the sandbox without bound.
+    const LINE_CAP: u64 = 256 * 1024;
+    let mut reader = BufReader::new(stdout).take(LINE_CAP);
     let mut buf = Vec::new();
     let mut eof = false;
     let mut status = None;
@@ -148,8 +151,18 @@ pub async fn run(
     while !(eof && status.is_some()) {
         tokio::select! {
             r = reader.read_until(b'\n', &mut buf), if !eof => match r {
-                Ok(n) if n > 0 => emit(&mut buf, &mut on_line),
-                _ => eof = true,
+                Ok(n) if n > 0 => {
+                    emit(&mut buf, &mut on_line);
+                    reader.set_limit(LINE_CAP);
+                }
+                // A read cancelled by another branch leaves its bytes in
+                // `buf`; the EOF read then returns 0, so flush them here.
+                _ => {
+                    if !buf.is_empty() {
+                        emit(&mut buf, &mut on_line);
+                    }
+                    eof = true;
+                }
             },
             s = child.wait(), if status.is_none() => status = Some(s),
             _ = control.wake.notified() => {
@@ -161,6 +174,7 @@ pub async fn run(
                         while let Ok(n) = reader.read_until(b'\n', &mut buf).await {
                             if n == 0 { break; }
                             emit(&mut buf, &mut on_line);
+                            reader.set_limit(LINE_CAP);
                         }
                     }).await;
                     control.current.store(0, Ordering::SeqCst);
@@ -235,6 +249,18 @@ mod tests {
             }
         }
         n
+    }
+
+    #[tokio::test]
+    async fn output_without_newlines_is_cut_into_bounded_lines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sh = shell(tmp.path());
+        let c = Control::default();
+        // 600,000 bytes and no newline: three lines of at most 256 KiB.
+        let (exit, lines) = output(&sh, "head -c 600000 /dev/zero | tr '\\0' x", &c).await;
+        assert_eq!(exit, Exit::Code(0));
+        assert!(lines.iter().all(|l| l.len() <= 256 * 1024), "{:?}", lines.iter().map(String::len).collect::<Vec<_>>());
+        assert_eq!(lines.iter().map(String::len).sum::<usize>(), 600_000);
     }
 
     #[tokio::test]
