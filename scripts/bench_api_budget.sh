@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/debug/pipewatch}
 work=$(mktemp -d)
-trap 'tmux kill-session -t pwbudget 2>/dev/null || true; kill $sb 2>/dev/null || true; rm -rf "$work"' EXIT
+# A private tmux server, so the app gets this shell's AWS_* exports.
+sock="pwbudget-$$"
+trap 'tmux -L "$sock" kill-server 2>/dev/null || true; kill $sb 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin" sandbox --addr 127.0.0.1:0 --request-log "$work/req.jsonl" > "$work/sb.out" &
 sb=$!
 for _ in $(seq 50); do grep -q '^listening' "$work/sb.out" 2>/dev/null && break; sleep 0.1; done
@@ -23,7 +25,7 @@ artifacts:
     - '**/*'
 YAML
 (cd "$work/ws" && python3 -c "import zipfile; z=zipfile.ZipFile('../ws.zip','w'); z.write('buildspec.yml'); z.close()")
-tmux new -d -s pwbudget -x 120 -y 40 "$bin --endpoint-url $AWS_ENDPOINT_URL --region us-east-1 --pipeline mlops-demo --log-file $work/pw.log"
+tmux -L "$sock" new -d -s pwbudget -x 120 -y 40 "$bin --endpoint-url $AWS_ENDPOINT_URL --region us-east-1 --pipeline mlops-demo --log-file $work/pw.log"
 sleep 3
 .venv/bin/aws s3api put-object --bucket pipewatch-demo-source --key workspace.zip --body "$work/ws.zip" > /dev/null
 sleep 5   # source stage and build start

@@ -64,8 +64,16 @@ pub fn select_files(workspace: &Path) -> Result<Selection> {
             continue;
         }
         let name = zip_name(rel)?;
-        let secret = secrets.matched_path_or_any_parents(rel, false).is_ignore();
-        if secret && !reincluded.matched_path_or_any_parents(rel, false).is_whitelist() {
+        // A link is judged by its target too: `config.txt -> .env` is a secret.
+        let target_rel = std::fs::canonicalize(entry.path())
+            .ok()
+            .and_then(|t| t.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| rel.to_path_buf());
+        let is_secret = |p: &Path| {
+            secrets.matched_path_or_any_parents(p, false).is_ignore()
+                && !reincluded.matched_path_or_any_parents(p, false).is_whitelist()
+        };
+        if is_secret(rel) || is_secret(&target_rel) {
             out.excluded_secrets.push(name);
             continue;
         }

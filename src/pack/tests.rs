@@ -200,3 +200,13 @@ fn the_revision_summary_is_short_ascii() {
     let s = revision_summary(dir.path());
     assert!(s.starts_with("pushed by ") && s.contains('@'), "{s}");
 }
+
+#[test]
+fn a_symlink_to_a_secret_is_a_secret() {
+    let dir = tree(&[(".env", "TOKEN=1\n"), ("buildspec.yml", "version: 0.2\n")]);
+    symlink(".env", dir.path().join("config.txt")).unwrap();
+    let p = pack(dir.path()).unwrap();
+    let names: Vec<String> = read_zip(p.path()).into_iter().map(|e| e.0).collect();
+    assert_eq!(names, ["buildspec.yml"]);
+    assert!(p.excluded_secrets.contains(&"config.txt".to_string()), "{:?}", p.excluded_secrets);
+}

@@ -25,7 +25,11 @@ const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
 
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors or similar: wait instead of spinning.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            continue;
+        };
         let shared = shared.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req| {
@@ -95,7 +99,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
     }
     let resp = match protocol {
         Protocol::Json => {
-            let (resp, _) = small_request(&shared, req, &rid, |shared, body, _scope| {
+            let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
                 let input: Value = if body.is_empty() {
                     Value::Object(Default::default())
                 } else {
@@ -121,7 +125,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             resp.unwrap_or_else(|e| http::json_error(&e, &rid))
         }
         Protocol::Query => {
-            let (resp, action) = small_request(&shared, req, &rid, |shared, body, scope| {
+            let (resp, action) = small_request(&shared, req, |shared, body, scope| {
                 let form: Vec<(String, String)> = form_pairs(&String::from_utf8_lossy(&body));
                 sts::dispatch(shared, &form, scope, &rid)
             })
@@ -144,7 +148,6 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
 async fn small_request<F>(
     shared: &Arc<Shared>,
     req: Request<Incoming>,
-    rid: &str,
     f: F,
 ) -> (Result<Response, ApiError>, Option<String>)
 where
@@ -174,7 +177,6 @@ where
         Ok(scope) => scope,
         Err(e) => return (Err(auth_error(e, action.is_some())), action),
     };
-    let _ = rid;
     (f(shared, body, &scope), action)
 }
 

@@ -90,7 +90,8 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
 fn page(all: Vec<Value>, input: &Value, field: &str, default_max: usize) -> ApiResult {
     let max = match input.get("maxResults").and_then(Value::as_u64) {
         Some(0) => return Err(ApiError::validation("maxResults must be at least 1")),
-        Some(n) => n as usize,
+        // AWS caps pages; capping also keeps offset arithmetic in range.
+        Some(n) => (n as usize).min(default_max),
         None => default_max,
     };
     let start = match input.opt_str("nextToken") {
@@ -99,7 +100,10 @@ fn page(all: Vec<Value>, input: &Value, field: &str, default_max: usize) -> ApiR
             .map_err(|_| ApiError::client("InvalidNextTokenException", "The next token is not valid."))?,
         None => 0,
     };
-    let end = (start + max).min(all.len());
+    if start > all.len() {
+        return Err(ApiError::client("InvalidNextTokenException", "The next token is not valid."));
+    }
+    let end = start.saturating_add(max).min(all.len());
     let items: Vec<Value> = all.get(start..end).map(<[Value]>::to_vec).unwrap_or_default();
     let mut out = json!({ field: items });
     if end < all.len() {

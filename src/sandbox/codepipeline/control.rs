@@ -83,6 +83,13 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         })
         .unwrap_or_default();
     let mut store = lock(&shared.pipelines);
+    // The lock was released while reading S3: a concurrent retry of the same
+    // request may have created the execution meanwhile.
+    if let Some(t) = &token
+        && let Some(e) = store.executions.iter().find(|e| e.pipeline == name && e.client_token.as_ref() == Some(t))
+    {
+        return Ok(json!({ "pipelineExecutionId": e.id }));
+    }
     let id = create_execution(&mut store, &name, revisions, "StartPipelineExecution", &caller(), token, variables);
     Ok(json!({ "pipelineExecutionId": id }))
 }
