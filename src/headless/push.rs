@@ -17,9 +17,8 @@ use crate::pack::PackOptions;
 use crate::pack::preflight::BuildspecSource;
 use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest};
 
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_FAILED: i32 = 1;
-pub const EXIT_SETUP: i32 = 2;
+use super::status::pick_pipeline;
+pub use super::status::{EXIT_FAILED, EXIT_OK, EXIT_SETUP};
 
 /// Runs the command; Ctrl-C drops the work in flight (the temp zip with it).
 pub async fn run(args: PushArgs) -> i32 {
@@ -186,22 +185,6 @@ async fn offline_dry_run(args: &PushArgs, why: &str) -> i32 {
         println!("{value}");
     }
     if checked.has_errors() && !args.force { EXIT_SETUP } else { EXIT_OK }
-}
-
-/// `--pipeline`, else the only pipeline in the region.
-async fn pick_pipeline(clients: &AwsClients, given: Option<&str>) -> Result<String, String> {
-    if let Some(name) = given {
-        return Ok(name.to_string());
-    }
-    let all = clients.list_pipelines().await.map_err(|e| e.message)?;
-    match all.as_slice() {
-        [only] => Ok(only.name.clone()),
-        [] => Err("no pipelines in this region: pass --pipeline NAME (or --region)".into()),
-        many => {
-            let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
-            Err(format!("several pipelines: pass --pipeline NAME, one of {}", names.join(", ")))
-        }
-    }
 }
 
 /// What the TUI's confirmation shows, on stderr.
