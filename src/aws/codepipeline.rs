@@ -74,19 +74,21 @@ impl AwsClients {
         Ok(out.pipeline_execution_summaries().iter().map(execution_summary).collect())
     }
 
+    /// GetPipeline, for the action types shown in the graph and push's sources.
+    pub(super) async fn get_pipeline(
+        &self,
+        name: &str,
+    ) -> Result<aws_sdk_codepipeline::operation::get_pipeline::GetPipelineOutput, ApiFailure> {
+        self.codepipeline.get_pipeline().name(name).send().await.map_err(|e| classify("codepipeline:GetPipeline", &e))
+    }
+
     async fn action_types(&self, name: &str, version: Option<i32>) -> Result<ActionTypes, ApiFailure> {
         if let Some(cached) = super::lock(&self.action_types).get(name)
             && (version.is_none() || cached.version == version)
         {
             return Ok(cached.clone());
         }
-        let out = self
-            .codepipeline
-            .get_pipeline()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| classify("codepipeline:GetPipeline", &e))?;
+        let out = self.get_pipeline(name).await?;
         let mut types = ActionTypes { version: out.pipeline().and_then(|p| p.version()), ..Default::default() };
         for stage in out.pipeline().map(|p| p.stages()).unwrap_or_default() {
             for action in stage.actions() {

@@ -80,13 +80,7 @@ pub struct Upload {
 impl AwsClients {
     /// GetPipeline: its type, S3 source actions and CodeBuild projects.
     pub async fn pipeline_sources(&self, name: &str) -> Result<PipelineSources, ApiFailure> {
-        let out = self
-            .codepipeline
-            .get_pipeline()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| classify("codepipeline:GetPipeline", &e))?;
+        let out = self.get_pipeline(name).await?;
         let mut sources = PipelineSources::default();
         let Some(pipeline) = out.pipeline() else { return Ok(sources) };
         sources.pipeline_type = pipeline.pipeline_type().map(|t| t.as_str().to_string());
