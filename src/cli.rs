@@ -39,6 +39,9 @@ pub struct MonitorArgs {
     /// Draw with ASCII only (default: when the locale is not UTF-8).
     #[arg(long)]
     pub ascii: bool,
+    /// Send no mutating request: start, retry, stop, approve, transitions and push are off.
+    #[arg(long)]
+    pub read_only: bool,
     /// Log lines kept for the shown build.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub log_lines: usize,

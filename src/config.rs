@@ -1,5 +1,7 @@
-//! Settings with their defaults. A config file comes later; for now the CLI
-//! fills these in.
+//! Settings with their defaults. The CLI fills some in; the config file
+//! (`~/.config/pipewatch/config.toml`) the rest.
+
+use globset::Glob;
 
 /// What the UI half needs to know; polling intervals live with the workers.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,11 +14,53 @@ pub struct Config {
     pub tick_ms: u64,
     /// Shortest time between two frames (about 30 frames/s).
     pub frame_ms: u64,
+    /// `--read-only`: no key sends a mutating request, whatever the profile.
+    pub read_only: bool,
+    /// Profiles (glob patterns, e.g. `*prod*`) that are always read-only.
+    pub read_only_profiles: Vec<String>,
+    /// Profiles whose confirmations ask for the pipeline name to be typed.
+    pub confirm_by_name_profiles: Vec<String>,
+    pub notify: Notify,
+}
+
+/// What happens when the followed execution ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notify {
+    /// Ring the terminal bell (BEL).
+    pub bell: bool,
+    /// A desktop notification through the terminal (OSC 9 or OSC 777).
+    pub desktop: Desktop,
+    /// Set the terminal title (OSC 0/2), e.g. "✔ mlops-demo Succeeded".
+    pub title: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Desktop {
+    Off,
+    /// `ESC ] 9 ; text BEL` (iTerm2, Windows Terminal, kitty, WezTerm).
+    Osc9,
+    /// `ESC ] 777 ; notify ; title ; body BEL` (urxvt, foot, Ghostty, VTE).
+    Osc777,
+}
+
+impl Default for Notify {
+    fn default() -> Self {
+        Notify { bell: true, desktop: Desktop::Osc9, title: true }
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { log_capacity: 100_000, ascii: false, tick_ms: 1000, frame_ms: 33 }
+        Config {
+            log_capacity: 100_000,
+            ascii: false,
+            tick_ms: 1000,
+            frame_ms: 33,
+            read_only: false,
+            read_only_profiles: Vec::new(),
+            confirm_by_name_profiles: vec!["*prod*".to_string()],
+            notify: Notify::default(),
+        }
     }
 }
 
@@ -32,5 +76,40 @@ impl Config {
             }
             None => false,
         }
+    }
+
+    /// Whether mutating keys are off for `profile` (`--read-only`, or a
+    /// read-only profile pattern matches).
+    pub fn read_only_for(&self, profile: Option<&str>) -> bool {
+        self.read_only || matches_any(&self.read_only_profiles, profile)
+    }
+
+    /// Whether confirming means typing the pipeline name for `profile`.
+    pub fn confirm_by_name_for(&self, profile: Option<&str>) -> bool {
+        matches_any(&self.confirm_by_name_profiles, profile)
+    }
+}
+
+/// Glob match of a profile name (no profile: the name "default"). Patterns
+/// are validated when the config is read; a bad one here matches nothing.
+fn matches_any(patterns: &[String], profile: Option<&str>) -> bool {
+    let name = profile.unwrap_or("default");
+    patterns.iter().any(|p| Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_rules_match_globs_and_the_flag_wins() {
+        let c = Config { read_only_profiles: vec!["*prod*".into()], ..Config::default() };
+        assert!(c.read_only_for(Some("acme-prod-admin")));
+        assert!(!c.read_only_for(Some("dev")));
+        assert!(!c.read_only_for(None));
+        let flag = Config { read_only: true, ..Config::default() };
+        assert!(flag.read_only_for(Some("dev")));
+        assert!(Config::default().confirm_by_name_for(Some("prod")));
+        assert!(!Config::default().confirm_by_name_for(Some("staging")));
     }
 }

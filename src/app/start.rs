@@ -71,6 +71,7 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     let config = Config {
         log_capacity: args.log_lines.max(1),
         ascii: args.ascii || Config::ascii_from_env(),
+        read_only: args.read_only,
         ..Config::default()
     };
     // What `p` packs: --workspace, the demo workspace in the sandbox, else

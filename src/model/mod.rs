@@ -85,6 +85,10 @@ pub struct Model {
     pub mode: Mode,
     pub terminal_focused: bool,
     pub connection: Connection,
+    /// Mutating keys (and `p`) are off: `--read-only` or a read-only profile.
+    pub read_only: bool,
+    /// Confirmations ask for the pipeline name (a confirm-by-name profile).
+    pub confirm_by_name: bool,
     pub health: Health,
     pub list: PipelineList,
     /// The pipeline shown in the graph.
@@ -115,7 +119,8 @@ pub struct Notice {
 impl Model {
     pub fn new(config: Config, connection: Connection, pipeline: Option<String>, now: DateTime<Utc>) -> Self {
         let logs = LogView::new(config.log_capacity);
-        Model {
+        let profile = connection.profile.clone();
+        let mut m = Model {
             config,
             now,
             size: (80, 24),
@@ -124,6 +129,8 @@ impl Model {
             mode: Mode::Normal,
             terminal_focused: true,
             connection,
+            read_only: false,
+            confirm_by_name: false,
             health: Health::default(),
             list: PipelineList::default(),
             pipeline,
@@ -137,7 +144,15 @@ impl Model {
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,
-        }
+        };
+        m.apply_profile_rules(profile.as_deref());
+        m
+    }
+
+    /// Read-only and confirm-by-name follow the profile (again after a switch).
+    pub fn apply_profile_rules(&mut self, profile: Option<&str>) {
+        self.read_only = self.config.read_only_for(profile);
+        self.confirm_by_name = self.config.confirm_by_name_for(profile);
     }
 
     /// The list is a pane only on wide terminals; otherwise a popup.
