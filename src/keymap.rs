@@ -36,6 +36,36 @@ pub enum Action {
     Push,
     /// Start the run a push could not see start (pinned to its version).
     StartPushedRun,
+    // control
+    /// StartPipelineExecution (release change).
+    Start,
+    /// RetryStageExecution, FAILED_ACTIONS, on the selected stage.
+    Retry,
+    /// RetryStageExecution, ALL_ACTIONS.
+    RetryAll,
+    /// StopPipelineExecution (stop and wait, or abandon).
+    Stop,
+    /// PutApprovalResult on the waiting approval.
+    Approve,
+    /// Enable or disable the selected stage's inbound transition.
+    Transition,
+}
+
+impl Action {
+    /// Actions that send a mutating request: off in read-only mode.
+    pub fn is_mutating(self) -> bool {
+        matches!(
+            self,
+            Action::Push
+                | Action::StartPushedRun
+                | Action::Start
+                | Action::Retry
+                | Action::RetryAll
+                | Action::Stop
+                | Action::Approve
+                | Action::Transition
+        )
+    }
 }
 
 /// Where a binding applies.
@@ -97,6 +127,7 @@ const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
 const SEARCH: Scope = Scope::Mode(Mode::Search);
 const HELP: Scope = Scope::Mode(Mode::Help);
 const PUSH: Scope = Scope::Mode(Mode::Push);
+const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -104,6 +135,22 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", SEARCH, Some("cancel")),
     bind!("Bksp", [(KeyCode::Backspace, NONE)], SearchBackspace, "delete", SEARCH, None),
     bind!("Esc/?/q", [(KeyCode::Esc, NONE), ch('?'), ch('q')], Close, "close help", HELP, Some("close help")),
+    bind!(
+        "j/k",
+        [ch('j'), (KeyCode::Down, NONE), ch('l'), (KeyCode::Right, NONE), (KeyCode::PageDown, NONE), ch(' ')],
+        Down,
+        "next page",
+        HELP,
+        Some("page")
+    ),
+    bind!(
+        "k",
+        [ch('k'), (KeyCode::Up, NONE), ch('h'), (KeyCode::Left, NONE), (KeyCode::PageUp, NONE)],
+        Up,
+        "previous page",
+        HELP,
+        None
+    ),
     bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "down", POPUP, Some("move")),
     bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "up", POPUP, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", POPUP, Some("show pipeline")),
@@ -112,7 +159,20 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Esc", [(KeyCode::Esc, NONE), ch('q')], Close, "cancel (removes the package)", PUSH, Some("cancel")),
     bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next source", PUSH, None),
     bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous source", PUSH, None),
-    bind!("f", [ch('f')], Follow, "follow new lines (resume)", LOG, Some("follow")),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "confirm", CONFIRM, Some("confirm")),
+    bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", CONFIRM, Some("cancel")),
+    bind!("←/→", [(KeyCode::Left, NONE)], Left, "choose", CONFIRM, Some("choose")),
+    bind!("→", [(KeyCode::Right, NONE)], Right, "choose", CONFIRM, None),
+    bind!(
+        "Tab",
+        [(KeyCode::Tab, NONE), (KeyCode::BackTab, NONE), (KeyCode::BackTab, SHIFT)],
+        FocusNext,
+        "next field",
+        CONFIRM,
+        None
+    ),
+    bind!("Bksp", [(KeyCode::Backspace, NONE)], SearchBackspace, "delete", CONFIRM, None),
+    bind!("f", [ch('f')], Follow, "follow new lines", LOG, Some("follow")),
     bind!("/", [ch('/')], Search, "search", LOG, Some("search")),
     bind!("n", [ch('n')], NextMatch, "next match (older)", LOG, Some("next")),
     bind!("N", [ch('N'), (KeyCode::Char('N'), SHIFT)], PrevMatch, "previous match (newer)", LOG, Some("prev")),
@@ -121,7 +181,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "bottom, follow", LOG, None),
     bind!("h/l", [ch('h'), (KeyCode::Left, NONE)], Left, "previous stage", GRAPH, Some("stage")),
     bind!("l", [ch('l'), (KeyCode::Right, NONE)], Right, "next stage", GRAPH, None),
-    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show its build (again: auto)", GRAPH, Some("show build")),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "its build (again: auto)", GRAPH, Some("show build")),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", LIST, Some("show pipeline")),
     bind!("q", [ch('q'), (KeyCode::Char('c'), CTRL)], Quit, "quit", Scope::Global, Some("quit")),
     bind!("?", [ch('?')], Help, "help", Scope::Global, Some("help")),
@@ -144,17 +204,16 @@ pub static BINDINGS: &[Binding] = &[
     bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
     bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
     bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
+    bind!("s", [ch('s')], Start, "start (release change)", Scope::Global, Some("start")),
+    bind!("r", [ch('r')], Retry, "retry failed actions", Scope::Global, Some("retry")),
+    bind!("R", [ch('R'), (KeyCode::Char('R'), SHIFT)], RetryAll, "retry all actions", Scope::Global, None),
+    bind!("x", [ch('x')], Stop, "stop / abandon the run", Scope::Global, Some("stop")),
+    bind!("a", [ch('a')], Approve, "approve / reject", Scope::Global, Some("approve")),
+    bind!("T", [ch('T'), (KeyCode::Char('T'), SHIFT)], Transition, "toggle transition in", Scope::Global, None),
 ];
 
-/// Keys kept free for the control features (`s` is bound only after a push
-/// no run picked up, and free otherwise).
-pub static RESERVED: &[(char, &str)] = &[
-    ('r', "retry a failed stage"),
-    ('x', "toggle a transition"),
-    ('a', "approve / reject"),
-    ('y', "copy"),
-    (':', "command line"),
-];
+/// Keys kept free for features still to come.
+pub static RESERVED: &[(char, &str)] = &[('y', "copy"), (':', "command line")];
 
 fn applies(scope: Scope, cx: Context) -> bool {
     match scope {
@@ -189,19 +248,33 @@ pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)
 }
 
 pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
-    const FIRST: [Action; 6] =
-        [Action::StartPushedRun, Action::Quit, Action::Help, Action::Push, Action::FocusNext, Action::PipelineList];
+    footer_bindings_in(cx).into_iter().filter_map(|b| b.footer.map(|hint| (b.label, hint))).collect()
+}
+
+/// The bindings behind `footer_hints_in`, one per label, in footer order
+/// (the footer drops the ones that do not apply to what is on screen).
+pub fn footer_bindings_in(cx: Context) -> Vec<&'static Binding> {
+    const FIRST: [Action; 10] = [
+        Action::StartPushedRun,
+        Action::Quit,
+        Action::Help,
+        Action::Approve,
+        Action::Retry,
+        Action::Stop,
+        Action::Start,
+        Action::Push,
+        Action::FocusNext,
+        Action::PipelineList,
+    ];
     let is_first = |b: &Binding| FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer);
     let applying = || BINDINGS.iter().filter(|b| applies(b.scope, cx));
     let mut first: Vec<&Binding> = applying().filter(|b| is_first(b)).collect();
     first.sort_by_key(|b| FIRST.iter().position(|a| *a == b.action));
     let rest = applying().filter(|b| !is_first(b));
-    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut out: Vec<&'static Binding> = Vec::new();
     for b in first.into_iter().chain(rest) {
-        if let Some(hint) = b.footer
-            && !out.iter().any(|(label, _)| *label == b.label)
-        {
-            out.push((b.label, hint));
+        if b.footer.is_some() && !out.iter().any(|o| o.label == b.label) {
+            out.push(b);
         }
     }
     out
@@ -323,7 +396,7 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH].contains(&b.scope)).count();
+        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM].contains(&b.scope)).count();
         assert_eq!(rows, listed);
     }
 
@@ -332,12 +405,16 @@ mod tests {
         let n = |c| key(KeyCode::Char(c), NONE);
         for pane in [Pane::List, Pane::Graph, Pane::Phases, Pane::Log] {
             assert_eq!(lookup(Mode::Normal, pane, &n('p')), Some(Action::Push));
-            assert_eq!(lookup(Mode::Normal, pane, &n('s')), None, "s is reserved outside the offer");
+            assert_eq!(
+                lookup(Mode::Normal, pane, &n('s')),
+                Some(Action::Start),
+                "s is the plain start outside the offer"
+            );
             let offered = Context { mode: Mode::Normal, focus: pane, start_offered: true };
             assert_eq!(lookup_in(offered, &n('s')), Some(Action::StartPushedRun));
         }
         assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("p", "push")));
-        assert!(!footer_hints(Mode::Normal, Pane::Graph).iter().any(|(k, _)| *k == "s"));
+        assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("s", "start")));
         let offered = footer_hints_in(Context { mode: Mode::Normal, focus: Pane::Graph, start_offered: true });
         assert_eq!(offered[0], ("s", "start run"));
         let modal = footer_hints(Mode::Push, Pane::Graph);

@@ -89,6 +89,11 @@ pub enum Msg {
     },
     /// The push (or the start asked for) failed: one line.
     PushFailed(String),
+    /// The answer to a control request: what happened, or the refusal.
+    ControlDone {
+        request: crate::model::control::ControlRequest,
+        result: Result<String, ApiFailure>,
+    },
     /// A worker recovered after failures.
     ApiOk {
         api: String,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use color_eyre::eyre::{Result, eyre};
 
+use crate::app::control::ControlDriver;
 use crate::app::event_loop::{Driver, run_loop};
 use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
@@ -13,21 +14,41 @@ use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
 use crate::config::Config;
 use crate::model::{Connection, Model};
+use crate::msg::Msg;
 use crate::update::Effect;
 use crate::workers::{Intervals, Workers};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
 
-/// The monitor's driver: pollers for what is shown, and the push.
-struct Running {
+/// The monitor's driver: pollers for what is shown, the push, and control requests.
+pub struct Running {
     workers: Workers,
     push: PushDriver,
+    control: ControlDriver,
+}
+
+impl Running {
+    /// Starts the general workers (identity, pipeline list) at once.
+    pub fn new(
+        clients: Arc<AwsClients>,
+        tx: UnboundedSender<Msg>,
+        workspace: Option<std::path::PathBuf>,
+        intervals: Intervals,
+    ) -> Self {
+        let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
+        let control = ControlDriver::new(clients.clone(), tx.clone());
+        let mut workers = Workers::new(clients, tx, intervals);
+        workers.start();
+        Running { workers, push, control }
+    }
 }
 
 impl Driver for Running {
     fn run(&mut self, effect: &Effect) {
         match effect {
+            Effect::Control(request) => self.control.send(request.clone()),
             Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
             Effect::ExecutePush => self.push.execute(),
             Effect::CancelPush => self.push.cancel(),
@@ -46,7 +67,11 @@ impl Driver for Workers {
             Effect::WatchRows(names) => self.watch_rows(names.clone()),
             Effect::SetFocus(focused) => self.set_focus(*focused),
             Effect::RefreshNow => self.refresh_now(),
-            Effect::PlanPush { .. } | Effect::ExecutePush | Effect::CancelPush | Effect::StartPushedRun { .. } => {}
+            Effect::PlanPush { .. }
+            | Effect::ExecutePush
+            | Effect::CancelPush
+            | Effect::StartPushedRun { .. }
+            | Effect::Control(_) => {}
             Effect::Quit => {}
         }
     }
@@ -98,11 +123,7 @@ async fn monitor(
         endpoint: clients.endpoint.clone(),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let clients = Arc::new(clients);
-    let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
-    let mut workers = Workers::new(clients, tx, Intervals::default());
-    workers.start();
-    let mut running = Running { workers, push };
+    let mut running = Running::new(Arc::new(clients), tx, workspace, Intervals::default());
     let mut model = Model::new(config, connection, pipeline, Utc::now());
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;

@@ -5,6 +5,7 @@
 
 mod codebuild;
 mod codepipeline;
+mod control;
 mod errors;
 mod logs;
 mod push;

@@ -1,5 +1,6 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod control;
 pub mod health;
 pub mod logs;
 pub mod push;
@@ -34,6 +35,8 @@ pub enum Mode {
     PipelinePopup,
     /// The push modal: planning, choosing a source, confirming, uploading.
     Push,
+    /// Confirming a control action (start, retry, stop, approve, transition).
+    Confirm,
 }
 
 /// Where the data comes from, for the header.
@@ -103,6 +106,12 @@ pub struct Model {
     pub notice: Option<Notice>,
     /// The push (`p`) and what it started.
     pub push: push::PushState,
+    /// The help page shown (help flows into pages on small screens).
+    pub help_page: usize,
+    /// The open control confirmation (Mode::Confirm).
+    pub confirm: Option<control::Confirm>,
+    /// A short-lived status line ("retry of stage Build sent") and when it was set.
+    pub flash: Option<(String, Time)>,
     /// The minute (Unix minutes) last drawn, for once-a-minute ages.
     pub drawn_minute: i64,
     /// Something changed since the last frame.
@@ -141,6 +150,9 @@ impl Model {
             logs,
             notice: None,
             push: push::PushState::Idle,
+            help_page: 0,
+            confirm: None,
+            flash: None,
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,

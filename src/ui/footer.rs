@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::keymap;
-use crate::model::Model;
+use crate::model::control::offered;
 use crate::model::push::PushState;
+use crate::model::{Mode, Model};
 use crate::ui::theme;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
@@ -18,6 +19,12 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     }
     let mut spans = Vec::new();
     let mut used = 0;
+    if m.read_only && m.mode == Mode::Normal {
+        let badge = " read-only ";
+        used += badge.chars().count() + 1;
+        spans.push(Span::styled(badge, theme::read_only_style()));
+        spans.push(Span::raw(" "));
+    }
     // Whole hints only: a cut-off "o pipe" helps nobody.
     let cx = keymap::Context {
         mode: m.mode,
@@ -26,7 +33,10 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     };
     // Preflight errors block Enter in the confirmation: do not offer it.
     let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());
-    for (key, what) in keymap::footer_hints_in(cx).into_iter().filter(|(k, _)| !(blocked && *k == "Enter")) {
+    let bindings = keymap::footer_bindings_in(cx).into_iter().filter(|b| offered(m, b.action));
+    for (key, what) in
+        bindings.filter_map(|b| b.footer.map(|f| (b.label, f))).filter(|(k, _)| !(blocked && *k == "Enter"))
+    {
         let (key, what) = (format!(" {key}"), format!(" {what} "));
         used += key.chars().count() + what.chars().count();
         if used > usize::from(area.width) && !spans.is_empty() {
@@ -50,7 +60,10 @@ pub fn render_notice(m: &Model, frame: &mut Frame, area: Rect) {
             Line::styled(format!(" {symbol} {}", n.text), Style::default().fg(Color::Red))
         }
         (None, Some(status)) => Line::styled(format!(" {status}"), Style::default().fg(Color::Cyan)),
-        (None, None) => return,
+        (None, None) => match &m.flash {
+            Some((text, _)) => Line::styled(format!(" {text}"), Style::default().fg(Color::Cyan)),
+            None => return,
+        },
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }

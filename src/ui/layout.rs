@@ -28,7 +28,7 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     // The notice names a fix; let a long one take a second row when there is room.
     let notice_len = m.notice.as_ref().map_or(0, |n| n.text.chars().count() + 3);
     let notice = match notice_len {
-        0 => push_status_rows(m, area),
+        0 => push_status_rows(m, area).max(u16::from(m.flash.is_some() && h >= 8)),
         n if n > usize::from(area.width) && h >= 16 => 2,
         _ => u16::from(h >= 8),
     };

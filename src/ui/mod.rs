@@ -1,5 +1,8 @@
 //! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
 
+mod control;
+#[cfg(test)]
+mod control_tests;
 mod footer;
 pub mod graph;
 mod header;
@@ -7,7 +10,7 @@ pub mod layout;
 mod list;
 mod log;
 pub mod phases;
-mod popup;
+pub mod popup;
 mod push;
 #[cfg(test)]
 mod push_tests;
@@ -44,8 +47,9 @@ pub fn render(m: &Model, frame: &mut Frame) {
     footer::render(m, frame, areas.footer);
     match m.mode {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
-        Mode::Help => popup::render_help(frame, area, m.config.ascii),
+        Mode::Help => popup::render_help(frame, area, m.config.ascii, m.help_page),
         Mode::Push => push::render(m, frame, area),
+        Mode::Confirm => control::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
     }
     if m.config.ascii {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use crate::keymap;
 use crate::ui::{layout, popup_block, theme};
 
-const COLUMN: u16 = 38;
+const COLUMN: u16 = 37;
 
 fn lines() -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -26,18 +26,33 @@ fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool) {
-    let lines = lines();
-    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+/// How the help flows at `area`: (rows per column, columns per page, pages).
+pub fn help_layout(area: Rect) -> (u16, u16, usize) {
+    let total = u16::try_from(lines().len()).unwrap_or(u16::MAX);
     let max_rows = area.height.saturating_sub(4).max(1);
+    let fit_columns = (area.width.saturating_sub(3) / (COLUMN + 1)).max(1);
     let columns = total.div_ceil(max_rows).max(1);
-    let rows = total.div_ceil(columns);
-    let rect = layout::centered(area, columns * (COLUMN + 1) + 1, rows + 2);
-    let block = popup_block("Help · Esc close", ascii);
+    let rows = total.div_ceil(columns.min(fit_columns)).min(max_rows);
+    let per_page = columns.min(fit_columns);
+    (rows, per_page, usize::from(columns.div_ceil(per_page)))
+}
+
+pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool, page: usize) {
+    let lines = lines();
+    let (rows, per_page, pages) = help_layout(area);
+    let page = page.min(pages.saturating_sub(1));
+    let rect = layout::centered(area, per_page * (COLUMN + 1) + 1, rows + 2);
+    let title = if pages > 1 {
+        format!("Help · page {}/{pages} · j/k page · Esc close", page + 1)
+    } else {
+        "Help · Esc close".to_string()
+    };
+    let block = popup_block(&title, ascii);
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    for (i, chunk) in lines.chunks(usize::from(rows.max(1))).enumerate() {
+    let columns = lines.chunks(usize::from(rows.max(1))).skip(page * usize::from(per_page));
+    for (i, chunk) in columns.take(usize::from(per_page)).enumerate() {
         let x = inner.x.saturating_add(u16::try_from(i).unwrap_or(u16::MAX).saturating_mul(COLUMN + 1));
         if x >= inner.right() {
             break;

@@ -84,6 +84,16 @@ pub fn dim() -> Style {
     Style::default().fg(Color::DarkGray)
 }
 
+/// The footer's read-only badge: seen at a glance.
+pub fn read_only_style() -> Style {
+    Style::default().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+}
+
+/// The title of a confirmation that stops, abandons, rejects or blocks.
+pub fn danger_style() -> Style {
+    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+}
+
 pub fn key_style() -> Style {
     Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }

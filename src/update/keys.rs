@@ -25,6 +25,13 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             m.dirty = true;
             apply(m, action, fx);
         }
+        None if m.mode == Mode::Confirm => {
+            if let KeyCode::Char(c) = key.code
+                && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+            {
+                super::control::type_text(m, &c.to_string());
+            }
+        }
         None if m.mode == Mode::Search => {
             if let KeyCode::Char(c) = key.code
                 && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
@@ -40,10 +47,25 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
 fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     match action {
         _ if m.mode == Mode::Push => super::push::modal_action(m, action, fx),
+        _ if m.mode == Mode::Confirm => super::control::modal_action(m, action, fx),
+        a if a.is_mutating() && m.read_only => super::control::read_only(m),
+        Action::Start | Action::Retry | Action::RetryAll | Action::Stop | Action::Approve | Action::Transition => {
+            super::control::open(m, action)
+        }
         Action::Push => super::push::start(m, fx),
         Action::StartPushedRun => super::push::start_run(m, fx),
         Action::Quit => m.quit = true,
-        Action::Help => m.mode = Mode::Help,
+        Action::Help => {
+            m.mode = Mode::Help;
+            m.help_page = 0;
+        }
+        Action::Up | Action::Down if m.mode == Mode::Help => {
+            let area = ratatui::layout::Rect::new(0, 0, m.size.0, m.size.1);
+            let (_, _, pages) = crate::ui::popup::help_layout(area);
+            let last = pages.saturating_sub(1);
+            m.help_page =
+                if action == Action::Down { (m.help_page + 1).min(last) } else { m.help_page.saturating_sub(1) };
+        }
         Action::Close => {
             m.logs.input.clear();
             m.mode = Mode::Normal;

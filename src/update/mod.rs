@@ -1,6 +1,9 @@
 //! `update(&mut Model, Msg) -> Vec<Effect>`: the only place the model changes.
 //! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
 
+mod control;
+#[cfg(test)]
+mod control_tests;
 mod keys;
 mod push;
 #[cfg(test)]
@@ -35,6 +38,8 @@ pub enum Effect {
     StartPushedRun {
         version_id: String,
     },
+    /// A mutating CodePipeline call (start, retry, stop, approve, transition).
+    Control(crate::model::control::ControlRequest),
     Quit,
 }
 
@@ -59,6 +64,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.logs.input.extend(line.chars().filter(|c| !c.is_control()));
             m.dirty = true;
         }
+        Msg::Paste(text) if m.mode == Mode::Confirm => control::type_text(m, text.lines().next().unwrap_or("")),
         Msg::Paste(_) => {}
         Msg::FocusGained | Msg::FocusLost => {
             m.terminal_focused = msg == Msg::FocusGained;
@@ -66,7 +72,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             let minute = m.now.timestamp() / 60;
-            m.dirty |= time_shown(m) || minute != m.drawn_minute;
+            let expired = control::expire_flash(m);
+            m.dirty |= expired || time_shown(m) || minute != m.drawn_minute;
             m.drawn_minute = minute;
         }
         Msg::Identity(r) => {
@@ -123,6 +130,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PushFollowing { execution_id } => push::following(m, execution_id, &mut fx),
         Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
         Msg::PushFailed(text) => push::fail(m, text),
+        Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),
         Msg::ApiOk { api } => {
             m.dirty |= m.health.recover(&api);
             if m.notice.as_ref().is_some_and(|n| n.api == api) {

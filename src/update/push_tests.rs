@@ -101,9 +101,11 @@ fn found_run_is_followed_and_its_builds_shown() {
 #[test]
 fn s_starts_a_run_only_after_no_run_appeared() {
     let mut m = model();
-    assert_eq!(update(&mut m, key('s')), vec![], "s is reserved otherwise");
-    m.push = PushState::Waiting { version_id: Some("v9".into()) };
+    // Otherwise s is the plain start, behind its confirmation.
     assert_eq!(update(&mut m, key('s')), vec![]);
+    assert_eq!(m.mode, Mode::Confirm);
+    update(&mut m, code(KeyCode::Esc));
+    m.push = PushState::Waiting { version_id: Some("v9".into()) };
     let explanation = "no execution of mlops-demo picked up version v9 within 60s: …".to_string();
     update(&mut m, Msg::PushNoExecution { version_id: "v9".into(), explanation: explanation.clone() });
     assert!(
@@ -111,7 +113,8 @@ fn s_starts_a_run_only_after_no_run_appeared() {
     );
     assert_eq!(update(&mut m, key('s')), vec![Effect::StartPushedRun { version_id: "v9".into() }]);
     assert_eq!(m.push, PushState::Starting);
-    assert_eq!(update(&mut m, key('s')), vec![], "one start per offer");
+    update(&mut m, key('s'));
+    assert_eq!(m.mode, Mode::Confirm, "one pinned start per offer; then s is the plain start again");
     update(&mut m, Msg::PushFollowing { execution_id: "exec-43".into() });
     assert_eq!(m.push.followed(), Some("exec-43"));
 }

@@ -1,0 +1,255 @@
+//! The control actions (start, retry, stop, approve, transitions) as plain
+//! data: the request the driver sends, and the confirmation that builds it.
+
+use crate::keymap::Action;
+use crate::model::Model;
+use crate::model::snapshot::{StageSnapshot, Status};
+
+/// One mutating CodePipeline call, ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ControlRequest {
+    /// StartPipelineExecution (a release change: the latest source revisions).
+    Start { pipeline: String },
+    /// RetryStageExecution with FAILED_ACTIONS (`all` = ALL_ACTIONS).
+    Retry { pipeline: String, stage: String, execution_id: String, all: bool },
+    /// StopPipelineExecution; `abandon` skips waiting for running actions.
+    Stop { pipeline: String, execution_id: String, abandon: bool, reason: String },
+    /// PutApprovalResult.
+    Approve { pipeline: String, stage: String, action: String, token: String, approve: bool, summary: String },
+    /// EnableStageTransition / DisableStageTransition (inbound).
+    Transition { pipeline: String, stage: String, enable: bool, reason: String },
+}
+
+impl ControlRequest {
+    /// What is being done, for the status line: "retry of stage Build".
+    pub fn describe(&self) -> String {
+        match self {
+            ControlRequest::Start { pipeline } => format!("start of {pipeline}"),
+            ControlRequest::Retry { stage, all, .. } => {
+                format!("retry of stage {stage} ({})", if *all { "all actions" } else { "failed actions" })
+            }
+            ControlRequest::Stop { execution_id, abandon, .. } => {
+                let how = if *abandon { "abandon" } else { "stop" };
+                format!("{how} of execution {}", short_id(execution_id))
+            }
+            ControlRequest::Approve { action, approve, .. } => {
+                format!("{} of {action}", if *approve { "approval" } else { "rejection" })
+            }
+            ControlRequest::Transition { stage, enable, .. } => {
+                format!("{} of the transition into {stage}", if *enable { "enabling" } else { "disabling" })
+            }
+        }
+    }
+}
+
+/// What a confirmation is about, with what the request needs besides the
+/// typed text and the choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ControlKind {
+    Start,
+    Retry { stage: String, execution_id: String, all: bool },
+    Stop { execution_id: String },
+    Approve { stage: String, action: String, token: String },
+    Transition { stage: String, enable: bool },
+}
+
+/// Which text field typing goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The reason (stop, disable) or summary (approve).
+    Text,
+    /// The pipeline name, typed to confirm (confirm-by-name profiles).
+    Name,
+}
+
+/// The open confirmation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    pub pipeline: String,
+    pub kind: ControlKind,
+    /// Stop: 0 stop and wait, 1 abandon. Approve: 0 approve, 1 reject.
+    pub choice: usize,
+    pub text: String,
+    /// Typing the pipeline name is required.
+    pub by_name: bool,
+    pub typed_name: String,
+    pub field: Field,
+    /// Why Enter did nothing (e.g. the name does not match).
+    pub problem: Option<String>,
+}
+
+impl Confirm {
+    pub fn new(pipeline: String, kind: ControlKind, by_name: bool) -> Self {
+        let field = if Self::has_text(&kind) || !by_name { Field::Text } else { Field::Name };
+        Confirm {
+            pipeline,
+            kind,
+            choice: 0,
+            text: String::new(),
+            by_name,
+            typed_name: String::new(),
+            field,
+            problem: None,
+        }
+    }
+
+    /// Stop and approve offer two choices.
+    pub fn choices(&self) -> &'static [&'static str] {
+        match self.kind {
+            ControlKind::Stop { .. } => &["Stop and wait", "Abandon"],
+            ControlKind::Approve { .. } => &["Approve", "Reject"],
+            _ => &[],
+        }
+    }
+
+    /// Kinds with a reason or summary field.
+    pub fn has_text(kind: &ControlKind) -> bool {
+        matches!(
+            kind,
+            ControlKind::Stop { .. } | ControlKind::Approve { .. } | ControlKind::Transition { enable: false, .. }
+        )
+    }
+
+    /// The label of the text field, if there is one.
+    pub fn text_label(&self) -> Option<&'static str> {
+        match &self.kind {
+            ControlKind::Approve { .. } => Some("Summary"),
+            k if Self::has_text(k) => Some("Reason"),
+            _ => None,
+        }
+    }
+
+    /// The field typed into now.
+    pub fn input(&mut self) -> &mut String {
+        match self.field {
+            Field::Name => &mut self.typed_name,
+            Field::Text => &mut self.text,
+        }
+    }
+
+    /// The request, or why it cannot be sent yet.
+    pub fn request(&self) -> Result<ControlRequest, String> {
+        if self.by_name && self.typed_name != self.pipeline {
+            return Err(format!("type the pipeline name \"{}\" to confirm", self.pipeline));
+        }
+        let pipeline = self.pipeline.clone();
+        let text = self.text.trim().to_string();
+        Ok(match &self.kind {
+            ControlKind::Start => ControlRequest::Start { pipeline },
+            ControlKind::Retry { stage, execution_id, all } => {
+                ControlRequest::Retry { pipeline, stage: stage.clone(), execution_id: execution_id.clone(), all: *all }
+            }
+            ControlKind::Stop { execution_id } => ControlRequest::Stop {
+                pipeline,
+                execution_id: execution_id.clone(),
+                abandon: self.choice == 1,
+                reason: text,
+            },
+            ControlKind::Approve { stage, action, token } => ControlRequest::Approve {
+                pipeline,
+                stage: stage.clone(),
+                action: action.clone(),
+                token: token.clone(),
+                approve: self.choice == 0,
+                // AWS requires a summary; an empty one gets a plain default.
+                summary: if text.is_empty() { default_summary(self.choice == 0) } else { text },
+            },
+            ControlKind::Transition { stage, enable } => {
+                if !enable && text.is_empty() {
+                    return Err("a reason is required to disable a transition: type one".into());
+                }
+                ControlRequest::Transition { pipeline, stage: stage.clone(), enable: *enable, reason: text }
+            }
+        })
+    }
+}
+
+fn default_summary(approve: bool) -> String {
+    if approve { "Approved in pipewatch".into() } else { "Rejected in pipewatch".into() }
+}
+
+/// The first 8 characters of an execution id, as the graph shows it.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// Whether a key's footer hint fits what is on screen: `a` only while an
+/// approval waits, `r` on a failed stage, `x` while a run is going, `s` when
+/// none is. Read-only hides every mutating key.
+pub fn offered(m: &Model, action: Action) -> bool {
+    if m.read_only && action.is_mutating() {
+        return false;
+    }
+    match action {
+        Action::Approve => waiting_approval(m).is_some(),
+        Action::Retry | Action::RetryAll => selected_stage(m).is_some_and(retryable),
+        Action::Stop => running_execution(m).is_some(),
+        Action::Start => m.pipeline.is_some() && running_execution(m).is_none(),
+        _ => true,
+    }
+}
+
+pub fn selected_stage(m: &Model) -> Option<&StageSnapshot> {
+    m.state.as_ref()?.stages.get(m.selected.0)
+}
+
+/// A stage whose latest execution failed or was stopped can be retried.
+pub fn retryable(stage: &StageSnapshot) -> bool {
+    matches!(stage.latest_execution, Some((_, Status::Failed | Status::Stopped)))
+}
+
+/// The execution in progress in any stage.
+pub fn running_execution(m: &Model) -> Option<&str> {
+    let stages = &m.state.as_ref()?.stages;
+    stages.iter().find_map(|s| match &s.latest_execution {
+        Some((id, Status::InProgress | Status::Stopping)) => Some(id.as_str()),
+        _ => None,
+    })
+}
+
+/// (stage, action, token) of the approval waiting for an answer: the
+/// selected one first, else the first in the pipeline.
+pub fn waiting_approval(m: &Model) -> Option<(String, String, String)> {
+    let state = m.state.as_ref()?;
+    let waiting = |(si, ai): (usize, usize)| {
+        let stage = state.stages.get(si)?;
+        let action = stage.actions.get(ai)?;
+        let token = action.approval_token.clone()?;
+        Some((stage.name.clone(), action.name.clone(), token))
+    };
+    waiting(m.selected).or_else(|| crate::model::selection::positions(state).into_iter().find_map(waiting))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_name_needs_the_exact_name_and_disable_needs_a_reason() {
+        let kind = ControlKind::Transition { stage: "Build".into(), enable: false };
+        let mut c = Confirm::new("mlops-demo".into(), kind, true);
+        assert!(c.request().is_err_and(|e| e.contains("mlops-demo")));
+        c.typed_name = "mlops-demo".into();
+        assert!(c.request().is_err_and(|e| e.contains("reason")));
+        c.text = "  freeze  ".into();
+        let want = ControlRequest::Transition {
+            pipeline: "mlops-demo".into(),
+            stage: "Build".into(),
+            enable: false,
+            reason: "freeze".into(),
+        };
+        assert_eq!(c.request(), Ok(want));
+    }
+
+    #[test]
+    fn choices_pick_abandon_and_reject() {
+        let mut stop = Confirm::new("p".into(), ControlKind::Stop { execution_id: "e".into() }, false);
+        stop.choice = 1;
+        assert!(matches!(stop.request(), Ok(ControlRequest::Stop { abandon: true, .. })));
+        let kind = ControlKind::Approve { stage: "A".into(), action: "Ok".into(), token: "t".into() };
+        let mut approve = Confirm::new("p".into(), kind, false);
+        approve.choice = 1;
+        let Ok(ControlRequest::Approve { approve: false, summary, .. }) = approve.request() else { panic!() };
+        assert_eq!(summary, "Rejected in pipewatch");
+    }
+}

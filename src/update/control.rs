@@ -1,0 +1,156 @@
+//! Control keys (s r R x a T): open a confirmation that says what will
+//! happen, build the request from it, and show the answer as one line.
+
+use super::Effect;
+use crate::keymap::Action;
+use crate::model::control::{
+    Confirm, ControlKind, ControlRequest, Field, retryable, running_execution, selected_stage, waiting_approval,
+};
+use crate::model::{Mode, Model, Notice};
+use crate::msg::ApiFailure;
+
+/// The notice's "api" for control problems (workers never clear it).
+pub const CONTROL_NOTICE: &str = "control";
+
+/// Seconds a status line ("retrying stage Build …") stays.
+pub const FLASH_SECS: i64 = 10;
+
+/// A control key in Normal mode.
+pub(super) fn open(m: &mut Model, action: Action) {
+    clear_notice(m);
+    let Some(pipeline) = m.pipeline.clone() else {
+        return refuse(m, "no pipeline shown: choose one with o first".into());
+    };
+    let kind = match action {
+        Action::Start => Ok(ControlKind::Start),
+        Action::Retry | Action::RetryAll => retry(m, action == Action::RetryAll),
+        Action::Stop => match running_execution(m) {
+            Some(id) => Ok(ControlKind::Stop { execution_id: id.to_string() }),
+            None => Err("no execution is running: nothing to stop".to_string()),
+        },
+        Action::Approve => match waiting_approval(m) {
+            Some((stage, action, token)) => Ok(ControlKind::Approve { stage, action, token }),
+            None => Err("no approval is waiting for an answer".to_string()),
+        },
+        Action::Transition => transition(m),
+        _ => return,
+    };
+    match kind {
+        Ok(kind) => {
+            m.confirm = Some(Confirm::new(pipeline, kind, m.confirm_by_name));
+            m.mode = Mode::Confirm;
+        }
+        Err(text) => refuse(m, text),
+    }
+}
+
+/// Read-only mode: say why the key does nothing.
+pub(super) fn read_only(m: &mut Model) {
+    let profile = m.connection.profile.as_deref().unwrap_or("default");
+    let why = if m.config.read_only { "--read-only".to_string() } else { format!("profile {profile} is read-only") };
+    refuse(m, format!("{why}: start, retry, stop, approve, transitions and push are off"));
+}
+
+fn retry(m: &Model, all: bool) -> Result<ControlKind, String> {
+    let stage = selected_stage(m).ok_or("no stage selected")?;
+    match &stage.latest_execution {
+        Some((id, _)) if retryable(stage) => {
+            Ok(ControlKind::Retry { stage: stage.name.clone(), execution_id: id.clone(), all })
+        }
+        _ => Err(format!("stage {} has not failed: select a failed stage with h/l, then r", stage.name)),
+    }
+}
+
+fn transition(m: &Model) -> Result<ControlKind, String> {
+    let stage = selected_stage(m).ok_or("no stage selected")?;
+    if m.selected.0 == 0 {
+        return Err(format!("{} is the first stage: it has no transition in; select a later one", stage.name));
+    }
+    Ok(ControlKind::Transition { stage: stage.name.clone(), enable: !stage.inbound_enabled })
+}
+
+/// Keys while the confirmation is open.
+pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
+    let Some(c) = m.confirm.as_mut() else {
+        m.mode = Mode::Normal;
+        return;
+    };
+    match action {
+        Action::Close => close(m),
+        Action::Select => match c.request() {
+            Ok(req) => {
+                m.flash = Some((format!("sending the {}…", req.describe()), m.now));
+                fx.push(Effect::Control(req));
+                close(m);
+            }
+            Err(problem) => c.problem = Some(problem),
+        },
+        Action::Left | Action::Right => {
+            let n = c.choices().len();
+            if n > 0 {
+                c.choice = (c.choice + if action == Action::Right { 1 } else { n - 1 }) % n;
+            }
+        }
+        Action::FocusNext if c.by_name && Confirm::has_text(&c.kind) => {
+            c.field = if c.field == Field::Text { Field::Name } else { Field::Text };
+        }
+        Action::SearchBackspace => {
+            c.input().pop();
+        }
+        _ => {}
+    }
+}
+
+/// Typed or pasted text goes to the focused field (printable only).
+pub(super) fn type_text(m: &mut Model, text: &str) {
+    if let Some(c) = m.confirm.as_mut() {
+        let has_text = Confirm::has_text(&c.kind);
+        if c.field == Field::Text && !has_text {
+            return;
+        }
+        c.input().extend(text.chars().filter(|ch| !ch.is_control()).take(200));
+        c.problem = None;
+        m.dirty = true;
+    }
+}
+
+fn close(m: &mut Model) {
+    m.confirm = None;
+    m.mode = Mode::Normal;
+}
+
+/// The answer: a status line and a refresh, or the refusal as one line.
+pub(super) fn done(m: &mut Model, request: ControlRequest, result: Result<String, ApiFailure>, fx: &mut Vec<Effect>) {
+    m.dirty = true;
+    match result {
+        Ok(text) => {
+            clear_notice(m);
+            m.flash = Some((text, m.now));
+            fx.push(Effect::RefreshNow);
+        }
+        Err(f) => {
+            m.flash = None;
+            refuse(m, format!("{} refused: {}", request.describe(), f.message));
+        }
+    }
+}
+
+/// Drops the status line once it has been up `FLASH_SECS`; true if it did.
+pub(super) fn expire_flash(m: &mut Model) -> bool {
+    if m.flash.as_ref().is_some_and(|(_, at)| (m.now - *at).num_seconds() >= FLASH_SECS) {
+        m.flash = None;
+        return true;
+    }
+    false
+}
+
+fn refuse(m: &mut Model, text: String) {
+    m.notice = Some(Notice { api: CONTROL_NOTICE.into(), text });
+    m.dirty = true;
+}
+
+fn clear_notice(m: &mut Model) {
+    if m.notice.as_ref().is_some_and(|n| n.api == CONTROL_NOTICE) {
+        m.notice = None;
+    }
+}
