@@ -18,6 +18,7 @@ mod sandbox_pipeline;
 mod sandbox_s3;
 mod screenshots;
 mod tui_chaos;
+mod tui_control;
 mod tui_pty;
 mod tui_push;
 mod workers_tail;
