@@ -11,10 +11,10 @@ use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
-use crate::config::Config;
+use crate::config::{Config, Theme};
 use crate::model::{Connection, Model};
 use crate::update::Effect;
-use crate::workers::{Intervals, Workers};
+use crate::workers::Workers;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
@@ -54,6 +54,8 @@ impl Driver for Workers {
 
 pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     use std::io::IsTerminal;
+    // A bad config file stops the app before anything starts.
+    let config = settings(&args)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(eyre!("the monitor needs a terminal on stdin and stdout (for a server, see `pipewatch sandbox`)"));
     }
@@ -68,12 +70,6 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         (None, aws::connect(&opts).await?)
     };
     let pipeline = args.pipeline.clone().or_else(|| sandbox.as_ref().map(|_| DEMO_PIPELINE.to_string()));
-    let config = Config {
-        log_capacity: args.log_lines.max(1),
-        ascii: args.ascii || Config::ascii_from_env(),
-        read_only: args.read_only,
-        ..Config::default()
-    };
     // What `p` packs: --workspace, the demo workspace in the sandbox, else
     // the git root or current directory (resolved by pack).
     let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
@@ -83,6 +79,18 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         tracing::error!(error = %e, "pipewatch failed");
     }
     result
+}
+
+/// The config file's settings, the command line's flags over them.
+fn settings(args: &MonitorArgs) -> Result<Config> {
+    let mut config = crate::config::load(args.config.as_deref())?;
+    if let Some(n) = args.log_lines {
+        config.log_capacity = n.max(1);
+    }
+    config.ascii = config.ascii || args.ascii || Config::ascii_from_env();
+    config.read_only = config.read_only || args.read_only;
+    config.theme.no_color = Theme::no_color_from_env();
+    Ok(config)
 }
 
 async fn monitor(
@@ -100,7 +108,7 @@ async fn monitor(
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let clients = Arc::new(clients);
     let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
-    let mut workers = Workers::new(clients, tx, Intervals::default());
+    let mut workers = Workers::new(clients, tx, config.intervals);
     workers.start();
     let mut running = Running { workers, push };
     let mut model = Model::new(config, connection, pipeline, Utc::now());

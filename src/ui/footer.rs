@@ -26,7 +26,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     };
     // Preflight errors block Enter in the confirmation: do not offer it.
     let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());
-    for (key, what) in keymap::footer_hints_in(cx).into_iter().filter(|(k, _)| !(blocked && *k == "Enter")) {
+    for (key, what) in m.config.keymap.footer_hints_in(cx).into_iter().filter(|(k, _)| !(blocked && *k == "Enter")) {
         let (key, what) = (format!(" {key}"), format!(" {what} "));
         used += key.chars().count() + what.chars().count();
         if used > usize::from(area.width) && !spans.is_empty() {

@@ -6,6 +6,10 @@ mod header;
 pub mod layout;
 mod list;
 mod log;
+// The config file
+#[cfg(test)]
+mod config_tests;
+mod palette;
 pub mod phases;
 mod popup;
 mod push;
@@ -44,13 +48,14 @@ pub fn render(m: &Model, frame: &mut Frame) {
     footer::render(m, frame, areas.footer);
     match m.mode {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
-        Mode::Help => popup::render_help(frame, area, m.config.ascii),
+        Mode::Help => popup::render_help(frame, area, m),
         Mode::Push => push::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
     }
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());
     }
+    palette::apply(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

@@ -7,14 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::keymap;
+use crate::model::Model;
 use crate::ui::{layout, popup_block, theme};
 
 const COLUMN: u16 = 38;
 
-fn lines() -> Vec<Line<'static>> {
+fn lines(m: &Model) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (title, rows) in keymap::help_sections() {
+    for (title, rows) in m.config.keymap.help_sections() {
         if rows.is_empty() {
             continue;
         }
@@ -26,8 +26,9 @@ fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool) {
-    let lines = lines();
+pub fn render_help(frame: &mut Frame, area: Rect, m: &Model) {
+    let ascii = m.config.ascii;
+    let lines = lines(m);
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let max_rows = area.height.saturating_sub(4).max(1);
     let columns = total.div_ceil(max_rows).max(1);

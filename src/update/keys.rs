@@ -20,7 +20,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         focus: m.focus,
         start_offered: matches!(m.push, PushState::NoExecution { .. }),
     };
-    match keymap::lookup_in(cx, &key) {
+    match m.config.keymap.lookup_in(cx, &key) {
         Some(action) => {
             m.dirty = true;
             apply(m, action, fx);
