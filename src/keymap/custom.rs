@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Action, BINDINGS, Binding, Context, applies, footer_with, help_with, key_name, same_key};
+use super::{Action, BINDINGS, Binding, Context, Scope, applies, footer_with, help_with, key_name, same_key};
 
 /// A key and its modifiers, as bindings store them.
 pub type KeyPress = (KeyCode, KeyModifiers);
@@ -87,10 +87,18 @@ impl Action {
         }
     }
 
-    /// The bound actions, each once, in table order.
+    /// The bound actions, each once: those bound everywhere first (quit,
+    /// help, ...), then the panes', then those only popups and the search use.
     pub fn bound() -> Vec<Action> {
+        let rank = |b: &&Binding| match b.scope {
+            Scope::Global => 0,
+            Scope::Pane(_) | Scope::PushOffer => 1,
+            Scope::Mode(_) => 2,
+        };
+        let mut ordered: Vec<&Binding> = BINDINGS.iter().collect();
+        ordered.sort_by_key(rank);
         let mut out: Vec<Action> = Vec::new();
-        for b in BINDINGS {
+        for b in ordered {
             if !out.contains(&b.action) {
                 out.push(b.action);
             }

@@ -83,3 +83,14 @@ fn path_and_check_name_the_default_file() {
     let out = pipewatch(&["config"], dir.path());
     assert_eq!(out.status.code(), Some(2), "a bare `config` is a usage error");
 }
+
+#[test]
+fn the_readme_example_config_is_valid() {
+    let text = std::fs::read_to_string(crate::harness::repo_root().join("README.md")).unwrap();
+    let section = &text[text.find("## Configuration").expect("a Configuration section")..];
+    let start = section.find("```toml\n").expect("an example config") + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let config = pipewatch::config::parse(example).unwrap_or_else(|e| panic!("README example: {e}"));
+    assert_eq!(config.log_capacity, 200_000);
+    assert_eq!(config.theme.accent, ratatui::style::Color::Rgb(255, 136, 0));
+}
