@@ -121,3 +121,32 @@ async fn monitor(
     drop(running);
     result
 }
+
+// The config file
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn flags_given_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "log_lines = 7\nascii = true\n[intervals]\nlog = 3\n").expect("write");
+        let args = |log_lines, read_only| MonitorArgs {
+            config: Some(file.clone()),
+            log_lines,
+            read_only,
+            ..MonitorArgs::default()
+        };
+        let from_file = settings(&args(None, false)).expect("valid file");
+        assert_eq!(from_file.log_capacity, 7);
+        assert!(from_file.ascii, "the file turns ASCII on; no flag turns it off");
+        assert!(!from_file.read_only);
+        assert_eq!(from_file.intervals.log, std::time::Duration::from_secs(3));
+        let flags = settings(&args(Some(3), true)).expect("valid file");
+        assert_eq!(flags.log_capacity, 3);
+        assert!(flags.read_only);
+        let no_file = MonitorArgs { config: Some(dir.path().join("missing.toml")), ..MonitorArgs::default() };
+        assert!(settings(&no_file).is_err(), "a missing --config file is an error");
+    }
+}

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use color_eyre::eyre::{Result, eyre};
 use serde::Deserialize;
+use toml::Spanned;
 
-use super::values::{Colour, KeyTable, Pattern, Positive, Seconds};
+use super::values::{Colour, KeyTable, Located, Positive, Seconds, check, check_pattern};
 use super::{Config, Desktop};
-use crate::keymap::{Action, BINDINGS, Keymap, key_spec};
+use crate::keymap::{Action, BINDINGS, Keymap, key_spec, parse_key};
 
 /// `$XDG_CONFIG_HOME/pipewatch/config.toml`, else `~/.config/pipewatch/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
@@ -33,13 +34,13 @@ pub fn load(explicit: Option<&Path>) -> Result<Config> {
 
 /// The file's settings over the defaults; an error reads "LINE:COLUMN: what".
 pub fn parse(text: &str) -> Result<Config, String> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+    let at = |offset: usize, message: &str| {
+        let (line, column) = line_column(text, offset);
         // One line: toml's messages may carry a second line of detail.
-        let message = e.message().trim().replace('\n', "; ");
-        format!("{line}:{column}: {message}")
-    })?;
-    Ok(file.apply(Config::default()))
+        format!("{line}:{column}: {}", message.trim().replace('\n', "; "))
+    };
+    let file: File = toml::from_str(text).map_err(|e| at(e.span().map_or(0, |s| s.start), e.message()))?;
+    file.apply(Config::default()).map_err(|l| at(l.at, &l.message))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -60,8 +61,8 @@ struct File {
     log_lines: Option<Positive>,
     ascii: Option<bool>,
     read_only: Option<bool>,
-    read_only_profiles: Option<Vec<Pattern>>,
-    confirm_by_name_profiles: Option<Vec<Pattern>>,
+    read_only_profiles: Option<Vec<Spanned<String>>>,
+    confirm_by_name_profiles: Option<Vec<Spanned<String>>>,
     intervals: Option<IntervalsFile>,
     notifications: Option<NotificationsFile>,
     theme: Option<ThemeFile>,
@@ -114,13 +115,15 @@ fn set<T, V>(slot: &mut T, value: Option<V>, convert: impl FnOnce(V) -> T) {
 }
 
 impl File {
-    fn apply(self, mut c: Config) -> Config {
+    fn apply(self, mut c: Config) -> Result<Config, Located> {
         set(&mut c.log_capacity, self.log_lines, |n| n.0);
         set(&mut c.ascii, self.ascii, |b| b);
         set(&mut c.read_only, self.read_only, |b| b);
-        let patterns = |ps: Vec<Pattern>| ps.into_iter().map(|p| p.0).collect();
-        set(&mut c.read_only_profiles, self.read_only_profiles, patterns);
-        set(&mut c.confirm_by_name_profiles, self.confirm_by_name_profiles, patterns);
+        let patterns = |ps: Option<Vec<Spanned<String>>>| {
+            ps.map(|ps| ps.iter().map(|p| check(p, check_pattern)).collect::<Result<Vec<_>, _>>()).transpose()
+        };
+        set(&mut c.read_only_profiles, patterns(self.read_only_profiles)?, |ps| ps);
+        set(&mut c.confirm_by_name_profiles, patterns(self.confirm_by_name_profiles)?, |ps| ps);
         if let Some(i) = self.intervals {
             let t = &mut c.intervals;
             let secs = |s: Seconds| s.0;
@@ -150,10 +153,15 @@ impl File {
             set(&mut c.theme.stopped, t.stopped, colour);
             set(&mut c.theme.dim, t.dim, colour);
         }
-        if let Some(keys) = self.keys {
-            c.keymap = Keymap::new(keys.0);
+        if let Some(table) = self.keys {
+            let mut overrides = Vec::new();
+            for (action, keys) in table.0 {
+                let keys = keys.0.iter().map(|k| check(k, parse_key)).collect::<Result<Vec<_>, _>>()?;
+                overrides.push((action, keys));
+            }
+            c.keymap = Keymap::new(overrides);
         }
-        c
+        Ok(c)
     }
 }
 

@@ -98,11 +98,10 @@ fn unknown_fields_are_named_with_the_expected_ones() {
 #[test]
 fn bad_values_are_reported_where_they_are() {
     let cases = [
-        // A bad element is reported at its list (the message names it).
-        ("[keys]\nquit = [\"q\", \"ctrl-\"]\n", "2:8: unknown key `ctrl-`"),
+        ("[keys]\nquit = [\"q\", \"ctrl-\"]\n", "2:14: unknown key `ctrl-`"),
         ("[keys]\nexit = [\"q\"]\n", "2:1: unknown action `exit`, expected one of `"),
         ("[keys]\nquit = []\n", "2:8: no keys"),
-        ("read_only_profiles = [\"prod\", \"a[b\"]\n", "1:22: bad profile pattern `a[b`: unclosed character class"),
+        ("read_only_profiles = [\"prod\", \"a[b\"]\n", "1:31: bad profile pattern `a[b`: unclosed character class"),
         ("[theme]\nok = \"greenish\"\n", "2:6: unknown colour `greenish`"),
         ("[intervals]\nlog = 0\n", "2:7: 0 seconds: use a number above 0"),
         ("[intervals]\nrows = -3\n", "2:8: -3 seconds"),

@@ -9,7 +9,9 @@ use ratatui::style::Color;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-use crate::keymap::{Action, KeyPress, parse_key};
+use toml::Spanned;
+
+use crate::keymap::Action;
 
 /// Poll intervals longer than a day are a typo.
 const MAX_INTERVAL_SECS: f64 = 86_400.0;
@@ -40,17 +42,24 @@ impl<'de> Deserialize<'de> for Positive {
     }
 }
 
-/// A profile glob such as `*prod*`.
-pub struct Pattern(pub String);
-
-impl<'de> Deserialize<'de> for Pattern {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        match Glob::new(&text) {
-            Ok(_) => Ok(Pattern(text)),
-            Err(e) => Err(de::Error::custom(format!("bad profile pattern `{text}`: {}", e.kind()))),
-        }
+/// A profile glob such as `*prod*`, checked after reading (see `Located`).
+pub fn check_pattern(text: &str) -> Result<String, String> {
+    match Glob::new(text) {
+        Ok(_) => Ok(text.to_string()),
+        Err(e) => Err(format!("bad profile pattern `{text}`: {}", e.kind())),
     }
+}
+
+/// A problem found after toml read the file, at a byte offset of it.
+/// (toml reports an error inside a list at the list; this names the element.)
+pub struct Located {
+    pub at: usize,
+    pub message: String,
+}
+
+/// Checks a string read with its place in the file.
+pub fn check<T>(value: &Spanned<String>, f: impl Fn(&str) -> Result<T, String>) -> Result<T, Located> {
+    f(value.get_ref()).map_err(|message| Located { at: value.span().start, message })
 }
 
 pub struct Colour(pub Color);
@@ -62,26 +71,16 @@ impl<'de> Deserialize<'de> for Colour {
     }
 }
 
-/// One key, e.g. "ctrl-c".
-struct Key(KeyPress);
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        parse_key(&text).map(Key).map_err(de::Error::custom)
-    }
-}
-
-/// The keys of one action: at least one.
-struct Keys(Vec<KeyPress>);
+/// The keys of one action (at least one), checked by `parse_key` after reading.
+pub struct Keys(pub Vec<Spanned<String>>);
 
 impl<'de> Deserialize<'de> for Keys {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let keys = Vec::<Key>::deserialize(d)?;
+        let keys = Vec::<Spanned<String>>::deserialize(d)?;
         if keys.is_empty() {
             return Err(de::Error::custom("no keys: give at least one, e.g. [\"q\"]"));
         }
-        Ok(Keys(keys.into_iter().map(|k| k.0).collect()))
+        Ok(Keys(keys))
     }
 }
 
@@ -97,7 +96,7 @@ impl<'de> Deserialize<'de> for ActionName {
 
 /// The `[keys]` table: action -> keys, in the file's order.
 #[derive(Default)]
-pub struct KeyTable(pub Vec<(Action, Vec<KeyPress>)>);
+pub struct KeyTable(pub Vec<(Action, Keys)>);
 
 impl<'de> Deserialize<'de> for KeyTable {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -110,8 +109,7 @@ impl<'de> Deserialize<'de> for KeyTable {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyTable, A::Error> {
                 let mut out = Vec::new();
                 while let Some(ActionName(action)) = map.next_key()? {
-                    let Keys(keys) = map.next_value()?;
-                    out.push((action, keys));
+                    out.push((action, map.next_value()?));
                 }
                 Ok(KeyTable(out))
             }

@@ -38,7 +38,7 @@ fn a_bad_config_file_stops_the_monitor_with_one_line() {
     let out = pipewatch(&["--sandbox"], &home);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("pipewatch/config.toml:2:8: unknown key `hyper-q`"), "{err}");
+    assert!(err.contains("pipewatch/config.toml:2:9: unknown key `hyper-q`"), "{err}");
 
     let missing = dir.path().join("missing.toml");
     let out = pipewatch(&["--config", missing.to_str().unwrap()], dir.path());
