@@ -42,9 +42,12 @@ pub struct MonitorArgs {
     /// Send no mutating request: start, retry, stop, approve, transitions and push are off.
     #[arg(long)]
     pub read_only: bool,
-    /// Log lines kept for the shown build.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    pub log_lines: usize,
+    /// Log lines kept for the shown build (default: 100000, or `log_lines` in the config file).
+    #[arg(long, value_name = "N")]
+    pub log_lines: Option<usize>,
+    /// Read settings from FILE (default: $XDG_CONFIG_HOME/pipewatch/config.toml, if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +65,27 @@ pub enum Command {
     Logs(LogsArgs),
     /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
     Completions(CompletionsArgs),
+    // The config file
+    /// Print the commented default config file, where pipewatch looks for it, or check it.
+    Config(ConfigArgs),
+}
+
+/// `pipewatch config`: exits 0, or 2 when the file is bad (`--check`).
+#[derive(Debug, Default, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["print_default", "path", "check"])))]
+pub struct ConfigArgs {
+    /// Print the default config file, every setting explained.
+    #[arg(long)]
+    pub print_default: bool,
+    /// Print the config file's path (whether it exists or not).
+    #[arg(long)]
+    pub path: bool,
+    /// Read the config file and report the first error with its line and column.
+    #[arg(long)]
+    pub check: bool,
+    /// The config file (default: $XDG_CONFIG_HOME/pipewatch/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `pipewatch status`: exits 0, or 2 on usage or setup errors.

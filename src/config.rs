@@ -3,7 +3,17 @@
 
 use globset::Glob;
 
-/// What the UI half needs to know; polling intervals live with the workers.
+use crate::keymap::Keymap;
+use crate::workers::Intervals;
+
+// The config file
+mod file;
+mod theme;
+mod values;
+pub use file::{default_file, default_path, load, parse};
+pub use theme::{Theme, parse_color};
+
+/// The settings: defaults, then the config file, then the command line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Log lines kept per build (a ring buffer: the oldest are dropped).
@@ -21,6 +31,13 @@ pub struct Config {
     /// Profiles whose confirmations ask for the pipeline name to be typed.
     pub confirm_by_name_profiles: Vec<String>,
     pub notify: Notify,
+    // The config file
+    /// Colours (or none, with NO_COLOR); applied when a frame is finished.
+    pub theme: Theme,
+    /// Keys: the defaults with the file's `[keys]` overrides.
+    pub keymap: Keymap,
+    /// Poll intervals, handed to the workers.
+    pub intervals: Intervals,
 }
 
 /// What happens when the followed execution ends.
@@ -60,6 +77,9 @@ impl Default for Config {
             read_only_profiles: Vec::new(),
             confirm_by_name_profiles: vec!["*prod*".to_string()],
             notify: Notify::default(),
+            theme: Theme::default(),
+            keymap: Keymap::default(),
+            intervals: Intervals::default(),
         }
     }
 }
@@ -96,6 +116,10 @@ fn matches_any(patterns: &[String], profile: Option<&str>) -> bool {
     let name = profile.unwrap_or("default");
     patterns.iter().any(|p| Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(name)))
 }
+
+#[cfg(test)]
+#[path = "config/tests.rs"]
+mod file_tests;
 
 #[cfg(test)]
 mod tests {

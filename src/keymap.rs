@@ -5,6 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::model::{Mode, Pane};
 
+// Keymap overrides from the config file
+mod custom;
+pub use custom::{KeyPress, Keymap, key_spec, parse_key};
+
 /// What a key means to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -236,8 +240,9 @@ pub fn lookup(mode: Mode, focus: Pane, key: &KeyEvent) -> Option<Action> {
     lookup_in(Context::new(mode, focus), key)
 }
 
+/// The action of `key` with the default keys (the app asks its `Keymap`).
 pub fn lookup_in(cx: Context, key: &KeyEvent) -> Option<Action> {
-    BINDINGS.iter().find(|b| applies(b.scope, cx) && b.keys.iter().any(|k| same_key(k, key))).map(|b| b.action)
+    Keymap::default().lookup_in(cx, key)
 }
 
 /// The bindings that apply now, for the footer (pane first, then global).
@@ -248,12 +253,16 @@ pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)
 }
 
 pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
-    footer_bindings_in(cx).into_iter().filter_map(|b| b.footer.map(|hint| (b.label, hint))).collect()
+    footer_with(cx, |b| b.label).into_iter().map(|(label, hint, _)| (label, hint)).collect()
 }
 
-/// The bindings behind `footer_hints_in`, one per label, in footer order
-/// (the footer drops the ones that do not apply to what is on screen).
-pub fn footer_bindings_in(cx: Context) -> Vec<&'static Binding> {
+/// The footer hints with their actions, each binding's keys written by
+/// `label`; one per label (the footer drops those that do not apply to what
+/// is on screen).
+pub(crate) fn footer_with<L: PartialEq>(
+    cx: Context,
+    label: impl Fn(&'static Binding) -> L,
+) -> Vec<(L, &'static str, Action)> {
     const FIRST: [Action; 10] = [
         Action::StartPushedRun,
         Action::Quit,
@@ -271,17 +280,25 @@ pub fn footer_bindings_in(cx: Context) -> Vec<&'static Binding> {
     let mut first: Vec<&Binding> = applying().filter(|b| is_first(b)).collect();
     first.sort_by_key(|b| FIRST.iter().position(|a| *a == b.action));
     let rest = applying().filter(|b| !is_first(b));
-    let mut out: Vec<&'static Binding> = Vec::new();
+    let mut out: Vec<(L, &str, Action)> = Vec::new();
     for b in first.into_iter().chain(rest) {
-        if b.footer.is_some() && !out.iter().any(|o| o.label == b.label) {
-            out.push(b);
+        let key = label(b);
+        if let Some(hint) = b.footer
+            && !out.iter().any(|(seen, _, _)| *seen == key)
+        {
+            out.push((key, hint, b.action));
         }
     }
     out
 }
 
-/// Help sections: a title and (keys, description) rows, then the reserved keys.
+/// Help sections with the default keys.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+    help_with(&Keymap::default())
+}
+
+/// Help sections: a title and (keys, description) rows, then the reserved keys.
+fn help_with(keymap: &Keymap) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     // The popups' own keys are on their titles and footers; help lists the rest.
     let scopes: [(&str, Scope); 5] = [
         ("Everywhere", Scope::Global),
@@ -295,7 +312,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         .map(|(title, scope)| {
             // `s` (only after a push no run picked up) is listed with the global keys.
             let wanted = |b: &&Binding| b.scope == *scope || (*scope == Scope::Global && b.scope == Scope::PushOffer);
-            let rows = BINDINGS.iter().filter(wanted).map(|b| (key_names(b), b.description)).collect();
+            let rows = BINDINGS.iter().filter(wanted).map(|b| (key_names(keymap.keys_of(b)), b.description)).collect();
             (*title, rows)
         })
         .collect();
@@ -317,22 +334,29 @@ pub fn markdown_keys_table() -> String {
 }
 
 /// All keys of a binding, written for help: "j Down".
-fn key_names(b: &Binding) -> String {
+fn key_names(keys: &[(KeyCode, KeyModifiers)]) -> String {
     let mut names: Vec<String> = Vec::new();
-    for (code, mods) in b.keys {
-        let base = match code {
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::BackTab => "S-Tab".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            other => format!("{other}"),
-        };
-        let name = if mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base };
+    for key in keys {
+        let name = key_name(key);
         if !names.contains(&name) {
             names.push(name);
         }
     }
     names.join(" ")
+}
+
+/// One key as help and the footer write it: "Ctrl-c", "PgUp", "G".
+fn key_name((code, mods): &(KeyCode, KeyModifiers)) -> String {
+    let base = match code {
+        KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        other => format!("{other}"),
+    };
+    let base = if mods.contains(KeyModifiers::ALT) { format!("Alt-{base}") } else { base };
+    if mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ fn main() -> Result<()> {
             std::process::exit(code)
         }
         Some(Command::Completions(args)) => std::process::exit(pipewatch::headless::completions::run(args.shell)),
+        Some(Command::Config(args)) => std::process::exit(pipewatch::headless::config::run(&args)),
         None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),
     };
     // Setup errors (no region, a port in use, a bad config file) are for a

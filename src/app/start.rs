@@ -12,7 +12,7 @@ use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
-use crate::config::Config;
+use crate::config::{Config, Theme};
 use crate::model::{Connection, Model};
 use crate::msg::Msg;
 use crate::update::Effect;
@@ -79,6 +79,8 @@ impl Driver for Workers {
 
 pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     use std::io::IsTerminal;
+    // A bad config file stops the app before anything starts.
+    let config = settings(&args)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(eyre!("the monitor needs a terminal on stdin and stdout (for a server, see `pipewatch sandbox`)"));
     }
@@ -93,12 +95,6 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         (None, aws::connect(&opts).await?)
     };
     let pipeline = args.pipeline.clone().or_else(|| sandbox.as_ref().map(|_| DEMO_PIPELINE.to_string()));
-    let config = Config {
-        log_capacity: args.log_lines.max(1),
-        ascii: args.ascii || Config::ascii_from_env(),
-        read_only: args.read_only,
-        ..Config::default()
-    };
     // What `p` packs: --workspace, the demo workspace in the sandbox, else
     // the git root or current directory (resolved by pack).
     let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
@@ -108,6 +104,18 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         tracing::error!(error = %e, "pipewatch failed");
     }
     result
+}
+
+/// The config file's settings, the command line's flags over them.
+fn settings(args: &MonitorArgs) -> Result<Config> {
+    let mut config = crate::config::load(args.config.as_deref())?;
+    if let Some(n) = args.log_lines {
+        config.log_capacity = n.max(1);
+    }
+    config.ascii = config.ascii || args.ascii || Config::ascii_from_env();
+    config.read_only = config.read_only || args.read_only;
+    config.theme.no_color = Theme::no_color_from_env();
+    Ok(config)
 }
 
 async fn monitor(
@@ -123,7 +131,7 @@ async fn monitor(
         endpoint: clients.endpoint.clone(),
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut running = Running::new(Arc::new(clients), tx, workspace, Intervals::default());
+    let mut running = Running::new(Arc::new(clients), tx, workspace, config.intervals);
     let mut model = Model::new(config, connection, pipeline, Utc::now());
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;
@@ -133,4 +141,33 @@ async fn monitor(
     drop(guard);
     drop(running);
     result
+}
+
+// The config file
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn flags_given_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "log_lines = 7\nascii = true\n[intervals]\nlog = 3\n").expect("write");
+        let args = |log_lines, read_only| MonitorArgs {
+            config: Some(file.clone()),
+            log_lines,
+            read_only,
+            ..MonitorArgs::default()
+        };
+        let from_file = settings(&args(None, false)).expect("valid file");
+        assert_eq!(from_file.log_capacity, 7);
+        assert!(from_file.ascii, "the file turns ASCII on; no flag turns it off");
+        assert!(!from_file.read_only);
+        assert_eq!(from_file.intervals.log, std::time::Duration::from_secs(3));
+        let flags = settings(&args(Some(3), true)).expect("valid file");
+        assert_eq!(flags.log_capacity, 3);
+        assert!(flags.read_only);
+        let no_file = MonitorArgs { config: Some(dir.path().join("missing.toml")), ..MonitorArgs::default() };
+        assert!(settings(&no_file).is_err(), "a missing --config file is an error");
+    }
 }

@@ -1,6 +1,8 @@
 //! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
 
 pub mod completions;
+// The config file
+pub mod config;
 pub mod logs;
 pub mod push;
 pub mod status;

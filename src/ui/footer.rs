@@ -33,10 +33,8 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     };
     // Preflight errors block Enter in the confirmation: do not offer it.
     let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());
-    let bindings = keymap::footer_bindings_in(cx).into_iter().filter(|b| offered(m, b.action));
-    for (key, what) in
-        bindings.filter_map(|b| b.footer.map(|f| (b.label, f))).filter(|(k, _)| !(blocked && *k == "Enter"))
-    {
+    let entries = m.config.keymap.footer_entries_in(cx).into_iter().filter(|(_, _, action)| offered(m, *action));
+    for (key, what, _) in entries.filter(|(k, _, _)| !(blocked && *k == "Enter")) {
         let (key, what) = (format!(" {key}"), format!(" {what} "));
         used += key.chars().count() + what.chars().count();
         if used > usize::from(area.width) && !spans.is_empty() {

@@ -9,6 +9,10 @@ mod header;
 pub mod layout;
 mod list;
 mod log;
+// The config file
+#[cfg(test)]
+mod config_tests;
+mod palette;
 pub mod phases;
 pub mod popup;
 mod push;
@@ -47,7 +51,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     footer::render(m, frame, areas.footer);
     match m.mode {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
-        Mode::Help => popup::render_help(frame, area, m.config.ascii, m.help_page),
+        Mode::Help => popup::render_help(frame, area, m),
         Mode::Push => push::render(m, frame, area),
         Mode::Confirm => control::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
@@ -55,6 +59,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());
     }
+    palette::apply(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

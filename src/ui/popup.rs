@@ -7,14 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::keymap;
+use crate::model::Model;
 use crate::ui::{layout, popup_block, theme};
 
 const COLUMN: u16 = 37;
 
-fn lines() -> Vec<Line<'static>> {
+fn lines(m: &Model) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for (title, rows) in keymap::help_sections() {
+    for (title, rows) in m.config.keymap.help_sections() {
         if rows.is_empty() {
             continue;
         }
@@ -27,8 +27,8 @@ fn lines() -> Vec<Line<'static>> {
 }
 
 /// How the help flows at `area`: (rows per column, columns per page, pages).
-pub fn help_layout(area: Rect) -> (u16, u16, usize) {
-    let total = u16::try_from(lines().len()).unwrap_or(u16::MAX);
+pub fn help_layout(m: &Model, area: Rect) -> (u16, u16, usize) {
+    let total = u16::try_from(lines(m).len()).unwrap_or(u16::MAX);
     let max_rows = area.height.saturating_sub(4).max(1);
     let fit_columns = (area.width.saturating_sub(3) / (COLUMN + 1)).max(1);
     let columns = total.div_ceil(max_rows).max(1);
@@ -37,10 +37,11 @@ pub fn help_layout(area: Rect) -> (u16, u16, usize) {
     (rows, per_page, usize::from(columns.div_ceil(per_page)))
 }
 
-pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool, page: usize) {
-    let lines = lines();
-    let (rows, per_page, pages) = help_layout(area);
-    let page = page.min(pages.saturating_sub(1));
+pub fn render_help(frame: &mut Frame, area: Rect, m: &Model) {
+    let ascii = m.config.ascii;
+    let lines = lines(m);
+    let (rows, per_page, pages) = help_layout(m, area);
+    let page = m.help_page.min(pages.saturating_sub(1));
     let rect = layout::centered(area, per_page * (COLUMN + 1) + 1, rows + 2);
     let title = if pages > 1 {
         format!("Help · page {}/{pages} · j/k page · Esc close", page + 1)

@@ -20,7 +20,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         focus: m.focus,
         start_offered: matches!(m.push, PushState::NoExecution { .. }),
     };
-    match keymap::lookup_in(cx, &key) {
+    match m.config.keymap.lookup_in(cx, &key) {
         Some(action) => {
             m.dirty = true;
             apply(m, action, fx);
@@ -61,7 +61,7 @@ fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::Up | Action::Down if m.mode == Mode::Help => {
             let area = ratatui::layout::Rect::new(0, 0, m.size.0, m.size.1);
-            let (_, _, pages) = crate::ui::popup::help_layout(area);
+            let (_, _, pages) = crate::ui::popup::help_layout(m, area);
             let last = pages.saturating_sub(1);
             m.help_page =
                 if action == Action::Down { (m.help_page + 1).min(last) } else { m.help_page.saturating_sub(1) };

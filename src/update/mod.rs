@@ -10,6 +10,9 @@ mod push;
 mod push_tests;
 #[cfg(test)]
 mod tests;
+// The config file
+#[cfg(test)]
+mod config_tests;
 
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};

@@ -3,6 +3,8 @@
 mod aws_adapters;
 mod aws_assets;
 mod awscli;
+// The config file
+mod config_file;
 mod demo_workspace;
 mod harness;
 mod headless_cmds;
