@@ -185,8 +185,16 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
         let now = raster::text(terminal.backend().buffer());
         let footer = now.lines().last().expect("a footer row");
         assert!(!footer.trim().is_empty(), "the footer has hints");
-        assert_eq!(shot.text.last().map(String::as_str), Some(footer), "{}'s key hints; {RERUN}", shot.name);
+        let shown = shot.text.last().map(|f| without_context_hints(f));
+        assert_eq!(shown, Some(without_context_hints(footer)), "{}'s key hints; {RERUN}", shot.name);
     }
+}
+
+/// The footer minus the control hints that depend on what runs (x stop while
+/// a run goes, s start when none does, r retry on a failed stage, a approve
+/// while an approval waits): this test's model has no pipeline state.
+fn without_context_hints(footer: &str) -> String {
+    ["  x stop", "  s start", "  r retry", "  a approve"].iter().fold(footer.to_string(), |f, h| f.replace(h, ""))
 }
 
 /// Digits masked: the seconds the sandbox measures differ from run to run.
