@@ -60,8 +60,8 @@ fn title(c: &Confirm) -> (String, bool) {
             (format!("Abandon execution {}?", short_id(execution_id)), true)
         }
         ControlKind::Stop { execution_id } => (format!("Stop execution {}?", short_id(execution_id)), true),
-        ControlKind::Approve { action, .. } if c.choice == 1 => (format!("Reject {action}?"), true),
-        ControlKind::Approve { action, .. } => (format!("Approve {action}?"), false),
+        ControlKind::Approve { stage, action, .. } if c.choice == 1 => (format!("{stage}/{action}: reject?"), true),
+        ControlKind::Approve { stage, action, .. } => (format!("{stage}/{action}: approve?"), false),
         ControlKind::Transition { stage, enable: true } => (format!("Enable the transition into {stage}?"), false),
         ControlKind::Transition { stage, enable: false } => (format!("Disable the transition into {stage}?"), true),
     }
