@@ -36,6 +36,11 @@ pub enum Action {
     Push,
     /// Start the run a push could not see start (pinned to its version).
     StartPushedRun,
+    // copy
+    /// `y`: copy the id of what the pane points at (OSC 52).
+    CopyId,
+    /// `Y`: copy its console URL.
+    CopyUrl,
 }
 
 /// Where a binding applies.
@@ -144,15 +149,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
     bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
     bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
+    // copy
+    bind!("y", [ch('y')], CopyId, "copy id to clipboard", Scope::Global, None),
+    bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy console URL", Scope::Global, None),
 ];
 
 /// Keys kept free for the control features (`s` is bound only after a push
 /// no run picked up, and free otherwise).
 pub static RESERVED: &[(char, &str)] = &[
+    // One per line: each feature removes its own key here when it binds it.
     ('r', "retry a failed stage"),
     ('x', "toggle a transition"),
     ('a', "approve / reject"),
-    ('y', "copy"),
     (':', "command line"),
 ];
 

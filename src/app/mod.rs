@@ -3,6 +3,7 @@
 
 mod event_loop;
 pub mod logfile;
+pub mod osc;
 mod push;
 mod start;
 pub mod terminal;

@@ -7,6 +7,7 @@ use chrono::Utc;
 use color_eyre::eyre::{Result, eyre};
 
 use crate::app::event_loop::{Driver, run_loop};
+use crate::app::osc;
 use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
@@ -32,6 +33,7 @@ impl Driver for Running {
             Effect::ExecutePush => self.push.execute(),
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
+            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => osc::run(effect),
             other => self.workers.run(other),
         }
     }
@@ -48,6 +50,8 @@ impl Driver for Workers {
             Effect::RefreshNow => self.refresh_now(),
             Effect::PlanPush { .. } | Effect::ExecutePush | Effect::CancelPush | Effect::StartPushedRun { .. } => {}
             Effect::Quit => {}
+            // The terminal's own sequences are the `Running` driver's.
+            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod push;
 pub mod samples;
 pub mod selection;
 pub mod snapshot;
+pub mod terminal;
 
 use chrono::{DateTime, Utc};
 
@@ -108,6 +109,11 @@ pub struct Model {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
+    // copy and notifications
+    /// A short confirmation on the notice row until the next key (e.g. what `y` copied).
+    pub info: Option<String>,
+    /// The terminal title and the followed run, for notifications when it ends.
+    pub terminal: terminal::TerminalState,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +150,8 @@ impl Model {
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,
+            info: None,
+            terminal: terminal::TerminalState::default(),
         };
         m.apply_profile_rules(profile.as_deref());
         m
