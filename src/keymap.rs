@@ -152,6 +152,8 @@ pub static BINDINGS: &[Binding] = &[
     // copy
     bind!("y", [ch('y')], CopyId, "copy id to clipboard", Scope::Global, None),
     bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy console URL", Scope::Global, None),
+    bind!("y", [ch('y')], CopyId, "copy the pipeline name", POPUP, None),
+    bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy the pipeline URL", POPUP, None),
 ];
 
 /// Keys kept free for the control features (`s` is bound only after a push

@@ -6,7 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use super::Effect;
 use crate::model::selection::{is_build_action, selected_action};
 use crate::model::snapshot::ActionSnapshot;
-use crate::model::{Model, Pane};
+use crate::model::{Mode, Model, Pane};
 use crate::sanitize::printable;
 
 /// Ids shown on the notice row are cut to the row, but show at least this much.
@@ -42,7 +42,9 @@ pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
 
 /// The id or URL of what the focused pane points at, if anything.
 pub fn payload(m: &Model, url: bool) -> Option<Copied> {
-    match m.focus {
+    // The `o` popup is the pipeline list on narrow screens.
+    let focus = if m.mode == Mode::PipelinePopup { Pane::List } else { m.focus };
+    match focus {
         Pane::List => {
             let name = &m.list.items.get(m.list.selected)?.name;
             Some(if url {

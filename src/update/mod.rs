@@ -8,7 +8,7 @@ mod push_tests;
 #[cfg(test)]
 mod tests;
 // copy and notifications
-pub mod copy;
+mod copy;
 pub mod notify;
 #[cfg(test)]
 mod notify_tests;

@@ -6,10 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::notify::Notification;
 use super::*;
 use crate::config::{Config, Desktop, Notify};
-use crate::model::Connection;
 use crate::model::push::PushState;
 use crate::model::samples::{self, BUILD_ID};
 use crate::model::snapshot::{ExecutionSummary, Status};
+use crate::model::{Connection, Mode};
 
 const EXEC: &str = "e0c1d2a3-aaaa-bbbb-cccc-000000000001";
 const CONSOLE: &str = "https://us-east-1.console.aws.amazon.com";
@@ -230,6 +230,19 @@ fn the_pipeline_list_copies_the_selected_pipeline() {
     assert_eq!(copied(&update(&mut m, key('y'))), Some("data-ingest"));
     assert_eq!(m.info.as_deref(), Some("copied pipeline name data-ingest"));
     let url = format!("{CONSOLE}/codesuite/codepipeline/pipelines/data-ingest/view?region=us-east-1");
+    assert_eq!(copied(&update(&mut m, key('Y'))), Some(url.as_str()));
+}
+
+#[test]
+fn the_pipelines_popup_copies_the_selected_pipeline_too() {
+    let mut m = running();
+    update(&mut m, key('o'));
+    assert_eq!(m.mode, Mode::PipelinePopup);
+    update(&mut m, key('j'));
+    update(&mut m, key('j'));
+    assert_eq!(copied(&update(&mut m, key('y'))), Some("web-frontend"));
+    assert_eq!(m.mode, Mode::PipelinePopup, "the popup stays open");
+    let url = format!("{CONSOLE}/codesuite/codepipeline/pipelines/web-frontend/view?region=us-east-1");
     assert_eq!(copied(&update(&mut m, key('Y'))), Some(url.as_str()));
 }
 
