@@ -53,6 +53,11 @@ pub enum Action {
     Approve,
     /// Enable or disable the selected stage's inbound transition.
     Transition,
+    // copy
+    /// `y`: copy the id of what the pane points at (OSC 52).
+    CopyId,
+    /// `Y`: copy its console URL.
+    CopyUrl,
 }
 
 impl Action {
@@ -214,10 +219,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!("x", [ch('x')], Stop, "stop / abandon the run", Scope::Global, Some("stop")),
     bind!("a", [ch('a')], Approve, "approve / reject", Scope::Global, Some("approve")),
     bind!("T", [ch('T'), (KeyCode::Char('T'), SHIFT)], Transition, "toggle transition in", Scope::Global, None),
+    // copy
+    bind!("y", [ch('y')], CopyId, "copy id to clipboard", Scope::Global, None),
+    bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy console URL", Scope::Global, None),
+    bind!("y", [ch('y')], CopyId, "copy the pipeline name", POPUP, None),
+    bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy the pipeline URL", POPUP, None),
 ];
 
 /// Keys kept free for features still to come.
-pub static RESERVED: &[(char, &str)] = &[('y', "copy"), (':', "command line")];
+pub static RESERVED: &[(char, &str)] = &[
+    // One per line: each feature removes its own key here when it binds it.
+    (':', "command line"),
+];
 
 fn applies(scope: Scope, cx: Context) -> bool {
     match scope {

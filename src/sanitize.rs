@@ -78,6 +78,13 @@ fn is_control(c: char) -> bool {
     n < 0x20 || (0x7f..=0x9f).contains(&n)
 }
 
+/// `text` without control characters (C0, DEL, C1): for short AWS strings put
+/// into pipewatch's own terminal sequences (title, clipboard, notifications),
+/// where one ESC or BEL would end the sequence and start another.
+pub fn printable(text: &str) -> String {
+    text.chars().filter(|c| !is_control(*c)).collect()
+}
+
 /// Reads a CSI sequence after `ESC [`. Applies it to `style` when it is a valid
 /// SGR and a style is given (8-bit CSI is dropped whole: nothing prints it).
 fn read_csi(chars: &mut std::iter::Peekable<std::str::Chars>, style: Option<&mut Style>) {

@@ -4,6 +4,7 @@
 mod control;
 mod event_loop;
 pub mod logfile;
+pub mod osc;
 mod push;
 mod start;
 pub mod terminal;

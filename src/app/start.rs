@@ -8,6 +8,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use crate::app::control::ControlDriver;
 use crate::app::event_loop::{Driver, run_loop};
+use crate::app::osc;
 use crate::app::push::PushDriver;
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
@@ -53,6 +54,7 @@ impl Driver for Running {
             Effect::ExecutePush => self.push.execute(),
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
+            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => osc::run(effect),
             other => self.workers.run(other),
         }
     }
@@ -73,6 +75,8 @@ impl Driver for Workers {
             | Effect::StartPushedRun { .. }
             | Effect::Control(_) => {}
             Effect::Quit => {}
+            // The terminal's own sequences are the `Running` driver's.
+            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
         }
     }
 }

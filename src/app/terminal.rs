@@ -14,6 +14,8 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use crate::app::osc;
+
 /// Set while the terminal is in app mode, so restore runs once from whichever
 /// path gets there first (drop, panic hook).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -29,6 +31,9 @@ impl TerminalGuard {
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard;
         execute!(io::stdout(), EnterAlternateScreen, Hide, EnableFocusChange, EnableBracketedPaste)?;
+        // The user's title is saved here and restored on the way out: ours
+        // follows the watched run.
+        osc::write(osc::PUSH_TITLE);
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok((guard, terminal))
     }
@@ -48,6 +53,7 @@ pub fn restore() {
     }
     let mut out = io::stdout();
     let _ = execute!(out, DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, LeaveAlternateScreen, Show);
+    let _ = out.write_all(osc::POP_TITLE);
     let _ = disable_raw_mode();
     let _ = out.flush();
 }

@@ -95,6 +95,8 @@ impl Action {
             Action::Stop => "stop",
             Action::Approve => "approve",
             Action::Transition => "transition",
+            Action::CopyId => "copy_id",
+            Action::CopyUrl => "copy_url",
         }
     }
 

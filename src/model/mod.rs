@@ -7,6 +7,7 @@ pub mod push;
 pub mod samples;
 pub mod selection;
 pub mod snapshot;
+pub mod terminal;
 
 use chrono::{DateTime, Utc};
 
@@ -110,13 +111,16 @@ pub struct Model {
     pub help_page: usize,
     /// The open control confirmation (Mode::Confirm).
     pub confirm: Option<control::Confirm>,
-    /// A short-lived status line ("retry of stage Build sent") and when it was set.
-    pub flash: Option<(String, Time)>,
     /// The minute (Unix minutes) last drawn, for once-a-minute ages.
     pub drawn_minute: i64,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
+    // copy and notifications
+    /// A short confirmation on the notice row until the next key (e.g. what `y` copied).
+    pub info: Option<String>,
+    /// The terminal title and the followed run, for notifications when it ends.
+    pub terminal: terminal::TerminalState,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -152,10 +156,11 @@ impl Model {
             push: push::PushState::Idle,
             help_page: 0,
             confirm: None,
-            flash: None,
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,
+            info: None,
+            terminal: terminal::TerminalState::default(),
         };
         m.apply_profile_rules(profile.as_deref());
         m

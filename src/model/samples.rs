@@ -206,5 +206,7 @@ pub fn model(build: BuildSnapshot, w: u16, h: u16) -> Model {
     for e in log_lines() {
         m.logs.buffer.push_event(&e);
     }
+    // A steady screen: its run was already seen and titled (no effects pending).
+    m.terminal = crate::model::terminal::TerminalState::seen(&m);
     m
 }

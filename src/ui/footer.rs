@@ -46,22 +46,20 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// One line naming the problem and its fix (from the failing API); else
-/// where a push is (waiting, no run, following).
+/// The answer to the last key (e.g. what `y` copied); else one line naming the
+/// problem and its fix (from the failing API); else where a push is.
 pub fn render_notice(m: &Model, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let line = match (&m.notice, m.push.status_line()) {
-        (Some(n), _) => {
+    let line = match (&m.info, &m.notice, m.push.status_line()) {
+        (Some(info), _, _) => Line::styled(format!(" {info}"), Style::default().fg(Color::Green)),
+        (None, Some(n), _) => {
             let symbol = if m.config.ascii { "!" } else { "⚠" };
             Line::styled(format!(" {symbol} {}", n.text), Style::default().fg(Color::Red))
         }
-        (None, Some(status)) => Line::styled(format!(" {status}"), Style::default().fg(Color::Cyan)),
-        (None, None) => match &m.flash {
-            Some((text, _)) => Line::styled(format!(" {text}"), Style::default().fg(Color::Cyan)),
-            None => return,
-        },
+        (None, None, Some(status)) => Line::styled(format!(" {status}"), Style::default().fg(Color::Cyan)),
+        (None, None, None) => return,
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }

@@ -26,9 +26,10 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let header = u16::from(h >= 2);
     let footer = u16::from(h >= 3);
     // The notice names a fix; let a long one take a second row when there is room.
-    let notice_len = m.notice.as_ref().map_or(0, |n| n.text.chars().count() + 3);
+    // A confirmation (`info`) is the answer to the last key: it shows instead.
+    let notice_len = m.notice.as_ref().filter(|_| m.info.is_none()).map_or(0, |n| n.text.chars().count() + 3);
     let notice = match notice_len {
-        0 => push_status_rows(m, area).max(u16::from(m.flash.is_some() && h >= 8)),
+        0 => status_rows(m, area),
         n if n > usize::from(area.width) && h >= 16 => 2,
         _ => u16::from(h >= 8),
     };
@@ -70,10 +71,10 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     areas
 }
 
-/// The push status (no notice shown): its "no run appeared" explanation is
-/// long, so it may take up to four rows on a tall screen.
-fn push_status_rows(m: &Model, area: Rect) -> u16 {
-    let Some(status) = m.push.status_line() else { return 0 };
+/// A confirmation or the push status (no notice shown): the push's "no run
+/// appeared" explanation is long, so it may take up to four rows on a tall screen.
+fn status_rows(m: &Model, area: Rect) -> u16 {
+    let Some(status) = m.info.clone().or_else(|| m.push.status_line()) else { return 0 };
     let rows = (status.chars().count() + 1).div_ceil(usize::from(area.width.max(1)));
     let cap = match area.height {
         h if h >= 20 => 4,

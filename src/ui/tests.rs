@@ -274,3 +274,20 @@ fn a_long_notice_wraps_to_two_rows_above_the_footer() {
     assert!(lines[0].contains("denied, retry in 4s"), "{t}");
     assert_eq!(fg_at(&buf, "no usable"), Color::Red);
 }
+
+#[test]
+fn what_y_copied_shows_above_the_footer_over_a_notice_until_the_next_key() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |c| crate::msg::Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let mut m = running(80, 24);
+    m.notice = Some(crate::model::Notice { api: "logs:GetLogEvents".into(), text: "throttled: slow down".into() });
+    crate::update::update(&mut m, key('y'));
+    let buf = draw(&m);
+    let t = text(&buf);
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines[22].trim(), format!("copied build id {}", samples::BUILD_ID), "{t}");
+    assert_eq!(fg_at(&buf, "copied build id"), Color::Green);
+    crate::update::update(&mut m, key('k'));
+    let t = text(&draw(&m));
+    assert!(!t.contains("copied") && t.contains("throttled: slow down"), "{t}");
+}

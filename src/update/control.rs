@@ -12,9 +12,6 @@ use crate::msg::ApiFailure;
 /// The notice's "api" for control problems (workers never clear it).
 pub const CONTROL_NOTICE: &str = "control";
 
-/// Seconds a status line ("retrying stage Build …") stays.
-pub const FLASH_SECS: i64 = 10;
-
 /// A control key in Normal mode.
 pub(super) fn open(m: &mut Model, action: Action) {
     clear_notice(m);
@@ -79,7 +76,7 @@ pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) 
         Action::Close => close(m),
         Action::Select => match c.request() {
             Ok(req) => {
-                m.flash = Some((format!("sending the {}…", req.describe()), m.now));
+                m.info = Some(format!("sending the {}…", req.describe()));
                 fx.push(Effect::Control(req));
                 close(m);
             }
@@ -125,23 +122,14 @@ pub(super) fn done(m: &mut Model, request: ControlRequest, result: Result<String
     match result {
         Ok(text) => {
             clear_notice(m);
-            m.flash = Some((text, m.now));
+            m.info = Some(text);
             fx.push(Effect::RefreshNow);
         }
         Err(f) => {
-            m.flash = None;
+            m.info = None;
             refuse(m, format!("{} refused: {}", request.describe(), f.message));
         }
     }
-}
-
-/// Drops the status line once it has been up `FLASH_SECS`; true if it did.
-pub(super) fn expire_flash(m: &mut Model) -> bool {
-    if m.flash.as_ref().is_some_and(|(_, at)| (m.now - *at).num_seconds() >= FLASH_SECS) {
-        m.flash = None;
-        return true;
-    }
-    false
 }
 
 fn refuse(m: &mut Model, text: String) {

@@ -48,7 +48,7 @@ fn r_on_a_failed_stage_confirms_then_sends_failed_actions_retry() {
     };
     assert_eq!(fx, vec![Effect::Control(want)]);
     assert_eq!(m.mode, Mode::Normal);
-    assert!(m.flash.as_ref().is_some_and(|(t, _)| t.contains("retry of stage Build")));
+    assert!(m.info.as_ref().is_some_and(|t| t.contains("retry of stage Build")));
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn an_answer_refreshes_and_a_refusal_is_one_line() {
     let req = ControlRequest::Start { pipeline: "mlops-demo".into() };
     let fx = update(&mut m, Msg::ControlDone { request: req.clone(), result: Ok("started execution 1234abcd".into()) });
     assert_eq!(fx, vec![Effect::RefreshNow]);
-    assert!(m.flash.as_ref().is_some_and(|(t, _)| t.contains("1234abcd")));
+    assert!(m.info.as_ref().is_some_and(|t| t.contains("1234abcd")));
     let refusal = crate::msg::ApiFailure {
         api: "codepipeline:StartPipelineExecution".into(),
         kind: crate::msg::FailureKind::Service,
@@ -187,13 +187,12 @@ fn an_answer_refreshes_and_a_refusal_is_one_line() {
 }
 
 #[test]
-fn the_status_line_goes_away_after_ten_seconds() {
+fn the_status_line_stays_until_the_next_key() {
     let mut m = model(Status::Failed);
-    m.flash = Some(("sent".into(), m.now));
-    m.now += chrono::Duration::seconds(5);
+    let req = ControlRequest::Start { pipeline: "mlops-demo".into() };
+    update(&mut m, Msg::ControlDone { request: req, result: Ok("started execution 1234abcd".into()) });
     update(&mut m, Msg::Tick);
-    assert!(m.flash.is_some());
-    m.now += chrono::Duration::seconds(6);
-    update(&mut m, Msg::Tick);
-    assert!(m.flash.is_none());
+    assert!(m.info.is_some());
+    update(&mut m, key('j'));
+    assert!(m.info.is_none());
 }

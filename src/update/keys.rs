@@ -92,6 +92,8 @@ fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Follow => m.logs.resume_follow(),
         Action::Wrap => m.logs.wrap = !m.logs.wrap,
         Action::Timestamps => m.logs.timestamps = !m.logs.timestamps,
+        Action::CopyId => super::copy::copy(m, false, fx),
+        Action::CopyUrl => super::copy::copy(m, true, fx),
         _ if m.mode == Mode::PipelinePopup => list_action(m, action, fx),
         _ => match m.focus {
             Pane::Log => log_action(m, action),

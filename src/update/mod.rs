@@ -13,6 +13,11 @@ mod tests;
 // The config file
 #[cfg(test)]
 mod config_tests;
+// copy and notifications
+mod copy;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
 
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};
@@ -44,6 +49,13 @@ pub enum Effect {
     /// A mutating CodePipeline call (start, retry, stop, approve, transition).
     Control(crate::model::control::ControlRequest),
     Quit,
+    // copy and notifications
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// The followed execution ended: the bell and/or a desktop notification.
+    Notify(notify::Notification),
+    /// Set the terminal title (OSC 0 and 2).
+    SetTitle(String),
 }
 
 /// Effects to run once at start (the pipeline named on the command line).
@@ -53,8 +65,14 @@ pub fn init(m: &Model) -> Vec<Effect> {
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // The followed run changes only with what the pipeline poller and the push bring.
+    let run_news = matches!(msg, Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::PushFollowing { .. });
     match msg {
-        Msg::Key(key) => keys::on_key(m, key, &mut fx),
+        Msg::Key(key) => {
+            // A confirmation stays until the next key.
+            m.dirty |= m.info.take().is_some();
+            keys::on_key(m, key, &mut fx);
+        }
         Msg::Resize(w, h) => {
             m.size = (w, h);
             keys::ensure_focus_visible(m);
@@ -75,8 +93,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick => {
             let minute = m.now.timestamp() / 60;
-            let expired = control::expire_flash(m);
-            m.dirty |= expired || time_shown(m) || minute != m.drawn_minute;
+            m.dirty |= time_shown(m) || minute != m.drawn_minute;
             m.drawn_minute = minute;
         }
         Msg::Identity(r) => {
@@ -141,6 +158,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 m.dirty = true;
             }
         }
+    }
+    if run_news {
+        notify::check(m, &mut fx);
     }
     if m.quit {
         fx.push(Effect::Quit);

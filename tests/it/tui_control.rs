@@ -242,8 +242,7 @@ async fn x_abandons_the_running_execution_and_s_starts_a_new_one() {
     app.press(KeyCode::Char('s'));
     assert_eq!(app.model.mode, Mode::Confirm);
     app.press(KeyCode::Enter);
-    app.until("the start's answer", |m| m.flash.as_ref().is_some_and(|(t, _)| t.starts_with("started execution")))
-        .await;
+    app.until("the start's answer", |m| m.info.as_ref().is_some_and(|t| t.starts_with("started execution"))).await;
     app.until("a new execution", |m| m.executions.first().is_some_and(|e| Some(&e.id) != running.as_ref())).await;
 }
 

@@ -93,9 +93,9 @@ fn sandbox_run_shows_stages_phases_and_log_and_q_restores_the_terminal() {
     tmux.keys(&["Tab", "Tab"]);
     tmux.wait_for("the log's footer", |s| s.contains("f follow"));
     tmux.keys(&["?"]);
-    tmux.wait_for("help", |s| s.contains("Help") && s.contains("Reserved"));
+    tmux.wait_for("help", |s| s.contains("Help") && s.contains("Everywhere"));
     tmux.keys(&["Escape"]);
-    tmux.wait_for("help closed", |s| !s.contains("Reserved"));
+    tmux.wait_for("help closed", |s| !s.contains("Everywhere"));
 
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
@@ -140,12 +140,24 @@ fn hostile_build_output_writes_no_payload_to_the_terminal() {
     tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     let bytes = std::fs::read(&raw).expect("raw pane output");
     assert!(!bytes.is_empty(), "pipe-pane captured nothing");
-    let text = String::from_utf8_lossy(&bytes);
+    let text = without_own_titles(&String::from_utf8_lossy(&bytes));
     for payload in ["\x1b]", "\x1bP", "\x1b_", "\x1b^", "\u{9b}", "\u{9d}", "\u{9c}", "\x07", "\x08", "PWNED-TITLE"] {
         assert!(!text.contains(payload), "payload {payload:?} reached the terminal");
     }
     // Only the SGR colour of the red line went through, as our own style.
     assert!(!text.contains("ZWNobyBwd25lZA=="), "the clipboard payload reached the terminal");
+}
+
+/// The terminal titles the app itself sets for the demo run (OSC 0 and 2),
+/// removed so that any other OSC or BEL left came from the build.
+fn without_own_titles(text: &str) -> String {
+    let mut out = text.to_string();
+    for title in ["… mlops-demo InProgress", "✔ mlops-demo Succeeded", "✘ mlops-demo Failed"] {
+        for n in [0, 2] {
+            out = out.replace(&format!("\x1b]{n};{title}\x07"), "");
+        }
+    }
+    out
 }
 
 /// The app's pid: the only child of the pane's shell.
@@ -217,4 +229,84 @@ fn p_pushes_the_workspace_and_follows_the_run_it_starts() {
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     assert!(after.contains("EXITED 0"), "{after}");
+}
+
+/// The OSC 52 payloads in `raw`, decoded by the system's `base64` (not ours).
+fn clipboard_writes(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    text.split("\x1b]52;c;")
+        .skip(1)
+        .filter_map(|rest| rest.split('\x07').next())
+        .map(|b64| {
+            let mut child = Command::new("base64")
+                .arg("-d")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("base64 -d");
+            std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), b64.as_bytes()).expect("write");
+            let out = child.wait_with_output().expect("base64 output");
+            assert!(out.status.success(), "not base64: {b64:?}");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn y_copies_with_osc52_and_a_failed_run_rings_notifies_and_titles_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    // Long enough for the app to see the run going before it fails.
+    let spec =
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - echo failing-soon\n      - sleep 6\n      - exit 3\n";
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
+    let raw = dir.path().join("raw.bin");
+    let tmux = Tmux::start("notify", 100, 30, &command(&format!("--workspace {}", ws.display()), dir.path()));
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.run(&["pipe-pane", "-o", "-t", "t", &format!("cat >> {}", raw.display())]);
+    tmux.wait_for("the run going", |s| s.contains("failing-soon"));
+    assert_eq!(tmux.flag("#{pane_title}"), "… mlops-demo InProgress");
+
+    tmux.wait_for("the run failed", |s| s.contains("✗ failed ·"));
+    let start = Instant::now();
+    while tmux.flag("#{pane_title}") != "✘ mlops-demo Failed" {
+        assert!(start.elapsed() < WAIT, "title not set: {:?}", tmux.flag("#{pane_title}"));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let bytes = std::fs::read(&raw).expect("raw pane output");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("\x1b]2;✘ mlops-demo Failed\x07"), "no OSC 2 title in the raw output");
+    assert!(text.contains("\x1b]0;✘ mlops-demo Failed\x07"), "no OSC 0 title in the raw output");
+    // The desktop notification (OSC 9 by default), then the bell.
+    let osc9 = text.find("\x1b]9;pipewatch: mlops-demo Failed (execution ").expect("an OSC 9 notification");
+    assert!(text[osc9..].split_once(")\x07").is_some_and(|(_, rest)| rest.starts_with('\x07')), "no bell after it");
+    assert_eq!(text.matches("\x1b]9;").count(), 1, "one notification per run");
+
+    // The build action, then y: its build id in the clipboard.
+    tmux.keys(&["l", "y"]);
+    let screen = tmux.wait_for("the copy confirmation", |s| s.contains("copied build id"));
+    let id = screen.lines().find_map(|l| l.trim().strip_prefix("copied build id ")).expect("the copied id").to_string();
+    assert!(id.starts_with("mlops-demo-build:") && id.len() > 20, "{id}");
+    let bytes = std::fs::read(&raw).expect("raw pane output");
+    assert_eq!(clipboard_writes(&bytes), vec![id.clone()]);
+    assert_eq!(tmux.run(&["show-buffer"]), id, "tmux (set-clipboard on) took the OSC 52");
+
+    // Y: the console URL the sandbox gave for the build.
+    tmux.keys(&["Y"]);
+    tmux.wait_for("the URL confirmation", |s| s.contains("copied build URL"));
+    let url = format!(
+        "https://console.aws.amazon.com/codesuite/codebuild/projects/mlops-demo-build/build/{}/?region=us-east-1",
+        id.replace(':', "%3A")
+    );
+    assert_eq!(tmux.run(&["show-buffer"]), url);
+
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+    // The title stack: the user's title is back.
+    let bytes = std::fs::read(&raw).expect("raw pane output");
+    assert!(String::from_utf8_lossy(&bytes).contains("\x1b[23;0t"), "no title pop");
+    let title = tmux.flag("#{pane_title}");
+    assert!(!title.contains("mlops-demo"), "title not restored: {title:?}");
 }

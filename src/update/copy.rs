@@ -1,0 +1,139 @@
+//! `y` / `Y`: what the focused pane points at (a build, an execution, a
+//! pipeline), as an id or a console URL, for the clipboard (OSC 52).
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use super::Effect;
+use crate::model::selection::{is_build_action, selected_action};
+use crate::model::snapshot::ActionSnapshot;
+use crate::model::{Mode, Model, Pane};
+use crate::sanitize::printable;
+
+/// Ids shown on the notice row are cut to the row, but show at least this much.
+const SHOWN_MIN_CHARS: usize = 20;
+
+/// Everything but unreserved URL characters (RFC 3986) is encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// What a copy puts on the clipboard, and how the notice names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copied {
+    /// "build id", "execution URL", …
+    pub what: &'static str,
+    pub text: String,
+}
+
+/// `y` (`url` false) or `Y` (`url` true) in the focused pane.
+pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
+    let Some(copied) = payload(m, url) else {
+        m.info = Some("nothing to copy here: select an action, a build or a pipeline first".into());
+        return;
+    };
+    let text = printable(&copied.text);
+    // One row: what fits after "copied build URL " (but never fewer than a short id).
+    let room = usize::from(m.size.0).saturating_sub(copied.what.len() + 10).max(SHOWN_MIN_CHARS);
+    let mut shown: String = text.chars().take(room).collect();
+    if text.chars().count() > room {
+        shown.push_str(if m.config.ascii { "..." } else { "…" });
+    }
+    m.info = Some(format!("copied {} {shown}", copied.what));
+    fx.push(Effect::Copy(text));
+}
+
+/// The id or URL of what the focused pane points at, if anything.
+pub fn payload(m: &Model, url: bool) -> Option<Copied> {
+    // The `o` popup is the pipeline list on narrow screens.
+    let focus = if m.mode == Mode::PipelinePopup { Pane::List } else { m.focus };
+    match focus {
+        Pane::List => {
+            let name = &m.list.items.get(m.list.selected)?.name;
+            Some(if url {
+                Copied { what: "pipeline URL", text: pipeline_url(&m.connection.region, name) }
+            } else {
+                Copied { what: "pipeline name", text: name.clone() }
+            })
+        }
+        Pane::Graph => graph_payload(m, url),
+        Pane::Phases | Pane::Log => {
+            let id = m.build.id.as_ref()?;
+            Some(if url {
+                let project = m.build.snapshot.as_ref().map(|b| b.project.as_str());
+                Copied { what: "build URL", text: build_url(&m.connection.region, project, id) }
+            } else {
+                Copied { what: "build id", text: id.clone() }
+            })
+        }
+    }
+}
+
+/// The selected action's build (its external id) or, without one, the shown execution.
+fn graph_payload(m: &Model, url: bool) -> Option<Copied> {
+    let action = selected_action(m).map(|(_, a)| a);
+    if let Some(a) = action
+        && let Some(id) = &a.external_id
+    {
+        let build = is_build_action(a);
+        if !url {
+            return Some(Copied { what: if build { "build id" } else { "external id" }, text: id.clone() });
+        }
+        if let Some(link) = console_link(a) {
+            return Some(Copied { what: if build { "build URL" } else { "action URL" }, text: link });
+        }
+        if build {
+            return Some(Copied { what: "build URL", text: build_url(&m.connection.region, None, id) });
+        }
+    }
+    let execution = m.shown_execution()?;
+    let pipeline = m.pipeline.as_ref()?;
+    Some(if url {
+        Copied { what: "execution URL", text: execution_url(&m.connection.region, pipeline, &execution.id) }
+    } else {
+        Copied { what: "execution id", text: execution.id.clone() }
+    })
+}
+
+/// The action's own console link from AWS, when it is a plain https URL.
+fn console_link(a: &ActionSnapshot) -> Option<String> {
+    let link = a.external_url.as_ref()?;
+    let plain = link.starts_with("https://") && !link.chars().any(|c| c.is_whitespace() || c.is_control());
+    plain.then(|| link.clone())
+}
+
+fn segment(s: &str) -> String {
+    utf8_percent_encode(s, PATH_SEGMENT).to_string()
+}
+
+fn console(region: &str) -> String {
+    format!("https://{}.console.aws.amazon.com", segment(region))
+}
+
+pub fn pipeline_url(region: &str, pipeline: &str) -> String {
+    format!(
+        "{}/codesuite/codepipeline/pipelines/{}/view?region={}",
+        console(region),
+        segment(pipeline),
+        segment(region)
+    )
+}
+
+pub fn execution_url(region: &str, pipeline: &str, execution_id: &str) -> String {
+    format!(
+        "{}/codesuite/codepipeline/pipelines/{}/executions/{}/timeline?region={}",
+        console(region),
+        segment(pipeline),
+        segment(execution_id),
+        segment(region)
+    )
+}
+
+/// A CodeBuild build's page; the project is the id's part before `:` when not known.
+pub fn build_url(region: &str, project: Option<&str>, build_id: &str) -> String {
+    let project = project.unwrap_or_else(|| build_id.split(':').next().unwrap_or(build_id));
+    format!(
+        "{}/codesuite/codebuild/projects/{}/build/{}/?region={}",
+        console(region),
+        segment(project),
+        segment(build_id),
+        segment(region)
+    )
+}
