@@ -36,6 +36,18 @@ pub enum Action {
     Push,
     /// Start the run a push could not see start (pinned to its version).
     StartPushedRun,
+    // command line
+    /// Open the `:` command line.
+    CommandLine,
+    /// Suspend the TUI and run `aws sso login`.
+    SsoLogin,
+    /// Run the typed command.
+    RunCommand,
+    /// Complete the word (again: the next candidate).
+    Complete,
+    /// The previous completion candidate.
+    CompletePrev,
+    CommandBackspace,
 }
 
 /// Where a binding applies.
@@ -97,6 +109,7 @@ const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
 const SEARCH: Scope = Scope::Mode(Mode::Search);
 const HELP: Scope = Scope::Mode(Mode::Help);
 const PUSH: Scope = Scope::Mode(Mode::Push);
+const COMMAND: Scope = Scope::Mode(Mode::Command);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -144,17 +157,43 @@ pub static BINDINGS: &[Binding] = &[
     bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
     bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
     bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
+    // command line
+    bind!(
+        ":",
+        [ch(':'), (KeyCode::Char(':'), SHIFT)],
+        CommandLine,
+        "command: pipeline profile region q",
+        Scope::Global,
+        None
+    ),
+    bind!(
+        "L",
+        [ch('L'), (KeyCode::Char('L'), SHIFT)],
+        SsoLogin,
+        "aws sso login (suspends the TUI)",
+        Scope::Global,
+        None
+    ),
+    bind!("Enter", [(KeyCode::Enter, NONE)], RunCommand, "run the command", COMMAND, Some("run")),
+    bind!("Tab", [(KeyCode::Tab, NONE)], Complete, "complete (again: next)", COMMAND, Some("complete")),
+    bind!(
+        "S-Tab",
+        [(KeyCode::BackTab, NONE), (KeyCode::BackTab, SHIFT)],
+        CompletePrev,
+        "previous completion",
+        COMMAND,
+        None
+    ),
+    bind!("Up", [(KeyCode::Up, NONE)], Up, "older command", COMMAND, None),
+    bind!("Down", [(KeyCode::Down, NONE)], Down, "newer command", COMMAND, None),
+    bind!("Bksp", [(KeyCode::Backspace, NONE)], CommandBackspace, "delete", COMMAND, None),
+    bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", COMMAND, Some("cancel")),
 ];
 
 /// Keys kept free for the control features (`s` is bound only after a push
 /// no run picked up, and free otherwise).
-pub static RESERVED: &[(char, &str)] = &[
-    ('r', "retry a failed stage"),
-    ('x', "toggle a transition"),
-    ('a', "approve / reject"),
-    ('y', "copy"),
-    (':', "command line"),
-];
+pub static RESERVED: &[(char, &str)] =
+    &[('r', "retry a failed stage"), ('x', "toggle a transition"), ('a', "approve / reject"), ('y', "copy")];
 
 fn applies(scope: Scope, cx: Context) -> bool {
     match scope {
@@ -210,12 +249,13 @@ pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
 /// Help sections: a title and (keys, description) rows, then the reserved keys.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     // The popups' own keys are on their titles and footers; help lists the rest.
-    let scopes: [(&str, Scope); 5] = [
+    let scopes: [(&str, Scope); 6] = [
         ("Everywhere", Scope::Global),
         ("Stage graph", GRAPH),
         ("Log", LOG),
         ("Pipeline list", LIST),
         ("Search (after /)", SEARCH),
+        ("Command line (after :)", COMMAND),
     ];
     let mut sections: Vec<_> = scopes
         .iter()

@@ -5,6 +5,8 @@ mod event_loop;
 pub mod logfile;
 mod push;
 mod start;
+mod suspend;
+mod switch;
 pub mod terminal;
 
 pub use event_loop::{Driver, run_loop};

@@ -8,6 +8,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use crate::app::event_loop::{Driver, run_loop};
 use crate::app::push::PushDriver;
+use crate::app::switch::{self, Ready, Switcher};
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
@@ -23,6 +24,23 @@ const DEMO_PIPELINE: &str = "mlops-demo";
 struct Running {
     workers: Workers,
     push: PushDriver,
+    // command line
+    /// Builds the connection `:profile`/`:region` ask for.
+    switch: Switcher,
+    /// What `p` packs (kept for the push driver of a new connection).
+    workspace: Option<std::path::PathBuf>,
+    /// The region shown, for a switched-to profile that names none.
+    region: String,
+}
+
+impl Running {
+    /// Everything that talks to AWS, for one connection; starts the pollers.
+    fn connect(ready: Ready, workspace: Option<std::path::PathBuf>) -> (Workers, PushDriver) {
+        let push = PushDriver::new(ready.clients.clone(), ready.tx.clone(), workspace);
+        let mut workers = Workers::new(ready.clients, ready.tx, Intervals::default());
+        workers.start();
+        (workers, push)
+    }
 }
 
 impl Driver for Running {
@@ -32,6 +50,16 @@ impl Driver for Running {
             Effect::ExecutePush => self.push.execute(),
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
+            Effect::SwitchConnection { profile, region } => {
+                self.switch.start(profile.clone(), region.clone(), self.region.clone());
+            }
+            Effect::UseConnection => {
+                if let Some(ready) = self.switch.take_ready() {
+                    self.region = ready.clients.region.clone();
+                    // The old workers and push are dropped (cancelled) here.
+                    (self.workers, self.push) = Self::connect(ready, self.workspace.clone());
+                }
+            }
             other => self.workers.run(other),
         }
     }
@@ -48,6 +76,7 @@ impl Driver for Workers {
             Effect::RefreshNow => self.refresh_now(),
             Effect::PlanPush { .. } | Effect::ExecutePush | Effect::CancelPush | Effect::StartPushedRun { .. } => {}
             Effect::Quit => {}
+            Effect::SwitchConnection { .. } | Effect::UseConnection | Effect::RunInTerminal(_) => {}
         }
     }
 }
@@ -77,7 +106,8 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     // What `p` packs: --workspace, the demo workspace in the sandbox, else
     // the git root or current directory (resolved by pack).
     let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
-    let result = monitor(config, clients, pipeline, workspace).await;
+    let started = Started { clients, opts: args.connect.options(), sandbox: args.sandbox };
+    let result = monitor(config, started, pipeline, workspace).await;
     drop(sandbox);
     if let Err(e) = &result {
         tracing::error!(error = %e, "pipewatch failed");
@@ -85,25 +115,35 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     result
 }
 
+/// The first connection and what it was built from.
+struct Started {
+    clients: AwsClients,
+    opts: aws::ConnectOptions,
+    sandbox: bool,
+}
+
 async fn monitor(
     config: Config,
-    clients: AwsClients,
+    started: Started,
     pipeline: Option<String>,
     workspace: Option<std::path::PathBuf>,
 ) -> Result<()> {
+    let Started { clients, opts, sandbox } = started;
     let connection = Connection {
         account: None,
         region: clients.region.clone(),
         profile: clients.profile.clone(),
         endpoint: clients.endpoint.clone(),
     };
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let clients = Arc::new(clients);
-    let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
-    let mut workers = Workers::new(clients, tx, Intervals::default());
-    workers.start();
-    let mut running = Running { workers, push };
+    let region = clients.region.clone();
+    let (main_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, gate) = switch::gated(&main_tx);
+    let (workers, push) = Running::connect(Ready { clients: Arc::new(clients), tx }, workspace.clone());
+    let switch = Switcher::new(main_tx, opts, gate);
+    let mut running = Running { workers, push, switch, workspace, region };
     let mut model = Model::new(config, connection, pipeline, Utc::now());
+    model.sandbox = sandbox;
+    model.profiles = if sandbox { Vec::new() } else { aws::profiles::profile_names() };
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;
     model.size = (size.width, size.height);

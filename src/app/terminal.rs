@@ -40,6 +40,19 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Hands the terminal to another program (`L`): the normal screen, cooked
+/// mode, the cursor shown. `resume` takes it back.
+pub fn suspend() {
+    restore();
+}
+
+/// Back to app mode after `suspend`; the caller redraws everything.
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, Hide, EnableFocusChange, EnableBracketedPaste)
+}
+
 /// Puts the terminal back. Errors are ignored: after an SSH drop there is no
 /// terminal to write to, and nothing better to do.
 pub fn restore() {

@@ -7,6 +7,7 @@ mod codebuild;
 mod codepipeline;
 mod errors;
 mod logs;
+pub mod profiles;
 mod push;
 mod sandbox_session;
 mod sts;

@@ -1,5 +1,6 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod command;
 pub mod health;
 pub mod logs;
 pub mod push;
@@ -34,6 +35,9 @@ pub enum Mode {
     PipelinePopup,
     /// The push modal: planning, choosing a source, confirming, uploading.
     Push,
+    // command line
+    /// Typing a `:` command.
+    Command,
 }
 
 /// Where the data comes from, for the header.
@@ -108,6 +112,15 @@ pub struct Model {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
+    // command line
+    /// The `:` line being typed, and its history.
+    pub command: command::CommandLine,
+    /// Profiles in the AWS config files, for `:profile`.
+    pub profiles: Vec<String>,
+    /// `--sandbox`: one fixed connection, no profiles, no login.
+    pub sandbox: bool,
+    /// A `:profile`/`:region` switch under way: what it switches to.
+    pub switching: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +157,10 @@ impl Model {
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,
+            command: command::CommandLine::default(),
+            profiles: Vec::new(),
+            sandbox: false,
+            switching: None,
         };
         m.apply_profile_rules(profile.as_deref());
         m

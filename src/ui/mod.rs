@@ -1,5 +1,6 @@
 //! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
 
+mod command;
 mod footer;
 pub mod graph;
 mod header;
@@ -47,6 +48,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::Help => popup::render_help(frame, area, m.config.ascii),
         Mode::Push => push::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
+        Mode::Command => command::render(m, frame, area),
     }
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());

@@ -33,6 +33,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
                 m.dirty = true;
             }
         }
+        None if m.mode == Mode::Command => super::command::type_key(m, key),
         None => {}
     }
 }
@@ -40,6 +41,9 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
 fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     match action {
         _ if m.mode == Mode::Push => super::push::modal_action(m, action, fx),
+        _ if m.mode == Mode::Command => super::command::action(m, action, fx),
+        Action::CommandLine => super::command::open(m),
+        Action::SsoLogin => super::command::login(m, fx),
         Action::Push => super::push::start(m, fx),
         Action::StartPushedRun => super::push::start_run(m, fx),
         Action::Quit => m.quit = true,
