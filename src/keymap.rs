@@ -158,22 +158,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
     bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
     // command line
-    bind!(
-        ":",
-        [ch(':'), (KeyCode::Char(':'), SHIFT)],
-        CommandLine,
-        "command: pipeline profile region q",
-        Scope::Global,
-        None
-    ),
-    bind!(
-        "L",
-        [ch('L'), (KeyCode::Char('L'), SHIFT)],
-        SsoLogin,
-        "aws sso login (suspends the TUI)",
-        Scope::Global,
-        None
-    ),
+    bind!(":", [ch(':'), (KeyCode::Char(':'), SHIFT)], CommandLine, "command line (Tab lists)", Scope::Global, None),
+    bind!("L", [ch('L'), (KeyCode::Char('L'), SHIFT)], SsoLogin, "aws sso login (pauses)", Scope::Global, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], RunCommand, "run the command", COMMAND, Some("run")),
     bind!("Tab", [(KeyCode::Tab, NONE)], Complete, "complete (again: next)", COMMAND, Some("complete")),
     bind!(
@@ -249,13 +235,13 @@ pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
 /// Help sections: a title and (keys, description) rows, then the reserved keys.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     // The popups' own keys are on their titles and footers; help lists the rest.
-    let scopes: [(&str, Scope); 6] = [
+    // The command line's keys are on the line itself (and in the README).
+    let scopes: [(&str, Scope); 5] = [
         ("Everywhere", Scope::Global),
         ("Stage graph", GRAPH),
         ("Log", LOG),
         ("Pipeline list", LIST),
         ("Search (after /)", SEARCH),
-        ("Command line (after :)", COMMAND),
     ];
     let mut sections: Vec<_> = scopes
         .iter()
@@ -363,7 +349,7 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH].contains(&b.scope)).count();
+        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, COMMAND].contains(&b.scope)).count();
         assert_eq!(rows, listed);
     }
 

@@ -77,7 +77,10 @@ where
             // Dropped, the stream stops reading the terminal: the keys are the child's.
             drop(std::mem::replace(&mut events, EventStream::new()));
             let Some(outcome) = suspend::run(&cmd, &mut stop).await else { return Ok(()) };
-            terminal.clear()?;
+            // The screen is blank again: forget what was drawn so all of it is
+            // drawn anew (`Terminal::clear` would ask the terminal for the cursor).
+            terminal.swap_buffers();
+            terminal.swap_buffers();
             let size = terminal.size()?;
             apply(&mut model, driver, Msg::Resize(size.width, size.height), &mut asked);
             apply(&mut model, driver, Msg::RanInTerminal { command: cmd.shell_line(), outcome }, &mut asked);

@@ -1,6 +1,8 @@
 //! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
 
 mod command;
+#[cfg(test)]
+mod command_tests;
 mod footer;
 pub mod graph;
 mod header;

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::keymap;
-use crate::ui::{layout, popup_block, theme};
+use crate::ui::{popup_block, theme};
 
 const COLUMN: u16 = 38;
 
@@ -29,10 +29,12 @@ fn lines() -> Vec<Line<'static>> {
 pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool) {
     let lines = lines();
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let max_rows = area.height.saturating_sub(4).max(1);
+    // Help is modal: it may cover the header and footer rows too.
+    let max_rows = area.height.saturating_sub(2).max(1);
     let columns = total.div_ceil(max_rows).max(1);
     let rows = total.div_ceil(columns);
-    let rect = layout::centered(area, columns * (COLUMN + 1) + 1, rows + 2);
+    let (w, h) = ((columns * (COLUMN + 1) + 1).min(area.width), (rows + 2).min(area.height));
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
     let block = popup_block("Help · Esc close", ascii);
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);

@@ -189,10 +189,9 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
     match command {
         Command::Quit => m.quit = true,
         Command::Pipeline(name) => show_pipeline(m, name, fx),
-        Command::Profile(_) | Command::Region(_) if m.sandbox => say(
-            m,
-            "the sandbox is one local endpoint with no profiles or regions: restart without --sandbox to switch".into(),
-        ),
+        Command::Profile(_) | Command::Region(_) if m.sandbox => {
+            say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())
+        }
         Command::Profile(_) | Command::Region(_) if m.switching.is_some() => {
             let to = m.switching.clone().unwrap_or_default();
             say(m, format!("still connecting to {to}: wait a moment, then try again"));
