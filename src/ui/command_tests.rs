@@ -53,3 +53,12 @@ fn a_long_line_keeps_its_end_and_a_tiny_screen_does_not_panic() {
         draw(&model(w, h, "pipeline name-39", Some(completion)));
     }
 }
+
+#[test]
+fn the_header_says_which_connection_is_being_built() {
+    let mut m = samples::model(samples::running_build(), 120, 30);
+    m.switching = Some("profile prod".into());
+    let screen = text(&draw(&m));
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains("profile dev │ connecting to profile prod…"), "{header}");
+}
