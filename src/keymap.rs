@@ -58,6 +58,18 @@ pub enum Action {
     CopyId,
     /// `Y`: copy its console URL.
     CopyUrl,
+    // command line
+    /// Open the `:` command line.
+    CommandLine,
+    /// Suspend the TUI and run `aws sso login`.
+    SsoLogin,
+    /// Run the typed command.
+    RunCommand,
+    /// Complete the word (again: the next candidate).
+    Complete,
+    /// The previous completion candidate.
+    CompletePrev,
+    CommandBackspace,
 }
 
 impl Action {
@@ -137,6 +149,7 @@ const SEARCH: Scope = Scope::Mode(Mode::Search);
 const HELP: Scope = Scope::Mode(Mode::Help);
 const PUSH: Scope = Scope::Mode(Mode::Push);
 const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
+const COMMAND: Scope = Scope::Mode(Mode::Command);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -224,13 +237,27 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy console URL", Scope::Global, None),
     bind!("y", [ch('y')], CopyId, "copy the pipeline name", POPUP, None),
     bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy the pipeline URL", POPUP, None),
+    // command line
+    bind!(":", [ch(':'), (KeyCode::Char(':'), SHIFT)], CommandLine, "command line (Tab lists)", Scope::Global, None),
+    bind!("L", [ch('L'), (KeyCode::Char('L'), SHIFT)], SsoLogin, "aws sso login (pauses)", Scope::Global, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], RunCommand, "run the command", COMMAND, Some("run")),
+    bind!("Tab", [(KeyCode::Tab, NONE)], Complete, "complete (again: next)", COMMAND, Some("complete")),
+    bind!(
+        "S-Tab",
+        [(KeyCode::BackTab, NONE), (KeyCode::BackTab, SHIFT)],
+        CompletePrev,
+        "previous completion",
+        COMMAND,
+        None
+    ),
+    bind!("Up", [(KeyCode::Up, NONE)], Up, "older command", COMMAND, None),
+    bind!("Down", [(KeyCode::Down, NONE)], Down, "newer command", COMMAND, None),
+    bind!("Bksp", [(KeyCode::Backspace, NONE)], CommandBackspace, "delete", COMMAND, None),
+    bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", COMMAND, Some("cancel")),
 ];
 
-/// Keys kept free for features still to come.
-pub static RESERVED: &[(char, &str)] = &[
-    // One per line: each feature removes its own key here when it binds it.
-    (':', "command line"),
-];
+/// Keys kept free for features still to come (none now).
+pub static RESERVED: &[(char, &str)] = &[];
 
 fn applies(scope: Scope, cx: Context) -> bool {
     match scope {
@@ -313,6 +340,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
 /// Help sections: a title and (keys, description) rows, then the reserved keys.
 fn help_with(keymap: &Keymap) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     // The popups' own keys are on their titles and footers; help lists the rest.
+    // The command line's keys are on the line itself (and in the README).
     let scopes: [(&str, Scope); 5] = [
         ("Everywhere", Scope::Global),
         ("Stage graph", GRAPH),
@@ -433,7 +461,7 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM].contains(&b.scope)).count();
+        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM, COMMAND].contains(&b.scope)).count();
         assert_eq!(rows, listed);
     }
 

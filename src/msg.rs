@@ -1,6 +1,7 @@
 //! Everything that can happen to the app: input events and worker results.
 //! `update(&mut Model, Msg) -> Vec<Effect>` is the only consumer.
 
+use crate::model::Connection;
 use crate::model::push::{PlanView, SourceChoice};
 use crate::model::snapshot::{BuildSnapshot, ExecutionSummary, LogBatch, PipelineSnapshot, PipelineSummary};
 
@@ -26,6 +27,10 @@ pub enum FailureKind {
     Auth,
     /// Anything else the service said.
     Service,
+    // command line
+    /// Credentials or the SSO session expired (or SSO was never logged in):
+    /// a fresh `aws sso login` fixes it.
+    Expired,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,4 +103,25 @@ pub enum Msg {
     ApiOk {
         api: String,
     },
+    // command line
+    /// The connection a `:profile`/`:region` switch asked for is built (what
+    /// the header shows about it), or why not.
+    Connected(Result<Connection, String>),
+    /// A command run in the terminal (`L`) ended.
+    RanInTerminal {
+        /// As typed in a shell, e.g. "aws sso login --profile dev".
+        command: String,
+        outcome: RunOutcome,
+    },
+}
+
+/// How a command run in the terminal ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// It exited with this code (`None`: killed by a signal).
+    Exited(Option<i32>),
+    /// The program is not on PATH.
+    NotFound,
+    /// It could not be started, or the terminal could not be handed over.
+    Failed(String),
 }

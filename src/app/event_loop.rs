@@ -9,14 +9,14 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use crate::app::suspend::{self, StopSignals};
 use crate::model::Model;
 use crate::msg::Msg;
 use crate::ui;
-use crate::update::{self, Effect};
+use crate::update::{self, Effect, ExternalCommand};
 
 /// Runs effects: the only bridge from the pure update to workers and AWS.
 pub trait Driver {
@@ -38,8 +38,7 @@ where
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(model.config.tick_ms.max(1)));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
+    let mut stop = StopSignals::new()?;
     let frame_gap = Duration::from_millis(model.config.frame_ms);
     let mut last_draw: Option<Instant> = None;
     for effect in update::init(&model) {
@@ -55,23 +54,38 @@ where
             },
             Some(msg) = rx.recv() => Some(msg),
             _ = tick.tick() => Some(Msg::Tick),
-            _ = term.recv() => break,
-            _ = hup.recv() => break,
+            _ = stop.recv() => break,
             _ = tokio::time::sleep_until(draw_at), if model.dirty => None,
         };
         model.now = Utc::now();
-        let mut quit = msg.is_some_and(|msg| apply(&mut model, driver, msg));
+        let mut asked = Vec::new();
+        if let Some(msg) = msg {
+            apply(&mut model, driver, msg, &mut asked);
+        }
         for _ in 0..DRAIN_LIMIT {
-            if quit {
+            if !asked.is_empty() {
                 break;
             }
             match rx.try_recv() {
-                Ok(msg) => quit = apply(&mut model, driver, msg),
+                Ok(msg) => apply(&mut model, driver, msg, &mut asked),
                 Err(_) => break,
             }
         }
-        if quit {
-            break;
+        // Effects only the loop can run: it owns the terminal.
+        while let Some(effect) = asked.pop() {
+            let LoopEffect::Run(cmd) = effect else { return Ok(()) };
+            // Dropped, the stream stops reading the terminal: the keys are the child's.
+            drop(std::mem::replace(&mut events, EventStream::new()));
+            let Some(outcome) = suspend::run(&cmd, &mut stop).await else { return Ok(()) };
+            // The screen is blank again: forget what was drawn so all of it is
+            // drawn anew (`Terminal::clear` would ask the terminal for the cursor).
+            terminal.swap_buffers();
+            terminal.swap_buffers();
+            let size = terminal.size()?;
+            apply(&mut model, driver, Msg::Resize(size.width, size.height), &mut asked);
+            apply(&mut model, driver, Msg::RanInTerminal { command: cmd.shell_line(), outcome }, &mut asked);
+            model.dirty = true;
+            last_draw = None;
         }
         if model.dirty && last_draw.is_none_or(|t| t.elapsed() >= frame_gap) {
             terminal.draw(|f| ui::render(&model, f))?;
@@ -82,16 +96,21 @@ where
     Ok(())
 }
 
-/// Applies one Msg; true when the app should quit.
-fn apply<D: Driver>(model: &mut Model, driver: &mut D, msg: Msg) -> bool {
-    let mut quit = false;
+/// What the driver cannot do: it does not own the terminal.
+enum LoopEffect {
+    Quit,
+    Run(ExternalCommand),
+}
+
+/// Applies one Msg; effects for the loop go to `asked` (a quit first).
+fn apply<D: Driver>(model: &mut Model, driver: &mut D, msg: Msg, asked: &mut Vec<LoopEffect>) {
     for effect in update::update(model, msg) {
         match effect {
-            Effect::Quit => quit = true,
+            Effect::Quit => asked.push(LoopEffect::Quit),
+            Effect::RunInTerminal(cmd) => asked.insert(0, LoopEffect::Run(cmd)),
             other => driver.run(&other),
         }
     }
-    quit
 }
 
 fn to_msg(ev: Event) -> Option<Msg> {

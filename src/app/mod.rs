@@ -7,6 +7,8 @@ pub mod logfile;
 pub mod osc;
 mod push;
 mod start;
+mod suspend;
+mod switch;
 pub mod terminal;
 
 pub use control::ControlDriver;

@@ -10,6 +10,7 @@ use crate::app::control::ControlDriver;
 use crate::app::event_loop::{Driver, run_loop};
 use crate::app::osc;
 use crate::app::push::PushDriver;
+use crate::app::switch::{self, Ready, Switcher};
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
@@ -28,21 +29,41 @@ pub struct Running {
     workers: Workers,
     push: PushDriver,
     control: ControlDriver,
+    // command line
+    /// Builds the connection `:profile`/`:region` ask for (none in tests).
+    switch: Option<Switcher>,
+    /// What `p` packs (kept for the push driver of a new connection).
+    workspace: Option<std::path::PathBuf>,
+    /// The region shown, for a switched-to profile that names none.
+    region: String,
+    intervals: Intervals,
 }
 
 impl Running {
-    /// Starts the general workers (identity, pipeline list) at once.
+    /// The drivers for one connection; starts the general workers (identity,
+    /// pipeline list) at once. `tx` is the channel the app reads.
     pub fn new(
         clients: Arc<AwsClients>,
         tx: UnboundedSender<Msg>,
         workspace: Option<std::path::PathBuf>,
         intervals: Intervals,
     ) -> Self {
-        let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
-        let control = ControlDriver::new(clients.clone(), tx.clone());
-        let mut workers = Workers::new(clients, tx, intervals);
+        let region = clients.region.clone();
+        let (workers, push, control) = Self::connect(Ready { clients, tx }, workspace.clone(), intervals);
+        Running { workers, push, control, switch: None, workspace, region, intervals }
+    }
+
+    /// Everything that talks to AWS, for one connection; starts the pollers.
+    fn connect(
+        ready: Ready,
+        workspace: Option<std::path::PathBuf>,
+        intervals: Intervals,
+    ) -> (Workers, PushDriver, ControlDriver) {
+        let push = PushDriver::new(ready.clients.clone(), ready.tx.clone(), workspace);
+        let control = ControlDriver::new(ready.clients.clone(), ready.tx.clone());
+        let mut workers = Workers::new(ready.clients, ready.tx, intervals);
         workers.start();
-        Running { workers, push, control }
+        (workers, push, control)
     }
 }
 
@@ -55,6 +76,19 @@ impl Driver for Running {
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
             Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => osc::run(effect),
+            Effect::SwitchConnection { profile, region } => {
+                if let Some(switch) = self.switch.as_mut() {
+                    switch.start(profile.clone(), region.clone(), self.region.clone());
+                }
+            }
+            Effect::UseConnection => {
+                if let Some(ready) = self.switch.as_mut().and_then(Switcher::take_ready) {
+                    self.region = ready.clients.region.clone();
+                    // The old workers, push and control drivers are dropped (cancelled) here.
+                    (self.workers, self.push, self.control) =
+                        Self::connect(ready, self.workspace.clone(), self.intervals);
+                }
+            }
             other => self.workers.run(other),
         }
     }
@@ -77,6 +111,7 @@ impl Driver for Workers {
             Effect::Quit => {}
             // The terminal's own sequences are the `Running` driver's.
             Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
+            Effect::SwitchConnection { .. } | Effect::UseConnection | Effect::RunInTerminal(_) => {}
         }
     }
 }
@@ -102,7 +137,8 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     // What `p` packs: --workspace, the demo workspace in the sandbox, else
     // the git root or current directory (resolved by pack).
     let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
-    let result = monitor(config, clients, pipeline, workspace).await;
+    let started = Started { clients, opts: args.connect.options(), sandbox: args.sandbox };
+    let result = monitor(config, started, pipeline, workspace).await;
     drop(sandbox);
     if let Err(e) = &result {
         tracing::error!(error = %e, "pipewatch failed");
@@ -122,21 +158,33 @@ fn settings(args: &MonitorArgs) -> Result<Config> {
     Ok(config)
 }
 
+/// The first connection and what it was built from.
+struct Started {
+    clients: AwsClients,
+    opts: aws::ConnectOptions,
+    sandbox: bool,
+}
+
 async fn monitor(
     config: Config,
-    clients: AwsClients,
+    started: Started,
     pipeline: Option<String>,
     workspace: Option<std::path::PathBuf>,
 ) -> Result<()> {
+    let Started { clients, opts, sandbox } = started;
     let connection = Connection {
         account: None,
         region: clients.region.clone(),
         profile: clients.profile.clone(),
         endpoint: clients.endpoint.clone(),
     };
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (main_tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, gate) = switch::gated(&main_tx);
     let mut running = Running::new(Arc::new(clients), tx, workspace, config.intervals);
+    running.switch = Some(Switcher::new(main_tx, opts, gate));
     let mut model = Model::new(config, connection, pipeline, Utc::now());
+    model.sandbox = sandbox;
+    model.profiles = if sandbox { Vec::new() } else { aws::profiles::profile_names() };
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;
     model.size = (size.width, size.height);

@@ -10,7 +10,9 @@ use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste, EnableFocusChange,
 };
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -43,6 +45,19 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
     }
+}
+
+/// Hands the terminal to another program (`L`): the normal screen, cooked
+/// mode, the cursor shown. `resume` takes it back.
+pub fn suspend() {
+    restore();
+}
+
+/// Back to app mode after `suspend`; the caller redraws everything.
+pub fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All), Hide, EnableFocusChange, EnableBracketedPaste)
 }
 
 /// Puts the terminal back. Errors are ignored: after an SSH drop there is no

@@ -38,7 +38,9 @@ where
 {
     let failure = |kind, message: String| ApiFailure { api: api.to_string(), kind, message, retry_in_secs: None };
     if let Some(reason) = credentials_error(err) {
-        return failure(FailureKind::Auth, no_credentials_message(&reason));
+        // An SSO profile whose cached token expired (or was never made): a login fixes it.
+        let kind = if is_sso_problem(&reason) { FailureKind::Expired } else { FailureKind::Auth };
+        return failure(kind, no_credentials_message(&reason));
     }
     match err {
         SdkError::ServiceError(_) | SdkError::ResponseError(_) => {}
@@ -60,8 +62,8 @@ where
         failure(FailureKind::Throttled, format!("{api}: throttled ({code})"))
     } else if EXPIRED_CODES.contains(&code) {
         failure(
-            FailureKind::Auth,
-            "AWS credentials expired: refresh them (e.g. `aws sso login`); pipewatch retries".into(),
+            FailureKind::Expired,
+            format!("AWS credentials expired ({code}): refresh them (e.g. `aws sso login`); pipewatch retries"),
         )
     } else if BAD_CREDENTIAL_CODES.contains(&code) {
         failure(
@@ -95,9 +97,16 @@ fn credentials_error(err: &(dyn Error + 'static)) -> Option<String> {
     None
 }
 
+/// The SSO credentials and token providers name SSO in their errors ("the
+/// SSO token has expired and cannot be refreshed", "failed to load the
+/// cached SSO token").
+fn is_sso_problem(reason: &str) -> bool {
+    reason.to_ascii_lowercase().split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "sso")
+}
+
 fn no_credentials_message(reason: &str) -> String {
-    let fix = if reason.to_ascii_lowercase().contains("sso") {
-        "run `aws sso login` (with --profile if you use one)"
+    let fix = if is_sso_problem(reason) {
+        "the SSO session expired or was never started: run `aws sso login` (with --profile if you use one)"
     } else {
         "run `aws configure` or `aws sso login`, set AWS_PROFILE, or pass --profile"
     };
@@ -153,6 +162,46 @@ mod tests {
         let failure = classify("codepipeline:ListPipelines", &err);
         assert_eq!(failure.kind, FailureKind::Auth, "{failure:?}");
         assert!(failure.message.contains("--profile"), "{failure:?}");
+    }
+
+    #[derive(Debug)]
+    struct ExpiredSso;
+
+    impl ProvideCredentials for ExpiredSso {
+        fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            // The text aws-config's SSO token provider gives for an expired cached token.
+            let source: Box<dyn Error + Send + Sync> = "the SSO token has expired and cannot be refreshed".into();
+            future::ProvideCredentials::ready(Err(CredentialsError::provider_error(source)))
+        }
+    }
+
+    async fn failure_with(provider: impl ProvideCredentials + 'static) -> ApiFailure {
+        let conf = aws_sdk_codepipeline::Config::builder()
+            .behavior_version(aws_sdk_codepipeline::config::BehaviorVersion::latest())
+            .region(aws_sdk_codepipeline::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(provider)
+            .build();
+        let err = aws_sdk_codepipeline::Client::from_conf(conf).list_pipelines().send().await.unwrap_err();
+        classify("codepipeline:ListPipelines", &err)
+    }
+
+    #[tokio::test]
+    async fn an_expired_sso_token_is_expired_not_just_denied() {
+        let failure = failure_with(ExpiredSso).await;
+        assert_eq!(failure.kind, FailureKind::Expired, "{failure:?}");
+        assert!(failure.message.contains("aws sso login"), "{failure:?}");
+        assert_eq!(failure_with(NoCredentials).await.kind, FailureKind::Auth, "no credentials at all is not a login");
+    }
+
+    #[test]
+    fn sso_is_found_as_a_word_only() {
+        assert!(is_sso_problem("failed to load the cached SSO token"));
+        assert!(is_sso_problem("sso_session `corp` not found"));
+        assert!(!is_sso_problem("no profile named `lasso`"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod codepipeline;
 mod control;
 mod errors;
 mod logs;
+pub mod profiles;
 mod push;
 mod sandbox_session;
 mod sts;

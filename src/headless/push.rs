@@ -248,7 +248,7 @@ fn progress_bar(total: u64) -> Option<indicatif::ProgressBar> {
 
 fn exit_code_of(e: &PushError) -> i32 {
     match e {
-        PushError::Api(f) if f.kind == FailureKind::Auth => EXIT_SETUP,
+        PushError::Api(f) if matches!(f.kind, FailureKind::Auth | FailureKind::Expired) => EXIT_SETUP,
         PushError::Api(_) => EXIT_FAILED,
         _ => EXIT_SETUP,
     }

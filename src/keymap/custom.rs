@@ -97,6 +97,12 @@ impl Action {
             Action::Transition => "transition",
             Action::CopyId => "copy_id",
             Action::CopyUrl => "copy_url",
+            Action::CommandLine => "command_line",
+            Action::SsoLogin => "sso_login",
+            Action::RunCommand => "run_command",
+            Action::Complete => "complete",
+            Action::CompletePrev => "complete_prev",
+            Action::CommandBackspace => "command_backspace",
         }
     }
 

@@ -37,7 +37,7 @@ impl Health {
     pub fn worst(&self) -> Option<(&str, &ApiHealth)> {
         let rank = |k: FailureKind| match k {
             FailureKind::Offline => 0,
-            FailureKind::Auth => 1,
+            FailureKind::Auth | FailureKind::Expired => 1,
             FailureKind::Service => 2,
             FailureKind::Throttled => 3,
         };

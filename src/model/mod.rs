@@ -1,5 +1,6 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod command;
 pub mod control;
 pub mod health;
 pub mod logs;
@@ -38,6 +39,9 @@ pub enum Mode {
     Push,
     /// Confirming a control action (start, retry, stop, approve, transition).
     Confirm,
+    // command line
+    /// Typing a `:` command.
+    Command,
 }
 
 /// Where the data comes from, for the header.
@@ -121,6 +125,15 @@ pub struct Model {
     pub info: Option<String>,
     /// The terminal title and the followed run, for notifications when it ends.
     pub terminal: terminal::TerminalState,
+    // command line
+    /// The `:` line being typed, and its history.
+    pub command: command::CommandLine,
+    /// Profiles in the AWS config files, for `:profile`.
+    pub profiles: Vec<String>,
+    /// `--sandbox`: one fixed connection, no profiles, no login.
+    pub sandbox: bool,
+    /// A `:profile`/`:region` switch under way: what it switches to.
+    pub switching: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -161,6 +174,10 @@ impl Model {
             quit: false,
             info: None,
             terminal: terminal::TerminalState::default(),
+            command: command::CommandLine::default(),
+            profiles: Vec::new(),
+            sandbox: false,
+            switching: None,
         };
         m.apply_profile_rules(profile.as_deref());
         m

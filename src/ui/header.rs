@@ -37,6 +37,9 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     if let Some(p) = &c.profile {
         spans.extend([sep(), Span::raw(format!("profile {p}"))]);
     }
+    if let Some(to) = &m.switching {
+        spans.extend([sep(), Span::styled(format!("connecting to {to}…"), Style::default().fg(Color::Yellow))]);
+    }
     if let Some(e) = &c.endpoint {
         let e = e.trim_start_matches("http://").trim_start_matches("https://");
         spans.extend([sep(), Span::styled(format!("endpoint {e}"), Style::default().fg(Color::Magenta))]);
@@ -58,6 +61,7 @@ fn health_span(m: &Model) -> Span<'static> {
         FailureKind::Throttled => ("throttled", Color::Yellow),
         FailureKind::Offline => ("offline", Color::Red),
         FailureKind::Auth => ("denied", Color::Red),
+        FailureKind::Expired => ("login expired", Color::Red),
         FailureKind::Service => ("error", Color::Red),
     };
     let retry = m.health.countdown(m.now).map(|s| format!(", retry in {s}s")).unwrap_or_default();

@@ -1,5 +1,8 @@
 //! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
 
+mod command;
+#[cfg(test)]
+mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -55,6 +58,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::Push => push::render(m, frame, area),
         Mode::Confirm => control::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
+        Mode::Command => command::render(m, frame, area),
     }
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());

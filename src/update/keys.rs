@@ -40,6 +40,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
                 m.dirty = true;
             }
         }
+        None if m.mode == Mode::Command => super::command::type_key(m, key),
         None => {}
     }
 }
@@ -52,6 +53,9 @@ fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Start | Action::Retry | Action::RetryAll | Action::Stop | Action::Approve | Action::Transition => {
             super::control::open(m, action)
         }
+        _ if m.mode == Mode::Command => super::command::action(m, action, fx),
+        Action::CommandLine => super::command::open(m),
+        Action::SsoLogin => super::command::login(m, fx),
         Action::Push => super::push::start(m, fx),
         Action::StartPushedRun => super::push::start_run(m, fx),
         Action::Quit => m.quit = true,

@@ -1,6 +1,9 @@
 //! `update(&mut Model, Msg) -> Vec<Effect>`: the only place the model changes.
 //! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
 
+mod command;
+#[cfg(test)]
+mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -23,6 +26,8 @@ use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};
 use crate::model::{Mode, Model, Notice};
 use crate::msg::{ApiFailure, FailureKind, Msg};
+
+pub use command::ExternalCommand;
 
 /// Side effects as data; the app's driver runs them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +61,19 @@ pub enum Effect {
     Notify(notify::Notification),
     /// Set the terminal title (OSC 0 and 2).
     SetTitle(String),
+    // command line
+    /// Connect anew (`:profile`, `:region`): a `Some` field replaces the
+    /// current choice, `None` keeps it. Answered by `Msg::Connected`.
+    SwitchConnection {
+        profile: Option<String>,
+        region: Option<String>,
+    },
+    /// Put the connection the switch built in place: new workers and push,
+    /// the account and pipelines read again.
+    UseConnection,
+    /// Leave the TUI, run this in the terminal, come back (the loop runs it;
+    /// answered by `Msg::RanInTerminal`).
+    RunInTerminal(ExternalCommand),
 }
 
 /// Effects to run once at start (the pipeline named on the command line).
@@ -86,6 +104,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.dirty = true;
         }
         Msg::Paste(text) if m.mode == Mode::Confirm => control::type_text(m, text.lines().next().unwrap_or("")),
+        Msg::Paste(text) if m.mode == Mode::Command => command::paste(m, &text),
         Msg::Paste(_) => {}
         Msg::FocusGained | Msg::FocusLost => {
             m.terminal_focused = msg == Msg::FocusGained;
@@ -151,6 +170,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
         Msg::PushFailed(text) => push::fail(m, text),
         Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),
+        Msg::Connected(result) => command::connected(m, result, &mut fx),
+        Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
         Msg::ApiOk { api } => {
             m.dirty |= m.health.recover(&api);
             if m.notice.as_ref().is_some_and(|n| n.api == api) {
@@ -176,7 +197,9 @@ fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
         Err(f) => {
             m.dirty = true;
             m.health.record(&f, m.now);
-            if f.kind != FailureKind::Throttled {
+            if f.kind == FailureKind::Expired {
+                m.notice = Some(Notice { api: f.api.clone(), text: command::login_hint(m) });
+            } else if f.kind != FailureKind::Throttled {
                 m.notice = Some(Notice { api: f.api.clone(), text: f.message.clone() });
             }
             None

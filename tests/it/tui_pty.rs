@@ -310,3 +310,160 @@ fn y_copies_with_osc52_and_a_failed_run_rings_notifies_and_titles_the_terminal()
     let title = tmux.flag("#{pane_title}");
     assert!(!title.contains("mlops-demo"), "title not restored: {title:?}");
 }
+
+/// A sandbox with a second pipeline, served by this test's own runtime, and
+/// AWS config files naming it: profiles `one` and `two` with its credentials,
+/// `wrong` with a bad secret.
+struct RealEndpoint {
+    dir: tempfile::TempDir,
+    endpoint: String,
+    _env: crate::harness::Env,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl RealEndpoint {
+    fn start() -> RealEndpoint {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let demo = std::fs::read_to_string(crate::harness::repo_root().join("assets/sandbox/demo.json")).expect("demo");
+        let mut config: serde_json::Value = serde_json::from_str(&demo).expect("demo json");
+        let pipelines = config["pipelines"].as_array_mut().expect("pipelines");
+        let mut second = pipelines[0].clone();
+        second["name"] = "second-demo".into();
+        pipelines.push(second);
+        let config_path = dir.path().join("sandbox.json");
+        std::fs::write(&config_path, config.to_string()).expect("write sandbox config");
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let opts =
+            pipewatch::sandbox::Options { config: Some(config_path), ..pipewatch::sandbox::Options::ephemeral() };
+        let env = runtime.block_on(crate::harness::start_with(opts));
+        let c = env.sandbox.credentials();
+        let (id, secret) = (&c.access_key_id, &c.secret_access_key);
+        let aws_config = "[default]\nregion = us-east-1\n# [profile commented]\n[profile one]\nregion = us-east-1\n\
+                          [profile two]\nregion = us-east-1\n[profile wrong]\nregion = us-east-1\n";
+        std::fs::write(dir.path().join("config"), aws_config).expect("aws config");
+        let credentials = format!(
+            "[one]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\
+             [two]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\
+             [wrong]\naws_access_key_id = {id}\naws_secret_access_key = not-the-secret\n"
+        );
+        std::fs::write(dir.path().join("credentials"), credentials).expect("aws credentials");
+        RealEndpoint { endpoint: env.sandbox.endpoint(), dir, _env: env, _runtime: runtime }
+    }
+
+    /// The monitor against the endpoint as profile `one`, with `path` as PATH
+    /// and no credentials in the environment (the profiles must be used).
+    fn command(&self, path: &str) -> String {
+        let d = self.dir.path().display();
+        format!(
+            "env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE -u AWS_REGION \
+             -u AWS_ENDPOINT_URL AWS_CONFIG_FILE={d}/config AWS_SHARED_CREDENTIALS_FILE={d}/credentials PATH={path} \
+             {BIN} --endpoint-url {url} --profile one --log-file {d}/pipewatch.log; echo EXITED $?; \
+             stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; echo DONE; sleep 120",
+            url = self.endpoint
+        )
+    }
+}
+
+/// The header's line (the first on screen).
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+/// Types a `:` command and runs it (keys apart: Esc followed at once by a
+/// key reads as Alt+key).
+fn run_command(tmux: &Tmux, line: &str) {
+    tmux.keys(&[":"]);
+    tmux.wait_for("the command line", |s| s.lines().last().is_some_and(|l| l.starts_with(':')));
+    tmux.keys(&["-l", line]);
+    tmux.keys(&["Enter"]);
+}
+
+#[test]
+fn colon_commands_switch_pipeline_and_profile_and_bad_names_say_so() {
+    let real = RealEndpoint::start();
+    // Wide enough that the header shows the profile next to a failing API.
+    let tmux = Tmux::start("colon", 160, 40, &real.command("/nonexistent"));
+    let screen = tmux.wait_for("mlops-demo as profile one", |s| {
+        s.contains("Stages · mlops-demo") && header(s).contains("profile one") && s.contains("acct 123456789012")
+    });
+    assert!(screen.contains("API ok"), "{screen}");
+
+    run_command(&tmux, "pipeline second-demo");
+    tmux.wait_for("the second pipeline", |s| s.contains("Stages · second-demo") && header(s).contains("second-demo"));
+    run_command(&tmux, "pipeline nosuch");
+    let screen = tmux.wait_for("the unknown pipeline line", |s| s.contains("no pipeline `nosuch`"));
+    assert!(screen.contains("Stages · second-demo"), "nothing else changed:\n{screen}");
+    run_command(&tmux, "profile nosuch");
+    tmux.wait_for("the unknown profile line", |s| s.contains("no profile `nosuch`"));
+
+    // Tab completes from the AWS config files.
+    tmux.keys(&[":"]);
+    tmux.keys(&["-l", "profile w"]);
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the completed profile", |s| s.lines().last().is_some_and(|l| l.starts_with(":profile wrong")));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the wrong profile's refusal", |s| {
+        header(s).contains("profile wrong") && s.contains("AWS rejected the credentials")
+    });
+    assert!(!screen.contains("Stages · second-demo"), "the old connection's pipeline is gone:\n{screen}");
+
+    run_command(&tmux, "profile two");
+    let screen = tmux.wait_for("profile two working", |s| {
+        header(s).contains("profile two") && s.contains("acct 123456789012") && s.contains("Stages · mlops-demo")
+    });
+    assert!(screen.contains("API ok") && !screen.contains("rejected"), "{screen}");
+
+    // L without the AWS CLI on PATH: one line, the app keeps running.
+    tmux.keys(&["L"]);
+    tmux.wait_for("the missing CLI line", |s| s.contains("`aws` is not on PATH"));
+    assert_eq!(tmux.flag("#{alternate_on}"), "1");
+
+    run_command(&tmux, "q");
+    let after = tmux.wait_for("the shell after :q", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+    assert!(after.lines().any(|l| l.trim() == "icanon"), "raw mode left on:\n{after}");
+}
+
+#[test]
+fn l_runs_aws_sso_login_in_the_terminal_and_the_tui_comes_back() {
+    let real = RealEndpoint::start();
+    let bin = real.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let args = real.dir.path().join("aws-args");
+    let tty = real.dir.path().join("aws-tty");
+    // A fake AWS CLI: records its arguments and whether it had the terminal
+    // in cooked mode, says something, and takes a moment.
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" > {args}\nstty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon' > {tty}\n\
+         echo fake-aws-login-prompt\nsleep 2\n",
+        args = args.display(),
+        tty = tty.display()
+    );
+    std::fs::write(bin.join("aws"), script).expect("fake aws");
+    std::fs::set_permissions(bin.join("aws"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let tmux = Tmux::start("login", 80, 24, &real.command(&path));
+    tmux.wait_for("mlops-demo", |s| s.contains("Stages · mlops-demo") && s.contains("acct 123456789012"));
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("the phases pane focused", |s| !s.contains("h/l stage"));
+
+    tmux.keys(&["L"]);
+    let during = tmux.wait_for("the fake CLI's output", |s| s.contains("fake-aws-login-prompt"));
+    assert!(!during.contains("Stages ·"), "the TUI stepped aside:\n{during}");
+    assert_eq!(tmux.flag("#{alternate_on}"), "0", "the child runs on the normal screen");
+    let screen =
+        tmux.wait_for("the TUI back", |s| s.contains("Stages · mlops-demo") && header(s).contains("profile one"));
+    assert!(!screen.contains("fake-aws-login-prompt"), "{screen}");
+    assert_eq!(tmux.flag("#{alternate_on}"), "1");
+    assert_eq!(std::fs::read_to_string(&args).expect("the fake ran").trim(), "sso login --profile one");
+    assert_eq!(std::fs::read_to_string(&tty).expect("tty mode").trim(), "icanon", "the child got a cooked terminal");
+    // Focus is where it was, and keys reach the app again.
+    assert!(!screen.contains("h/l stage"), "focus moved:\n{screen}");
+    tmux.keys(&["?"]);
+    tmux.wait_for("help", |s| s.contains("Esc close"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("help closed", |s| !s.contains("Esc close"));
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}

@@ -1,0 +1,297 @@
+//! The `:` command line (typing, Tab completion, running), the connection
+//! switch it asks for, and `L` (`aws sso login` in the terminal).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Effect, keys};
+use crate::keymap::Action;
+use crate::model::command::{COMMANDS, Completion, REGIONS, region_shaped};
+use crate::model::health::Health;
+use crate::model::push::PushState;
+use crate::model::{BuildView, Connection, Mode, Model, Notice, PipelineList};
+use crate::msg::RunOutcome;
+
+/// The notice "api" of the command line's own messages.
+pub(crate) const NOTICE: &str = "pipewatch:command";
+
+/// A program the loop runs in the terminal, the TUI suspended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalCommand {
+    pub program: String,
+    pub args: Vec<String>,
+}
+
+impl ExternalCommand {
+    /// As typed in a shell (for messages).
+    pub fn shell_line(&self) -> String {
+        std::iter::once(self.program.as_str()).chain(self.args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// What a typed line asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    Pipeline(String),
+    Profile(String),
+    Region(String),
+    Quit,
+}
+
+/// `Ok(None)` for an empty line; `Err` is the one line to show.
+pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else { return Ok(None) };
+    let name = command_name(first)?;
+    let arg = words.next().map(str::to_string);
+    if let Some(extra) = words.next() {
+        return Err(format!(":{name} takes one name, not `{extra}` too"));
+    }
+    let need = |arg: Option<String>| arg.ok_or_else(|| format!(":{name} needs a name: :{name} NAME (Tab lists them)"));
+    Ok(Some(match name {
+        "pipeline" => Command::Pipeline(need(arg)?),
+        "profile" => Command::Profile(need(arg)?),
+        "region" => Command::Region(need(arg)?),
+        _ => Command::Quit,
+    }))
+}
+
+/// The command a word names: the whole name or a prefix of only one (`q`, `reg`).
+fn command_name(word: &str) -> Result<&'static str, String> {
+    let found: Vec<&str> = COMMANDS.iter().copied().filter(|c| c.starts_with(word)).collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("unknown command `{word}`: use :pipeline, :profile, :region or :q (Tab completes)")),
+        several => Err(format!("`{word}` could be :{}: type more of it", several.join(" or :"))),
+    }
+}
+
+fn say(m: &mut Model, text: String) {
+    m.notice = Some(Notice { api: NOTICE.into(), text });
+    m.dirty = true;
+}
+
+fn clear_own_notice(m: &mut Model) {
+    if m.notice.as_ref().is_some_and(|n| n.api == NOTICE) {
+        m.notice = None;
+    }
+}
+
+/// `:` opens an empty line.
+pub(super) fn open(m: &mut Model) {
+    m.mode = Mode::Command;
+    m.command.open();
+    clear_own_notice(m);
+}
+
+/// An action while the line is open.
+pub(super) fn action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::RunCommand => run(m, fx),
+        Action::Complete => complete(m, true),
+        Action::CompletePrev => complete(m, false),
+        Action::Up => m.command.recall(true),
+        Action::Down => m.command.recall(false),
+        // Backspace on an empty line leaves it, as in vim.
+        Action::CommandBackspace if m.command.input.is_empty() => m.mode = Mode::Normal,
+        Action::CommandBackspace => m.command.backspace(),
+        Action::Close => m.mode = Mode::Normal,
+        _ => {}
+    }
+}
+
+/// A key no binding took: printable characters are typed.
+pub(super) fn type_key(m: &mut Model, key: KeyEvent) {
+    if let KeyCode::Char(c) = key.code
+        && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        m.command.type_char(c);
+        m.dirty = true;
+    }
+}
+
+/// One line, printable characters only: a paste must not smuggle controls in.
+pub(super) fn paste(m: &mut Model, text: &str) {
+    for c in text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()) {
+        m.command.type_char(c);
+    }
+    m.dirty = true;
+}
+
+/// Tab: the only candidate, or the first of several and then the next ones.
+fn complete(m: &mut Model, forward: bool) {
+    let line = &mut m.command;
+    if let Some(c) = &mut line.completion {
+        let n = c.candidates.len();
+        c.index = if forward { (c.index + 1) % n } else { (c.index + n - 1) % n };
+        line.input.truncate(c.word_start);
+        line.input.push_str(&c.candidates[c.index]);
+        return;
+    }
+    let (word_start, candidates) = candidates(m, &m.command.input);
+    let line = &mut m.command;
+    match candidates.len() {
+        0 => {}
+        1 => {
+            line.input.truncate(word_start);
+            line.input.push_str(&candidates[0]);
+            // A completed command name is followed by its argument.
+            if word_start == 0 {
+                line.input.push(' ');
+            }
+        }
+        n => {
+            let index = if forward { 0 } else { n - 1 };
+            line.input.truncate(word_start);
+            line.input.push_str(&candidates[index]);
+            line.completion = Some(Completion { candidates, index, word_start });
+        }
+    }
+}
+
+/// Where the word being completed starts, and what it could be.
+fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
+    let Some(space) = input.find(' ') else {
+        return (0, matching(COMMANDS.iter().map(|c| c.to_string()), input));
+    };
+    let word_start = input[space..].find(|c| c != ' ').map_or(input.len(), |i| space + i);
+    let typed = &input[word_start..];
+    let pool: Vec<String> = match command_name(&input[..space]) {
+        Ok("pipeline") => m.list.items.iter().map(|p| p.name.clone()).collect(),
+        Ok("profile") => m.profiles.clone(),
+        Ok("region") => REGIONS.iter().map(|r| r.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    (word_start, matching(pool.into_iter(), typed))
+}
+
+/// Names starting with `typed` first, then those containing it (any case).
+fn matching(pool: impl Iterator<Item = String>, typed: &str) -> Vec<String> {
+    let typed = typed.to_lowercase();
+    let (mut first, rest): (Vec<String>, Vec<String>) =
+        pool.filter(|c| c.to_lowercase().contains(&typed)).partition(|c| c.to_lowercase().starts_with(&typed));
+    first.extend(rest);
+    first.dedup();
+    first
+}
+
+/// Enter: run the line; a bad one says what to do and changes nothing else.
+fn run(m: &mut Model, fx: &mut Vec<Effect>) {
+    let line = m.command.input.trim().to_string();
+    m.mode = Mode::Normal;
+    m.command.completion = None;
+    m.command.remember(&line);
+    clear_own_notice(m);
+    let command = match parse(&line) {
+        Ok(Some(c)) => c,
+        Ok(None) => return,
+        Err(text) => return say(m, text),
+    };
+    match command {
+        Command::Quit => m.quit = true,
+        Command::Pipeline(name) => show_pipeline(m, name, fx),
+        Command::Profile(_) | Command::Region(_) if m.sandbox => {
+            say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())
+        }
+        Command::Profile(_) | Command::Region(_) if m.switching.is_some() => {
+            let to = m.switching.clone().unwrap_or_default();
+            say(m, format!("still connecting to {to}: wait a moment, then try again"));
+        }
+        Command::Profile(name) if !m.profiles.contains(&name) => {
+            let known = if m.profiles.is_empty() { "none is defined there" } else { "Tab lists the known ones" };
+            say(m, format!("no profile `{name}` in ~/.aws/config or ~/.aws/credentials: {known}"));
+        }
+        Command::Profile(name) => {
+            m.switching = Some(format!("profile {name}"));
+            fx.push(Effect::SwitchConnection { profile: Some(name), region: None });
+        }
+        Command::Region(name) if !(REGIONS.contains(&name.as_str()) || region_shaped(&name)) => {
+            say(m, format!("`{name}` is not an AWS region (like eu-west-1): Tab lists them"));
+        }
+        Command::Region(name) => {
+            m.switching = Some(format!("region {name}"));
+            fx.push(Effect::SwitchConnection { profile: None, region: Some(name) });
+        }
+    }
+}
+
+/// `:pipeline NAME`, as choosing it in the list.
+fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
+    let row = m.list.items.iter().position(|p| p.name == name);
+    match row {
+        None if m.list.loaded => {
+            say(m, format!("no pipeline `{name}` in this account and region: Tab lists them, o opens the list"));
+        }
+        _ => {
+            if let Some(row) = row {
+                m.list.selected = row;
+            }
+            keys::show_pipeline(m, name, fx);
+            keys::watch_visible_rows(m, fx);
+        }
+    }
+}
+
+/// The switch's connection is built: everything of the old one goes.
+pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &mut Vec<Effect>) {
+    let to = m.switching.take().unwrap_or_else(|| "the new connection".into());
+    m.dirty = true;
+    let connection = match result {
+        Ok(c) => c,
+        Err(text) => return say(m, format!("switching to {to} failed, still on the old connection: {text}")),
+    };
+    m.apply_profile_rules(connection.profile.as_deref());
+    m.connection = connection;
+    m.list = PipelineList::default();
+    m.pipeline = None;
+    m.state = None;
+    m.executions.clear();
+    m.selected = (0, 0);
+    m.build = BuildView::default();
+    m.logs.clear();
+    m.health = Health::default();
+    m.notice = None;
+    m.push = PushState::Idle;
+    if m.mode == Mode::Push {
+        m.mode = Mode::Normal;
+    }
+    fx.push(Effect::UseConnection);
+}
+
+/// `L`: `aws sso login` for the current profile, in the terminal.
+pub(super) fn login(m: &mut Model, fx: &mut Vec<Effect>) {
+    if m.sandbox {
+        return say(m, "the sandbox needs no login: L runs `aws sso login` for a real AWS profile".into());
+    }
+    let mut args: Vec<String> = vec!["sso".into(), "login".into()];
+    if let Some(p) = &m.connection.profile {
+        args.extend(["--profile".into(), p.clone()]);
+    }
+    fx.push(Effect::RunInTerminal(ExternalCommand { program: "aws".into(), args }));
+}
+
+/// Back from the terminal: the model is as it was; the workers try again now.
+pub(super) fn ran(m: &mut Model, command: &str, outcome: RunOutcome, fx: &mut Vec<Effect>) {
+    m.dirty = true;
+    match outcome {
+        RunOutcome::Exited(Some(0)) => {
+            // The expired-login notice is answered; the next poll shows whether it worked.
+            m.notice = None;
+            fx.push(Effect::RefreshNow);
+        }
+        RunOutcome::Exited(code) => {
+            let how = code.map_or_else(|| "killed".to_string(), |c| format!("exit {c}"));
+            say(m, format!("`{command}` failed ({how}): run it in a shell to see why"));
+        }
+        RunOutcome::NotFound => {
+            let program = command.split(' ').next().unwrap_or(command);
+            say(m, format!("`{program}` is not on PATH: install the AWS CLI, or run `{command}` in another terminal"));
+        }
+        RunOutcome::Failed(why) => say(m, format!("could not run `{command}`: {why}")),
+    }
+}
+
+/// The notice for expired credentials: what happened and the key that fixes it.
+pub(super) fn login_hint(m: &Model) -> String {
+    let profile = m.connection.profile.as_ref().map(|p| format!(" --profile {p}")).unwrap_or_default();
+    format!("AWS login expired or missing · L: aws sso login{profile} (pipewatch retries)")
+}
