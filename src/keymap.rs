@@ -36,6 +36,11 @@ pub enum Action {
     Push,
     /// Start the run a push could not see start (pinned to its version).
     StartPushedRun,
+    // history
+    /// Open the executions history.
+    History,
+    /// Stop showing a past execution; follow the latest again.
+    LatestExecution,
 }
 
 /// Where a binding applies.
@@ -48,6 +53,9 @@ pub enum Scope {
     Mode(Mode),
     /// Normal mode, only after a push no run picked up.
     PushOffer,
+    // history
+    /// Normal mode, while a past execution is shown in the graph.
+    PastShown,
 }
 
 /// What decides which bindings apply.
@@ -57,11 +65,14 @@ pub struct Context {
     pub focus: Pane,
     /// A push found no run: `s` starts one.
     pub start_offered: bool,
+    // history
+    /// A past execution is shown: `E` goes back to the latest.
+    pub past_shown: bool,
 }
 
 impl Context {
     pub fn new(mode: Mode, focus: Pane) -> Self {
-        Self { mode, focus, start_offered: false }
+        Self { mode, focus, start_offered: false, past_shown: false }
     }
 }
 
@@ -97,6 +108,7 @@ const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
 const SEARCH: Scope = Scope::Mode(Mode::Search);
 const HELP: Scope = Scope::Mode(Mode::Help);
 const PUSH: Scope = Scope::Mode(Mode::Push);
+const HISTORY: Scope = Scope::Mode(Mode::History);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -144,6 +156,22 @@ pub static BINDINGS: &[Binding] = &[
     bind!("o", [ch('o')], PipelineList, "pipelines", Scope::Global, Some("pipelines")),
     bind!("p", [ch('p')], Push, "push the workspace", Scope::Global, Some("push")),
     bind!("s", [ch('s')], StartPushedRun, "start run (after a push)", Scope::PushOffer, Some("start run")),
+    // history
+    bind!("e", [ch('e')], History, "executions history", Scope::Global, Some("history")),
+    bind!(
+        "E",
+        [ch('E'), (KeyCode::Char('E'), SHIFT)],
+        LatestExecution,
+        "back to the latest run",
+        Scope::PastShown,
+        Some("latest")
+    ),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "older", HISTORY, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "newer", HISTORY, None),
+    bind!("g", [ch('g'), (KeyCode::Home, NONE)], Top, "newest", HISTORY, None),
+    bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "oldest", HISTORY, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show execution (newest: latest)", HISTORY, Some("show")),
+    bind!("Esc", [(KeyCode::Esc, NONE), ch('e'), ch('q')], Close, "close", HISTORY, Some("close")),
 ];
 
 /// Keys kept free for the control features (`s` is bound only after a push
@@ -162,6 +190,7 @@ fn applies(scope: Scope, cx: Context) -> bool {
         Scope::Pane(p) => cx.mode == Mode::Normal && p == cx.focus,
         Scope::Mode(m) => m == cx.mode,
         Scope::PushOffer => cx.mode == Mode::Normal && cx.start_offered,
+        Scope::PastShown => cx.mode == Mode::Normal && cx.past_shown,
     }
 }
 
@@ -189,9 +218,19 @@ pub fn footer_hints(mode: Mode, focus: Pane) -> Vec<(&'static str, &'static str)
 }
 
 pub fn footer_hints_in(cx: Context) -> Vec<(&'static str, &'static str)> {
-    const FIRST: [Action; 6] =
-        [Action::StartPushedRun, Action::Quit, Action::Help, Action::Push, Action::FocusNext, Action::PipelineList];
-    let is_first = |b: &Binding| FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer);
+    const FIRST: [Action; 8] = [
+        Action::StartPushedRun,
+        Action::LatestExecution,
+        Action::Quit,
+        Action::Help,
+        Action::Push,
+        Action::FocusNext,
+        Action::PipelineList,
+        Action::History,
+    ];
+    let is_first = |b: &Binding| {
+        FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer | Scope::PastShown)
+    };
     let applying = || BINDINGS.iter().filter(|b| applies(b.scope, cx));
     let mut first: Vec<&Binding> = applying().filter(|b| is_first(b)).collect();
     first.sort_by_key(|b| FIRST.iter().position(|a| *a == b.action));
@@ -221,7 +260,9 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         .iter()
         .map(|(title, scope)| {
             // `s` (only after a push no run picked up) is listed with the global keys.
-            let wanted = |b: &&Binding| b.scope == *scope || (*scope == Scope::Global && b.scope == Scope::PushOffer);
+            let wanted = |b: &&Binding| {
+                b.scope == *scope || (*scope == Scope::Global && matches!(b.scope, Scope::PushOffer | Scope::PastShown))
+            };
             let rows = BINDINGS.iter().filter(wanted).map(|b| (key_names(b), b.description)).collect();
             (*title, rows)
         })
@@ -323,7 +364,7 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH].contains(&b.scope)).count();
+        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, HISTORY].contains(&b.scope)).count();
         assert_eq!(rows, listed);
     }
 
@@ -333,12 +374,12 @@ mod tests {
         for pane in [Pane::List, Pane::Graph, Pane::Phases, Pane::Log] {
             assert_eq!(lookup(Mode::Normal, pane, &n('p')), Some(Action::Push));
             assert_eq!(lookup(Mode::Normal, pane, &n('s')), None, "s is reserved outside the offer");
-            let offered = Context { mode: Mode::Normal, focus: pane, start_offered: true };
+            let offered = Context { start_offered: true, ..Context::new(Mode::Normal, pane) };
             assert_eq!(lookup_in(offered, &n('s')), Some(Action::StartPushedRun));
         }
         assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("p", "push")));
         assert!(!footer_hints(Mode::Normal, Pane::Graph).iter().any(|(k, _)| *k == "s"));
-        let offered = footer_hints_in(Context { mode: Mode::Normal, focus: Pane::Graph, start_offered: true });
+        let offered = footer_hints_in(Context { start_offered: true, ..Context::new(Mode::Normal, Pane::Graph) });
         assert_eq!(offered[0], ("s", "start run"));
         let modal = footer_hints(Mode::Push, Pane::Graph);
         assert_eq!(modal, vec![("Enter", "push"), ("Esc", "cancel")]);

@@ -93,4 +93,16 @@ pub enum Msg {
     ApiOk {
         api: String,
     },
+    // history
+    /// A past execution rebuilt from its action executions.
+    PastExecution {
+        pipeline: String,
+        execution_id: String,
+        result: Result<PipelineSnapshot, ApiFailure>,
+    },
+    /// Median seconds per stage over recent successful runs of each stage.
+    StageMedians {
+        pipeline: String,
+        result: Result<Vec<(String, f64)>, ApiFailure>,
+    },
 }

@@ -48,6 +48,10 @@ impl Driver for Workers {
             Effect::RefreshNow => self.refresh_now(),
             Effect::PlanPush { .. } | Effect::ExecutePush | Effect::CancelPush | Effect::StartPushedRun { .. } => {}
             Effect::Quit => {}
+            // history
+            Effect::FetchPastExecution { pipeline, execution_id } => self.fetch_past_execution(pipeline, execution_id),
+            Effect::FetchStageMedians { pipeline } => self.fetch_stage_medians(pipeline),
+            Effect::CancelHistory => self.cancel_history(),
         }
     }
 }

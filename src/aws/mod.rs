@@ -6,6 +6,7 @@
 mod codebuild;
 mod codepipeline;
 mod errors;
+mod history;
 mod logs;
 mod push;
 mod sandbox_session;

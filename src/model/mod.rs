@@ -1,6 +1,8 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
 pub mod health;
+pub mod history;
+pub mod history_samples;
 pub mod logs;
 pub mod push;
 pub mod samples;
@@ -34,6 +36,9 @@ pub enum Mode {
     PipelinePopup,
     /// The push modal: planning, choosing a source, confirming, uploading.
     Push,
+    // history
+    /// The executions list and duration charts (`e`).
+    History,
 }
 
 /// Where the data comes from, for the header.
@@ -108,6 +113,9 @@ pub struct Model {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
+    // history
+    /// The executions view (`e`) and a past execution shown in the graph.
+    pub history: history::HistoryView,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -144,6 +152,7 @@ impl Model {
             drawn_minute: now.timestamp() / 60,
             dirty: true,
             quit: false,
+            history: history::HistoryView::default(),
         };
         m.apply_profile_rules(profile.as_deref());
         m

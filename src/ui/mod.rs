@@ -3,6 +3,9 @@
 mod footer;
 pub mod graph;
 mod header;
+mod history;
+#[cfg(test)]
+mod history_tests;
 pub mod layout;
 mod list;
 mod log;
@@ -46,6 +49,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
         Mode::Help => popup::render_help(frame, area, m.config.ascii),
         Mode::Push => push::render(m, frame, area),
+        Mode::History => history::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
     }
     if m.config.ascii {

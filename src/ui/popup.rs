@@ -29,10 +29,15 @@ fn lines() -> Vec<Line<'static>> {
 pub fn render_help(frame: &mut Frame, area: Rect, ascii: bool) {
     let lines = lines();
     let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-    let max_rows = area.height.saturating_sub(4).max(1);
+    // Help may take the whole height: two columns must hold every key at 80x24.
+    let max_rows = area.height.saturating_sub(2).max(1);
     let columns = total.div_ceil(max_rows).max(1);
     let rows = total.div_ceil(columns);
-    let rect = layout::centered(area, columns * (COLUMN + 1) + 1, rows + 2);
+    let mut rect = layout::centered(area, columns * (COLUMN + 1) + 1, rows + 2);
+    if rows + 2 > rect.height {
+        rect.y = area.y;
+        rect.height = (rows + 2).min(area.height);
+    }
     let block = popup_block("Help · Esc close", ascii);
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);

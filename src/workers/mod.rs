@@ -4,6 +4,7 @@
 //! Call the methods from inside a Tokio runtime: they spawn tasks.
 
 mod build;
+mod history;
 mod pace;
 mod pollers;
 mod tail;
@@ -68,6 +69,8 @@ pub struct Workers {
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
     rows: Option<(Vec<String>, CancellationToken)>,
+    // history
+    history: Option<CancellationToken>,
 }
 
 impl Workers {
@@ -85,6 +88,7 @@ impl Workers {
             watched: Arc::new(Mutex::new(None)),
             build: None,
             rows: None,
+            history: None,
         }
     }
 
@@ -154,6 +158,32 @@ impl Workers {
         let watched = self.watched.clone();
         self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
         self.rows = Some((names, token));
+    }
+
+    // history
+    /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
+    pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
+        let token = self.history_token();
+        let (pipeline, id) = (pipeline.to_string(), execution_id.to_string());
+        self.spawn(&token, move |ctx| history::past_execution(ctx, pipeline, id));
+    }
+
+    /// Per-stage medians once (answer: `Msg::StageMedians`).
+    pub fn fetch_stage_medians(&mut self, pipeline: &str) {
+        let token = self.history_token();
+        let pipeline = pipeline.to_string();
+        self.spawn(&token, move |ctx| history::medians(ctx, pipeline));
+    }
+
+    /// Drops history fetches in flight: their answers no longer apply.
+    pub fn cancel_history(&mut self) {
+        if let Some(old) = self.history.take() {
+            old.cancel();
+        }
+    }
+
+    fn history_token(&mut self) -> CancellationToken {
+        self.history.get_or_insert_with(|| self.root.child_token()).clone()
     }
 
     /// Unfocused, every poll interval is 4× longer.
