@@ -2,6 +2,7 @@
 
 mod aws_adapters;
 mod aws_assets;
+mod aws_history; // history
 mod awscli;
 mod demo_workspace;
 mod harness;
