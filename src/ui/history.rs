@@ -182,7 +182,7 @@ fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(spans));
     }
-    lines.push(legend(ascii, area.width >= 44));
+    lines.push(legend(ascii, area.width >= 55));
     lines
 }
 
@@ -191,7 +191,7 @@ fn legend(ascii: bool, long: bool) -> Line<'static> {
     let entries = [
         (Status::Succeeded, if long { "succeeded" } else { "ok" }),
         (Status::Failed, "failed"),
-        (Status::Stopped, "stopped"),
+        (Status::Stopped, if long { "stopped/superseded" } else { "stopped" }),
         (Status::InProgress, "running"),
     ];
     let mut spans = Vec::new();
