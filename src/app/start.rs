@@ -52,6 +52,7 @@ impl Driver for Workers {
             Effect::FetchPastExecution { pipeline, execution_id } => self.fetch_past_execution(pipeline, execution_id),
             Effect::FetchStageMedians { pipeline } => self.fetch_stage_medians(pipeline),
             Effect::CancelHistory => self.cancel_history(),
+            Effect::HistoryOpen { pipeline, open } => self.set_history_open(pipeline, *open),
         }
     }
 }

@@ -170,11 +170,13 @@ fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// Whether `new` shows an execution finished that `old` had running (or a
-/// finished one `old` did not list): the stage medians may have moved.
+/// finished one newer than all `old` listed): the stage medians may have
+/// moved. A longer list's older executions are not news.
 pub fn an_execution_finished(old: &[ExecutionSummary], new: &[ExecutionSummary]) -> bool {
+    let newest_old = old.iter().filter_map(|o| o.start).max();
     new.iter().filter(|e| !running(&e.status)).any(|e| match old.iter().find(|o| o.id == e.id) {
         Some(o) => running(&o.status),
-        None => !old.is_empty(),
+        None => newest_old.is_some_and(|t| e.start.is_some_and(|s| s > t)),
     })
 }
 
@@ -218,5 +220,6 @@ mod tests {
         new[0].status = Status::Failed;
         assert!(an_execution_finished(&old, &new));
         assert!(!an_execution_finished(&[], &old), "the first list is not news");
+        assert!(!an_execution_finished(&old[..3], &old), "older executions of a longer list are not news");
     }
 }

@@ -14,6 +14,9 @@ use crate::ui::layout;
 /// `e`: opens the list on the execution shown; medians are asked for once.
 pub(super) fn open(m: &mut Model, fx: &mut Vec<Effect>) {
     m.mode = Mode::History;
+    if let Some(pipeline) = &m.pipeline {
+        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: true });
+    }
     let shown = m.shown_execution().map(|e| e.id.clone());
     m.history.selected = shown.and_then(|id| m.executions.iter().position(|e| e.id == id)).unwrap_or(0);
     ask_medians(m, fx);
@@ -46,18 +49,25 @@ pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) 
             return;
         }
         Action::Close | Action::History => {
-            m.mode = Mode::Normal;
+            close(m, fx);
             return;
         }
         _ => sel,
     };
 }
 
+fn close(m: &mut Model, fx: &mut Vec<Effect>) {
+    m.mode = Mode::Normal;
+    if let Some(pipeline) = &m.pipeline {
+        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: false });
+    }
+}
+
 /// Enter: the newest row follows the latest again; another shows that execution.
 fn select(m: &mut Model, fx: &mut Vec<Effect>) {
     let Some(chosen) = m.executions.get(m.history.selected) else { return };
     let id = chosen.id.clone();
-    m.mode = Mode::Normal;
+    close(m, fx);
     if m.history.selected == 0 {
         show_latest(m, fx);
         return;

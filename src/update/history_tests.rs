@@ -41,13 +41,18 @@ fn live_msg(status: Status) -> Msg {
     Msg::PipelineState { pipeline: "mlops-demo".into(), result: Ok(samples::pipeline(status)) }
 }
 
+/// The effects other than the history's open/close notice.
+fn without_open(fx: Vec<Effect>) -> Vec<Effect> {
+    fx.into_iter().filter(|e| !matches!(e, Effect::HistoryOpen { .. })).collect()
+}
+
 /// Opens the history and picks row `i` with j and Enter.
 fn show(m: &mut Model, i: usize) -> Vec<Effect> {
     update(m, key('e'));
     for _ in 0..i {
         update(m, key('j'));
     }
-    update(m, code(KeyCode::Enter))
+    without_open(update(m, code(KeyCode::Enter)))
 }
 
 #[test]
@@ -56,14 +61,16 @@ fn e_opens_the_history_on_the_shown_execution_and_asks_medians_once() {
     let fx = update(&mut m, key('e'));
     assert_eq!(m.mode, Mode::History);
     assert_eq!(m.history.selected, 0, "the live samples show the newest execution");
-    assert_eq!(fx, vec![Effect::FetchStageMedians { pipeline: "mlops-demo".into() }]);
-    update(&mut m, code(KeyCode::Esc));
+    let open = Effect::HistoryOpen { pipeline: "mlops-demo".into(), open: true };
+    assert_eq!(fx, vec![open.clone(), Effect::FetchStageMedians { pipeline: "mlops-demo".into() }]);
+    let fx = update(&mut m, code(KeyCode::Esc));
     assert_eq!(m.mode, Mode::Normal);
-    assert!(update(&mut m, key('e')).is_empty(), "still loading: not asked twice");
+    assert_eq!(fx, vec![Effect::HistoryOpen { pipeline: "mlops-demo".into(), open: false }], "the poll lists fewer");
+    assert_eq!(update(&mut m, key('e')), vec![open.clone()], "still loading: medians not asked twice");
     let medians = Ok(vec![("Build".to_string(), 80.0)]);
     update(&mut m, Msg::StageMedians { pipeline: "mlops-demo".into(), result: medians });
     update(&mut m, key('e'));
-    assert!(update(&mut m, key('e')).is_empty(), "fresh medians are not asked again");
+    assert_eq!(update(&mut m, key('e')), vec![open], "fresh medians are not asked again");
     assert_eq!(m.history.stage_medians, vec![("Build".to_string(), 80.0)]);
 }
 
@@ -176,7 +183,7 @@ fn a_finished_execution_makes_the_medians_stale_and_an_open_view_asks_again() {
     update(&mut m, Msg::StageMedians { pipeline: "mlops-demo".into(), result: Ok(vec![]) });
     let mut list = m.executions.clone();
     list[0].status = Status::Succeeded;
-    let fx = update(&mut m, Msg::Executions { pipeline: "mlops-demo".into(), result: Ok(list) });
+    let fx = without_open(update(&mut m, Msg::Executions { pipeline: "mlops-demo".into(), result: Ok(list) }));
     assert_eq!(fx, vec![Effect::FetchStageMedians { pipeline: "mlops-demo".into() }]);
 }
 

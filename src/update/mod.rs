@@ -51,6 +51,11 @@ pub enum Effect {
     },
     /// Drop history fetches in flight (back to the latest, another pipeline).
     CancelHistory,
+    /// The history view opened (list more executions now and while open) or closed.
+    HistoryOpen {
+        pipeline: String,
+        open: bool,
+    },
 }
 
 /// Effects to run once at start (the pipeline named on the command line).

@@ -33,6 +33,12 @@ pub(super) async fn medians(ctx: Ctx, pipeline: String) {
     ctx.send(Msg::StageMedians { pipeline, result });
 }
 
+/// The executions list once, longer than the poll's (the history opened).
+pub(super) async fn executions(ctx: Ctx, pipeline: String, max: i32) {
+    let result = ctx.clients.list_executions(&pipeline, max).await;
+    ctx.send(Msg::Executions { pipeline, result });
+}
+
 /// A success clears an earlier failure of the same API from the header.
 fn report<T>(ctx: &Ctx, result: &Result<T, ApiFailure>) {
     match result {

@@ -9,6 +9,7 @@ mod pace;
 mod pollers;
 mod tail;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -71,6 +72,8 @@ pub struct Workers {
     rows: Option<(Vec<String>, CancellationToken)>,
     // history
     history: Option<CancellationToken>,
+    /// The history view is open: the pipeline poll lists more executions.
+    history_open: Arc<AtomicBool>,
 }
 
 impl Workers {
@@ -89,6 +92,7 @@ impl Workers {
             build: None,
             rows: None,
             history: None,
+            history_open: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -121,7 +125,8 @@ impl Workers {
         }
         let token = self.root.child_token();
         let owned = name.to_string();
-        self.spawn(&token, move |ctx| pollers::pipeline(ctx, owned));
+        let history_open = self.history_open.clone();
+        self.spawn(&token, move |ctx| pollers::pipeline(ctx, owned, history_open));
         self.pipeline = Some((name.to_string(), token));
         *self.watched.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
     }
@@ -173,6 +178,17 @@ impl Workers {
         let token = self.history_token();
         let pipeline = pipeline.to_string();
         self.spawn(&token, move |ctx| history::medians(ctx, pipeline));
+    }
+
+    /// While the history is open the pipeline poll lists `HISTORY_EXECUTIONS`;
+    /// opening lists them once now (one request) rather than waking every poller.
+    pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
+        self.history_open.store(open, Ordering::Relaxed);
+        if open {
+            let token = self.history_token();
+            let pipeline = pipeline.to_string();
+            self.spawn(&token, move |ctx| history::executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));
+        }
     }
 
     /// Drops history fetches in flight: their answers no longer apply.

@@ -2,8 +2,13 @@
 //! demo pipeline, the older one rebuilt from ListActionExecutions with its
 //! own build id, and per-stage medians over both.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use pipewatch::model::history::{execution_snapshot, stage_medians};
 use pipewatch::model::snapshot::Status;
+use pipewatch::msg::Msg;
+use pipewatch::workers::{Intervals, Workers};
 
 use crate::aws_adapters::{PIPELINE, build_id_for, buildspec, clients_for, execution_for, upload, wait_stage};
 use crate::harness;
@@ -50,4 +55,25 @@ async fn an_older_execution_is_rebuilt_from_its_action_executions() {
     let stages: Vec<&str> = medians.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(&stages[..2], ["Source", "Build"], "{medians:?}");
     assert!(medians.iter().all(|(_, secs)| *secs >= 0.0), "{medians:?}");
+
+    // The same through the workers the driver runs for the history effects.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default());
+    workers.fetch_past_execution(PIPELINE, &first);
+    workers.fetch_stage_medians(PIPELINE);
+    workers.set_history_open(PIPELINE, true);
+    let (mut past, mut medians, mut listed) = (None, None, None);
+    while past.is_none() || medians.is_none() || listed.is_none() {
+        let msg = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.expect("a history message in time");
+        match msg.expect("channel open") {
+            Msg::PastExecution { execution_id, result, .. } => past = Some((execution_id, result.expect("past"))),
+            Msg::StageMedians { result, .. } => medians = Some(result.expect("medians")),
+            Msg::Executions { result, .. } => listed = Some(result.expect("executions")),
+            _ => {}
+        }
+    }
+    let (id, past) = past.expect("past execution");
+    assert_eq!((id.as_str(), past.stages[1].actions[0].external_id.as_deref()), (first.as_str(), Some(&*first_build)));
+    assert_eq!(medians.map(|m| m.len() >= 2), Some(true));
+    assert!(listed.is_some_and(|l| l.len() >= 2), "opening lists the executions at once");
 }
