@@ -24,6 +24,8 @@ pub struct HistoryView {
     /// Medians were asked for this pipeline and nothing finished since.
     pub medians_fresh: bool,
     pub medians_loading: bool,
+    /// The pipeline poll was told to list more executions.
+    pub long_list: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -188,6 +188,8 @@ impl Model {
     pub fn shown_execution(&self) -> Option<&ExecutionSummary> {
         let id = self.state.as_ref()?.stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
         match id {
+            // A past execution is never passed off as the newest.
+            Some(id) if self.history.past.is_some() => self.executions.iter().find(|e| &e.id == id),
             Some(id) => self.executions.iter().find(|e| &e.id == id).or(self.executions.first()),
             None => self.executions.first(),
         }

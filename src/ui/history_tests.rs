@@ -89,3 +89,12 @@ fn chart_bars_are_coloured_by_outcome_oldest_first() {
         assert_eq!(colors, want, "at {w}x{h}");
     }
 }
+
+#[test]
+fn a_past_execution_missing_from_the_list_is_not_shown_as_the_newest() {
+    let mut m = past(80, 24);
+    m.executions.truncate(1);
+    let screen = text(&draw(&m));
+    assert!(!screen.contains("exec e0c1d2a3"), "{screen}");
+    assert!(screen.contains("execution 5eed0002 (past)"), "{screen}");
+}

@@ -14,9 +14,7 @@ use crate::ui::layout;
 /// `e`: opens the list on the execution shown; medians are asked for once.
 pub(super) fn open(m: &mut Model, fx: &mut Vec<Effect>) {
     m.mode = Mode::History;
-    if let Some(pipeline) = &m.pipeline {
-        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: true });
-    }
+    sync_list_length(m, fx);
     let shown = m.shown_execution().map(|e| e.id.clone());
     m.history.selected = shown.and_then(|id| m.executions.iter().position(|e| e.id == id)).unwrap_or(0);
     ask_medians(m, fx);
@@ -58,8 +56,18 @@ pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) 
 
 fn close(m: &mut Model, fx: &mut Vec<Effect>) {
     m.mode = Mode::Normal;
-    if let Some(pipeline) = &m.pipeline {
-        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: false });
+    sync_list_length(m, fx);
+}
+
+/// The poll lists more executions while the view is open or a past execution
+/// is shown (the execution line finds it in the list); tells the driver on change.
+fn sync_list_length(m: &mut Model, fx: &mut Vec<Effect>) {
+    let long = m.mode == Mode::History || m.history.past.is_some();
+    if long != m.history.long_list
+        && let Some(pipeline) = &m.pipeline
+    {
+        m.history.long_list = long;
+        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: long });
     }
 }
 
@@ -67,11 +75,12 @@ fn close(m: &mut Model, fx: &mut Vec<Effect>) {
 fn select(m: &mut Model, fx: &mut Vec<Effect>) {
     let Some(chosen) = m.executions.get(m.history.selected) else { return };
     let id = chosen.id.clone();
-    close(m, fx);
     if m.history.selected == 0 {
         show_latest(m, fx);
+        close(m, fx);
         return;
     }
+    m.mode = Mode::Normal;
     if m.history.past.as_ref().is_some_and(|p| p.id == id) {
         return;
     }
@@ -102,6 +111,7 @@ pub(crate) fn show_latest(m: &mut Model, fx: &mut Vec<Effect>) {
     m.logs.clear();
     clamp_selection(m);
     follow_wanted_build(m, fx);
+    sync_list_length(m, fx);
     m.dirty = true;
 }
 
@@ -110,7 +120,11 @@ pub(super) fn forget(m: &mut Model, fx: &mut Vec<Effect>) {
     if m.history.past.is_some() || m.history.medians_loading {
         fx.push(Effect::CancelHistory);
     }
+    let long = m.history.long_list;
     m.history = Default::default();
+    if long && let Some(pipeline) = &m.pipeline {
+        fx.push(Effect::HistoryOpen { pipeline: pipeline.clone(), open: false });
+    }
 }
 
 fn is_shown(m: &Model, pipeline: &str, execution_id: &str) -> bool {

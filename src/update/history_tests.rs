@@ -123,8 +123,10 @@ fn capital_e_returns_to_the_latest_and_its_build() {
     show(&mut m, 3);
     update(&mut m, past_msg(3));
     update(&mut m, live_msg(Status::InProgress));
+    assert!(m.history.long_list, "a shown past execution keeps the long list (its row names it)");
     let fx = update(&mut m, key('E'));
-    assert_eq!(fx, vec![Effect::CancelHistory, Effect::WatchBuild(BUILD_ID.into())]);
+    let short = Effect::HistoryOpen { pipeline: "mlops-demo".into(), open: false };
+    assert_eq!(fx, vec![Effect::CancelHistory, Effect::WatchBuild(BUILD_ID.into()), short]);
     assert_eq!(m.history.past, None);
     assert_eq!(m.state, Some(samples::pipeline(Status::InProgress)), "the newest live state");
     assert_eq!(m.build.source, BuildSource::Auto);
