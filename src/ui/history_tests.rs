@@ -98,3 +98,17 @@ fn a_past_execution_missing_from_the_list_is_not_shown_as_the_newest() {
     assert!(!screen.contains("exec e0c1d2a3"), "{screen}");
     assert!(screen.contains("execution 5eed0002 (past)"), "{screen}");
 }
+
+#[test]
+fn history_and_past_render_at_every_small_size_without_panic() {
+    for w in (1..=100u16).step_by(3) {
+        for h in 1..=40u16 {
+            let mut m = history(w, h);
+            draw(&m);
+            m.config.ascii = true;
+            let t = text(&draw(&m));
+            assert!(t.is_ascii(), "non-ASCII in ascii mode at {w}x{h}:\n{t}");
+            draw(&past(w, h));
+        }
+    }
+}

@@ -201,3 +201,14 @@ fn switching_pipelines_drops_the_past_execution() {
     assert_eq!(m.history.past, None);
     assert_eq!(m.pipeline.as_deref(), Some("data-ingest"));
 }
+
+#[test]
+fn a_push_finding_its_run_returns_from_a_past_execution() {
+    let mut m = model();
+    show(&mut m, 2);
+    update(&mut m, past_msg(2));
+    let fx = update(&mut m, Msg::PushFollowing { execution_id: "new-run".into() });
+    assert_eq!(m.history.past, None);
+    assert!(fx.contains(&Effect::CancelHistory) && fx.contains(&Effect::RefreshNow), "{fx:?}");
+    assert_eq!(m.state, Some(samples::pipeline(Status::InProgress)));
+}
