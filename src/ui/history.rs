@@ -152,7 +152,8 @@ fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
         .rev()
         .collect();
     let longest = runs.iter().map(|(_, s)| *s).max().unwrap_or(0);
-    let heading = format!("Last {} runs{}longest {}", runs.len(), theme::dot(ascii), theme::duration(longest));
+    let noun = if runs.len() == 1 { "run" } else { "runs" };
+    let heading = format!("Last {} {noun}{}longest {}", runs.len(), theme::dot(ascii), theme::duration(longest));
     let mut lines = vec![Line::styled(heading, theme::dim())];
     let rows = usize::from(area.height.saturating_sub(2));
     if runs.is_empty() || rows == 0 {
