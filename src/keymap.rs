@@ -70,6 +70,11 @@ pub enum Action {
     /// The previous completion candidate.
     CompletePrev,
     CommandBackspace,
+    // history
+    /// Open the executions history.
+    History,
+    /// Stop showing a past execution; follow the latest again.
+    LatestExecution,
 }
 
 impl Action {
@@ -99,6 +104,9 @@ pub enum Scope {
     Mode(Mode),
     /// Normal mode, only after a push no run picked up.
     PushOffer,
+    // history
+    /// Normal mode, while a past execution is shown in the graph.
+    PastShown,
 }
 
 /// What decides which bindings apply.
@@ -108,11 +116,14 @@ pub struct Context {
     pub focus: Pane,
     /// A push found no run: `s` starts one.
     pub start_offered: bool,
+    // history
+    /// A past execution is shown: `E` goes back to the latest.
+    pub past_shown: bool,
 }
 
 impl Context {
     pub fn new(mode: Mode, focus: Pane) -> Self {
-        Self { mode, focus, start_offered: false }
+        Self { mode, focus, start_offered: false, past_shown: false }
     }
 }
 
@@ -150,6 +161,7 @@ const HELP: Scope = Scope::Mode(Mode::Help);
 const PUSH: Scope = Scope::Mode(Mode::Push);
 const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
 const COMMAND: Scope = Scope::Mode(Mode::Command);
+const HISTORY: Scope = Scope::Mode(Mode::History);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -254,6 +266,22 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Down", [(KeyCode::Down, NONE)], Down, "newer command", COMMAND, None),
     bind!("Bksp", [(KeyCode::Backspace, NONE)], CommandBackspace, "delete", COMMAND, None),
     bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", COMMAND, Some("cancel")),
+    // history
+    bind!("e", [ch('e')], History, "executions history", Scope::Global, Some("history")),
+    bind!(
+        "E",
+        [ch('E'), (KeyCode::Char('E'), SHIFT)],
+        LatestExecution,
+        "back to the latest run",
+        Scope::PastShown,
+        Some("latest")
+    ),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "older", HISTORY, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "newer", HISTORY, None),
+    bind!("g", [ch('g'), (KeyCode::Home, NONE)], Top, "newest", HISTORY, None),
+    bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "oldest", HISTORY, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show execution (newest: latest)", HISTORY, Some("show")),
+    bind!("Esc", [(KeyCode::Esc, NONE), ch('e'), ch('q')], Close, "close", HISTORY, Some("close")),
 ];
 
 /// Keys kept free for features still to come (none now).
@@ -265,6 +293,7 @@ fn applies(scope: Scope, cx: Context) -> bool {
         Scope::Pane(p) => cx.mode == Mode::Normal && p == cx.focus,
         Scope::Mode(m) => m == cx.mode,
         Scope::PushOffer => cx.mode == Mode::Normal && cx.start_offered,
+        Scope::PastShown => cx.mode == Mode::Normal && cx.past_shown,
     }
 }
 
@@ -303,8 +332,9 @@ pub(crate) fn footer_with<L: PartialEq>(
     cx: Context,
     label: impl Fn(&'static Binding) -> L,
 ) -> Vec<(L, &'static str, Action)> {
-    const FIRST: [Action; 10] = [
+    const FIRST: [Action; 12] = [
         Action::StartPushedRun,
+        Action::LatestExecution,
         Action::Quit,
         Action::Help,
         Action::Approve,
@@ -314,8 +344,11 @@ pub(crate) fn footer_with<L: PartialEq>(
         Action::Push,
         Action::FocusNext,
         Action::PipelineList,
+        Action::History,
     ];
-    let is_first = |b: &Binding| FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer);
+    let is_first = |b: &Binding| {
+        FIRST.contains(&b.action) && matches!(b.scope, Scope::Global | Scope::PushOffer | Scope::PastShown)
+    };
     let applying = || BINDINGS.iter().filter(|b| applies(b.scope, cx));
     let mut first: Vec<&Binding> = applying().filter(|b| is_first(b)).collect();
     first.sort_by_key(|b| FIRST.iter().position(|a| *a == b.action));
@@ -352,7 +385,9 @@ fn help_with(keymap: &Keymap) -> Vec<(&'static str, Vec<(String, &'static str)>)
         .iter()
         .map(|(title, scope)| {
             // `s` (only after a push no run picked up) is listed with the global keys.
-            let wanted = |b: &&Binding| b.scope == *scope || (*scope == Scope::Global && b.scope == Scope::PushOffer);
+            let wanted = |b: &&Binding| {
+                b.scope == *scope || (*scope == Scope::Global && matches!(b.scope, Scope::PushOffer | Scope::PastShown))
+            };
             let rows = BINDINGS.iter().filter(wanted).map(|b| (key_names(keymap.keys_of(b)), b.description)).collect();
             (*title, rows)
         })
@@ -461,7 +496,8 @@ mod tests {
     fn every_binding_is_in_help_except_the_popups_own() {
         let help = help_sections();
         let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-        let listed = BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM, COMMAND].contains(&b.scope)).count();
+        let listed =
+            BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM, COMMAND, HISTORY].contains(&b.scope)).count();
         assert_eq!(rows, listed);
     }
 
@@ -475,12 +511,12 @@ mod tests {
                 Some(Action::Start),
                 "s is the plain start outside the offer"
             );
-            let offered = Context { mode: Mode::Normal, focus: pane, start_offered: true };
+            let offered = Context { start_offered: true, ..Context::new(Mode::Normal, pane) };
             assert_eq!(lookup_in(offered, &n('s')), Some(Action::StartPushedRun));
         }
         assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("p", "push")));
         assert!(footer_hints(Mode::Normal, Pane::Graph).contains(&("s", "start")));
-        let offered = footer_hints_in(Context { mode: Mode::Normal, focus: Pane::Graph, start_offered: true });
+        let offered = footer_hints_in(Context { start_offered: true, ..Context::new(Mode::Normal, Pane::Graph) });
         assert_eq!(offered[0], ("s", "start run"));
         let modal = footer_hints(Mode::Push, Pane::Graph);
         assert_eq!(modal, vec![("Enter", "push"), ("Esc", "cancel")]);

@@ -113,6 +113,18 @@ pub enum Msg {
         command: String,
         outcome: RunOutcome,
     },
+    // history
+    /// A past execution rebuilt from its action executions.
+    PastExecution {
+        pipeline: String,
+        execution_id: String,
+        result: Result<PipelineSnapshot, ApiFailure>,
+    },
+    /// Median seconds per stage over recent successful runs of each stage.
+    StageMedians {
+        pipeline: String,
+        result: Result<Vec<(String, f64)>, ApiFailure>,
+    },
 }
 
 /// How a command run in the terminal ended.

@@ -112,6 +112,11 @@ impl Driver for Workers {
             // The terminal's own sequences are the `Running` driver's.
             Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
             Effect::SwitchConnection { .. } | Effect::UseConnection | Effect::RunInTerminal(_) => {}
+            // history
+            Effect::FetchPastExecution { pipeline, execution_id } => self.fetch_past_execution(pipeline, execution_id),
+            Effect::FetchStageMedians { pipeline } => self.fetch_stage_medians(pipeline),
+            Effect::CancelHistory => self.cancel_history(),
+            Effect::HistoryOpen { pipeline, open } => self.set_history_open(pipeline, *open),
         }
     }
 }

@@ -7,7 +7,8 @@ use aws_sdk_codepipeline::types::{ActionState, PipelineExecutionSummary, StageSt
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
 use crate::model::snapshot::{
-    ActionSnapshot, ExecutionSummary, PipelineSnapshot, PipelineSummary, SourceRevision, StageSnapshot,
+    ActionSnapshot, DeclaredAction, DeclaredStage, ExecutionSummary, PipelineDeclaration, PipelineSnapshot,
+    PipelineSummary, SourceRevision, StageSnapshot,
 };
 use crate::msg::ApiFailure;
 
@@ -17,6 +18,8 @@ use crate::msg::ApiFailure;
 pub(crate) struct ActionTypes {
     version: Option<i32>,
     by_action: HashMap<(String, String), (String, String)>,
+    /// Stages and actions in declaration order (for past executions).
+    pub(super) declaration: PipelineDeclaration,
 }
 
 impl AwsClients {
@@ -82,7 +85,7 @@ impl AwsClients {
         self.codepipeline.get_pipeline().name(name).send().await.map_err(|e| classify("codepipeline:GetPipeline", &e))
     }
 
-    async fn action_types(&self, name: &str, version: Option<i32>) -> Result<ActionTypes, ApiFailure> {
+    pub(super) async fn action_types(&self, name: &str, version: Option<i32>) -> Result<ActionTypes, ApiFailure> {
         if let Some(cached) = super::lock(&self.action_types).get(name)
             && (version.is_none() || cached.version == version)
         {
@@ -91,12 +94,20 @@ impl AwsClients {
         let out = self.get_pipeline(name).await?;
         let mut types = ActionTypes { version: out.pipeline().and_then(|p| p.version()), ..Default::default() };
         for stage in out.pipeline().map(|p| p.stages()).unwrap_or_default() {
+            let mut declared = DeclaredStage { name: stage.name().to_string(), actions: Vec::new() };
             for action in stage.actions() {
-                if let Some(t) = action.action_type_id() {
+                let t = action.action_type_id();
+                if let Some(t) = t {
                     let key = (stage.name().to_string(), action.name().to_string());
                     types.by_action.insert(key, (t.category().as_str().to_string(), t.provider().to_string()));
                 }
+                declared.actions.push(DeclaredAction {
+                    name: action.name().to_string(),
+                    category: t.map(|t| t.category().as_str().to_string()),
+                    provider: t.map(|t| t.provider().to_string()),
+                });
             }
+            types.declaration.stages.push(declared);
         }
         super::lock(&self.action_types).insert(name.to_string(), types.clone());
         Ok(types)

@@ -7,6 +7,7 @@ mod codebuild;
 mod codepipeline;
 mod control;
 mod errors;
+mod history;
 mod logs;
 pub mod profiles;
 mod push;

@@ -103,6 +103,8 @@ impl Action {
             Action::Complete => "complete",
             Action::CompletePrev => "complete_prev",
             Action::CommandBackspace => "command_backspace",
+            Action::History => "history",
+            Action::LatestExecution => "latest_execution",
         }
     }
 
@@ -111,7 +113,7 @@ impl Action {
     pub fn bound() -> Vec<Action> {
         let rank = |b: &&Binding| match b.scope {
             Scope::Global => 0,
-            Scope::Pane(_) | Scope::PushOffer => 1,
+            Scope::Pane(_) | Scope::PushOffer | Scope::PastShown => 1,
             Scope::Mode(_) => 2,
         };
         let mut ordered: Vec<&Binding> = BINDINGS.iter().collect();

@@ -3,6 +3,8 @@
 pub mod command;
 pub mod control;
 pub mod health;
+pub mod history;
+pub mod history_samples;
 pub mod logs;
 pub mod push;
 pub mod samples;
@@ -42,6 +44,9 @@ pub enum Mode {
     // command line
     /// Typing a `:` command.
     Command,
+    // history
+    /// The executions list and duration charts (`e`).
+    History,
 }
 
 /// Where the data comes from, for the header.
@@ -134,6 +139,9 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
+    // history
+    /// The executions view (`e`) and a past execution shown in the graph.
+    pub history: history::HistoryView,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +186,7 @@ impl Model {
             profiles: Vec::new(),
             sandbox: false,
             switching: None,
+            history: history::HistoryView::default(),
         };
         m.apply_profile_rules(profile.as_deref());
         m
@@ -210,9 +219,19 @@ impl Model {
     }
 
     /// The execution shown: the newest listed, else the one the first stage shows.
+    /// The execution the live state shows, even while a past one is viewed:
+    /// what notifications and the title follow.
+    pub fn live_execution(&self) -> Option<&ExecutionSummary> {
+        let state = if self.history.past.is_some() { self.history.live.as_ref() } else { self.state.as_ref() };
+        let id = state.and_then(|s| s.stages.first()?.latest_execution.as_ref().map(|(id, _)| id));
+        id.and_then(|id| self.executions.iter().find(|e| &e.id == id)).or(self.executions.first())
+    }
+
     pub fn shown_execution(&self) -> Option<&ExecutionSummary> {
         let id = self.state.as_ref()?.stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
         match id {
+            // A past execution is never passed off as the newest.
+            Some(id) if self.history.past.is_some() => self.executions.iter().find(|e| &e.id == id),
             Some(id) => self.executions.iter().find(|e| &e.id == id).or(self.executions.first()),
             None => self.executions.first(),
         }

@@ -130,3 +130,44 @@ pub struct LogBatch {
     pub events: Vec<LogEvent>,
     pub next_token: String,
 }
+
+// history
+
+/// A pipeline's declared stages and actions, in order (GetPipeline).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PipelineDeclaration {
+    pub stages: Vec<DeclaredStage>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeclaredStage {
+    pub name: String,
+    /// (action name, category, provider)
+    pub actions: Vec<DeclaredAction>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeclaredAction {
+    pub name: String,
+    pub category: Option<String>,
+    pub provider: Option<String>,
+}
+
+/// One ListActionExecutions row: one run of one action in one execution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionExecution {
+    pub pipeline_execution_id: String,
+    pub stage: String,
+    pub action: String,
+    pub status: Option<Status>,
+    pub start: Option<Time>,
+    pub last_update: Option<Time>,
+    /// For CodeBuild actions, the build id (output.executionResult).
+    pub external_id: Option<String>,
+    pub external_url: Option<String>,
+    pub summary: Option<String>,
+    pub error: Option<String>,
+    /// From input.actionTypeId.
+    pub category: Option<String>,
+    pub provider: Option<String>,
+}

@@ -36,7 +36,7 @@ impl TerminalState {
 pub fn followed_run(m: &Model) -> Option<FollowedRun> {
     let pipeline = m.pipeline.clone()?;
     let pushed = m.push.followed().and_then(|id| m.executions.iter().find(|e| e.id == id));
-    let e = pushed.or_else(|| m.shown_execution())?;
+    let e = pushed.or_else(|| m.live_execution())?;
     Some(FollowedRun { pipeline, execution_id: e.id.clone(), status: e.status.clone() })
 }
 

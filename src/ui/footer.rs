@@ -30,6 +30,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
         mode: m.mode,
         focus: m.focus,
         start_offered: matches!(m.push, PushState::NoExecution { .. }),
+        past_shown: m.history.past.is_some(),
     };
     // Preflight errors block Enter in the confirmation: do not offer it.
     let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());

@@ -70,7 +70,12 @@ fn bands(m: &Model, state: &PipelineSnapshot, width: u16) -> Vec<Range<usize>> {
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let focused = m.focus == Pane::Graph;
-    let title = format!("Stages · {}", m.pipeline.as_deref().unwrap_or("no pipeline"));
+    let mut title = format!("Stages · {}", m.pipeline.as_deref().unwrap_or("no pipeline"));
+    // history: a past execution must not pass for the latest.
+    if let Some(past) = &m.history.past {
+        let short: String = past.id.chars().take(8).collect();
+        title.push_str(&format!(" · execution {short} (past) · E: latest"));
+    }
     let block = pane_block(title, focused, m.config.ascii);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -101,6 +106,9 @@ fn waiting_text(m: &Model) -> String {
             "Cannot list pipelines yet (see the message below); retrying.".into()
         }
         (None, false) => "Listing pipelines…".into(),
+        (Some(_), _) if let Some(past) = &m.history.past => {
+            format!("Loading execution {}…", past.id.chars().take(8).collect::<String>())
+        }
         (Some(p), _) => format!("Loading {p}…"),
     }
 }

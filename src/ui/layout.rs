@@ -119,3 +119,30 @@ pub fn list_window(m: &Model) -> (usize, usize) {
     let rows = usize::from(list_rows(m));
     (m.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
 }
+
+// history
+
+/// The executions history popup: most of the screen, capped on big ones.
+pub fn history_popup(area: Rect) -> Rect {
+    centered(area, 150, 44)
+}
+
+/// The popup's inside split into (table, charts): charts get a third of a tall
+/// popup, six rows of a small one, none when there is no room.
+pub fn history_split(inner: Rect) -> (Rect, Rect) {
+    let charts = match inner.height {
+        h if h >= 30 => (h / 3).clamp(10, 14),
+        h if h >= 14 => 6,
+        _ => 0,
+    };
+    let gap = u16::from(charts > 0);
+    let [table, _, charts] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(gap), Constraint::Length(charts)]).areas(inner);
+    (table, charts)
+}
+
+/// Execution rows the history table shows (its header excluded).
+pub fn history_rows(m: &Model) -> u16 {
+    let inner = history_popup(screen(m)).inner(ratatui::layout::Margin::new(1, 1));
+    history_split(inner).0.height.saturating_sub(1)
+}

@@ -9,6 +9,9 @@ mod control_tests;
 mod footer;
 pub mod graph;
 mod header;
+mod history;
+#[cfg(test)]
+mod history_tests;
 pub mod layout;
 mod list;
 mod log;
@@ -57,6 +60,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::Help => popup::render_help(frame, area, m),
         Mode::Push => push::render(m, frame, area),
         Mode::Confirm => control::render(m, frame, area),
+        Mode::History => history::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),
     }

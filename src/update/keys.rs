@@ -19,6 +19,7 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         mode: m.mode,
         focus: m.focus,
         start_offered: matches!(m.push, PushState::NoExecution { .. }),
+        past_shown: m.history.past.is_some(),
     };
     match m.config.keymap.lookup_in(cx, &key) {
         Some(action) => {
@@ -56,6 +57,9 @@ fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         _ if m.mode == Mode::Command => super::command::action(m, action, fx),
         Action::CommandLine => super::command::open(m),
         Action::SsoLogin => super::command::login(m, fx),
+        _ if m.mode == Mode::History => super::history::modal_action(m, action, fx),
+        Action::History => super::history::open(m, fx),
+        Action::LatestExecution => super::history::show_latest(m, fx),
         Action::Push => super::push::start(m, fx),
         Action::StartPushedRun => super::push::start_run(m, fx),
         Action::Quit => m.quit = true,
@@ -236,6 +240,7 @@ pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
         return;
     }
     m.pipeline = Some(name.clone());
+    super::history::forget(m, fx);
     m.state = None;
     m.executions.clear();
     m.selected = (0, 0);

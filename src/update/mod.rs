@@ -7,6 +7,9 @@ mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod history;
+#[cfg(test)]
+mod history_tests;
 mod keys;
 mod push;
 #[cfg(test)]
@@ -74,6 +77,23 @@ pub enum Effect {
     /// Leave the TUI, run this in the terminal, come back (the loop runs it;
     /// answered by `Msg::RanInTerminal`).
     RunInTerminal(ExternalCommand),
+    // history
+    /// Rebuild a past execution from its action executions (answer: PastExecution).
+    FetchPastExecution {
+        pipeline: String,
+        execution_id: String,
+    },
+    /// Per-stage medians over recent executions (answer: StageMedians).
+    FetchStageMedians {
+        pipeline: String,
+    },
+    /// Drop history fetches in flight (back to the latest, another pipeline).
+    CancelHistory,
+    /// The history view opened (list more executions now and while open) or closed.
+    HistoryOpen {
+        pipeline: String,
+        open: bool,
+    },
 }
 
 /// Effects to run once at start (the pipeline named on the command line).
@@ -137,6 +157,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Executions { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
             if let Some(list) = ok(m, result) {
+                history::on_executions(m, &list, &mut fx);
                 set(&mut m.executions, list, &mut m.dirty);
             }
         }
@@ -172,6 +193,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),
         Msg::Connected(result) => command::connected(m, result, &mut fx),
         Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
+        Msg::PastExecution { pipeline, execution_id, result } => {
+            history::on_past_execution(m, &pipeline, &execution_id, result, &mut fx);
+        }
+        Msg::StageMedians { pipeline, result } => history::on_stage_medians(m, &pipeline, result),
         Msg::ApiOk { api } => {
             m.dirty |= m.health.recover(&api);
             if m.notice.as_ref().is_some_and(|n| n.api == api) {
@@ -191,7 +216,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
 
 /// Unwraps a worker result; a failure goes to API health and, unless it is
 /// throttling (retried quietly), to the notice line.
-fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
+pub(super) fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
     match r {
         Ok(v) => Some(v),
         Err(f) => {
@@ -228,6 +253,11 @@ fn on_pipelines(m: &mut Model, mut items: Vec<crate::model::snapshot::PipelineSu
 }
 
 fn on_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec<Effect>) {
+    // A past execution is on screen: keep the live state for later.
+    if m.history.past.is_some() {
+        history::on_live_state(m, state, fx);
+        return;
+    }
     set(&mut m.state, Some(state), &mut m.dirty);
     clamp_selection(m);
     follow_wanted_build(m, fx);
@@ -248,7 +278,7 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
 
 /// Replaces a value, marking the model dirty only when it changed: a poll
 /// that brings the same data draws nothing.
-fn set<T: PartialEq>(slot: &mut T, value: T, dirty: &mut bool) {
+pub(super) fn set<T: PartialEq>(slot: &mut T, value: T, dirty: &mut bool) {
     if *slot != value {
         *slot = value;
         *dirty = true;

@@ -4,10 +4,12 @@
 //! Call the methods from inside a Tokio runtime: they spawn tasks.
 
 mod build;
+mod history;
 mod pace;
 mod pollers;
 mod tail;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -68,6 +70,10 @@ pub struct Workers {
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
     rows: Option<(Vec<String>, CancellationToken)>,
+    // history
+    history: Option<CancellationToken>,
+    /// The history view is open: the pipeline poll lists more executions.
+    history_open: Arc<AtomicBool>,
 }
 
 impl Workers {
@@ -85,6 +91,8 @@ impl Workers {
             watched: Arc::new(Mutex::new(None)),
             build: None,
             rows: None,
+            history: None,
+            history_open: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -117,7 +125,8 @@ impl Workers {
         }
         let token = self.root.child_token();
         let owned = name.to_string();
-        self.spawn(&token, move |ctx| pollers::pipeline(ctx, owned));
+        let history_open = self.history_open.clone();
+        self.spawn(&token, move |ctx| pollers::pipeline(ctx, owned, history_open));
         self.pipeline = Some((name.to_string(), token));
         *self.watched.lock().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
     }
@@ -154,6 +163,43 @@ impl Workers {
         let watched = self.watched.clone();
         self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
         self.rows = Some((names, token));
+    }
+
+    // history
+    /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
+    pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
+        let token = self.history_token();
+        let (pipeline, id) = (pipeline.to_string(), execution_id.to_string());
+        self.spawn(&token, move |ctx| history::past_execution(ctx, pipeline, id));
+    }
+
+    /// Per-stage medians once (answer: `Msg::StageMedians`).
+    pub fn fetch_stage_medians(&mut self, pipeline: &str) {
+        let token = self.history_token();
+        let pipeline = pipeline.to_string();
+        self.spawn(&token, move |ctx| history::medians(ctx, pipeline));
+    }
+
+    /// While the history is open the pipeline poll lists `HISTORY_EXECUTIONS`;
+    /// opening lists them once now (one request) rather than waking every poller.
+    pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
+        self.history_open.store(open, Ordering::Relaxed);
+        if open {
+            let token = self.history_token();
+            let pipeline = pipeline.to_string();
+            self.spawn(&token, move |ctx| history::executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));
+        }
+    }
+
+    /// Drops history fetches in flight: their answers no longer apply.
+    pub fn cancel_history(&mut self) {
+        if let Some(old) = self.history.take() {
+            old.cancel();
+        }
+    }
+
+    fn history_token(&mut self) -> CancellationToken {
+        self.history.get_or_insert_with(|| self.root.child_token()).clone()
     }
 
     /// Unfocused, every poll interval is 4× longer.

@@ -1,6 +1,7 @@
 //! The account id, the pipeline list, the watched pipeline and the visible
 //! list rows.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -8,8 +9,10 @@ use super::Ctx;
 use crate::model::snapshot::{PipelineSnapshot, Status};
 use crate::msg::Msg;
 
-/// How many executions the watched pipeline's history shows.
-const EXECUTIONS_SHOWN: i32 = 20;
+/// How many executions the watched pipeline's poll lists: the header needs
+/// the newest few; the history view (`e`) wants more while it is open.
+const EXECUTIONS_SHOWN: i32 = 5;
+pub(super) const HISTORY_EXECUTIONS: i32 = 25;
 
 /// GetCallerIdentity until it succeeds once.
 pub(super) async fn identity(mut ctx: Ctx) {
@@ -60,7 +63,7 @@ pub(super) async fn pipelines(mut ctx: Ctx) {
 /// `state_idle`. ListPipelineExecutions goes with it when the executions seen
 /// in the state changed, and at least every `state_idle`: the history changes
 /// far less often than the state.
-pub(super) async fn pipeline(mut ctx: Ctx, name: String) {
+pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<AtomicBool>) {
     let mut state_backoff = ctx.new_backoff();
     let mut executions_backoff = ctx.new_backoff();
     let mut seen: Option<Vec<(String, Status)>> = None;
@@ -86,7 +89,8 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String) {
             }
         }
         if list_now {
-            match ctx.clients.list_executions(&name, EXECUTIONS_SHOWN).await {
+            let max = if history_open.load(Ordering::Relaxed) { HISTORY_EXECUTIONS } else { EXECUTIONS_SHOWN };
+            match ctx.clients.list_executions(&name, max).await {
                 Ok(executions) => {
                     ctx.succeeded(&mut executions_backoff);
                     executions_due = tokio::time::Instant::now() + ctx.intervals.state_idle;

@@ -2,6 +2,7 @@
 
 mod aws_adapters;
 mod aws_assets;
+mod aws_history; // history
 mod awscli;
 // The config file
 mod config_file;

@@ -467,3 +467,53 @@ fn l_runs_aws_sso_login_in_the_terminal_and_the_tui_comes_back() {
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     assert!(after.contains("EXITED 0"), "{after}");
 }
+
+// history
+
+/// The 8-hex-digit execution ids in the history table, newest first.
+fn history_ids(screen: &str) -> Vec<String> {
+    let is_id = |t: &str| t.len() == 8 && t.chars().all(|c| c.is_ascii_hexdigit());
+    screen
+        .lines()
+        .skip_while(|l| !l.contains("source revision"))
+        .filter_map(|l| l.split(|c: char| c.is_whitespace() || c == '│' || c == '▸').find(|t| is_id(t)))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn e_opens_the_history_and_enter_shows_an_older_execution_with_its_build_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    std::fs::write(ws.join("marker.txt"), "marker-of-the-first-run\n").expect("write marker");
+    let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - cat marker.txt\n";
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
+    let tmux = Tmux::start("history", 80, 24, &command(&format!("--workspace {}", ws.display()), dir.path()));
+    tmux.wait_for("the first run's log", |s| s.contains("marker-of-the-first-run"));
+    std::fs::write(ws.join("marker.txt"), "marker-of-the-second-run\n").expect("rewrite marker");
+    tmux.keys(&["p"]);
+    tmux.wait_for("the push confirmation", |s| s.contains("Push · confirm"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the second run's log", |s| s.contains("marker-of-the-second-run"));
+
+    tmux.keys(&["e"]);
+    // The charts share the popup (waited for too: a capture may catch a frame half drawn).
+    let table = tmux.wait_for("two executions listed and the charts", |s| {
+        s.contains("Executions") && history_ids(s).len() >= 2 && s.contains("Stage medians")
+    });
+    let older = history_ids(&table)[1].clone();
+    tmux.keys(&["j", "Enter"]);
+    let past = tmux.wait_for("the older execution in the graph", |s| {
+        s.contains(&format!("execution {older} (past)")) && s.contains("marker-of-the-first-run")
+    });
+    assert!(past.contains(&format!("exec {older}")), "its id and status on the execution line:\n{past}");
+    assert!(!past.contains("marker-of-the-second-run"), "the log follows the older run's build:\n{past}");
+    assert!(past.contains("E latest"), "the footer says how to go back:\n{past}");
+
+    tmux.keys(&["E"]);
+    tmux.wait_for("back to the latest", |s| !s.contains("(past)") && s.contains("marker-of-the-second-run"));
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}
