@@ -517,3 +517,54 @@ fn e_opens_the_history_and_enter_shows_an_older_execution_with_its_build_log() {
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     assert!(after.contains("EXITED 0"), "{after}");
 }
+
+// control
+
+/// A workspace whose build passes at once (with an artifact for Deploy).
+fn quick_workspace(dir: &Path) -> std::path::PathBuf {
+    let ws = dir.join("ws");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo built-for-control\nartifacts:\n  files:\n    - '**/*'\n";
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
+    ws
+}
+
+#[test]
+fn a_approves_the_waiting_approval_and_the_run_goes_on_to_deploy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = quick_workspace(dir.path());
+    let tmux = Tmux::start("approve", 80, 24, &command(&format!("--workspace {}", ws.display()), dir.path()));
+    let screen = tmux.wait_for("the approval waiting", |s| s.contains("Approve waiting"));
+    assert!(screen.lines().last().is_some_and(|f| f.contains("a approve")), "the footer offers a:\n{screen}");
+    tmux.keys(&["a"]);
+    tmux.wait_for("the confirmation", |s| s.contains("Approve/Approve: approve?") && s.contains("Summary:"));
+    tmux.keys(&["-l", "ship it"]);
+    tmux.wait_for("the typed summary", |s| s.contains("Summary: ship it"));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the run through Deploy", |s| s.contains("✓ Deploy") && !s.contains("approve?"));
+    assert!(screen.contains("✓ Approve"), "{screen}");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}
+
+#[test]
+fn read_only_says_so_in_the_footer_and_mutating_keys_only_explain() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = quick_workspace(dir.path());
+    let args = format!("--read-only --workspace {}", ws.display());
+    let tmux = Tmux::start("readonly", 80, 24, &command(&args, dir.path()));
+    let screen = tmux.wait_for("the approval waiting", |s| s.contains("Approve waiting"));
+    let footer = screen.lines().last().unwrap_or("").to_string();
+    assert!(footer.starts_with(" read-only "), "{footer}");
+    assert!(!footer.contains("a approve") && !footer.contains("p push"), "{footer}");
+    for key in ["a", "p", "x"] {
+        tmux.keys(&[key]);
+        let screen = tmux.wait_for("the read-only line", |s| s.contains("--read-only: start, retry"));
+        assert!(!screen.contains("approve?") && !screen.contains("Push ·"), "{key} opened a dialog:\n{screen}");
+    }
+    assert!(tmux.screen().contains("Approve waiting"), "nothing was answered");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}
