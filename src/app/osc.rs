@@ -63,7 +63,7 @@ pub fn clipboard(text: &str) -> Vec<u8> {
         }
         clean.truncate(cut);
     }
-    format!("{ESC}]52;c;{}{BEL}", base64(clean.as_bytes())).into_bytes()
+    format!("{ESC}]52;c;{}{BEL}", crate::base64::encode(clean.as_bytes())).into_bytes()
 }
 
 /// `ESC ] 0 ; t BEL` then `ESC ] 2 ; t BEL`: the icon name and window title
@@ -89,44 +89,9 @@ fn clean(text: &str, max: usize) -> String {
     printable(text).chars().take(max).collect()
 }
 
-/// Standard base64 with padding (RFC 4648 §4), as OSC 52 expects.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in cases {
-            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
-        }
-        assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");
-    }
 
     #[test]
     fn clipboard_is_osc52_with_base64_and_bel() {

@@ -192,6 +192,21 @@ impl Model {
         m
     }
 
+    /// Shows `text` on the notice line, owned by `source` (an API or a feature
+    /// such as "push"), which alone clears it.
+    pub fn set_notice(&mut self, source: &str, text: String) {
+        self.notice = Some(Notice { api: source.to_string(), text });
+        self.dirty = true;
+    }
+
+    /// Clears the notice if `source` set it.
+    pub fn clear_notice_from(&mut self, source: &str) {
+        if self.notice.as_ref().is_some_and(|n| n.api == source) {
+            self.notice = None;
+            self.dirty = true;
+        }
+    }
+
     /// Read-only and confirm-by-name follow the profile (again after a switch).
     pub fn apply_profile_rules(&mut self, profile: Option<&str>) {
         self.read_only = self.config.read_only_for(profile);

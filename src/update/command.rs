@@ -8,7 +8,7 @@ use crate::keymap::Action;
 use crate::model::command::{COMMANDS, Completion, REGIONS, region_shaped};
 use crate::model::health::Health;
 use crate::model::push::PushState;
-use crate::model::{BuildView, Connection, Mode, Model, Notice, PipelineList};
+use crate::model::{BuildView, Connection, Mode, Model, PipelineList};
 use crate::msg::RunOutcome;
 
 /// The notice "api" of the command line's own messages.
@@ -66,14 +66,11 @@ fn command_name(word: &str) -> Result<&'static str, String> {
 }
 
 fn say(m: &mut Model, text: String) {
-    m.notice = Some(Notice { api: NOTICE.into(), text });
-    m.dirty = true;
+    m.set_notice(NOTICE, text);
 }
 
 fn clear_own_notice(m: &mut Model) {
-    if m.notice.as_ref().is_some_and(|n| n.api == NOTICE) {
-        m.notice = None;
-    }
+    m.clear_notice_from(NOTICE);
 }
 
 /// `:` opens an empty line.

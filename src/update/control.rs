@@ -6,7 +6,7 @@ use crate::keymap::Action;
 use crate::model::control::{
     Confirm, ControlKind, ControlRequest, Field, retryable, running_execution, selected_stage, waiting_approval,
 };
-use crate::model::{Mode, Model, Notice};
+use crate::model::{Mode, Model};
 use crate::msg::ApiFailure;
 
 /// The notice's "api" for control problems (workers never clear it).
@@ -133,12 +133,9 @@ pub(super) fn done(m: &mut Model, request: ControlRequest, result: Result<String
 }
 
 fn refuse(m: &mut Model, text: String) {
-    m.notice = Some(Notice { api: CONTROL_NOTICE.into(), text });
-    m.dirty = true;
+    m.set_notice(CONTROL_NOTICE, text);
 }
 
 fn clear_notice(m: &mut Model) {
-    if m.notice.as_ref().is_some_and(|n| n.api == CONTROL_NOTICE) {
-        m.notice = None;
-    }
+    m.clear_notice_from(CONTROL_NOTICE);
 }

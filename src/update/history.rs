@@ -34,24 +34,15 @@ fn ask_medians(m: &mut Model, fx: &mut Vec<Effect>) {
 pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     let last = m.executions.len().saturating_sub(1);
     let page = usize::from(layout::history_rows(m).max(1));
-    let sel = m.history.selected;
-    m.history.selected = match action {
-        Action::Up => sel.saturating_sub(1),
-        Action::Down => (sel + 1).min(last),
-        Action::PageUp => sel.saturating_sub(page),
-        Action::PageDown => (sel + page).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        Action::Select => {
-            select(m, fx);
-            return;
+    match action {
+        Action::Select => select(m, fx),
+        Action::Close | Action::History => close(m, fx),
+        _ => {
+            if let Some(moved) = super::keys::moved_in_list(m.history.selected, last, page, action) {
+                m.history.selected = moved;
+            }
         }
-        Action::Close | Action::History => {
-            close(m, fx);
-            return;
-        }
-        _ => sel,
-    };
+    }
 }
 
 fn close(m: &mut Model, fx: &mut Vec<Effect>) {

@@ -216,22 +216,28 @@ fn list_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
     let Some(last) = m.list.items.len().checked_sub(1) else { return };
     let page = usize::from(layout::list_rows(m).max(1));
     let sel = m.list.selected;
-    m.list.selected = match action {
+    if let Some(moved) = moved_in_list(sel, last, page, action) {
+        m.list.selected = moved;
+    } else if action == Action::Select {
+        let name = m.list.items[sel].name.clone();
+        m.mode = Mode::Normal;
+        show_pipeline(m, name, fx);
+    }
+    watch_visible_rows(m, fx);
+}
+
+/// Where a movement key takes a list selection (`last` is the last index,
+/// `page` the rows shown); `None` for keys that do not move.
+pub(super) fn moved_in_list(sel: usize, last: usize, page: usize, action: Action) -> Option<usize> {
+    Some(match action {
         Action::Up => sel.saturating_sub(1),
         Action::Down => (sel + 1).min(last),
         Action::PageUp => sel.saturating_sub(page),
         Action::PageDown => (sel + page).min(last),
         Action::Top => 0,
         Action::Bottom => last,
-        Action::Select => {
-            let name = m.list.items[sel].name.clone();
-            m.mode = Mode::Normal;
-            show_pipeline(m, name, fx);
-            sel
-        }
-        _ => sel,
-    };
-    watch_visible_rows(m, fx);
+        _ => return None,
+    })
 }
 
 /// Switches the graph to another pipeline.

@@ -4,7 +4,7 @@
 use super::Effect;
 use crate::keymap::Action;
 use crate::model::push::{PlanView, PushState, SourceChoice};
-use crate::model::{BuildSource, Mode, Model, Notice};
+use crate::model::{BuildSource, Mode, Model};
 
 /// The notice's "api" for push problems (workers never clear it).
 pub const PUSH_NOTICE: &str = "push";
@@ -116,12 +116,9 @@ pub(super) fn fail(m: &mut Model, text: String) {
         m.mode = Mode::Normal;
     }
     m.push = PushState::Idle;
-    m.notice = Some(Notice { api: PUSH_NOTICE.into(), text });
-    m.dirty = true;
+    m.set_notice(PUSH_NOTICE, text);
 }
 
 fn clear_notice(m: &mut Model) {
-    if m.notice.as_ref().is_some_and(|n| n.api == PUSH_NOTICE) {
-        m.notice = None;
-    }
+    m.clear_notice_from(PUSH_NOTICE);
 }
