@@ -13,8 +13,9 @@ trap 'tmux -L "$sock" kill-server 2>/dev/null || true; kill $sb 2>/dev/null || t
 sb=$!
 for _ in $(seq 50); do grep -q '^listening' "$work/sb.out" 2>/dev/null && break; sleep 0.1; done
 eval "$(grep '^export' "$work/sb.out")"
-mkdir -p "$work/ws"
-cat > "$work/ws/buildspec.yml" <<'YAML'
+mkdir -p "$work/ws/model"
+# The demo project reads model/buildspec.yml from the source zip.
+cat > "$work/ws/model/buildspec.yml" <<'YAML'
 version: 0.2
 phases:
   build:
@@ -24,7 +25,7 @@ artifacts:
   files:
     - '**/*'
 YAML
-(cd "$work/ws" && python3 -c "import zipfile; z=zipfile.ZipFile('../ws.zip','w'); z.write('buildspec.yml'); z.close()")
+(cd "$work/ws" && python3 -c "import zipfile; z=zipfile.ZipFile('../ws.zip','w'); z.write('model/buildspec.yml'); z.close()")
 tmux -L "$sock" new -d -s pwbudget -x 120 -y 40 "$bin --endpoint-url $AWS_ENDPOINT_URL --region us-east-1 --pipeline mlops-demo --log-file $work/pw.log"
 sleep 3
 .venv/bin/aws s3api put-object --bucket pipewatch-demo-source --key workspace.zip --body "$work/ws.zip" > /dev/null

@@ -261,3 +261,33 @@ async fn completions_cover_the_subcommands() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The JSON with what differs from run to run (ids, times, ages) masked, so
+/// a snapshot pins the shape and the stable values.
+fn masked(value: &serde_json::Value) -> serde_json::Value {
+    const VOLATILE: [&str; 7] =
+        ["executionId", "externalId", "lastChange", "ageSecs", "startTime", "lastUpdateTime", "revisionId"];
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| {
+                let v = if VOLATILE.contains(&k.as_str()) && !v.is_null() { "<varies>".into() } else { masked(v) };
+                (k.clone(), v)
+            })
+            .collect(),
+        serde_json::Value::Array(items) => items.iter().map(masked).collect(),
+        other => other.clone(),
+    }
+}
+
+#[tokio::test]
+async fn status_json_is_stable_at_a_waiting_approval() {
+    let env = harness::start().await;
+    let version = upload(&env, &spec(&["echo hi"])).await;
+    let execution = execution_for(&env, &version).await;
+    wait_stage(&env, &execution, "Approve", "InProgress").await;
+    let list = json_of(&run(&env, &["status", "--json"]).await);
+    insta::assert_snapshot!("status_json_list", serde_json::to_string_pretty(&masked(&list)).unwrap());
+    let one = json_of(&run(&env, &["status", "--pipeline", PIPELINE, "--json"]).await);
+    insta::assert_snapshot!("status_json_pipeline", serde_json::to_string_pretty(&masked(&one)).unwrap());
+}
