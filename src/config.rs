@@ -1,7 +1,7 @@
 //! Settings with their defaults. The CLI fills some in; the config file
 //! (`~/.config/pipewatch/config.toml`) the rest.
 
-use globset::Glob;
+use globset::GlobBuilder;
 
 use crate::keymap::Keymap;
 use crate::workers::Intervals;
@@ -114,7 +114,9 @@ impl Config {
 /// are validated when the config is read; a bad one here matches nothing.
 fn matches_any(patterns: &[String], profile: Option<&str>) -> bool {
     let name = profile.unwrap_or("default");
-    patterns.iter().any(|p| Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(name)))
+    patterns
+        .iter()
+        .any(|p| GlobBuilder::new(p).case_insensitive(true).build().is_ok_and(|g| g.compile_matcher().is_match(name)))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use futures_util::FutureExt;
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
 use crate::app::terminal;
@@ -15,19 +16,40 @@ use crate::update::ExternalCommand;
 pub struct StopSignals {
     term: Signal,
     hup: Signal,
+    /// SIGINT from outside (`kill -INT`): in raw mode Ctrl-C is a key, not this.
+    int: Signal,
 }
 
 impl StopSignals {
     pub fn new() -> std::io::Result<Self> {
-        Ok(Self { term: signal(SignalKind::terminate())?, hup: signal(SignalKind::hangup())? })
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
     }
 
-    /// Resolves when either arrives.
+    /// Resolves when any of them arrives.
     pub async fn recv(&mut self) {
         tokio::select! {
             _ = self.term.recv() => {}
             _ = self.hup.recv() => {}
+            _ = self.int.recv() => {}
         }
+    }
+
+    /// SIGTERM or SIGHUP only: while a child owns the terminal, a Ctrl-C at
+    /// its prompt is its own.
+    async fn recv_hard(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+    }
+
+    /// Forgets a SIGINT the child's Ctrl-C left pending.
+    fn forget_interrupt(&mut self) {
+        while let Some(Some(())) = self.int.recv().now_or_never() {}
     }
 }
 
@@ -37,9 +59,9 @@ pub async fn run(cmd: &ExternalCommand, stop: &mut StopSignals) -> Option<RunOut
     // Looked up first: a missing program should not flash the normal screen.
     let Some(program) = find_on_path(&cmd.program) else { return Some(RunOutcome::NotFound) };
     terminal::suspend();
-    // Ctrl-C at the child's prompt signals the whole foreground group; with a
-    // handler installed pipewatch only records it (exec resets it for the child).
-    let interrupt = signal(SignalKind::interrupt()).ok();
+    // Ctrl-C at the child's prompt signals the whole foreground group; the
+    // SIGINT handler (in StopSignals) only records it for pipewatch (exec
+    // resets it for the child), and it is forgotten afterwards.
     let spawned = tokio::process::Command::new(&program).args(&cmd.args).kill_on_drop(true).spawn();
     let outcome = match spawned {
         Err(e) => RunOutcome::Failed(e.to_string()),
@@ -48,10 +70,10 @@ pub async fn run(cmd: &ExternalCommand, stop: &mut StopSignals) -> Option<RunOut
                 Ok(s) => RunOutcome::Exited(s.code()),
                 Err(e) => RunOutcome::Failed(e.to_string()),
             },
-            _ = stop.recv() => return None,
+            _ = stop.recv_hard() => return None,
         },
     };
-    drop(interrupt);
+    stop.forget_interrupt();
     if let Err(e) = terminal::resume() {
         return Some(RunOutcome::Failed(format!("taking the terminal back: {e}")));
     }

@@ -57,7 +57,11 @@ pub fn suspend() {
 pub fn resume() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All), Hide, EnableFocusChange, EnableBracketedPaste)
+    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All), Hide, EnableFocusChange, EnableBracketedPaste)?;
+    // `restore` popped the title stack for the child; push it again so the
+    // pop on exit stays balanced.
+    osc::write(osc::PUSH_TITLE);
+    Ok(())
 }
 
 /// Puts the terminal back. Errors are ignored: after an SSH drop there is no
@@ -82,7 +86,13 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        let was_active = ACTIVE.load(Ordering::SeqCst);
         restore();
         previous(info);
+        // A panic in a worker task would leave the app drawing on a restored
+        // (cooked) terminal: end the process instead.
+        if was_active {
+            std::process::exit(101);
+        }
     }));
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use globset::Glob;
+use globset::GlobBuilder;
 use ratatui::style::Color;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -44,7 +44,7 @@ impl<'de> Deserialize<'de> for Positive {
 
 /// A profile glob such as `*prod*`, checked after reading (see `Located`).
 pub fn check_pattern(text: &str) -> Result<String, String> {
-    match Glob::new(text) {
+    match GlobBuilder::new(text).case_insensitive(true).build() {
         Ok(_) => Ok(text.to_string()),
         Err(e) => Err(format!("bad profile pattern `{text}`: {}", e.kind())),
     }

@@ -158,9 +158,29 @@ impl Confirm {
                 if !enable && text.is_empty() {
                     return Err("a reason is required to disable a transition: type one".into());
                 }
+                if !enable && !text.chars().all(transition_reason_char) {
+                    return Err("AWS allows letters, digits, spaces and ! @ ( ) . * ? - in this reason".into());
+                }
                 ControlRequest::Transition { pipeline, stage: stage.clone(), enable: *enable, reason: text }
             }
         })
+    }
+}
+
+/// DisableStageTransition's reason: `[a-zA-Z0-9!@ \(\)\.\*\?\-]+`.
+fn transition_reason_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!@ ().*?-".contains(c)
+}
+
+impl Confirm {
+    /// The longest text AWS takes in this dialog's field.
+    pub fn max_text(&self) -> usize {
+        match self.kind {
+            ControlKind::Stop { .. } => 200,
+            ControlKind::Transition { .. } => 300,
+            ControlKind::Approve { .. } => 512,
+            _ => 0,
+        }
     }
 }
 
@@ -178,6 +198,14 @@ pub fn short_id(id: &str) -> &str {
 /// none is. Read-only hides every mutating key.
 pub fn offered(m: &Model, action: Action) -> bool {
     if m.read_only && action.is_mutating() {
+        return false;
+    }
+    let control = matches!(
+        action,
+        Action::Start | Action::Retry | Action::RetryAll | Action::Stop | Action::Approve | Action::Transition
+    );
+    // Control keys act on the latest run: not offered over a past one.
+    if control && m.history.past.is_some() {
         return false;
     }
     match action {
@@ -198,11 +226,11 @@ pub fn retryable(stage: &StageSnapshot) -> bool {
     matches!(stage.latest_execution, Some((_, Status::Failed | Status::Stopped)))
 }
 
-/// The execution in progress in any stage.
-pub fn running_execution(m: &Model) -> Option<&str> {
+/// The execution in progress in any stage, and its status there.
+pub fn running_execution(m: &Model) -> Option<(&str, Status)> {
     let stages = &m.state.as_ref()?.stages;
     stages.iter().find_map(|s| match &s.latest_execution {
-        Some((id, Status::InProgress | Status::Stopping)) => Some(id.as_str()),
+        Some((id, status @ (Status::InProgress | Status::Stopping))) => Some((id.as_str(), status.clone())),
         _ => None,
     })
 }

@@ -248,10 +248,19 @@ pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &
     m.health = Health::default();
     m.notice = None;
     m.push = PushState::Idle;
-    if m.mode == Mode::Push {
+    // Nothing opened on the old connection may act on the new one: a
+    // confirmation built for the old account (and its read-only rules), the
+    // history and its past execution, the copy line, the followed run.
+    m.confirm = None;
+    m.history = Default::default();
+    m.info = None;
+    m.terminal.followed = None;
+    if matches!(m.mode, Mode::Push | Mode::Confirm | Mode::History) {
         m.mode = Mode::Normal;
     }
     fx.push(Effect::UseConnection);
+    // The new workers start focused: tell them how things are.
+    fx.push(Effect::SetFocus(m.terminal_focused));
 }
 
 /// `L`: `aws sso login` for the current profile, in the terminal.
@@ -284,6 +293,10 @@ pub(super) fn ran(m: &mut Model, command: &str, outcome: RunOutcome, fx: &mut Ve
             say(m, format!("`{program}` is not on PATH: install the AWS CLI, or run `{command}` in another terminal"));
         }
         RunOutcome::Failed(why) => say(m, format!("could not run `{command}`: {why}")),
+    }
+    // The terminal's title stack was popped for the child: set ours again.
+    if let Some(title) = m.terminal.title.clone() {
+        fx.push(Effect::SetTitle(title));
     }
 }
 

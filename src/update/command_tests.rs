@@ -181,7 +181,7 @@ fn a_built_connection_resets_what_belonged_to_the_old_one() {
     let new =
         Connection { account: None, region: "eu-west-1".into(), profile: Some("prod-admin".into()), endpoint: None };
     let fx = update(&mut m, Msg::Connected(Ok(new.clone())));
-    assert_eq!(fx, vec![Effect::UseConnection]);
+    assert_eq!(fx, vec![Effect::UseConnection, Effect::SetFocus(true)], "the new workers learn the focus");
     assert_eq!(m.connection, new);
     assert_eq!(m.switching, None);
     assert!(m.confirm_by_name, "*prod* profiles confirm by name");
@@ -231,7 +231,8 @@ fn l_runs_aws_sso_login_for_the_profile_and_comes_back_unchanged() {
     );
     assert_eq!(notice(&m), "AWS login expired or missing · L: aws sso login --profile dev (pipewatch retries)");
     let fx = update(&mut m, Msg::RanInTerminal { command: login.shell_line(), outcome: RunOutcome::Exited(Some(0)) });
-    assert_eq!(fx, vec![Effect::RefreshNow]);
+    // The title stack was popped for the child: ours is set again.
+    assert_eq!(fx, vec![Effect::RefreshNow, Effect::SetTitle("… mlops-demo InProgress".into())]);
     assert_eq!(m.notice, None);
     assert_eq!((m.logs.bottom_line(), m.logs.follow, m.logs.buffer.len()), view, "the log stays where it was");
     assert!(!m.logs.follow, "still scrolled up");

@@ -6,6 +6,7 @@ use crate::keymap::Action;
 use crate::model::control::{
     Confirm, ControlKind, ControlRequest, Field, retryable, running_execution, selected_stage, waiting_approval,
 };
+use crate::model::snapshot::Status;
 use crate::model::{Mode, Model};
 use crate::msg::ApiFailure;
 
@@ -18,11 +19,17 @@ pub(super) fn open(m: &mut Model, action: Action) {
     let Some(pipeline) = m.pipeline.clone() else {
         return refuse(m, "no pipeline shown: choose one with o first".into());
     };
+    if let Some(to) = &m.switching {
+        return refuse(m, format!("switching to {to}: wait for it, then try again"));
+    }
+    if m.history.past.is_some() {
+        return refuse(m, "a past execution is shown: press E to go back to the latest run first".into());
+    }
     let kind = match action {
         Action::Start => Ok(ControlKind::Start),
         Action::Retry | Action::RetryAll => retry(m, action == Action::RetryAll),
         Action::Stop => match running_execution(m) {
-            Some(id) => Ok(ControlKind::Stop { execution_id: id.to_string() }),
+            Some((id, _)) => Ok(ControlKind::Stop { execution_id: id.to_string() }),
             None => Err("no execution is running: nothing to stop".to_string()),
         },
         Action::Approve => match waiting_approval(m) {
@@ -34,7 +41,12 @@ pub(super) fn open(m: &mut Model, action: Action) {
     };
     match kind {
         Ok(kind) => {
-            m.confirm = Some(Confirm::new(pipeline, kind, m.confirm_by_name));
+            let mut confirm = Confirm::new(pipeline, kind, m.confirm_by_name);
+            // Stopping already: only abandoning is left (AWS refuses a second stop).
+            if matches!(running_execution(m), Some((_, Status::Stopping))) && action == Action::Stop {
+                confirm.choice = 1;
+            }
+            m.confirm = Some(confirm);
             m.mode = Mode::Confirm;
         }
         Err(text) => refuse(m, text),
@@ -44,7 +56,7 @@ pub(super) fn open(m: &mut Model, action: Action) {
 /// Read-only mode: say why the key does nothing.
 pub(super) fn read_only(m: &mut Model) {
     let profile = m.connection.profile.as_deref().unwrap_or("default");
-    let why = if m.config.read_only { "--read-only".to_string() } else { format!("profile {profile} is read-only") };
+    let why = if m.config.read_only { "read-only mode".to_string() } else { format!("profile {profile} is read-only") };
     refuse(m, format!("{why}: start, retry, stop, approve, transitions and push are off"));
 }
 
@@ -74,6 +86,11 @@ pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) 
     };
     match action {
         Action::Close => close(m),
+        // Checked again: the rules may have changed since the dialog opened.
+        Action::Select if m.read_only => {
+            close(m);
+            read_only(m);
+        }
         Action::Select => match c.request() {
             Ok(req) => {
                 m.info = Some(format!("sending the {}…", req.describe()));
@@ -105,7 +122,10 @@ pub(super) fn type_text(m: &mut Model, text: &str) {
         if c.field == Field::Text && !has_text {
             return;
         }
-        c.input().extend(text.chars().filter(|ch| !ch.is_control()).take(200));
+        // The name field takes the pipeline name (at most 100); the text field what AWS takes.
+        let max = if c.field == Field::Name { 100 } else { c.max_text() };
+        let room = max.saturating_sub(c.input().chars().count());
+        c.input().extend(text.chars().filter(|ch| !ch.is_control()).take(room));
         c.problem = None;
         m.dirty = true;
     }

@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::keymap::Action;
 use crate::model::control::{ControlKind, ControlRequest};
 use crate::model::samples;
 use crate::model::snapshot::Status;
@@ -195,4 +196,71 @@ fn the_status_line_stays_until_the_next_key() {
     assert!(m.info.is_some());
     update(&mut m, key('j'));
     assert!(m.info.is_none());
+}
+
+#[test]
+fn typed_letters_stay_text_even_when_a_key_override_binds_them() {
+    let mut m = model(Status::Succeeded);
+    m.config.keymap = crate::keymap::Keymap::new(vec![
+        (Action::Right, vec![(KeyCode::Char('l'), KeyModifiers::NONE), (KeyCode::Right, KeyModifiers::NONE)]),
+        (Action::Select, vec![(KeyCode::Enter, KeyModifiers::NONE), (KeyCode::Char(' '), KeyModifiers::NONE)]),
+    ]);
+    let state = m.state.as_mut().unwrap();
+    state.stages[2].actions[0].approval_token = Some("tok-1".into());
+    update(&mut m, key('a'));
+    typed(&mut m, "lgtm ok");
+    let c = m.confirm.as_ref().expect("still open");
+    assert_eq!((c.choice, c.text.as_str()), (0, "lgtm ok"), "l did not flip to reject, space did not send");
+}
+
+#[test]
+fn a_past_execution_or_a_switch_under_way_refuses_control_keys() {
+    let mut m = model(Status::Failed);
+    m.history.past =
+        Some(crate::model::history::PastExecution { id: EXEC.into(), fetching: false, asked: None, running: false });
+    update(&mut m, key('r'));
+    assert_eq!(m.mode, Mode::Normal);
+    assert!(notice(&m).contains("press E"), "{}", notice(&m));
+    m.history.past = None;
+    m.switching = Some("profile prod".into());
+    update(&mut m, key('s'));
+    assert_eq!(m.mode, Mode::Normal);
+    assert!(notice(&m).contains("switching to profile prod"), "{}", notice(&m));
+}
+
+#[test]
+fn a_switch_closes_an_open_confirmation_and_read_only_is_checked_again_on_enter() {
+    let mut m = model(Status::Succeeded);
+    update(&mut m, key('s'));
+    assert_eq!(m.mode, Mode::Confirm);
+    let conn = crate::model::Connection { profile: Some("prod".into()), ..Default::default() };
+    m.switching = Some("profile prod".into());
+    update(&mut m, Msg::Connected(Ok(conn)));
+    assert_eq!((m.mode, m.confirm.is_none()), (Mode::Normal, true));
+
+    let mut m = model(Status::Succeeded);
+    update(&mut m, key('s'));
+    m.read_only = true;
+    assert!(update(&mut m, code(KeyCode::Enter)).is_empty(), "nothing sent once read-only");
+    assert_eq!(m.mode, Mode::Normal);
+}
+
+#[test]
+fn disable_reasons_keep_to_what_aws_accepts() {
+    let mut m = model(Status::Succeeded);
+    m.selected = (3, 0);
+    update(&mut m, key('T'));
+    typed(&mut m, "freeze: INC-1");
+    assert!(update(&mut m, code(KeyCode::Enter)).is_empty());
+    assert!(m.confirm.as_ref().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("! @ ( )")));
+    update(&mut m, Msg::Paste("x".repeat(1000)));
+    assert_eq!(m.confirm.as_ref().map(|c| c.text.chars().count()), Some(300));
+}
+
+#[test]
+fn ctrl_c_quits_even_from_a_dialog() {
+    let mut m = model(Status::Failed);
+    update(&mut m, key('r'));
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(update(&mut m, ctrl_c), vec![Effect::Quit]);
 }

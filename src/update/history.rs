@@ -149,7 +149,9 @@ pub(super) fn on_live_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec
     let (Some(past), Some(pipeline)) = (&m.history.past, &m.pipeline) else { return };
     let listed_running = m.executions.iter().any(|e| e.id == past.id && running(&e.status));
     let due = past.asked.is_none_or(|t| (m.now - t).num_seconds() >= PAST_REFRESH_SECS);
-    if (past.running || listed_running) && !past.fetching && due {
+    // Still running, or never loaded (its fetch failed, e.g. throttled): ask again.
+    let unloaded = m.state.is_none();
+    if (past.running || listed_running || unloaded) && !past.fetching && due {
         let effect = Effect::FetchPastExecution { pipeline: pipeline.clone(), execution_id: past.id.clone() };
         if let Some(past) = m.history.past.as_mut() {
             past.fetching = true;

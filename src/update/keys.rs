@@ -15,6 +15,25 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
     }
+    // Ctrl-C quits from anywhere, whatever the keymap says.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        m.quit = true;
+        return;
+    }
+    // Where text is typed, a printable key is text, even if a [keys]
+    // override binds it: a summary's "l" must not flip approve to reject.
+    if matches!(m.mode, Mode::Confirm | Mode::Search | Mode::Command)
+        && let KeyCode::Char(c) = key.code
+        && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        m.dirty = true;
+        match m.mode {
+            Mode::Confirm => super::control::type_text(m, &c.to_string()),
+            Mode::Search => m.logs.input.push(c),
+            _ => super::command::type_key(m, key),
+        }
+        return;
+    }
     let cx = keymap::Context {
         mode: m.mode,
         focus: m.focus,
@@ -25,21 +44,6 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         Some(action) => {
             m.dirty = true;
             apply(m, action, fx);
-        }
-        None if m.mode == Mode::Confirm => {
-            if let KeyCode::Char(c) = key.code
-                && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-            {
-                super::control::type_text(m, &c.to_string());
-            }
-        }
-        None if m.mode == Mode::Search => {
-            if let KeyCode::Char(c) = key.code
-                && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-            {
-                m.logs.input.push(c);
-                m.dirty = true;
-            }
         }
         None if m.mode == Mode::Command => super::command::type_key(m, key),
         None => {}

@@ -197,6 +197,11 @@ fn sighup_restores_the_terminal() {
 }
 
 #[test]
+fn sigint_from_outside_restores_the_terminal() {
+    signal_restores_the_terminal("sigint", libc::SIGINT);
+}
+
+#[test]
 fn p_pushes_the_workspace_and_follows_the_run_it_starts() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = dir.path().join("ws");
@@ -560,7 +565,7 @@ fn read_only_says_so_in_the_footer_and_mutating_keys_only_explain() {
     assert!(!footer.contains("a approve") && !footer.contains("p push"), "{footer}");
     for key in ["a", "p", "x"] {
         tmux.keys(&[key]);
-        let screen = tmux.wait_for("the read-only line", |s| s.contains("--read-only: start, retry"));
+        let screen = tmux.wait_for("the read-only line", |s| s.contains("read-only mode: start, retry"));
         assert!(!screen.contains("approve?") && !screen.contains("Push ·"), "{key} opened a dialog:\n{screen}");
     }
     assert!(tmux.screen().contains("Approve waiting"), "nothing was answered");
