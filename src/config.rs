@@ -101,7 +101,13 @@ impl Config {
     /// Whether mutating keys are off for `profile` (`--read-only`, or a
     /// read-only profile pattern matches).
     pub fn read_only_for(&self, profile: Option<&str>) -> bool {
-        self.read_only || matches_any(&self.read_only_profiles, profile)
+        self.read_only || self.read_only_profile(profile)
+    }
+
+    /// Whether `profile` matches a read-only profile pattern (the rule
+    /// `pipewatch push` keeps too).
+    pub fn read_only_profile(&self, profile: Option<&str>) -> bool {
+        matches_any(&self.read_only_profiles, profile)
     }
 
     /// Whether confirming means typing the pipeline name for `profile`.

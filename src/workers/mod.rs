@@ -20,6 +20,9 @@ use crate::aws::AwsClients;
 use crate::msg::{ApiFailure, Msg};
 use pace::{Backoff, Pace, Pacer};
 
+/// Opening the history lists executions at once at most this often.
+const HISTORY_RELIST: Duration = Duration::from_secs(15);
+
 /// Poll intervals while the terminal is focused (×4 when it is not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Intervals {
@@ -74,6 +77,8 @@ pub struct Workers {
     history: Option<CancellationToken>,
     /// The history view is open: the pipeline poll lists more executions.
     history_open: Arc<AtomicBool>,
+    /// When the history view last listed executions at once, and for which pipeline.
+    history_listed: Option<(String, std::time::Instant)>,
 }
 
 impl Workers {
@@ -93,6 +98,7 @@ impl Workers {
             rows: None,
             history: None,
             history_open: Arc::new(AtomicBool::new(false)),
+            history_listed: None,
         }
     }
 
@@ -184,7 +190,11 @@ impl Workers {
     /// opening lists them once now (one request) rather than waking every poller.
     pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
         self.history_open.store(open, Ordering::Relaxed);
-        if open {
+        // Opening and closing the view in a row lists at most once per 15 s:
+        // the poll lists the long list anyway while it is open.
+        let recent = self.history_listed.as_ref().is_some_and(|(p, at)| p == pipeline && at.elapsed() < HISTORY_RELIST);
+        if open && !recent {
+            self.history_listed = Some((pipeline.to_string(), std::time::Instant::now()));
             let token = self.history_token();
             let pipeline = pipeline.to_string();
             self.spawn(&token, move |ctx| history::executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));

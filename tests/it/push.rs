@@ -160,6 +160,8 @@ fn bin(env: &Env, args: &[&str]) -> tokio::process::Command {
         .env_remove("AWS_PROFILE")
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        // No config file of the machine's: a test sets one where it wants one.
+        .env("XDG_CONFIG_HOME", "/nonexistent")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
     cmd
@@ -372,4 +374,31 @@ async fn headless_dry_run_works_without_aws() {
     assert_eq!(json["excludedSecrets"][0], ".env");
     let bytes = std::fs::read(&zip_out).expect("zip written");
     assert_eq!(json["sha256"], hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)).as_str());
+}
+
+#[tokio::test]
+async fn headless_push_refuses_a_read_only_profile_before_uploading() {
+    let env = harness::start().await;
+    let ws = workspace("echo hi");
+    let ws_arg = ws.path().to_string_lossy().into_owned();
+    let config = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(config.path().join("pipewatch")).expect("config dir");
+    // Without a profile the name is "default"; the pattern is case-insensitive.
+    std::fs::write(config.path().join("pipewatch/config.toml"), "read_only_profiles = [\"DEF*\"]\n").expect("config");
+    let out = bin(&env, &["--workspace", &ws_arg, "-y"])
+        .env("XDG_CONFIG_HOME", config.path())
+        .output()
+        .await
+        .expect("run pipewatch");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("profile default is read-only"), "{stderr}");
+    assert!(env.s3().head_object().bucket(BUCKET).key(KEY).send().await.is_err(), "nothing was uploaded");
+    // A dry run only reads: it still works.
+    let out = bin(&env, &["--workspace", &ws_arg, "--dry-run"])
+        .env("XDG_CONFIG_HOME", config.path())
+        .output()
+        .await
+        .expect("run pipewatch");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -71,7 +71,7 @@ impl Drop for Tmux {
 fn command(args: &str, dir: &Path) -> String {
     let log = dir.join("pipewatch.log");
     format!(
-        "{BIN} --sandbox {args} --log-file {log}; echo EXITED $?; \
+        "XDG_CONFIG_HOME=/nonexistent {BIN} --sandbox {args} --log-file {log}; echo EXITED $?; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -- '-*icanon'; echo DONE; sleep 120",
         log = log.display()
     )
