@@ -82,10 +82,11 @@ impl Switcher {
         self.task = Some(tokio::spawn(async move {
             let result = match aws::connect(&opts).await {
                 Ok(c) => Ok((c, opts)),
-                // A profile with no region of its own keeps the region in use.
+                // A profile with no region of its own keeps the region in use;
+                // the choice kept stays "no region" so a later profile's own applies.
                 Err(_) if opts.region.is_none() => {
-                    let opts = ConnectOptions { region: Some(current_region), ..opts };
-                    aws::connect(&opts).await.map(|c| (c, opts))
+                    let fallback = ConnectOptions { region: Some(current_region), ..opts.clone() };
+                    aws::connect(&fallback).await.map(|c| (c, opts))
                 }
                 Err(e) => Err(e),
             };
