@@ -37,7 +37,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(keys(c));
     let inner_w = usize::from(WIDTH.min(area.width.saturating_sub(2)).saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let rows: usize = lines.iter().map(|l| wrapped_rows(l, inner_w)).sum();
     let rect = layout::centered(area, WIDTH, u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2));
     let title_style = if danger { theme::danger_style() } else { Style::default().add_modifier(Modifier::BOLD) };
     let block = Block::bordered()
@@ -48,6 +48,26 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Rows `line` takes when wrapped at word boundaries into `width` columns
+/// (counted as the paragraph wraps, so the last line is never cut off).
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let (mut rows, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.chars().count();
+        if col > 0 && col + 1 + w > width {
+            rows += 1;
+            col = 0;
+        }
+        col += if col > 0 { 1 + w } else { w };
+        while col > width {
+            rows += 1;
+            col -= width;
+        }
+    }
+    rows
 }
 
 /// The title, and whether the action stops, abandons, rejects or blocks work.

@@ -56,3 +56,22 @@ fn read_only_footer_says_so_and_offers_no_mutating_key() {
     let t = text(&draw(&m));
     assert!(t.lines().last().unwrap_or("").contains(" x stop"), "a running build offers x");
 }
+
+#[test]
+fn the_key_line_is_never_cut_off_on_narrow_screens() {
+    let kinds = [
+        ControlKind::Stop { execution_id: "e0c1d2a3-aaaa".into() },
+        ControlKind::Transition { stage: "Deploy".into(), enable: false },
+        ControlKind::Approve { stage: "Approve".into(), action: "Approve".into(), token: "t".into() },
+    ];
+    for kind in kinds {
+        for w in 30u16..=100 {
+            let mut m = confirming(kind.clone(), true, w, 40);
+            if let Some(c) = m.confirm.as_mut() {
+                c.text = "a reason with several words in it to wrap".into();
+            }
+            let t = text(&draw(&m));
+            assert!(t.contains("Enter confirm"), "{kind:?} at width {w}:\n{t}");
+        }
+    }
+}
