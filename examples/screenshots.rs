@@ -33,6 +33,7 @@ use capture::App;
 use crossterm::event::KeyCode;
 use pipewatch::aws;
 use pipewatch::model::push::PushState;
+use pipewatch::model::snapshot::Status;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -40,7 +41,8 @@ async fn main() {
     let out = root.join("screenshots");
     std::fs::create_dir_all(&out).expect("create screenshots/");
 
-    // The demo workspace: a running build, the push confirmation, a bastion-size view.
+    // The demo workspace: a running build, the push confirmation, a bastion-size
+    // view, the approval dialog, then a second run and the history.
     let demo = aws::default_workspace();
     let (sandbox, clients) = aws::start_sandbox_session(&demo).await.expect("sandbox starts");
     let mut app = App::start(clients, Some(demo.clone()));
@@ -63,6 +65,34 @@ async fn main() {
     app.run_until("the push confirmation", Duration::from_secs(60), |m| matches!(m.push, PushState::Confirm(_))).await;
     app.shoot(&out, "push-confirm", 120, 40);
     app.key(KeyCode::Esc);
+
+    // The approval: `a` with a summary typed, at bastion size.
+    app.run_until("the approval waiting", Duration::from_secs(180), |m| {
+        m.state.iter().flat_map(|s| &s.stages).flat_map(|s| &s.actions).any(|a| a.approval_token.is_some())
+    })
+    .await;
+    app.key(KeyCode::Char('a'));
+    for c in "metrics look fine".chars() {
+        app.key(KeyCode::Char(c));
+    }
+    app.shoot(&out, "approve", 80, 24);
+    app.key(KeyCode::Enter);
+    app.run_until("the run to succeed", Duration::from_secs(120), |m| {
+        m.executions.first().is_some_and(|e| e.status == Status::Succeeded)
+    })
+    .await;
+
+    // A second run (`s`), then the history with both: chart and stage medians.
+    app.key(KeyCode::Char('s'));
+    app.key(KeyCode::Enter);
+    app.run_until("a second run building", Duration::from_secs(120), |m| {
+        m.executions.len() >= 2
+            && m.build.snapshot.as_ref().is_some_and(|b| b.current_phase.as_deref() == Some("BUILD"))
+    })
+    .await;
+    app.key(KeyCode::Char('e'));
+    app.run_until("the stage medians", Duration::from_secs(60), |m| m.history.stage_medians.len() >= 3).await;
+    app.shoot(&out, "history", 120, 40);
     drop(app);
     drop(sandbox);
 

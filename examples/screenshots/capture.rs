@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pipewatch::app::{Driver, PushDriver};
+use pipewatch::app::{Driver, Running};
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::config::Config;
 use pipewatch::model::logs::LogLine;
@@ -19,7 +19,7 @@ use pipewatch::model::{Connection, Model};
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Sandbox;
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::{Intervals, Workers};
+use pipewatch::workers::Intervals;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -94,8 +94,8 @@ pub fn write_failing_workspace(dir: &Path) {
 
 /// The monitor minus the terminal: the same workers, push driver and update.
 pub struct App {
-    workers: Workers,
-    push: PushDriver,
+    /// The monitor's own driver (workers, push, control requests).
+    driver: Running,
     rx: UnboundedReceiver<Msg>,
     pub model: Model,
     /// (volatile text, stand-in) pairs replaced in every shown string.
@@ -115,28 +115,22 @@ impl App {
             scrub.push((e.trim_start_matches("http://").into(), SHOWN_ENDPOINT.trim_start_matches("http://").into()));
         }
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let clients = Arc::new(clients);
-        let push = PushDriver::new(clients.clone(), tx.clone(), workspace);
-        let mut workers = Workers::new(clients, tx, Intervals::default());
-        workers.start();
+        let driver = Running::new(Arc::new(clients), tx, workspace, Intervals::default());
         let mut model = Model::new(Config::default(), connection, Some(PIPELINE.into()), Utc::now());
         model.size = (120, 40);
-        let mut app = App { workers, push, rx, model, scrub };
+        let mut app = App { driver, rx, model, scrub };
         for effect in update::init(&app.model) {
             app.run_effect(&effect);
         }
         app
     }
 
-    /// What `Running` in src/app/start.rs does with an effect.
+    /// Effects go to the app's driver, except those that write to this
+    /// process's terminal (title, bell, clipboard).
     fn run_effect(&mut self, effect: &Effect) {
         match effect {
-            Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
-            Effect::ExecutePush => self.push.execute(),
-            Effect::CancelPush => self.push.cancel(),
-            Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
-            Effect::Quit => {}
-            other => self.workers.run(other),
+            Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
+            other => self.driver.run(other),
         }
     }
 

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use pipewatch::config::Config;
+use pipewatch::model::control::{Confirm, ControlKind};
 use pipewatch::model::push::{PlanView, PushState};
 use pipewatch::model::{Connection, Mode, Model};
 use ratatui::Terminal;
@@ -27,8 +28,14 @@ use ratatui::style::{Modifier, Style};
 use crate::harness;
 
 /// (stem, columns, rows)
-const SHOTS: [(&str, u16, u16); 4] =
-    [("running", 120, 40), ("failed", 120, 40), ("push-confirm", 120, 40), ("bastion", 80, 24)];
+const SHOTS: [(&str, u16, u16); 6] = [
+    ("running", 120, 40),
+    ("failed", 120, 40),
+    ("push-confirm", 120, 40),
+    ("bastion", 80, 24),
+    ("approve", 80, 24),
+    ("history", 120, 40),
+];
 
 const RERUN: &str = "rerun `cargo run --example screenshots`";
 
@@ -146,8 +153,9 @@ fn each_png_draws_the_text_beside_it() {
 #[test]
 fn each_shot_shows_what_it_is_about() {
     let shots = all();
-    let [running, failed, push, bastion] = &shots[..] else { unreachable!() };
+    let [running, failed, push, bastion, approve, history] = &shots[..] else { unreachable!() };
     for shot in &shots {
+        // (The history popup covers the graph: its stage medians name the stages.)
         for s in ["mlops-demo", "Source", "Build", "Approve", "Deploy", "127.0.0.1:4599"] {
             assert!(shot.contains(s), "{} shows {s:?}", shot.name);
         }
@@ -166,6 +174,12 @@ fn each_shot_shows_what_it_is_about() {
         assert!(push.contains(s), "push-confirm shows {s:?}");
     }
     assert!(bastion.contains("Build ·"), "bastion shows the build pane");
+    for s in ["Approve/Approve: approve?", "Summary: metrics look fine", "Reject"] {
+        assert!(approve.contains(s), "approve shows {s:?}");
+    }
+    for s in ["Executions", "succeeded", "running", "Last 2 runs", "Stage medians"] {
+        assert!(history.contains(s), "history shows {s:?}");
+    }
 }
 
 /// The footer each shot would have if it were rendered now: the hints come
@@ -179,6 +193,14 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
         if shot.name.starts_with("push-confirm") {
             model.mode = Mode::Push;
             model.push = PushState::Confirm(PlanView::default());
+        }
+        if shot.name.starts_with("approve") {
+            let kind = ControlKind::Approve { stage: "Approve".into(), action: "Approve".into(), token: "t".into() };
+            model.confirm = Some(Confirm::new("mlops-demo".into(), kind, false));
+            model.mode = Mode::Confirm;
+        }
+        if shot.name.starts_with("history") {
+            model.mode = Mode::History;
         }
         let mut terminal = Terminal::new(TestBackend::new(shot.cols, shot.rows)).expect("test terminal");
         terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");
