@@ -203,7 +203,7 @@ pub static BINDINGS: &[Binding] = &[
         FocusNext,
         "next field",
         CONFIRM,
-        None
+        Some("field")
     ),
     bind!("Bksp", [(KeyCode::Backspace, NONE)], SearchBackspace, "delete", CONFIRM, None),
     bind!("f", [ch('f')], Follow, "follow new lines", LOG, Some("follow")),

@@ -35,9 +35,16 @@ impl Keymap {
 
     pub fn lookup_in(&self, cx: Context, key: &KeyEvent) -> Option<Action> {
         let hit = |b: &&'static Binding| applies(b.scope, cx) && self.keys_of(b).iter().any(|k| same_key(k, key));
-        // A key the user chose wins over a default binding of the same key.
-        let chosen = BINDINGS.iter().filter(|b| self.replaced(b.action).is_some()).find(hit);
-        chosen.or_else(|| BINDINGS.iter().find(hit)).map(|b| b.action)
+        // A key the user added wins over another binding's default of the
+        // same key; a key the action had anyway keeps the table's order (so
+        // `start = ["s", …]` does not take `s` from the post-push start).
+        let added = |b: &&'static Binding| {
+            applies(b.scope, cx)
+                && self.replaced(b.action).is_some_and(|keys| {
+                    keys.iter().any(|k| same_key(k, key) && !b.keys.iter().any(|d| same_key(d, key)))
+                })
+        };
+        BINDINGS.iter().find(added).or_else(|| BINDINGS.iter().find(hit)).map(|b| b.action)
     }
 
     /// The footer hints; an overridden action shows its first new key.

@@ -83,3 +83,17 @@ fn footer_and_help_show_the_overridden_keys() {
     // Defaults are untouched by a keymap value elsewhere.
     assert_eq!(Keymap::default().footer_hints_in(normal(Pane::Graph))[0], (Cow::Borrowed("q"), "quit"));
 }
+
+#[test]
+fn keeping_a_default_key_in_an_override_does_not_take_it_from_a_narrower_binding() {
+    let s = press(KeyCode::Char('s'), KeyModifiers::NONE);
+    let keymap = Keymap::new(vec![(
+        Action::Start,
+        vec![(KeyCode::Char('s'), KeyModifiers::NONE), (KeyCode::Char('s'), KeyModifiers::CONTROL)],
+    )]);
+    let offered = Context { start_offered: true, ..normal(Pane::Graph) };
+    assert_eq!(keymap.lookup_in(offered, &s), Some(Action::StartPushedRun));
+    assert_eq!(keymap.lookup_in(normal(Pane::Graph), &s), Some(Action::Start));
+    let ctrl_s = press(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(keymap.lookup_in(offered, &ctrl_s), Some(Action::Start), "an added key still wins");
+}

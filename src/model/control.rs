@@ -2,8 +2,8 @@
 //! data: the request the driver sends, and the confirmation that builds it.
 
 use crate::keymap::Action;
-use crate::model::Model;
 use crate::model::snapshot::{StageSnapshot, Status};
+use crate::model::{Mode, Model};
 
 /// One mutating CodePipeline call, ready to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,6 +207,16 @@ pub fn offered(m: &Model, action: Action) -> bool {
     // Control keys act on the latest run: not offered over a past one.
     if control && m.history.past.is_some() {
         return false;
+    }
+    if m.mode == Mode::Confirm {
+        // The dialog's own keys: a choice only where there is one, Tab only
+        // between two fields.
+        let c = m.confirm.as_ref();
+        return match action {
+            Action::Left | Action::Right => c.is_some_and(|c| !c.choices().is_empty()),
+            Action::FocusNext => c.is_some_and(|c| c.by_name && Confirm::has_text(&c.kind)),
+            _ => true,
+        };
     }
     match action {
         Action::Approve => waiting_approval(m).is_some(),

@@ -8,8 +8,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::model::Model;
+use crate::keymap;
+use crate::model::control::offered;
 use crate::model::control::{Confirm, ControlKind, Field, short_id};
+use crate::model::{Mode, Model};
 use crate::ui::{layout, theme};
 
 const WIDTH: u16 = 64;
@@ -35,7 +37,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(problem.clone(), Style::default().fg(Color::Red)));
     }
     lines.push(Line::raw(""));
-    lines.push(keys(c));
+    lines.push(keys(m));
     let inner_w = usize::from(WIDTH.min(area.width.saturating_sub(2)).saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| wrapped_rows(l, inner_w)).sum();
     let rect = layout::centered(area, WIDTH, u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2));
@@ -145,16 +147,12 @@ fn field(label: &str, value: &str, focused: bool) -> Line<'static> {
     ])
 }
 
-fn keys(c: &Confirm) -> Line<'static> {
-    let mut pairs = vec![("Enter", "confirm"), ("Esc", "cancel")];
-    if !c.choices().is_empty() {
-        pairs.push(("←/→", "choose"));
-    }
-    if c.by_name && Confirm::has_text(&c.kind) {
-        pairs.push(("Tab", "next field"));
-    }
+/// The dialog's keys, from the key map (so `[keys]` overrides show), as
+/// the footer has them.
+fn keys(m: &Model) -> Line<'static> {
+    let cx = keymap::Context::new(Mode::Confirm, m.focus);
     let mut spans = Vec::new();
-    for (k, what) in pairs {
+    for (k, what, _) in m.config.keymap.footer_entries_in(cx).into_iter().filter(|(_, _, a)| offered(m, *a)) {
         spans.push(Span::styled(format!("{k} "), theme::key_style()));
         spans.push(Span::styled(format!("{what}  "), theme::dim()));
     }

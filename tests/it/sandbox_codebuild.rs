@@ -2,7 +2,7 @@
 //! through the real SDK over HTTP.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_codebuild::types::{Build, BuildPhase, BuildPhaseType, StatusType};
 use pipewatch::sandbox::codebuild::{BuildRequest, start_build};
@@ -281,11 +281,12 @@ async fn stop_build_kills_the_running_command() {
     let pgid: i32 = wait_for_file(&pid_file).await.trim().parse().unwrap();
     assert!(live_members(pgid) >= 1);
 
-    let stopped_at = Instant::now();
     let out = env.codebuild().stop_build().id(&id).send().await.unwrap();
     assert_eq!(out.build_value().unwrap().id(), Some(id.as_str()));
     let b = finished(&env, &id).await;
-    assert!(stopped_at.elapsed() < Duration::from_secs(5), "stop took {:?}", stopped_at.elapsed());
+    // The build's own record: BUILD was cut short of the command's 30 s.
+    let took = phase(&b, BuildPhaseType::Build).and_then(|p| p.duration_in_seconds()).unwrap_or(i64::MAX);
+    assert!(took < 30, "BUILD ran {took} s: the command was not killed");
     assert_eq!(b.build_status(), Some(&StatusType::Stopped));
     assert_eq!(phase(&b, BuildPhaseType::Build).unwrap().phase_status(), Some(&StatusType::Stopped));
     assert!(phase(&b, BuildPhaseType::PostBuild).is_none());
