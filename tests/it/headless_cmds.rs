@@ -5,10 +5,8 @@
 use std::process::Output;
 use std::time::Duration;
 
-use aws_sdk_codepipeline::types::{ApprovalResult, ApprovalStatus};
-
 use crate::harness::{self, Env, eventually};
-use crate::sandbox_pipeline::{execution_for, upload, wait_stage};
+use crate::sandbox_pipeline::{approve_pending, execution_for, upload, wait_stage};
 
 const PIPELINE: &str = "mlops-demo";
 
@@ -50,21 +48,6 @@ fn json_of(out: &Output) -> serde_json::Value {
     let text = stdout(out);
     serde_json::from_str(text.trim())
         .unwrap_or_else(|e| panic!("{e}: stdout {text:?} stderr {}", String::from_utf8_lossy(&out.stderr)))
-}
-
-async fn approve(env: &Env, execution: &str) {
-    let st = wait_stage(env, execution, "Approve", "InProgress").await;
-    let token = st.action_states()[0].latest_execution().and_then(|l| l.token()).expect("approval token").to_string();
-    env.codepipeline()
-        .put_approval_result()
-        .pipeline_name(PIPELINE)
-        .stage_name("Approve")
-        .action_name("Approve")
-        .token(token)
-        .result(ApprovalResult::builder().summary("ok").status(ApprovalStatus::Approved).build().expect("result"))
-        .send()
-        .await
-        .expect("approve");
 }
 
 async fn build_id(env: &Env, execution: &str) -> String {
@@ -165,7 +148,7 @@ async fn watch_exit_status_is_0_when_the_execution_succeeds() {
         // sides of that transition are seen.
         while let Some(line) = lines.next_line().await.expect("read") {
             if line.ends_with("stage Approve InProgress") {
-                approve(&env, &execution).await;
+                approve_pending(&env, &execution).await;
             }
             text.push_str(&line);
             text.push('\n');

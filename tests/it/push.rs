@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use aws_sdk_codepipeline::types::{ApprovalResult, ApprovalStatus};
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::model::snapshot::Status;
 use pipewatch::pack::PackOptions;
@@ -16,7 +15,7 @@ use pipewatch::push::{self, ExecuteOptions, PushRequest};
 use pipewatch::sandbox::Options;
 
 use crate::harness::{self, Env, eventually};
-use crate::sandbox_pipeline::wait_stage;
+use crate::sandbox_pipeline::approve_pending;
 
 const PIPELINE: &str = "mlops-demo";
 const BUCKET: &str = "pipewatch-demo-source";
@@ -46,21 +45,6 @@ fn request(ws: &Path) -> PushRequest {
         pack: PackOptions { workspace: Some(ws.to_path_buf()), temp_dir: None },
         source_action: None,
     }
-}
-
-async fn approve_pending(env: &Env, execution: &str) {
-    let st = wait_stage(env, execution, "Approve", "InProgress").await;
-    let token = st.action_states()[0].latest_execution().and_then(|l| l.token()).expect("approval token").to_string();
-    env.codepipeline()
-        .put_approval_result()
-        .pipeline_name(PIPELINE)
-        .stage_name("Approve")
-        .action_name("Approve")
-        .token(token)
-        .result(ApprovalResult::builder().summary("ok").status(ApprovalStatus::Approved).build().expect("result"))
-        .send()
-        .await
-        .expect("approve");
 }
 
 #[tokio::test]

@@ -109,6 +109,13 @@ async fn log_messages(env: &Env, build_id: &str) -> Vec<String> {
     out.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
 }
 
+/// Waits for execution `id`'s approval and approves it (for tests that need
+/// the run to go on).
+pub async fn approve_pending(env: &Env, id: &str) {
+    let token = approval_token(env, id).await;
+    approve(env, &token, ApprovalStatus::Approved).await.expect("approve");
+}
+
 async fn approval_token(env: &Env, id: &str) -> String {
     let st = wait_stage(env, id, "Approve", "InProgress").await;
     st.action_states()[0]
