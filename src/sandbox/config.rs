@@ -1,7 +1,10 @@
 //! The sandbox's pipelines and CodeBuild projects, in AWS's own JSON shapes:
-//! the `pipeline` object of `get-pipeline` and the project objects of
-//! `batch-get-projects`. The built-in default is the demo pipeline.
+//! the `pipeline` object of `get-pipeline` (or its whole output, `pipeline` and
+//! `metadata`) and the project objects of `batch-get-projects` (a project whose
+//! `arn` names another Region or account lives there). The built-in default is
+//! the demo pipeline.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -14,6 +17,9 @@ pub struct SandboxConfig {
     pub pipelines: Vec<Value>,
     #[serde(default)]
     pub projects: Vec<Value>,
+    /// GetPipeline's `metadata` given with a pipeline, by pipeline name.
+    #[serde(skip)]
+    pub metadata: BTreeMap<String, Value>,
 }
 
 /// The parts of a pipeline declaration the engine acts on.
@@ -28,6 +34,9 @@ pub struct PipelineDecl {
     pub pipeline_type: String,
     #[serde(default)]
     pub artifact_store: Option<ArtifactStoreDecl>,
+    /// Region -> store: required by AWS once an action runs in another Region.
+    #[serde(default)]
+    pub artifact_stores: BTreeMap<String, ArtifactStoreDecl>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -54,6 +63,12 @@ pub struct ActionDecl {
     pub input_artifacts: Vec<ArtifactName>,
     #[serde(default)]
     pub output_artifacts: Vec<ArtifactName>,
+    /// Cross-Region actions name their Region; absent: the pipeline's.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Cross-account actions name a role in the other account.
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, serde::Serialize)]
@@ -90,6 +105,28 @@ impl ActionDecl {
     pub fn is_manual_approval(&self) -> bool {
         self.action_type_id.category == "Approval" && self.action_type_id.provider == "Manual"
     }
+    /// An S3 source that polls: `PollForSourceChanges` absent means true for
+    /// pipelines created with the CLI or CloudFormation (CodePipeline User Guide,
+    /// "Valid settings for the PollForSourceChanges parameter").
+    pub fn polls(&self) -> bool {
+        self.is_s3_source()
+            && !self.configuration.get("PollForSourceChanges").is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    }
+    /// The Region the action runs in.
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or(super::regions::HOME)
+    }
+}
+
+/// Where a project lives: the Region and account of its `arn`, else the
+/// sandbox's own.
+pub fn project_home(project: &Value) -> (String, String) {
+    project
+        .get("arn")
+        .and_then(Value::as_str)
+        .and_then(super::regions::arn_region_account)
+        .map(|(r, a)| (r.to_string(), a.to_string()))
+        .unwrap_or_else(|| (super::regions::HOME.to_string(), super::ACCOUNT_ID.to_string()))
 }
 
 impl SandboxConfig {
@@ -104,16 +141,30 @@ impl SandboxConfig {
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let cfg: SandboxConfig =
+        let mut cfg: SandboxConfig =
             serde_json::from_str(text).map_err(|e| eyre!("{origin}: line {} column {}: {e}", e.line(), e.column()))?;
+        // GetPipeline's whole output: keep the declaration, file the metadata.
+        for entry in &mut cfg.pipelines {
+            if let Some(inner) = entry.get("pipeline").cloned() {
+                let name = inner.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                if let Some(meta) = entry.get("metadata").filter(|m| m.is_object()) {
+                    cfg.metadata.insert(name, meta.clone());
+                }
+                *entry = inner;
+            }
+        }
         for p in &cfg.pipelines {
             let decl = PipelineDecl::parse(p).map_err(|e| eyre!("{origin}: {e}"))?;
             for action in decl.stages.iter().flat_map(|s| &s.actions) {
                 if action.is_codebuild() {
                     let project = action.configuration.get("ProjectName").map(String::as_str).unwrap_or("");
-                    if !cfg.projects.iter().any(|pr| pr.get("name").and_then(Value::as_str) == Some(project)) {
+                    let region = action.region();
+                    let found = cfg.projects.iter().any(|pr| {
+                        pr.get("name").and_then(Value::as_str) == Some(project) && project_home(pr).0 == region
+                    });
+                    if !found {
                         return Err(eyre!(
-                            "{origin}: pipeline {} action {} uses CodeBuild project '{project}', which the config does not define",
+                            "{origin}: pipeline {} action {} uses CodeBuild project '{project}' in {region}, which the config does not define",
                             decl.name,
                             action.name
                         ));
@@ -142,6 +193,7 @@ impl SandboxConfig {
             if let Some(store) = decl.artifact_store {
                 out.push((store.location, true));
             }
+            out.extend(decl.artifact_stores.into_values().map(|store| (store.location, true)));
         }
         out.sort();
         out.dedup_by(|a, b| a.0 == b.0);
@@ -159,7 +211,31 @@ impl PipelineDecl {
         if !["SUPERSEDED", "QUEUED", "PARALLEL"].contains(&decl.execution_mode.as_str()) {
             return Err(format!("pipeline {}: executionMode must be SUPERSEDED, QUEUED or PARALLEL", decl.name));
         }
+        decl.check_artifact_stores()?;
         Ok(decl)
+    }
+
+    /// CodePipeline API Reference, PipelineDeclaration: artifactStore or
+    /// artifactStores, not both; with a cross-Region action, artifactStores with
+    /// a store for the pipeline's Region and for each action's.
+    fn check_artifact_stores(&self) -> Result<(), String> {
+        let name = &self.name;
+        if self.artifact_store.is_some() && !self.artifact_stores.is_empty() {
+            return Err(format!("pipeline {name}: give artifactStore or artifactStores, not both"));
+        }
+        let home = super::regions::HOME;
+        let mut regions: Vec<&str> = self.stages.iter().flat_map(|s| &s.actions).map(ActionDecl::region).collect();
+        if regions.iter().all(|r| *r == home) {
+            return Ok(());
+        }
+        if self.artifact_stores.is_empty() {
+            return Err(format!("pipeline {name}: a cross-Region action needs artifactStores (one per Region)"));
+        }
+        regions.push(home);
+        match regions.into_iter().find(|r| !self.artifact_stores.contains_key(*r)) {
+            Some(r) => Err(format!("pipeline {name}: artifactStores has no store for {r}")),
+            None => Ok(()),
+        }
     }
 }
 

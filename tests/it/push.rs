@@ -138,6 +138,10 @@ fn bin(env: &Env, args: &[&str]) -> tokio::process::Command {
     let c = env.sandbox.credentials();
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"));
     cmd.arg("push").args(["--endpoint-url", &env.sandbox.endpoint()]).args(args);
+    // The demo config has two pipelines, so push is told which one.
+    if !args.contains(&"--pipeline") {
+        cmd.args(["--pipeline", PIPELINE]);
+    }
     cmd.env("AWS_ACCESS_KEY_ID", &c.access_key_id)
         .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
         .env("AWS_REGION", "us-east-1")

@@ -139,7 +139,8 @@ async fn builds_append_through_the_store_and_clients_read_it() {
     let env = harness::start().await;
     let t0 = now_ms();
     {
-        let mut store = pipewatch::sandbox::lock(&env.sandbox.shared.logs);
+        let mut regions = pipewatch::sandbox::lock(&env.sandbox.shared.logs);
+        let store = regions.region("us-east-1");
         store.create_stream("/aws/codebuild/p", "b1");
         store.append("/aws/codebuild/p", "b1", vec![(t0, "phase INSTALL".into()), (t0 + 1, "phase BUILD".into())]);
     }
@@ -161,7 +162,9 @@ async fn builds_append_through_the_store_and_clients_read_it() {
 #[tokio::test]
 async fn filter_log_events_matches_terms_across_streams() {
     let env = harness::start().await;
-    let logs = env.logs();
+    // Seven FilterLogEvents calls in a row exceed its 5 per second (CloudWatch
+    // Logs quotas): this client retries a throttled call, as a real one does.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&harness::retrying(&env.sdk));
     setup(&logs, "g", &["a", "b"]).await;
     let t0 = now_ms();
     put(&logs, "g", "a", t0, &["INFO start".into(), "ERROR disk full".into(), "ERROR net down".into()]).await;

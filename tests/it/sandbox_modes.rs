@@ -20,7 +20,9 @@ fn config(mode: &str) -> String {
                 { "name": "Source", "actions": [{
                     "name": "Source",
                     "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },
-                    "configuration": { "S3Bucket": "modes-src", "S3ObjectKey": "src.zip" },
+                    // Event-driven, so every upload starts a run (a polling
+                    // source would start one run per poll).
+                    "configuration": { "S3Bucket": "modes-src", "S3ObjectKey": "src.zip", "PollForSourceChanges": "false" },
                     "outputArtifacts": [{ "name": "Src" }]
                 }]},
                 { "name": "Build", "actions": [{

@@ -4,10 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::sandbox::ACCOUNT_ID;
 use crate::sandbox::http::epoch_secs;
-
-pub const REGION: &str = "us-east-1";
 
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -32,6 +29,9 @@ pub struct Build {
     pub arn: String,
     pub number: u64,
     pub project: String,
+    /// Where the project lives; the build's ARNs and links name it.
+    pub region: String,
+    pub account: String,
     pub start: DateTime<Utc>,
     pub end: Option<DateTime<Utc>>,
     /// IN_PROGRESS, then SUCCEEDED, FAILED, FAULT, STOPPED or TIMED_OUT.
@@ -87,6 +87,7 @@ impl Build {
         let phases: Vec<Value> = self.phases.iter().map(phase_json).collect();
         let current = self.phases.last().map(|p| p.kind).unwrap_or("SUBMITTED");
         let group = self.log_group();
+        let (region, account) = (&self.region, &self.account);
         let mut b = json!({
             "id": self.id,
             "arn": self.arn,
@@ -105,8 +106,8 @@ impl Build {
             "logs": {
                 "groupName": group,
                 "streamName": self.uuid,
-                "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={REGION}#logEvent:group={group};stream={}", self.uuid),
-                "cloudWatchLogsArn": format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}:log-stream:{}", self.uuid),
+                "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={region}#logEvent:group={group};stream={}", self.uuid),
+                "cloudWatchLogsArn": format!("arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{}", self.uuid),
                 "cloudWatchLogs": { "status": "ENABLED" },
                 "s3Logs": { "status": "DISABLED", "encryptionDisabled": false },
             },
@@ -114,7 +115,7 @@ impl Build {
             "queuedTimeoutInMinutes": self.queued_timeout_minutes,
             "buildComplete": self.complete(),
             "initiator": self.initiator,
-            "encryptionKey": format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:alias/aws/s3"),
+            "encryptionKey": format!("arn:aws:kms:{region}:{account}:alias/aws/s3"),
         });
         if let Some(end) = self.end {
             b["endTime"] = epoch_secs(end);
@@ -163,6 +164,8 @@ mod tests {
             arn: "arn".into(),
             number: 1,
             project: "p".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
             start: t,
             end: None,
             status: "IN_PROGRESS".into(),

@@ -16,12 +16,22 @@ use super::http::{ApiError, ApiResult};
 use super::{ACCOUNT_ID, Shared, lock};
 use params::{constraint, invalid, req_str};
 
-/// Every sandbox ARN names this region, whatever the client was configured with.
-const REGION: &str = "us-east-1";
-
-#[derive(Default)]
 pub struct Store {
+    /// The Region the groups live in; their ARNs name it.
+    region: String,
     groups: BTreeMap<String, Group>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        <Self as super::regions::Regional>::in_region(super::regions::HOME)
+    }
+}
+
+impl super::regions::Regional for Store {
+    fn in_region(region: &str) -> Self {
+        Self { region: region.to_string(), groups: BTreeMap::new() }
+    }
 }
 
 struct Group {
@@ -115,12 +125,15 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn group_arn(group: &str) -> String {
-    format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}")
+impl Store {
+    fn group_arn(&self, group: &str) -> String {
+        format!("arn:aws:logs:{}:{ACCOUNT_ID}:log-group:{group}", self.region)
+    }
 }
 
-pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
-    call(&mut lock(&shared.logs), op, input, now_ms())
+/// `region` is the request's signing Region: each Region has its own groups.
+pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    call(lock(&shared.logs).region(region), op, input, now_ms())
 }
 
 /// The operations, on a store the caller has locked; `now` is ingestion time.

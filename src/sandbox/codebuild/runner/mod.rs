@@ -45,6 +45,8 @@ pub struct Job {
     pub initiator: String,
     pub image: String,
     pub group: String,
+    /// The project's Region: AWS_REGION in the build, and where its log goes.
+    pub region: String,
     pub start_ms: i64,
 }
 
@@ -239,6 +241,6 @@ impl Runner {
 
     fn append(&self, line: String) {
         let ts = Utc::now().timestamp_millis();
-        lock(&self.shared.logs).append(&self.job.group, &self.job.uuid, vec![(ts, line)]);
+        lock(&self.shared.logs).region(&self.job.region).append(&self.job.group, &self.job.uuid, vec![(ts, line)]);
     }
 }

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use super::{PhaseEnd, Runner, SourceInput};
 use crate::buildspec::{self, OnFailure};
 use crate::sandbox::codebuild::files;
-use crate::sandbox::codebuild::model::REGION;
 
 impl Runner {
     pub(super) async fn download_source(&mut self) -> PhaseEnd {
@@ -96,8 +95,8 @@ impl Runner {
             ("CODEBUILD_BUILD_SUCCEEDING", "1".into()),
             ("CODEBUILD_START_TIME", j.start_ms.to_string()),
             ("CODEBUILD_LOG_PATH", j.uuid.clone()),
-            ("AWS_REGION", REGION.into()),
-            ("AWS_DEFAULT_REGION", REGION.into()),
+            ("AWS_REGION", j.region.clone()),
+            ("AWS_DEFAULT_REGION", j.region.clone()),
         ];
         env.extend(own.into_iter().map(|(k, v)| (k.to_string(), v)));
         env
