@@ -264,6 +264,56 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_has_a_cross_region_cross_account_pipeline() {
+        let cfg = SandboxConfig::demo().unwrap();
+        let eu = PipelineDecl::parse(&cfg.pipelines[1]).unwrap();
+        let action = &eu.stages[1].actions[0];
+        assert_eq!((eu.name.as_str(), action.region()), ("mlops-demo-eu", "eu-west-1"));
+        assert!(action.role_arn.as_deref().is_some_and(|r| r.contains(":210987654321:")));
+        let project = cfg.projects.iter().find(|p| p["name"] == "mlops-demo-eu-evaluate").unwrap();
+        assert_eq!(project_home(project), ("eu-west-1".to_string(), "210987654321".to_string()));
+        assert!(cfg.buckets().contains(&("pipewatch-demo-artifacts-eu-west-1".to_string(), true)));
+        let demo = PipelineDecl::parse(&cfg.pipelines[0]).unwrap();
+        assert!(!demo.stages[0].actions[0].polls(), "the demo pipeline is event-driven, as its template");
+    }
+
+    fn two_stage(action_extra: &str, stores: &str) -> String {
+        format!(
+            r#"{{"pipelines":[{{"name":"p",{stores}"stages":[
+            {{"name":"S","actions":[{{"name":"S","actionTypeId":{{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}}}]}},
+            {{"name":"B","actions":[{{"name":"B",{action_extra}"actionTypeId":{{"category":"Build","owner":"AWS","provider":"CodeBuild","version":"1"}},"configuration":{{"ProjectName":"x"}}}}]}}]}}],
+            "projects":[{{"name":"x","arn":"arn:aws:codebuild:eu-west-1:123456789012:project/x"}}]}}"#
+        )
+    }
+
+    #[test]
+    fn cross_region_actions_need_a_project_there_and_a_store_per_region() {
+        // CodePipeline API Reference, PipelineDeclaration.artifactStores.
+        let stores =
+            r#""artifactStores":{"us-east-1":{"type":"S3","location":"a"},"eu-west-1":{"type":"S3","location":"b"}},"#;
+        assert!(SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, stores), "x").is_ok());
+        let err = SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, ""), "x").unwrap_err().to_string();
+        assert!(err.contains("needs artifactStores"), "{err}");
+        let one = r#""artifactStores":{"eu-west-1":{"type":"S3","location":"b"}},"#;
+        let err = SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, one), "x").unwrap_err().to_string();
+        assert!(err.contains("no store for us-east-1"), "{err}");
+        let err = SandboxConfig::parse(&two_stage("", ""), "x").unwrap_err().to_string();
+        assert!(err.contains("'x' in us-east-1"), "the project lives in eu-west-1: {err}");
+    }
+
+    #[test]
+    fn a_pipeline_may_be_given_as_get_pipeline_output() {
+        let text = r#"{"pipelines":[{"pipeline":{"name":"p","stages":[
+            {"name":"S","actions":[{"name":"S","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}]},
+            {"name":"A","actions":[{"name":"A","actionTypeId":{"category":"Approval","owner":"AWS","provider":"Manual","version":"1"}}]}]},
+            "metadata":{"pollingDisabledAt":1767607200}}]}"#;
+        let cfg = SandboxConfig::parse(text, "x").unwrap();
+        assert_eq!(cfg.pipelines[0]["name"], "p");
+        assert_eq!(cfg.metadata["p"]["pollingDisabledAt"], 1767607200);
+        assert!(PipelineDecl::parse(&cfg.pipelines[0]).unwrap().stages[0].actions[0].polls());
+    }
+
+    #[test]
     fn bad_json_names_line_and_column() {
         let err = SandboxConfig::parse("{\n  \"pipelines\": [,]\n}", "x.json").unwrap_err().to_string();
         assert!(err.contains("line 2 column"), "{err}");

@@ -45,6 +45,11 @@ pub fn retrying(sdk: &SdkConfig) -> SdkConfig {
     sdk.to_builder().retry_config(RetryConfig::standard().with_max_attempts(10)).build()
 }
 
+/// The same credentials and endpoint, signing for another Region.
+pub fn in_region(sdk: &SdkConfig, region: &'static str) -> SdkConfig {
+    sdk.to_builder().region(aws_config::Region::from_static(region)).build()
+}
+
 impl Env {
     pub fn codepipeline(&self) -> aws_sdk_codepipeline::Client {
         aws_sdk_codepipeline::Client::new(&self.sdk)
