@@ -4,13 +4,14 @@
 use globset::GlobBuilder;
 
 use crate::keymap::Keymap;
-use crate::workers::Intervals;
 
 // The config file
 mod file;
+mod intervals;
 mod theme;
 mod values;
 pub use file::{default_file, default_path, load, parse};
+pub use intervals::Intervals;
 pub use theme::{Theme, parse_color};
 
 /// The settings: defaults, then the config file, then the command line.

@@ -14,11 +14,12 @@ use crate::app::switch::{self, Ready, Switcher};
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
+use crate::config::Intervals;
 use crate::config::{Config, Theme};
 use crate::model::{Connection, Model};
 use crate::msg::Msg;
 use crate::update::Effect;
-use crate::workers::{Intervals, Workers};
+use crate::workers::Workers;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.

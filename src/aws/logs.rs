@@ -2,8 +2,8 @@
 
 use super::AwsClients;
 use super::errors::classify;
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::snapshot::{LogBatch, LogEvent};
-use crate::msg::{ApiFailure, FailureKind};
 
 /// GetLogEvents' own maximum; a page this full means more is waiting.
 pub const LOG_PAGE_LIMIT: usize = 10_000;

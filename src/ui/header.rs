@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::Model;
-use crate::msg::FailureKind;
+use crate::model::health::FailureKind;
 use crate::ui::theme;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {

@@ -6,10 +6,10 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::samples;
 use crate::model::snapshot::Status;
 use crate::model::{Mode, Model, Pane};
-use crate::msg::{ApiFailure, FailureKind};
 
 pub(super) fn draw(m: &Model) -> Buffer {
     let (w, h) = m.size;

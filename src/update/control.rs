@@ -6,9 +6,9 @@ use crate::keymap::Action;
 use crate::model::control::{
     Confirm, ControlKind, ControlRequest, Field, retryable, running_execution, selected_stage, waiting_approval,
 };
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::Status;
 use crate::model::{Mode, Model};
-use crate::msg::ApiFailure;
 
 /// The notice's "api" for control problems (workers never clear it).
 pub const CONTROL_NOTICE: &str = "control";

@@ -174,9 +174,9 @@ fn an_answer_refreshes_and_a_refusal_is_one_line() {
     let fx = update(&mut m, Msg::ControlDone { request: req.clone(), result: Ok("started execution 1234abcd".into()) });
     assert_eq!(fx, vec![Effect::RefreshNow]);
     assert!(m.info.as_ref().is_some_and(|t| t.contains("1234abcd")));
-    let refusal = crate::msg::ApiFailure {
+    let refusal = crate::model::health::ApiFailure {
         api: "codepipeline:StartPipelineExecution".into(),
-        kind: crate::msg::FailureKind::Service,
+        kind: crate::model::health::FailureKind::Service,
         message: "ConflictException: busy".into(),
         retry_in_secs: None,
     };

@@ -25,10 +25,11 @@ pub mod notify;
 #[cfg(test)]
 mod notify_tests;
 
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};
 use crate::model::{Mode, Model, Notice};
-use crate::msg::{ApiFailure, FailureKind, Msg};
+use crate::msg::Msg;
 
 pub use command::ExternalCommand;
 

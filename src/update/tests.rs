@@ -1,10 +1,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::model::health::ApiFailure;
 use crate::model::samples::{self, BUILD_ID};
 use crate::model::snapshot::{LogBatch, LogEvent};
 use crate::model::{BuildSource, Mode, Pane};
-use crate::msg::ApiFailure;
 
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))

@@ -12,9 +12,10 @@ use chrono::Utc;
 use pipewatch::app::Driver;
 use pipewatch::aws;
 use pipewatch::config::Config;
+use pipewatch::config::Intervals;
 use pipewatch::model::{Connection, Model};
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::{Intervals, Workers};
+use pipewatch::workers::Workers;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -10,11 +10,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pipewatch::app::{Driver, Running};
 use pipewatch::aws;
 use pipewatch::config::Config;
+use pipewatch::config::Intervals;
 use pipewatch::model::snapshot::Status;
 use pipewatch::model::{Connection, Mode, Model};
 use pipewatch::msg::Msg;
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::Intervals;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::harness::{self, Env};
