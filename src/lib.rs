@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod headless;
 pub mod keymap;
+pub mod layout;
 pub mod model;
 pub mod msg;
 pub mod pack;

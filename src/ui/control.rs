@@ -9,10 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::keymap;
+use crate::layout;
 use crate::model::control::offered;
 use crate::model::control::{Confirm, ControlKind, Field, short_id};
 use crate::model::{Mode, Model};
-use crate::ui::{layout, theme};
+use crate::ui::theme;
 
 const WIDTH: u16 = 64;
 

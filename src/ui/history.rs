@@ -7,10 +7,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::layout;
+use crate::layout::text;
 use crate::model::Model;
 use crate::model::history::duration_secs;
 use crate::model::snapshot::{ExecutionSummary, Status};
-use crate::ui::{layout, popup_block, theme, truncate};
+use crate::ui::{popup_block, theme, truncate};
 
 /// Executions the duration chart shows.
 pub const CHART_RUNS: usize = 20;
@@ -21,7 +23,7 @@ const MEDIAN_COLOR: Color = Color::Blue;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let rect = layout::history_popup(area);
-    let dot = theme::dot(m.config.ascii);
+    let dot = text::dot(m.config.ascii);
     let title = format!("Executions{dot}j/k move{dot}Enter show (newest: latest){dot}Esc close");
     let block = popup_block(&title, m.config.ascii);
     let inner = block.inner(rect);
@@ -82,15 +84,15 @@ fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
         }
         let mark = if shown { if m.config.ascii { "> " } else { "▸ " } } else { "  " };
         let status =
-            format!("{} {}", theme::status_symbol(Some(&e.status), m.config.ascii), theme::status_word(&e.status));
+            format!("{} {}", text::status_symbol(Some(&e.status), m.config.ascii), text::status_word(&e.status));
         let start = e.start.map(|t| {
             if wide {
                 t.format("%Y-%m-%d %H:%M").to_string()
             } else {
-                format!("{} ago", theme::age_minutes((m.now - t).num_seconds()))
+                format!("{} ago", text::age_minutes((m.now - t).num_seconds()))
             }
         });
-        let took = duration_secs(e, m.now).map(theme::duration).unwrap_or_else(|| "-".into());
+        let took = duration_secs(e, m.now).map(text::duration).unwrap_or_else(|| "-".into());
         lines.push(Line::from(vec![
             Span::styled(mark, base),
             Span::styled(col(&e.id.chars().take(8).collect::<String>(), 9), base),
@@ -153,7 +155,7 @@ fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
         .collect();
     let longest = runs.iter().map(|(_, s)| *s).max().unwrap_or(0);
     let noun = if runs.len() == 1 { "run" } else { "runs" };
-    let heading = format!("Last {} {noun}{}longest {}", runs.len(), theme::dot(ascii), theme::duration(longest));
+    let heading = format!("Last {} {noun}{}longest {}", runs.len(), text::dot(ascii), text::duration(longest));
     let mut lines = vec![Line::styled(heading, theme::dim())];
     let rows = usize::from(area.height.saturating_sub(2));
     if runs.is_empty() || rows == 0 {
@@ -222,7 +224,7 @@ fn median_bars(m: &Model, area: Rect) -> Vec<Line<'static>> {
         } else {
             format!("{}{}", "█".repeat(eighths / 8), HORIZONTAL_EIGHTHS[eighths % 8])
         };
-        let label = theme::duration(secs.round() as i64);
+        let label = text::duration(secs.round() as i64);
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", pad(&plain(name), name_w))),
             Span::styled(bar, Style::default().fg(MEDIAN_COLOR)),

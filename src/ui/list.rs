@@ -6,8 +6,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::layout;
+use crate::layout::text;
 use crate::model::{Mode, Model, Pane};
-use crate::ui::{layout, pane_block, popup_block, theme, truncate};
+use crate::ui::{pane_block, popup_block, theme, truncate};
 
 pub fn render_pane(m: &Model, frame: &mut Frame, area: Rect) {
     let focused = m.focus == Pane::List;
@@ -47,7 +49,7 @@ fn rows(m: &Model, area: Rect, focused: bool) -> Vec<Line<'static>> {
                 .latest
                 .as_ref()
                 .and_then(|e| e.last_update.or(e.start))
-                .map(|t| theme::age_minutes((m.now - t).num_seconds()));
+                .map(|t| text::age_minutes((m.now - t).num_seconds()));
             let shown = m.pipeline.as_ref() == Some(&p.name);
             let mut name_style = if shown { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
             if focused && i == m.list.selected {
@@ -55,10 +57,7 @@ fn rows(m: &Model, area: Rect, focused: bool) -> Vec<Line<'static>> {
             }
             let name = format!("{:<name_w$}", truncate(&p.name, name_w));
             Line::from(vec![
-                Span::styled(
-                    format!(" {} ", theme::status_symbol(status, m.config.ascii)),
-                    theme::status_style(status),
-                ),
+                Span::styled(format!(" {} ", text::status_symbol(status, m.config.ascii)), theme::status_style(status)),
                 Span::styled(name, name_style),
                 Span::styled(format!("{:>5}", age.unwrap_or_default()), theme::dim()),
             ])

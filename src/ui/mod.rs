@@ -3,24 +3,22 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+#[cfg(test)]
+mod config_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
 mod footer;
-pub mod graph;
+mod graph;
 mod header;
+mod help;
 mod history;
 #[cfg(test)]
 mod history_tests;
-pub mod layout;
 mod list;
 mod log;
-// The config file
-#[cfg(test)]
-mod config_tests;
 mod palette;
-pub mod phases;
-pub mod popup;
+mod phases;
 mod push;
 #[cfg(test)]
 mod push_tests;
@@ -32,6 +30,7 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding};
 
+use crate::layout;
 use crate::model::{Mode, Model};
 
 pub fn render(m: &Model, frame: &mut Frame) {
@@ -57,7 +56,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     footer::render(m, frame, areas.footer);
     match m.mode {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
-        Mode::Help => popup::render_help(frame, area, m),
+        Mode::Help => help::render(frame, area, m),
         Mode::Push => push::render(m, frame, area),
         Mode::Confirm => control::render(m, frame, area),
         Mode::History => history::render(m, frame, area),

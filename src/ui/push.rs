@@ -7,9 +7,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Gauge, Paragraph, Wrap};
 
+use crate::layout;
 use crate::model::Model;
 use crate::model::push::{FindingLevel, PlanView, PushState, SourceChoice, human_bytes};
-use crate::ui::{layout, popup_block, theme};
+use crate::ui::{popup_block, theme};
 
 const WIDTH: u16 = 76;
 

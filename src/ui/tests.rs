@@ -133,7 +133,7 @@ fn at_80x24_graph_phases_and_log_show_with_8_log_lines() {
     assert!(t.contains("Stages"), "{t}");
     assert!(t.contains("Build · mlops-demo-build"), "{t}");
     assert!(t.contains("Log"), "{t}");
-    assert!(crate::ui::layout::log_rows(&m) >= 8);
+    assert!(crate::layout::log_rows(&m) >= 8);
     assert!(t.contains("validation accuracy"), "{t}");
 }
 

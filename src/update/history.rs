@@ -4,12 +4,12 @@
 
 use super::{Effect, follow_wanted_build, ok, set};
 use crate::keymap::Action;
+use crate::layout;
 use crate::model::health::ApiFailure;
 use crate::model::history::{PAST_REFRESH_SECS, PastExecution, an_execution_finished, has_running_action, running};
 use crate::model::selection::clamp_selection;
 use crate::model::snapshot::{ExecutionSummary, PipelineSnapshot};
 use crate::model::{BuildView, Mode, Model};
-use crate::ui::layout;
 
 /// `e`: opens the list on the execution shown; medians are asked for once.
 pub(super) fn open(m: &mut Model, fx: &mut Vec<Effect>) {

@@ -4,11 +4,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{Effect, follow_wanted_build};
 use crate::keymap::{self, Action};
+use crate::layout;
 use crate::model::logs::Query;
 use crate::model::push::PushState;
 use crate::model::selection::{is_build_action, positions, selected_action};
 use crate::model::{BuildSource, BuildView, Mode, Model, Pane};
-use crate::ui::layout;
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     // Key releases and repeats from enhanced keyboards are not commands.
@@ -72,9 +72,7 @@ fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
             m.help_page = 0;
         }
         Action::Up | Action::Down if m.mode == Mode::Help => {
-            let area = ratatui::layout::Rect::new(0, 0, m.size.0, m.size.1);
-            let (_, _, pages) = crate::ui::popup::help_layout(m, area);
-            let last = pages.saturating_sub(1);
+            let last = layout::help::help_pages(m).saturating_sub(1);
             m.help_page =
                 if action == Action::Down { (m.help_page + 1).min(last) } else { m.help_page.saturating_sub(1) };
         }

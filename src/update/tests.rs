@@ -167,7 +167,7 @@ fn g_in_the_log_shows_the_oldest_line() {
     update(&mut m, log(BUILD_ID, 0..500));
     m.focus = Pane::Log;
     update(&mut m, key('g'));
-    let rows = crate::ui::layout::log_rows(&m);
+    let rows = crate::layout::log_rows(&m);
     assert_eq!(m.logs.bottom_line(), Some(u64::from(rows) - 1));
 }
 
@@ -332,7 +332,7 @@ fn help_pages_forward_and_back_and_stops_at_the_ends() {
     let mut m = running();
     update(&mut m, key('?'));
     assert_eq!((m.mode, m.help_page), (Mode::Help, 0));
-    let (_, _, pages) = crate::ui::popup::help_layout(&m, ratatui::layout::Rect::new(0, 0, 80, 24));
+    let (_, _, pages) = crate::layout::help::help_layout(&m, ratatui::layout::Rect::new(0, 0, 80, 24));
     assert!(pages >= 2, "80x24 needs more than one help page");
     for _ in 0..pages + 2 {
         update(&mut m, key('j'));

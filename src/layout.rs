@@ -1,10 +1,16 @@
 //! Where each pane goes, as a pure function of the terminal size and the
-//! model. `update` uses it too, for page sizes and the visible list rows.
+//! model: `ui` draws into these areas, and `update` asks the same functions
+//! for page sizes, the visible list rows and the help's pages. Depends on the
+//! model and the keymap only (and ratatui's layout solver: geometry, no widgets).
 
-use ratatui::layout::{Constraint, Layout, Rect};
+pub mod graph;
+pub mod help;
+pub mod phases;
+pub mod text;
+
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
 use crate::model::{Mode, Model, Pane};
-use crate::ui::{graph, phases};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Areas {
@@ -120,8 +126,6 @@ pub fn list_window(m: &Model) -> (usize, usize) {
     (m.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
 }
 
-// history
-
 /// The executions history popup: most of the screen, capped on big ones.
 pub fn history_popup(area: Rect) -> Rect {
     centered(area, 150, 44)
@@ -143,6 +147,6 @@ pub fn history_split(inner: Rect) -> (Rect, Rect) {
 
 /// Execution rows the history table shows (its header excluded).
 pub fn history_rows(m: &Model) -> u16 {
-    let inner = history_popup(screen(m)).inner(ratatui::layout::Margin::new(1, 1));
+    let inner = history_popup(screen(m)).inner(Margin::new(1, 1));
     history_split(inner).0.height.saturating_sub(1)
 }
