@@ -9,6 +9,8 @@ pub mod cli;
 pub mod config;
 pub mod headless;
 pub mod keymap;
+#[cfg(test)]
+mod layering_tests;
 pub mod layout;
 pub mod model;
 pub mod msg;
