@@ -70,8 +70,8 @@ fn without_comments(text: &str) -> String {
         } else if let Some(after) = rest.strip_prefix("'\\") {
             // '\'', '\\', '\n', '\u{..}': up to the closing quote after the escape.
             after.get(1..).and_then(|a| a.find('\'').map(|i| &a[i + 1..])).unwrap_or("")
-        } else if rest.starts_with("'\"'") {
-            &rest[3..]
+        } else if let Some(after) = rest.strip_prefix("'\"'") {
+            after
         } else {
             let mut chars = rest.chars();
             out.extend(chars.next());

@@ -1,12 +1,15 @@
 //! Tokio tasks that poll AWS through `crate::aws` and send whole snapshots as
 //! `Msg`s. Each task owns its backoff; all share the focus/wake pace and are
 //! cancelled through `CancellationToken`s when replaced or when `Workers` drops.
+//! The push and control drivers here spawn a task per request the same way.
 //! Call the methods from inside a Tokio runtime: they spawn tasks.
 
 mod build;
+mod control;
 mod history;
 mod pace;
 mod pollers;
+mod push;
 mod tail;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +22,9 @@ use tokio_util::sync::CancellationToken;
 use crate::aws::AwsClients;
 use crate::config::Intervals;
 use crate::msg::{ApiFailure, Msg};
+pub use control::ControlDriver;
 use pace::{Backoff, Pace, Pacer};
+pub use push::PushDriver;
 
 /// Opening the history lists executions at once at most this often.
 const HISTORY_RELIST: Duration = Duration::from_secs(15);

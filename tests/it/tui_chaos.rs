@@ -9,13 +9,12 @@ use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
 use chrono::Utc;
-use pipewatch::app::Driver;
+use pipewatch::app::{Driver, Running};
 use pipewatch::aws;
 use pipewatch::config::Config;
 use pipewatch::config::Intervals;
 use pipewatch::model::{Connection, Model};
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::Workers;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -60,15 +59,19 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     let clients =
         aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1").await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default())
-        .with_backoff(Duration::from_millis(200), Duration::from_secs(2));
-    workers.start();
+    let mut driver = Running::with_backoff(
+        Arc::new(clients),
+        tx,
+        Intervals::default(),
+        Duration::from_millis(200),
+        Duration::from_secs(2),
+    );
     let connection =
         Connection { account: None, region: "us-east-1".into(), profile: None, endpoint: Some(env.sandbox.endpoint()) };
     let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     for effect in update::init(&model) {
-        workers.run(&effect);
+        driver.run(&effect);
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(150);
     let mut settled_at: Option<tokio::time::Instant> = None;
@@ -81,8 +84,9 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
             Err(_) => pipewatch::msg::Msg::Tick,
         };
         for effect in update::update(&mut model, msg) {
-            if effect != Effect::Quit {
-                workers.run(&effect);
+            // Not the test runner's terminal: no title, bell or clipboard.
+            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
+                driver.run(&effect);
             }
         }
         if model.dirty {

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pipewatch::app::PushDriver;
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::msg::Msg;
+use pipewatch::workers::PushDriver;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::harness::{self, Env};
