@@ -76,7 +76,6 @@ pub enum Msg {
     ApiOk {
         api: String,
     },
-    // command line
     /// The connection a `:profile`/`:region` switch asked for is built (what
     /// the header shows about it), or why not.
     Connected(Result<Connection, String>),
@@ -86,7 +85,6 @@ pub enum Msg {
         command: String,
         outcome: RunOutcome,
     },
-    // history
     /// A past execution rebuilt from its action executions.
     PastExecution {
         pipeline: String,

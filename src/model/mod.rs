@@ -41,10 +41,8 @@ pub enum Mode {
     Push,
     /// Confirming a control action (start, retry, stop, approve, transition).
     Confirm,
-    // command line
     /// Typing a `:` command.
     Command,
-    // history
     /// The executions list and duration charts (`e`).
     History,
 }
@@ -125,12 +123,10 @@ pub struct Model {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
-    // copy and notifications
     /// A short confirmation on the notice row until the next key (e.g. what `y` copied).
     pub info: Option<String>,
     /// The terminal title and the followed run, for notifications when it ends.
     pub terminal: terminal::TerminalState,
-    // command line
     /// The `:` line being typed, and its history.
     pub command: command::CommandLine,
     /// Profiles in the AWS config files, for `:profile`.
@@ -139,7 +135,6 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
-    // history
     /// The executions view (`e`) and a past execution shown in the graph.
     pub history: history::HistoryView,
 }

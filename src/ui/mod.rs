@@ -17,7 +17,6 @@ mod history;
 mod history_tests;
 mod list;
 mod log;
-mod palette;
 mod phases;
 mod push;
 #[cfg(test)]
@@ -66,7 +65,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());
     }
-    palette::apply(&m.config.theme, frame.buffer_mut());
+    theme::apply_palette(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

@@ -1,8 +1,13 @@
-//! Colours and styles, borders, and the ASCII fallback for terminals without UTF-8.
+//! Colours and styles, borders, the ASCII fallback for terminals without
+//! UTF-8, and the last step of a frame: the config's `[theme]` swaps the
+//! default colours the panes draw with, and `NO_COLOR` removes colour. One
+//! pass at the end instead of a theme argument through every pane.
 
+use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
+use crate::config::Theme;
 use crate::model::snapshot::Status;
 
 pub fn status_color(status: Option<&Status>) -> Color {
@@ -109,5 +114,61 @@ pub fn asciify(buf: &mut ratatui::buffer::Buffer) {
                 cell.set_symbol(s);
             }
         }
+    }
+}
+
+/// Applies the palette to a finished frame.
+pub fn apply_palette(theme: &Theme, buf: &mut Buffer) {
+    if is_identity(theme) {
+        return;
+    }
+    for cell in &mut buf.content {
+        if theme.no_color {
+            // Without colour, what a colour singled out is shown reversed:
+            // highlights (a background) and the focused pane's bold accent title.
+            let highlighted = cell.bg != Color::Reset;
+            let focus = cell.fg == Color::Cyan && cell.modifier.contains(Modifier::BOLD);
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+            if highlighted || focus {
+                cell.modifier.insert(Modifier::REVERSED);
+            }
+        } else {
+            cell.fg = palette_color(theme, cell.fg);
+            cell.bg = palette_color(theme, cell.bg);
+        }
+    }
+}
+
+/// Whether drawing needs no pass over the frame (the default palette in colour).
+fn is_identity(theme: &Theme) -> bool {
+    *theme == Theme::default()
+}
+
+/// What a default-palette colour becomes; others stay.
+fn palette_color(theme: &Theme, color: Color) -> Color {
+    match color {
+        Color::Cyan => theme.accent,
+        Color::Green => theme.ok,
+        Color::Red => theme.failed,
+        Color::Yellow => theme.running,
+        Color::Magenta => theme.stopped,
+        Color::DarkGray => theme.dim,
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_renames_only_the_palette() {
+        let t = Theme { accent: Color::Rgb(1, 2, 3), failed: Color::LightRed, ..Theme::default() };
+        assert_eq!(palette_color(&t, Color::Cyan), Color::Rgb(1, 2, 3));
+        assert_eq!(palette_color(&t, Color::Red), Color::LightRed);
+        assert_eq!(palette_color(&t, Color::Green), Color::Green);
+        assert_eq!(palette_color(&t, Color::Blue), Color::Blue);
+        assert!(is_identity(&Theme::default()) && !is_identity(&t));
     }
 }

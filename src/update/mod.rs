@@ -4,26 +4,24 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+#[cfg(test)]
+mod config_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod copy;
 mod history;
 #[cfg(test)]
 mod history_tests;
 mod keys;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
 mod push;
 #[cfg(test)]
 mod push_tests;
 #[cfg(test)]
 mod tests;
-// The config file
-#[cfg(test)]
-mod config_tests;
-// copy and notifications
-mod copy;
-pub mod notify;
-#[cfg(test)]
-mod notify_tests;
 
 use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
@@ -58,14 +56,12 @@ pub enum Effect {
     /// A mutating CodePipeline call (start, retry, stop, approve, transition).
     Control(crate::model::control::ControlRequest),
     Quit,
-    // copy and notifications
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     /// The followed execution ended: the bell and/or a desktop notification.
     Notify(notify::Notification),
     /// Set the terminal title (OSC 0 and 2).
     SetTitle(String),
-    // command line
     /// Connect anew (`:profile`, `:region`): a `Some` field replaces the
     /// current choice, `None` keeps it. Answered by `Msg::Connected`.
     SwitchConnection {
@@ -78,7 +74,6 @@ pub enum Effect {
     /// Leave the TUI, run this in the terminal, come back (the loop runs it;
     /// answered by `Msg::RanInTerminal`).
     RunInTerminal(ExternalCommand),
-    // history
     /// Rebuild a past execution from its action executions (answer: PastExecution).
     FetchPastExecution {
         pipeline: String,

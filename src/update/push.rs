@@ -97,7 +97,7 @@ pub(super) fn uploaded(m: &mut Model, version_id: Option<String>) {
 
 pub(super) fn following(m: &mut Model, execution_id: String, fx: &mut Vec<Effect>) {
     m.push = PushState::Following { execution_id };
-    // history: the pushed run is the latest; a past execution gives way to it.
+    // The pushed run is the latest: a past execution gives way to it.
     super::history::show_latest(m, fx);
     // The pushed run's builds, not one picked by hand before.
     m.build.source = BuildSource::Auto;

@@ -43,7 +43,6 @@ pub struct Workers {
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
     rows: Option<(Vec<String>, CancellationToken)>,
-    // history
     history: Option<CancellationToken>,
     /// The history view is open: the pipeline poll lists more executions.
     history_open: Arc<AtomicBool>,
@@ -141,7 +140,6 @@ impl Workers {
         self.rows = Some((names, token));
     }
 
-    // history
     /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
     pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
         let token = self.history_token();
