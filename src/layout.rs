@@ -33,7 +33,8 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let footer = u16::from(h >= 3);
     // The notice names a fix; let a long one take a second row when there is room.
     // A confirmation (`info`) is the answer to the last key: it shows instead.
-    let notice_len = m.notice.as_ref().filter(|_| m.info.is_none()).map_or(0, |n| n.text.chars().count() + 3);
+    let notice_len =
+        m.session.notice.as_ref().filter(|_| m.session.info.is_none()).map_or(0, |n| n.text.chars().count() + 3);
     let notice = match notice_len {
         0 => status_rows(m, area),
         n if n > usize::from(area.width) && h >= 16 => 2,
@@ -80,7 +81,7 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
 /// A confirmation or the push status (no notice shown): the push's "no run
 /// appeared" explanation is long, so it may take up to four rows on a tall screen.
 fn status_rows(m: &Model, area: Rect) -> u16 {
-    let Some(status) = m.info.clone().or_else(|| m.push.status_line()) else { return 0 };
+    let Some(status) = m.session.info.clone().or_else(|| m.session.push.status_line()) else { return 0 };
     let rows = (status.chars().count() + 1).div_ceil(usize::from(area.width.max(1)));
     let cap = match area.height {
         h if h >= 20 => 4,
@@ -102,7 +103,7 @@ pub fn log_rows(m: &Model) -> u16 {
 
 /// The pipeline-list popup: centred, as tall as the list allows.
 pub fn popup_list(area: Rect, m: &Model) -> Rect {
-    let rows = u16::try_from(m.list.items.len()).unwrap_or(u16::MAX).max(1);
+    let rows = u16::try_from(m.session.list.items.len()).unwrap_or(u16::MAX).max(1);
     centered(area, 60, rows.saturating_add(2))
 }
 
@@ -114,7 +115,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Rows of the pipeline list shown now (pane or popup).
 pub fn list_rows(m: &Model) -> u16 {
-    if m.mode == Mode::PipelinePopup {
+    if m.mode() == Mode::PipelinePopup {
         return popup_list(screen(m), m).height.saturating_sub(2);
     }
     compute(screen(m), m).list.map_or(0, |r| r.height.saturating_sub(1))
@@ -123,7 +124,7 @@ pub fn list_rows(m: &Model) -> u16 {
 /// (first row shown, rows shown): the window that keeps the selection visible.
 pub fn list_window(m: &Model) -> (usize, usize) {
     let rows = usize::from(list_rows(m));
-    (m.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
+    (m.session.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
 }
 
 /// The executions history popup: most of the screen, capped on big ones.

@@ -12,7 +12,7 @@ const MAX_COLUMN: usize = 30;
 
 /// Rows the graph wants at this width (title, execution line, bands).
 pub fn needed_height(m: &Model, width: u16) -> u16 {
-    let Some(state) = &m.state else { return 3 };
+    let Some(state) = &m.session.state else { return 3 };
     // The pane indents its content by one column.
     let bands: u16 = bands(m, state, width.saturating_sub(1)).iter().map(|b| band_height(state, b)).sum();
     2 + bands.max(1)

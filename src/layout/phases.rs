@@ -63,7 +63,7 @@ pub fn failure_lines(b: &BuildSnapshot) -> u16 {
 
 /// Rows the pane takes when `avail` rows could be given to it.
 pub fn wanted_height(m: &Model, width: u16, avail: u16) -> u16 {
-    let Some(b) = &m.build.snapshot else { return 2.min(avail) };
+    let Some(b) = &m.session.build.snapshot else { return 2.min(avail) };
     let full = 1 + 11 + failure_lines(b);
     if avail >= full + 4 {
         return full;

@@ -12,13 +12,13 @@ use crate::keymap;
 use crate::layout;
 use crate::model::control::offered;
 use crate::model::control::{Confirm, ControlKind, Field, short_id};
-use crate::model::{Mode, Model};
+use crate::model::{Modal, Mode, Model};
 use crate::ui::theme;
 
 const WIDTH: u16 = 64;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
-    let Some(c) = &m.confirm else { return };
+    let Modal::Confirm(c) = &m.modal else { return };
     let (title, danger) = title(c);
     let mut lines: Vec<Line<'static>> = explain(c).into_iter().map(Line::raw).collect();
     if !c.choices().is_empty() {

@@ -17,9 +17,9 @@ use crate::ui::{pane_block, theme, truncate};
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let focused = m.focus == Pane::Graph;
-    let mut title = format!("Stages · {}", m.pipeline.as_deref().unwrap_or("no pipeline"));
+    let mut title = format!("Stages · {}", m.session.pipeline.as_deref().unwrap_or("no pipeline"));
     // A past execution must not pass for the latest.
-    if let Some(past) = &m.history.past {
+    if let Some(past) = &m.session.history.past {
         let short: String = past.id.chars().take(8).collect();
         title.push_str(&format!(" · execution {short} (past) · E: latest"));
     }
@@ -27,14 +27,14 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines = vec![execution_line(m)];
-    match &m.state {
+    match &m.session.state {
         None => lines.push(Line::styled(waiting_text(m), theme::dim())),
         Some(state) => {
             let all = bands(m, state, inner.width);
             // Scroll so the band holding the selected stage is on screen.
             let room = inner.height.saturating_sub(1);
             let mut first = 0;
-            let sel = all.iter().position(|b| b.contains(&m.selected.0)).unwrap_or(0);
+            let sel = all.iter().position(|b| b.contains(&m.session.selected.0)).unwrap_or(0);
             while first < sel && all[first..=sel].iter().map(|b| band_height(state, b)).sum::<u16>() > room {
                 first += 1;
             }
@@ -47,13 +47,13 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn waiting_text(m: &Model) -> String {
-    match (&m.pipeline, m.list.loaded) {
+    match (&m.session.pipeline, m.session.list.loaded) {
         (None, true) => "No pipelines in this account and region.".into(),
-        (None, false) if m.health.failing.contains_key("codepipeline:ListPipelines") => {
+        (None, false) if m.session.health.failing.contains_key("codepipeline:ListPipelines") => {
             "Cannot list pipelines yet (see the message below); retrying.".into()
         }
         (None, false) => "Listing pipelines…".into(),
-        (Some(_), _) if let Some(past) = &m.history.past => {
+        (Some(_), _) if let Some(past) = &m.session.history.past => {
             format!("Loading execution {}…", past.id.chars().take(8).collect::<String>())
         }
         (Some(p), _) => format!("Loading {p}…"),
@@ -118,7 +118,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
                 continue;
             };
             let mut style = theme::status_style(action.status.as_ref());
-            if (index, row - 1) == m.selected {
+            if (index, row - 1) == m.session.selected {
                 style = style.add_modifier(if focused { Modifier::REVERSED } else { Modifier::UNDERLINED });
             }
             if is_pinned(m, stage, action) {
@@ -131,7 +131,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
 }
 
 fn is_pinned(m: &Model, stage: &StageSnapshot, action: &ActionSnapshot) -> bool {
-    matches!(&m.build.source, BuildSource::Action { stage: s, action: a } if *s == stage.name && *a == action.name)
+    matches!(&m.session.build.source, BuildSource::Action { stage: s, action: a } if *s == stage.name && *a == action.name)
 }
 
 fn pad(s: &str, width: usize) -> String {

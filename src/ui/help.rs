@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::layout::centered;
 use crate::layout::help::{COLUMN, HelpLine, help_layout, lines};
-use crate::model::Model;
+use crate::model::{Modal, Model};
 use crate::ui::{popup_block, theme};
 
 fn styled(line: HelpLine) -> Line<'static> {
@@ -25,7 +25,10 @@ pub fn render(frame: &mut Frame, area: Rect, m: &Model) {
     let ascii = m.config.ascii;
     let lines: Vec<Line> = lines(m).into_iter().map(styled).collect();
     let (rows, per_page, pages) = help_layout(m, area);
-    let page = m.help_page.min(pages.saturating_sub(1));
+    let page = match m.modal {
+        Modal::Help { page } => page.min(pages.saturating_sub(1)),
+        _ => 0,
+    };
     let rect = centered(area, per_page * (COLUMN + 1) + 1, rows + 2);
     let title = if pages > 1 {
         format!("Help · page {}/{pages} · j/k page · Esc close", page + 1)

@@ -55,7 +55,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
-    if m.executions.is_empty() {
+    if m.session.executions.is_empty() {
         return vec![Line::styled("No executions yet.", theme::dim())];
     }
     let wide = area.width >= 110;
@@ -74,12 +74,12 @@ fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
     );
     let mut lines = vec![Line::styled(header, theme::dim())];
     let rows = usize::from(area.height.saturating_sub(1)).max(1);
-    let offset = m.history.selected.saturating_sub(rows - 1);
+    let offset = m.session.history.selected.saturating_sub(rows - 1);
     let shown_id = m.shown_execution().map(|e| e.id.clone());
-    for (i, e) in m.executions.iter().enumerate().skip(offset).take(rows) {
+    for (i, e) in m.session.executions.iter().enumerate().skip(offset).take(rows) {
         let shown = shown_id.as_ref() == Some(&e.id);
         let mut base = if shown { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-        if i == m.history.selected {
+        if i == m.session.history.selected {
             base = base.add_modifier(Modifier::REVERSED);
         }
         let mark = if shown { if m.config.ascii { "> " } else { "▸ " } } else { "  " };
@@ -145,6 +145,7 @@ pub fn outcome_color(status: &Status) -> Color {
 fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
     let ascii = m.config.ascii;
     let runs: Vec<(&ExecutionSummary, i64)> = m
+        .session
         .executions
         .iter()
         .take(CHART_RUNS)
@@ -208,9 +209,9 @@ fn legend(ascii: bool, long: bool) -> Line<'static> {
 /// One horizontal bar per stage: its median over recent successful runs.
 fn median_bars(m: &Model, area: Rect) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled("Stage medians (successful runs)", theme::dim())];
-    let medians = &m.history.stage_medians;
+    let medians = &m.session.history.stage_medians;
     if medians.is_empty() {
-        let text = if m.history.medians_loading { "loading…" } else { "no successful stage runs yet" };
+        let text = if m.session.history.medians_loading { "loading…" } else { "no successful stage runs yet" };
         lines.push(Line::styled(text, theme::dim()));
         return lines;
     }

@@ -53,7 +53,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     }
     footer::render_notice(m, frame, areas.notice);
     footer::render(m, frame, areas.footer);
-    match m.mode {
+    match m.mode() {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
         Mode::Help => help::render(frame, area, m),
         Mode::Push => push::render(m, frame, area),

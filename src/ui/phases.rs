@@ -17,8 +17,12 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let block = pane_block(title(m), m.focus == Pane::Phases, m.config.ascii);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(b) = &m.build.snapshot else {
-        let text = if m.build.id.is_some() { "Loading build…" } else { "No CodeBuild action in this execution yet." };
+    let Some(b) = &m.session.build.snapshot else {
+        let text = if m.session.build.id.is_some() {
+            "Loading build…"
+        } else {
+            "No CodeBuild action in this execution yet."
+        };
         frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
         return;
     };
@@ -31,7 +35,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn title(m: &Model) -> String {
-    let Some(b) = &m.build.snapshot else { return "Build".into() };
+    let Some(b) = &m.session.build.snapshot else { return "Build".into() };
     let mut t = format!("Build · {}", b.project);
     if let Some(n) = b.number {
         t.push_str(&format!(" #{n}"));
@@ -45,7 +49,7 @@ fn title(m: &Model) -> String {
     if let Some(s) = secs {
         t.push_str(&format!(" {}", text::duration(s)));
     }
-    if matches!(m.build.source, BuildSource::Action { .. }) {
+    if matches!(m.session.build.source, BuildSource::Action { .. }) {
         t.push_str(" · pinned");
     }
     t
@@ -82,7 +86,7 @@ fn context_lines(row: &PhaseRow, width: u16) -> Vec<Line<'static>> {
 
 /// A bar filled by elapsed / median, and the ETA (or "no history").
 fn gauge(m: &Model, phase: &str, elapsed: i64, room: u16) -> Vec<Span<'static>> {
-    let median = m.build.medians.iter().find(|(p, _)| p == phase).map(|(_, s)| *s);
+    let median = m.session.build.medians.iter().find(|(p, _)| p == phase).map(|(_, s)| *s);
     let Some(median) = median.filter(|s| *s > 0.0) else {
         return vec![Span::styled("no history for an ETA", theme::dim())];
     };

@@ -25,7 +25,7 @@ fn an_overridden_help_key_opens_help_and_the_default_does_not() {
     let mut m = samples::model(samples::running_build(), 80, 24);
     m.config.keymap = Keymap::new(vec![(Action::Help, vec![parse_key("f1").expect("key")])]);
     update(&mut m, press("?"));
-    assert_eq!(m.mode, crate::model::Mode::Normal, "? no longer opens help");
+    assert_eq!(m.mode(), crate::model::Mode::Normal, "? no longer opens help");
     update(&mut m, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
-    assert_eq!(m.mode, crate::model::Mode::Help);
+    assert_eq!(m.mode(), crate::model::Mode::Help);
 }

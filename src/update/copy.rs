@@ -26,7 +26,7 @@ pub struct Copied {
 /// `y` (`url` false) or `Y` (`url` true) in the focused pane.
 pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
     let Some(copied) = payload(m, url) else {
-        m.info = Some("nothing to copy here: select an action, a build or a pipeline first".into());
+        m.session.info = Some("nothing to copy here: select an action, a build or a pipeline first".into());
         return;
     };
     let text = printable(&copied.text);
@@ -36,29 +36,29 @@ pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
     if text.chars().count() > room {
         shown.push_str(if m.config.ascii { "..." } else { "…" });
     }
-    m.info = Some(format!("copied {} {shown}", copied.what));
+    m.session.info = Some(format!("copied {} {shown}", copied.what));
     fx.push(Effect::Copy(text));
 }
 
 /// The id or URL of what the focused pane points at, if anything.
 pub fn payload(m: &Model, url: bool) -> Option<Copied> {
     // The `o` popup is the pipeline list on narrow screens.
-    let focus = if m.mode == Mode::PipelinePopup { Pane::List } else { m.focus };
+    let focus = if m.mode() == Mode::PipelinePopup { Pane::List } else { m.focus };
     match focus {
         Pane::List => {
-            let name = &m.list.items.get(m.list.selected)?.name;
+            let name = &m.session.list.items.get(m.session.list.selected)?.name;
             Some(if url {
-                Copied { what: "pipeline URL", text: pipeline_url(&m.connection.region, name) }
+                Copied { what: "pipeline URL", text: pipeline_url(&m.session.connection.region, name) }
             } else {
                 Copied { what: "pipeline name", text: name.clone() }
             })
         }
         Pane::Graph => graph_payload(m, url),
         Pane::Phases | Pane::Log => {
-            let id = m.build.id.as_ref()?;
+            let id = m.session.build.id.as_ref()?;
             Some(if url {
-                let project = m.build.snapshot.as_ref().map(|b| b.project.as_str());
-                Copied { what: "build URL", text: build_url(&m.connection.region, project, id) }
+                let project = m.session.build.snapshot.as_ref().map(|b| b.project.as_str());
+                Copied { what: "build URL", text: build_url(&m.session.connection.region, project, id) }
             } else {
                 Copied { what: "build id", text: id.clone() }
             })
@@ -80,13 +80,13 @@ fn graph_payload(m: &Model, url: bool) -> Option<Copied> {
             return Some(Copied { what: if build { "build URL" } else { "action URL" }, text: link });
         }
         if build {
-            return Some(Copied { what: "build URL", text: build_url(&m.connection.region, None, id) });
+            return Some(Copied { what: "build URL", text: build_url(&m.session.connection.region, None, id) });
         }
     }
     let execution = m.shown_execution()?;
-    let pipeline = m.pipeline.as_ref()?;
+    let pipeline = m.session.pipeline.as_ref()?;
     Some(if url {
-        Copied { what: "execution URL", text: execution_url(&m.connection.region, pipeline, &execution.id) }
+        Copied { what: "execution URL", text: execution_url(&m.session.connection.region, pipeline, &execution.id) }
     } else {
         Copied { what: "execution id", text: execution.id.clone() }
     })

@@ -93,7 +93,7 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
             terminal.draw(|f| pipewatch::ui::render(&model, f)).unwrap();
             model.dirty = false;
         }
-        let complete = model.build.snapshot.as_ref().is_some_and(|b| b.complete);
+        let complete = model.session.build.snapshot.as_ref().is_some_and(|b| b.complete);
         let has_last = log_texts(&model).iter().any(|l| l == &format!("line {LINES}"));
         if complete && has_last && settled_at.is_none() {
             // Keep listening a while: a repeated page would show up now.
