@@ -11,8 +11,10 @@ pub use bindings::{BINDINGS, RESERVED};
 use bindings::{GRAPH, LIST, LOG, SEARCH};
 pub use custom::{KeyPress, Keymap, key_spec, parse_key};
 
-/// What a key means to the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a key means to the user. Its name in the config file is derived
+/// from the variant (`Action::name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Quit,
     Help,
