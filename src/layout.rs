@@ -17,10 +17,15 @@ pub struct Areas {
     pub header: Rect,
     pub notice: Rect,
     pub footer: Rect,
-    pub list: Option<Rect>,
-    pub graph: Option<Rect>,
-    pub phases: Option<Rect>,
-    pub log: Option<Rect>,
+    /// The panes on screen, in drawing order.
+    pub panes: Vec<(Pane, Rect)>,
+}
+
+impl Areas {
+    /// Where `pane` is, if it is on screen.
+    pub fn pane(&self, pane: Pane) -> Option<Rect> {
+        self.panes.iter().find(|(p, _)| *p == pane).map(|(_, r)| *r)
+    }
 }
 
 /// The log pane keeps at least this many rows (8 lines + its title) when
@@ -47,22 +52,16 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
         Constraint::Length(footer),
     ])
     .areas(area);
-    let mut areas = Areas { header, notice, footer, ..Areas::default() };
+    let mut areas = Areas { header, notice, footer, panes: Vec::with_capacity(4) };
     if m.single_pane() || m.zoom {
-        let slot = match m.focus {
-            Pane::List => &mut areas.list,
-            Pane::Graph => &mut areas.graph,
-            Pane::Phases => &mut areas.phases,
-            Pane::Log => &mut areas.log,
-        };
-        *slot = Some(body);
+        areas.panes.push((m.focus, body));
         return areas;
     }
     let right = if m.list_is_pane() {
         let list_w = (body.width / 5).clamp(28, 40);
         let [list, right] =
             Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).spacing(1).areas(body);
-        areas.list = Some(list);
+        areas.panes.push((Pane::List, list));
         right
     } else {
         body
@@ -72,9 +71,7 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let phases_h = phases::wanted_height(m, right.width, rest.saturating_sub(LOG_MIN));
     let [g, p, l] =
         Layout::vertical([Constraint::Length(graph_h), Constraint::Length(phases_h), Constraint::Fill(1)]).areas(right);
-    areas.graph = Some(g);
-    areas.phases = Some(p);
-    areas.log = Some(l);
+    areas.panes.extend([(Pane::Graph, g), (Pane::Phases, p), (Pane::Log, l)]);
     areas
 }
 
@@ -98,7 +95,7 @@ fn screen(m: &Model) -> Rect {
 
 /// Log lines on screen (the pane minus its title row).
 pub fn log_rows(m: &Model) -> u16 {
-    compute(screen(m), m).log.map_or(0, |r| r.height.saturating_sub(1))
+    compute(screen(m), m).pane(Pane::Log).map_or(0, |r| r.height.saturating_sub(1))
 }
 
 /// The pipeline-list popup: centred, as tall as the list allows.
@@ -118,7 +115,7 @@ pub fn list_rows(m: &Model) -> u16 {
     if m.mode() == Mode::PipelinePopup {
         return popup_list(screen(m), m).height.saturating_sub(2);
     }
-    compute(screen(m), m).list.map_or(0, |r| r.height.saturating_sub(1))
+    compute(screen(m), m).pane(Pane::List).map_or(0, |r| r.height.saturating_sub(1))
 }
 
 /// (first row shown, rows shown): the window that keeps the selection visible.

@@ -15,6 +15,7 @@ pub mod snapshot;
 pub mod terminal;
 
 use chrono::{DateTime, Utc};
+use strum::IntoEnumIterator;
 
 use crate::config::Config;
 use logs::LogView;
@@ -23,7 +24,7 @@ pub use session::{BuildSource, BuildView, Connection, PipelineList, Session};
 use snapshot::{ExecutionSummary, Time};
 
 /// The panes that can hold focus, in Tab order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
 pub enum Pane {
     List,
     Graph,
@@ -123,12 +124,13 @@ impl Model {
 
     /// Panes Tab cycles through, in order.
     pub fn focusable(&self) -> Vec<Pane> {
-        let mut panes = Vec::with_capacity(4);
-        if self.list_is_pane() || self.single_pane() {
-            panes.push(Pane::List);
-        }
-        panes.extend([Pane::Graph, Pane::Phases, Pane::Log]);
-        panes
+        Pane::iter()
+            .filter(|pane| match pane {
+                // Narrow screens show the list as a popup (`o`), not a pane.
+                Pane::List => self.list_is_pane() || self.single_pane(),
+                Pane::Graph | Pane::Phases | Pane::Log => true,
+            })
+            .collect()
     }
 
     /// The execution shown: the newest listed, else the one the first stage shows.

@@ -30,7 +30,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding};
 
 use crate::layout;
-use crate::model::{Mode, Model};
+use crate::model::{Mode, Model, Pane};
 
 pub fn render(m: &Model, frame: &mut Frame) {
     let area = frame.area();
@@ -39,17 +39,13 @@ pub fn render(m: &Model, frame: &mut Frame) {
     }
     let areas = layout::compute(area, m);
     header::render(m, frame, areas.header);
-    if let Some(r) = areas.list {
-        list::render_pane(m, frame, r);
-    }
-    if let Some(r) = areas.graph {
-        graph::render(m, frame, r);
-    }
-    if let Some(r) = areas.phases {
-        phases::render(m, frame, r);
-    }
-    if let Some(r) = areas.log {
-        log::render(m, frame, r);
+    for &(pane, r) in &areas.panes {
+        match pane {
+            Pane::List => list::render_pane(m, frame, r),
+            Pane::Graph => graph::render(m, frame, r),
+            Pane::Phases => phases::render(m, frame, r),
+            Pane::Log => log::render(m, frame, r),
+        }
     }
     footer::render_notice(m, frame, areas.notice);
     footer::render(m, frame, areas.footer);

@@ -1,10 +1,22 @@
-//! Moving in the panes: focus, the log's scroll and search matches, the
-//! stage graph's selection, the pipeline list; and showing another pipeline.
+//! What the keys that act on the focused pane do in each pane: moves (the
+//! log's scroll, the graph's selection, the list's), Enter, what `y`/`Y`
+//! copy; focus itself, search matches, and showing another pipeline.
 
+use super::copy::{self, Copied};
 use super::{Effect, follow_wanted_build};
 use crate::layout;
 use crate::model::selection::{is_build_action, positions, selected_action};
 use crate::model::{BuildSource, BuildView, Mode, Model, Pane};
+
+/// What `y`/`Y` copy from the focused pane (the `o` popup is the list).
+pub(super) fn copied(m: &Model, url: bool) -> Option<Copied> {
+    let focus = if m.mode() == Mode::PipelinePopup { Pane::List } else { m.focus };
+    match focus {
+        Pane::List => copy::pipeline_payload(m, url),
+        Pane::Graph => copy::graph_payload(m, url),
+        Pane::Phases | Pane::Log => copy::build_payload(m, url),
+    }
+}
 
 /// The keys that move in (or choose from) the focused pane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

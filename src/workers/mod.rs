@@ -12,7 +12,7 @@ mod pollers;
 mod push;
 mod tail;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,9 +25,6 @@ use crate::msg::{ApiFailure, Msg};
 pub use control::ControlDriver;
 use pace::{Backoff, Pace, Pacer};
 pub use push::PushDriver;
-
-/// Opening the history lists executions at once at most this often.
-const HISTORY_RELIST: Duration = Duration::from_secs(15);
 
 pub struct Workers {
     clients: Arc<AwsClients>,
@@ -138,46 +135,6 @@ impl Workers {
         let watched = self.watched.clone();
         self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
         self.rows = Some((names, token));
-    }
-
-    /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
-    pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
-        let token = self.history_token();
-        let (pipeline, id) = (pipeline.to_string(), execution_id.to_string());
-        self.spawn(&token, move |ctx| history::past_execution(ctx, pipeline, id));
-    }
-
-    /// Per-stage medians once (answer: `Msg::StageMedians`).
-    pub fn fetch_stage_medians(&mut self, pipeline: &str) {
-        let token = self.history_token();
-        let pipeline = pipeline.to_string();
-        self.spawn(&token, move |ctx| history::medians(ctx, pipeline));
-    }
-
-    /// While the history is open the pipeline poll lists `HISTORY_EXECUTIONS`;
-    /// opening lists them once now (one request) rather than waking every poller.
-    pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
-        self.history_open.store(open, Ordering::Relaxed);
-        // Opening and closing the view in a row lists at most once per 15 s:
-        // the poll lists the long list anyway while it is open.
-        let recent = self.history_listed.as_ref().is_some_and(|(p, at)| p == pipeline && at.elapsed() < HISTORY_RELIST);
-        if open && !recent {
-            self.history_listed = Some((pipeline.to_string(), std::time::Instant::now()));
-            let token = self.history_token();
-            let pipeline = pipeline.to_string();
-            self.spawn(&token, move |ctx| history::executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));
-        }
-    }
-
-    /// Drops history fetches in flight: their answers no longer apply.
-    pub fn cancel_history(&mut self) {
-        if let Some(old) = self.history.take() {
-            old.cancel();
-        }
-    }
-
-    fn history_token(&mut self) -> CancellationToken {
-        self.history.get_or_insert_with(|| self.root.child_token()).clone()
     }
 
     /// Unfocused, every poll interval is 4× longer.
