@@ -21,6 +21,9 @@
 //! paths are replaced with fixed stand-ins. So the PNG bytes can differ
 //! between runs, but a changed screenshot in a diff means the UI changed.
 
+// A developer tool: a failed step stops it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "screenshots/capture.rs"]
 mod capture;
 #[path = "screenshots/raster.rs"]
