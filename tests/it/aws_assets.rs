@@ -4,7 +4,6 @@
 //! (`cfn-lint` itself runs in scripts/test.sh.)
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
@@ -335,7 +334,7 @@ fn the_commands_the_template_and_readme_suggest_parse() {
     for command in commands {
         assert!(!command.contains("${"), "unsubstituted: {command}");
         let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-        let out = Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(&args).arg("--help").output().unwrap();
+        let out = harness::pipewatch(&args).arg("--help").run();
         assert!(out.status.success(), "`{command}` does not parse: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
