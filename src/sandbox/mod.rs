@@ -9,6 +9,7 @@ pub mod codepipeline;
 pub mod config;
 pub mod http;
 pub mod logs;
+pub mod paging;
 pub mod reqlog;
 pub mod s3;
 mod server;
@@ -77,8 +78,9 @@ pub struct Shared {
     pub kick: Notify,
 }
 
-/// Locks a store; a panic in another handler must not take the sandbox down, so
-/// a poisoned lock is used as is.
+/// Locks a mutex of the sandbox (a store, a build's control); a panic in
+/// another handler must not take the sandbox down, so a poisoned lock is used
+/// as is. The one way the sandbox locks.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -8,9 +8,10 @@ use pipewatch::aws;
 use pipewatch::follow::{LogFollow, LogPosition, LogRead, Next};
 use pipewatch::model::snapshot::{LogEvent, Status};
 use pipewatch::msg::FailureKind;
+use pipewatch::pack::{PackOptions, pack_workspace};
 use pipewatch::sandbox::{self, Options};
 
-use crate::harness::{self, LONG, PIPELINE, buildspec, eventually};
+use crate::harness::{self, BUCKET, KEY, LONG, PIPELINE, buildspec, eventually};
 
 #[tokio::test]
 async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
@@ -151,8 +152,15 @@ async fn a_sandbox_session_uploads_the_demo_workspace_and_starts_a_run() {
     })
     .await;
     assert_eq!(executions.len(), 1);
-    let zip = aws::zip_workspace(&aws::default_workspace()).unwrap();
-    assert_eq!(zip, aws::zip_workspace(&aws::default_workspace()).unwrap(), "the same tree gives the same bytes");
+    let pack = || {
+        let opts = PackOptions { workspace: Some(aws::default_workspace()), temp_dir: None };
+        pack_workspace(&opts).unwrap().bytes().unwrap()
+    };
+    let zip = pack();
+    assert_eq!(zip, pack(), "the same tree gives the same bytes");
+    let uploaded = clients.s3.get_object().bucket(BUCKET).key(KEY).send().await.expect("the uploaded workspace");
+    let uploaded = uploaded.body.collect().await.expect("body").into_bytes();
+    assert_eq!(uploaded.as_ref(), zip.as_slice(), "the session uploads the package a push would");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
     for want in
