@@ -201,8 +201,12 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
                 .split_once('/')
                 .filter(|(b, k)| !b.is_empty() && !k.is_empty())
                 .ok_or_else(|| invalid(format!("Invalid S3 source location: '{location}', expected bucket/key")))?;
-            match lock(&shared.s3).object_file(bucket, key, version.as_deref()) {
-                Some(path) => SourceInput::Zip(path),
+            // The build's own copy, taken under the S3 lock, so an overwrite
+            // or delete before DOWNLOAD_SOURCE cannot break it.
+            let copy = lock(&shared.builds).dir.join(format!("{}.source.zip", uuid::Uuid::new_v4().simple()));
+            match lock(&shared.s3).snapshot_object(bucket, key, version.as_deref(), &copy) {
+                Some(Ok(())) => SourceInput::Snapshot(copy),
+                Some(Err(e)) => return Err(ApiError::internal(format!("cannot keep the source object: {e}"))),
                 None => SourceInput::Missing(format!(
                     "error while downloading key {key} from bucket {bucket}: NoSuchKey: The specified key does not exist."
                 )),
