@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
+use yaml_serde::Value as Yaml;
 
 use crate::harness;
 
@@ -39,7 +39,7 @@ fn policy() -> Json {
 
 fn template() -> Yaml {
     let text = std::fs::read_to_string(harness::repo_root().join("assets/aws/pipeline.yml")).unwrap();
-    serde_yaml::from_str(&text).expect("pipeline.yml parses as plain YAML (long-form intrinsics only)")
+    yaml_serde::from_str(&text).expect("pipeline.yml parses as plain YAML (long-form intrinsics only)")
 }
 
 fn strings(v: &Json) -> Vec<String> {
@@ -173,7 +173,7 @@ fn the_policy_is_split_into_read_only_push_and_control_statements() {
 
 // --- the template ----------------------------------------------------------
 
-fn resources(t: &Yaml) -> &serde_yaml::Mapping {
+fn resources(t: &Yaml) -> &yaml_serde::Mapping {
     t["Resources"].as_mapping().unwrap()
 }
 
