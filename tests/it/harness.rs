@@ -6,9 +6,11 @@
 #![allow(dead_code)]
 
 mod cli;
+mod config;
 mod scenario;
 
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
+pub use config::two_stage_pipeline;
 pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};
 
 use std::io::Write;

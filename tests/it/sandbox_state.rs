@@ -53,40 +53,6 @@ async fn a_restart_on_a_state_dir_clears_what_the_last_run_left() {
     env.wait_stage(&id, "Build", "Succeeded").await;
 }
 
-/// A two-stage pipeline whose build keeps every file as its artifact.
-fn quick_pipeline() -> String {
-    serde_json::json!({
-        "pipelines": [{
-            "name": "quick",
-            "pipelineType": "V2",
-            "executionMode": "QUEUED",
-            "artifactStore": { "type": "S3", "location": "quick-artifacts" },
-            "stages": [
-                { "name": "Source", "actions": [{
-                    "name": "Source",
-                    "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },
-                    "configuration": { "S3Bucket": "quick-src", "S3ObjectKey": "src.zip" },
-                    "outputArtifacts": [{ "name": "Src" }]
-                }]},
-                { "name": "Build", "actions": [{
-                    "name": "Build",
-                    "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },
-                    "configuration": { "ProjectName": "quick" },
-                    "inputArtifacts": [{ "name": "Src" }],
-                    "outputArtifacts": [{ "name": "Built" }]
-                }]}
-            ]
-        }],
-        "projects": [{
-            "name": "quick",
-            "source": { "type": "CODEPIPELINE", "buildspec": buildspec(&["echo quick"]) },
-            "environment": { "type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL" },
-            "timeoutInMinutes": 5
-        }]
-    })
-    .to_string()
-}
-
 /// The execution ids of pipeline `quick`, newest first, once `n` have succeeded.
 async fn succeeded(env: &Env, n: usize) -> Vec<String> {
     eventually(&format!("{n} succeeded executions"), LONG, || async {
@@ -110,7 +76,9 @@ fn dirs_in(dir: &Path) -> Vec<String> {
 async fn only_the_newest_executions_keep_their_artifacts() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = dir.path().join("sandbox.json");
-    std::fs::write(&config, quick_pipeline()).expect("config");
+    // A build keeping every file as its artifact, so each run has two zips.
+    let pipeline = harness::two_stage_pipeline("quick", "QUEUED", "quick", &buildspec(&["echo quick"]), Some("Built"));
+    std::fs::write(&config, pipeline).expect("config");
     let state = dir.path().join("state");
     let opts = Options { config: Some(config), state_dir: Some(state.clone()), ..Options::ephemeral() };
     let env = harness::start_with(opts).await;
