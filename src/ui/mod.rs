@@ -3,8 +3,6 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
-#[cfg(test)]
-mod config_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -24,6 +22,8 @@ mod push_tests;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+#[cfg(test)]
+mod theme_tests;
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};

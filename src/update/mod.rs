@@ -4,8 +4,6 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
-#[cfg(test)]
-mod config_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -23,6 +21,8 @@ mod panes;
 mod push;
 #[cfg(test)]
 mod push_tests;
+#[cfg(test)]
+mod test_input;
 #[cfg(test)]
 mod tests;
 
