@@ -5,9 +5,11 @@
 
 use std::io::Write;
 
+use base64::Engine;
+
 use crate::config::Desktop;
 use crate::sanitize::printable;
-use crate::update::Effect;
+use crate::update::notify::Notification;
 
 const ESC: &str = "\x1b";
 const BEL: &str = "\x07";
@@ -25,24 +27,24 @@ const MAX_TEXT_CHARS: usize = 200;
 /// Clipboard payloads are ids and URLs; terminals cap OSC 52 at ~100 kB.
 const MAX_CLIPBOARD_BYTES: usize = 64 * 1024;
 
-/// Writes the sequences for a terminal effect (the `Running` driver's part).
-pub fn run(effect: &Effect) {
-    match effect {
-        Effect::Copy(text) => {
-            tracing::info!(bytes = text.len(), "copying to the clipboard (OSC 52)");
-            write(&clipboard(text));
-        }
-        Effect::Notify(n) => {
-            let mut bytes = notification(n.desktop, &n.summary, &n.body);
-            if n.bell {
-                bytes.extend_from_slice(BELL);
-            }
-            tracing::info!(body = %n.body, "notifying: the followed execution ended");
-            write(&bytes);
-        }
-        Effect::SetTitle(text) => write(&title(text)),
-        _ => {}
+/// Puts `text` on the clipboard (`y`, `Y`).
+pub fn copy(text: &str) {
+    tracing::info!(bytes = text.len(), "copying to the clipboard (OSC 52)");
+    write(&clipboard(text));
+}
+
+/// The bell and/or a desktop notification: the followed execution ended.
+pub fn notify(n: &Notification) {
+    let mut bytes = notification(n.desktop, &n.summary, &n.body);
+    if n.bell {
+        bytes.extend_from_slice(BELL);
     }
+    tracing::info!(body = %n.body, "notifying: the followed execution ended");
+    write(&bytes);
+}
+
+pub fn set_title(text: &str) {
+    write(&title(text));
 }
 
 /// Writes to the terminal between two frames, at once. Errors are ignored:
@@ -63,7 +65,8 @@ pub fn clipboard(text: &str) -> Vec<u8> {
         }
         clean.truncate(cut);
     }
-    format!("{ESC}]52;c;{}{BEL}", crate::base64::encode(clean.as_bytes())).into_bytes()
+    let payload = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
+    format!("{ESC}]52;c;{payload}{BEL}").into_bytes()
 }
 
 /// `ESC ] 0 ; t BEL` then `ESC ] 2 ; t BEL`: the icon name and window title

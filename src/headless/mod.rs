@@ -1,9 +1,9 @@
 //! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
 
 pub mod completions;
-// The config file
 pub mod config;
 pub mod logs;
 pub mod push;
+pub mod retry;
 pub mod status;
 pub mod watch;

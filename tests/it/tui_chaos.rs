@@ -7,14 +7,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_s3::primitives::ByteStream;
 use chrono::Utc;
-use pipewatch::app::Driver;
-use pipewatch::aws;
-use pipewatch::config::Config;
+use pipewatch::app::{Driver, Running};
+use pipewatch::config::{Config, Intervals};
 use pipewatch::model::{Connection, Model};
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::{Intervals, Workers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -38,36 +35,24 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     let spec = format!(
         "version: 0.2\nphases:\n  build:\n    commands:\n      - 'for i in $(seq 1 {LINES}); do echo \"line $i\"; sleep 0.01; done'\nartifacts:\n  files:\n    - '**/*'\n"
     );
-    let zip = harness::zip_of(&[("model/buildspec.yml", &spec)]);
     // The test's own client has no retries; chaos may refuse the upload a few times.
-    let mut uploaded = false;
-    for _ in 0..50 {
-        let put = env
-            .s3()
-            .put_object()
-            .bucket("pipewatch-demo-source")
-            .key("workspace.zip")
-            .body(ByteStream::from(zip.clone()));
-        if put.send().await.is_ok() {
-            uploaded = true;
-            break;
-        }
-    }
-    assert!(uploaded, "the upload never got through the chaos");
+    env.upload_zip(harness::zip_of(&[("model/buildspec.yml", &spec)])).await;
 
-    let creds = env.sandbox.credentials();
-    let clients =
-        aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1").await;
+    let clients = env.clients().await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default())
-        .with_backoff(Duration::from_millis(200), Duration::from_secs(2));
-    workers.start();
+    let mut driver = Running::with_backoff(
+        Arc::new(clients),
+        tx,
+        Intervals::default(),
+        Duration::from_millis(200),
+        Duration::from_secs(2),
+    );
     let connection =
         Connection { account: None, region: "us-east-1".into(), profile: None, endpoint: Some(env.sandbox.endpoint()) };
     let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     for effect in update::init(&model) {
-        workers.run(&effect);
+        driver.run(&effect);
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(150);
     let mut settled_at: Option<tokio::time::Instant> = None;
@@ -80,15 +65,16 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
             Err(_) => pipewatch::msg::Msg::Tick,
         };
         for effect in update::update(&mut model, msg) {
-            if effect != Effect::Quit {
-                workers.run(&effect);
+            // Not the test runner's terminal: no title, bell or clipboard.
+            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
+                driver.run(&effect);
             }
         }
         if model.dirty {
             terminal.draw(|f| pipewatch::ui::render(&model, f)).unwrap();
             model.dirty = false;
         }
-        let complete = model.build.snapshot.as_ref().is_some_and(|b| b.complete);
+        let complete = model.session.build.snapshot.as_ref().is_some_and(|b| b.complete);
         let has_last = log_texts(&model).iter().any(|l| l == &format!("line {LINES}"));
         if complete && has_last && settled_at.is_none() {
             // Keep listening a while: a repeated page would show up now.

@@ -9,7 +9,7 @@ mod polling;
 mod view;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -122,6 +122,12 @@ pub struct SourceEvent {
     pub version_id: String,
 }
 
+/// How many of each pipeline's newest executions keep their artifacts on disk.
+/// A long-lived sandbox would otherwise keep a source and a build zip for
+/// every run it ever made; an older execution is done with them (a retry is
+/// for the latest runs), so its artifact directory is removed once it ends.
+pub const ARTIFACT_RETENTION: usize = 20;
+
 pub struct Store {
     pub pipelines: Vec<Pipeline>,
     /// Oldest first.
@@ -129,6 +135,8 @@ pub struct Store {
     pub pending: Vec<SourceEvent>,
     /// Polling S3 sources and what their last poll saw.
     pub polls: polling::Polls,
+    /// Executions per pipeline whose artifacts are kept (tests lower it).
+    pub artifact_retention: usize,
 }
 
 impl Store {
@@ -153,7 +161,31 @@ impl Store {
                 })
             })
             .collect();
-        Self { pipelines, executions: Vec::new(), pending: Vec::new(), polls: polling::Polls::new(poll_interval) }
+        Self {
+            pipelines,
+            executions: Vec::new(),
+            pending: Vec::new(),
+            polls: polling::Polls::new(poll_interval),
+            artifact_retention: ARTIFACT_RETENTION,
+        }
+    }
+
+    /// The artifact directories (`root/<execution id>`) of ended executions
+    /// older than each pipeline's newest `artifact_retention`; their artifact
+    /// lists are cleared, so nothing refers to the files. The caller deletes
+    /// the directories after unlocking.
+    pub fn prune_artifacts(&mut self, root: &Path) -> Vec<PathBuf> {
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dirs = Vec::new();
+        for e in self.executions.iter_mut().rev() {
+            let newer = kept.entry(e.pipeline.clone()).or_insert(0);
+            *newer += 1;
+            if *newer > self.artifact_retention && !e.is_active() && !e.artifacts.is_empty() {
+                e.artifacts.clear();
+                dirs.push(root.join(&e.id));
+            }
+        }
+        dirs
     }
 
     pub fn object_created(&mut self, bucket: &str, key: &str, version_id: &str) {
