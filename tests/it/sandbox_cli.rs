@@ -48,6 +48,20 @@ fn a_bad_chaos_spec_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("probability"));
 }
 
+#[test]
+fn bad_deny_rates_and_bandwidth_specs_are_usage_errors() {
+    for (args, reason) in [
+        (["--deny", "ListBucket"], "IAM action like s3:ListBucket"),
+        (["--rates", "GetLogEvents=fast"], "requests per second"),
+        (["--chaos", "bandwidth=2Mbit/s"], "bytes per second"),
+        (["--poll-interval", "soon"], "duration"),
+    ] {
+        let out = pipewatch(["sandbox"]).args(args).run();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{args:?}: {out:?}");
+    }
+}
+
 #[tokio::test]
 async fn the_request_log_has_one_json_line_per_request() {
     let dir = tempfile::tempdir().unwrap();
