@@ -93,17 +93,7 @@ async fn build_of(env: &Env, stage: &StageState) -> Build {
 }
 
 async fn log_of(env: &Env, build: &Build) -> Vec<String> {
-    let logs = build.logs().expect("logs");
-    let out = env
-        .logs()
-        .get_log_events()
-        .log_group_name(logs.group_name().unwrap())
-        .log_stream_name(logs.stream_name().unwrap())
-        .start_from_head(true)
-        .send()
-        .await
-        .expect("get log events");
-    out.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
+    harness::complete_log(env, build).await
 }
 
 fn phase_status(b: &Build, kind: BuildPhaseType) -> Option<&StatusType> {

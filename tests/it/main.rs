@@ -18,6 +18,7 @@ mod sandbox_codebuild;
 mod sandbox_logs;
 mod sandbox_modes;
 mod sandbox_pipeline;
+mod sandbox_realism;
 mod sandbox_s3;
 mod screenshots;
 mod tui_chaos;

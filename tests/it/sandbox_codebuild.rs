@@ -53,19 +53,10 @@ fn context(b: &Build, kind: BuildPhaseType) -> (String, String) {
     (c.status_code().unwrap_or_default().to_string(), c.message().unwrap_or_default().to_string())
 }
 
-/// The build's log stream, read through CloudWatch Logs.
+/// The build's whole log stream, read through CloudWatch Logs as a client
+/// must (the agent ships lines late and pages may be cut short).
 async fn log_lines(env: &Env, b: &Build) -> Vec<String> {
-    let logs = b.logs().unwrap();
-    let out = env
-        .logs()
-        .get_log_events()
-        .log_group_name(logs.group_name().unwrap())
-        .log_stream_name(logs.stream_name().unwrap())
-        .start_from_head(true)
-        .send()
-        .await
-        .unwrap();
-    out.events().iter().map(|e| e.message().unwrap_or_default().to_string()).collect()
+    harness::complete_log(env, b).await
 }
 
 /// Output lines only, without CodeBuild's `[Container]` lines.
@@ -383,7 +374,7 @@ async fn the_demo_projects_are_described_as_aws_does() {
     assert!(out.projects()[1].source().unwrap().buildspec().unwrap().contains("version: 0.2"));
 
     let listed = cb.list_projects().send().await.unwrap();
-    assert_eq!(listed.projects(), ["mlops-demo-build", "mlops-demo-deploy"]);
+    assert_eq!(listed.projects(), ["mlops-demo-build", "mlops-demo-deploy", "mlops-demo-s3logs"]);
 }
 
 #[tokio::test]

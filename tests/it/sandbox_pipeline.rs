@@ -96,17 +96,7 @@ async fn build_id_of(env: &Env, id: &str, stage: &str) -> String {
 
 async fn log_messages(env: &Env, build_id: &str) -> Vec<String> {
     let b = env.codebuild().batch_get_builds().ids(build_id).send().await.expect("batch get builds");
-    let logs = b.builds()[0].logs().expect("logs set").clone();
-    let out = env
-        .logs()
-        .get_log_events()
-        .log_group_name(logs.group_name().expect("group"))
-        .log_stream_name(logs.stream_name().expect("stream"))
-        .start_from_head(true)
-        .send()
-        .await
-        .expect("get log events");
-    out.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
+    harness::complete_log(env, &b.builds()[0]).await
 }
 
 /// Waits for execution `id`'s approval and approves it (for tests that need
