@@ -198,8 +198,6 @@ async fn all_lines(env: &Env, build: &str) -> (Vec<String>, bool) {
 }
 
 #[tokio::test]
-// `logs -f` exits 1 on ResourceNotFoundException while the stream is not created yet.
-#[ignore = "needs app fix: issue 10 B (lead)"]
 async fn logs_follow_prints_every_line_once_in_order_without_escapes() {
     let env = harness::start().await;
     let commands =

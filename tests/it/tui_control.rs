@@ -133,8 +133,6 @@ fn build_id(m: &Model) -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-// The tailer shows ResourceNotFoundException (stream not created yet) as the notice.
-#[ignore = "needs app fix: issue 10 B (lead)"]
 async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
     let env = harness::start().await;
     upload(&env, QUICK_FAIL).await;
