@@ -30,7 +30,7 @@ pub use logs::LOG_PAGE_LIMIT;
 pub use push::{
     ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
 };
-pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
+pub use sandbox_session::{default_workspace, start_sandbox_session};
 
 /// What the user chose on the command line; `None` means "ask aws-config's
 /// default chain" (env, profile files, SSO, IMDS).
