@@ -17,6 +17,7 @@ mod sandbox_cli;
 mod sandbox_codebuild;
 mod sandbox_logs;
 mod sandbox_modes;
+mod sandbox_paging;
 mod sandbox_pipeline;
 mod sandbox_realism;
 mod sandbox_s3;

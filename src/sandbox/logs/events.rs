@@ -95,7 +95,7 @@ pub fn get_log_events(store: &Store, input: &Value, now: i64) -> ApiResult {
     // this: only the newest page after the token, with the events between
     // skipped (fluent-plugin-cloudwatch-logs#234 "we only got the most recent
     // bits of logs"; treasure-data/digdag#1593 "occasional missing ECS task
-    // logs", where startFromHead changed nothing until a page was full;
+    // logs", where startFromHead changed the result only once a limit was set;
     // aws-sdk-java-v2#1252 and awslabs/aws-athena-query-federation#99, a
     // paginator that returned only its first page / incomplete data).
     let full = if from_head { head_span(window, from, to, limit) } else { tail_span(window, from, to, limit) };
