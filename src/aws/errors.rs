@@ -6,7 +6,7 @@ use std::error::Error;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::msg::{ApiFailure, FailureKind};
+use crate::model::health::{ApiFailure, FailureKind};
 
 const THROTTLE_CODES: [&str; 7] = [
     "ThrottlingException",

@@ -18,8 +18,8 @@ use tokio_util::io::ReaderStream;
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::snapshot::{Status, Time};
-use crate::msg::{ApiFailure, FailureKind};
 
 /// Object metadata key (without `x-amz-meta-`) holding the package's SHA-256.
 pub const SHA_METADATA: &str = "pipewatch-sha256";

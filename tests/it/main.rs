@@ -1,10 +1,12 @@
 //! The one integration-test crate: every module here links the AWS SDK once.
 
+// A test crate: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod aws_adapters;
 mod aws_assets;
-mod aws_history; // history
+mod aws_history;
 mod awscli;
-// The config file
 mod config_file;
 mod demo_workspace;
 mod harness;
