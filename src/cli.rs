@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::sandbox::chaos::Chaos;
+use crate::sandbox::realism::Realism;
 
 #[derive(Debug, Parser)]
 #[command(name = "pipewatch", version, about = "A terminal monitor for AWS CodePipeline")]
@@ -205,9 +206,14 @@ pub struct SandboxArgs {
     /// Append one JSON line per request (time, service, operation, status, ms, error).
     #[arg(long, value_name = "FILE")]
     pub request_log: Option<PathBuf>,
-    /// Kinder than AWS: no request-rate limits.
+    /// Kinder than AWS: no request-rate limits, and no log timing (lines
+    /// readable at once, full pages, short PROVISIONING).
     #[arg(long)]
     pub lenient: bool,
+    /// Tune AWS's harshness, e.g. ingest=0.5s-5s,partial=0.05,token-ttl=24h,provisioning=3s
+    /// (the defaults). --lenient wins over the timing keys.
+    #[arg(long, value_name = "SPEC", value_parser = parse_realism)]
+    pub realism: Option<Realism>,
     /// IAM actions the caller lacks, answered AccessDenied as AWS does,
     /// e.g. s3:ListBucket,codebuild:BatchGetBuilds
     #[arg(long, value_name = "ACTIONS", value_parser = parse_deny)]
@@ -218,6 +224,10 @@ pub struct SandboxArgs {
     /// How often S3 sources that poll (PollForSourceChanges absent or true) look for a new version.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::sandbox::chaos::parse_duration)]
     pub poll_interval: std::time::Duration,
+}
+
+fn parse_realism(s: &str) -> Result<Realism, String> {
+    s.parse()
 }
 
 fn parse_chaos(s: &str) -> Result<Chaos, String> {

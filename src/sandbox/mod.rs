@@ -11,6 +11,7 @@ pub mod http;
 pub mod limits;
 pub mod logs;
 pub mod paging;
+pub mod realism;
 pub mod regions;
 pub mod reqlog;
 pub mod s3;
@@ -48,7 +49,10 @@ pub struct Options {
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<PathBuf>,
     pub credentials: Credentials,
-    /// Turns off what makes the sandbox as harsh as AWS (the rate buckets).
+    /// AWS's harshness (log delays, partial pages, token expiry); see `realism`.
+    pub realism: realism::Realism,
+    /// Turns off what makes the sandbox as harsh as AWS: the timing parts of
+    /// `realism` and the request-rate buckets (`--lenient`).
     pub lenient: bool,
     /// `--deny`: IAM actions the caller lacks.
     pub deny: limits::DenyList,
@@ -74,6 +78,7 @@ impl Options {
             chaos: None,
             request_log: None,
             credentials: random_credentials(),
+            realism: realism::Realism::default(),
             lenient: false,
             deny: Default::default(),
             rates: Default::default(),
@@ -97,6 +102,8 @@ pub struct Shared {
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
     pub limits: limits::Limits,
+    /// What the sandbox runs with (lenient already applied).
+    pub realism: realism::Realism,
     pub s3: Mutex<s3::Store>,
     /// Per Region, as CloudWatch Logs keeps them.
     pub logs: Mutex<regions::Regions<logs::Store>>,
@@ -174,6 +181,7 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         Some(path) => Some(reqlog::RequestLog::open(path)?),
         None => None,
     };
+    let realism = if opts.lenient { opts.realism.lenient() } else { opts.realism.clone() };
     let mut s3 = s3::Store::new(state_dir.join("s3"))?;
     for (bucket, versioned) in cfg.buckets() {
         s3.ensure_bucket(&bucket, versioned);
@@ -186,7 +194,11 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         request_log,
         limits: limits::Limits::new(&opts),
         s3: Mutex::new(s3),
-        logs: Mutex::new(regions::Regions::default()),
+        logs: Mutex::new(regions::Regions::new({
+            let realism = realism.clone();
+            move |region| logs::Store::new(&realism).in_region(region)
+        })),
+        realism,
         builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),
         pipelines: Mutex::new(codepipeline::Store::new(&cfg, opts.poll_interval)),
         kick: Notify::new(),

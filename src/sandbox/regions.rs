@@ -7,27 +7,21 @@ use std::collections::BTreeMap;
 /// The Region the sandbox's pipelines live in, and the default for projects.
 pub const HOME: &str = "us-east-1";
 
-/// State that knows its Region (its ARNs name it).
-pub trait Regional {
-    fn in_region(region: &str) -> Self;
-}
-
-/// One `T` per Region, created empty the first time a Region is used.
-#[derive(Debug)]
+/// One `T` per Region, made by `make` the first time a Region is used.
 pub struct Regions<T> {
     by_region: BTreeMap<String, T>,
+    make: Box<dyn Fn(&str) -> T + Send + Sync>,
 }
 
-impl<T> Default for Regions<T> {
-    fn default() -> Self {
-        Self { by_region: BTreeMap::new() }
+impl<T> Regions<T> {
+    pub fn new(make: impl Fn(&str) -> T + Send + Sync + 'static) -> Self {
+        Self { by_region: BTreeMap::new(), make: Box::new(make) }
     }
-}
 
-impl<T: Regional> Regions<T> {
-    /// The Region's state, created empty if the Region has none yet.
+    /// The Region's state, made empty if the Region has none yet.
     pub fn region(&mut self, region: &str) -> &mut T {
-        self.by_region.entry(region.to_string()).or_insert_with(|| T::in_region(region))
+        let make = &self.make;
+        self.by_region.entry(region.to_string()).or_insert_with(|| make(region))
     }
 
     /// The Region's state if it has any.
@@ -51,20 +45,11 @@ pub fn arn_region_account(arn: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq)]
-    struct Names(String, Vec<u8>);
-
-    impl Regional for Names {
-        fn in_region(region: &str) -> Self {
-            Names(region.to_string(), Vec::new())
-        }
-    }
-
     #[test]
-    fn regions_are_separate_and_created_on_first_use() {
-        let mut r: Regions<Names> = Regions::default();
+    fn regions_are_separate_and_made_on_first_use() {
+        let mut r: Regions<(String, Vec<u8>)> = Regions::new(|region| (region.to_string(), Vec::new()));
         r.region("eu-west-1").1.push(1);
-        assert_eq!(r.get("eu-west-1"), Some(&Names("eu-west-1".into(), vec![1])));
+        assert_eq!(r.get("eu-west-1"), Some(&("eu-west-1".to_string(), vec![1])));
         assert!(r.get(HOME).is_none());
         assert_eq!(r.region(HOME).0, HOME);
     }

@@ -239,7 +239,7 @@ fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
         }
         m => m,
     };
-    let id = launch(
+    let (_, build) = launch(
         shared,
         Launch {
             project: name.to_string(),
@@ -253,8 +253,6 @@ fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
             timeout_minutes,
         },
     )?;
-    let store = lock(&shared.builds);
-    let build = store.build(&id).map(|b| b.to_json()).ok_or_else(|| ApiError::internal("the build vanished"))?;
     Ok(json!({ "build": build }))
 }
 

@@ -6,13 +6,16 @@ mod describe;
 mod events;
 mod filter;
 mod params;
+mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use serde_json::{Value, json};
 
 use super::http::{ApiError, ApiResult};
+use super::realism::Realism;
 use super::{ACCOUNT_ID, Shared, lock};
 use params::{constraint, invalid, req_str};
 
@@ -20,17 +23,18 @@ pub struct Store {
     /// The Region the groups live in; their ARNs name it.
     region: String,
     groups: BTreeMap<String, Group>,
+    /// Chance that a GetLogEvents page is cut short before the end.
+    partial_probability: f64,
+    token_ttl_ms: i64,
+    /// Makes tokens issued in the same millisecond differ.
+    nonce: AtomicU16,
 }
 
+/// Exact paging and AWS's 24-hour tokens: what the unit tests of the paging
+/// rules want. The sandbox builds its store with `Store::new`.
 impl Default for Store {
     fn default() -> Self {
-        <Self as super::regions::Regional>::in_region(super::regions::HOME)
-    }
-}
-
-impl super::regions::Regional for Store {
-    fn in_region(region: &str) -> Self {
-        Self { region: region.to_string(), groups: BTreeMap::new() }
+        Self::new(&Realism { partial_page_probability: 0.0, ..Realism::default() })
     }
 }
 
@@ -89,6 +93,33 @@ impl Stream {
 }
 
 impl Store {
+    /// An empty store in the sandbox's home Region.
+    pub fn new(realism: &Realism) -> Self {
+        Self {
+            region: super::regions::HOME.to_string(),
+            groups: BTreeMap::new(),
+            partial_probability: realism.partial_page_probability,
+            token_ttl_ms: i64::try_from(realism.token_ttl.as_millis()).unwrap_or(i64::MAX),
+            nonce: AtomicU16::new(0),
+        }
+    }
+
+    /// The same store for another Region: its ARNs name that Region.
+    pub fn in_region(mut self, region: &str) -> Self {
+        self.region = region.to_string();
+        self
+    }
+
+    fn next_nonce(&self) -> u16 {
+        self.nonce.fetch_add(1, Ordering::Relaxed) % 1000
+    }
+
+    /// Whether the stream exists (CodeBuild creates a build's stream when
+    /// PROVISIONING ends).
+    pub fn has_stream(&self, group: &str, stream: &str) -> bool {
+        self.groups.get(group).is_some_and(|g| g.streams.contains_key(stream))
+    }
+
     /// Creates the group and stream if they do not exist.
     pub fn create_stream(&mut self, group: &str, stream: &str) {
         let now = now_ms();
@@ -139,7 +170,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
 /// The operations, on a store the caller has locked; `now` is ingestion time.
 fn call(store: &mut Store, op: &str, input: &Value, now: i64) -> ApiResult {
     match op {
-        "GetLogEvents" => events::get_log_events(store, input),
+        "GetLogEvents" => events::get_log_events(store, input, now),
         "FilterLogEvents" => filter::filter_log_events(store, input),
         "DescribeLogStreams" => describe::describe_log_streams(store, input),
         // Sandbox conveniences, so a test can run the same calls against moto
@@ -261,5 +292,7 @@ fn put_log_events(store: &mut Store, input: &Value, now: i64) -> ApiResult {
     Ok(out)
 }
 
+#[cfg(test)]
+mod paging_tests;
 #[cfg(test)]
 mod tests;
