@@ -17,6 +17,9 @@ const PUBLISHED: &[(&str, &str, f64)] = &[
     // CloudWatch Logs API Reference, DescribeLogStreams and CreateLogStream.
     ("logs", "DescribeLogStreams", 25.0),
     ("logs", "CreateLogStream", 50.0),
+    // CloudWatch Logs quotas: per account and Region, 800 in most Regions (more in
+    // the largest); the sandbox's own builds do not call it over HTTP.
+    ("logs", "PutLogEvents", 800.0),
 ];
 
 /// Operations of a service without a published rate get this one.
