@@ -122,10 +122,10 @@ async fn default_read_returns_the_newest_events_and_pages_backwards() {
         .unwrap();
     assert_eq!(msgs(older.events()), batch(10, 15));
 
-    // The group may also be named by ARN.
+    // The group may also be named by ARN (without the `:*` of DescribeLogGroups' `arn`).
     let by_arn = logs
         .get_log_events()
-        .log_group_identifier("arn:aws:logs:us-east-1:123456789012:log-group:g:*")
+        .log_group_identifier("arn:aws:logs:us-east-1:123456789012:log-group:g")
         .log_stream_name("s")
         .limit(1)
         .send()
