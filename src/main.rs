@@ -63,6 +63,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         state_dir: args.state_dir,
         chaos: args.chaos,
         request_log: args.request_log,
+        record_responses: None,
         credentials,
     };
     let sb = sandbox::start(opts).await?;

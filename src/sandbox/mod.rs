@@ -3,6 +3,7 @@
 //! buildspecs for real. It is a sibling of the app, not a layer under it: the app
 //! reaches it only over HTTP through the real SDK clients.
 
+pub mod cbor;
 pub mod chaos;
 pub mod codebuild;
 pub mod codepipeline;
@@ -10,7 +11,9 @@ pub mod config;
 pub mod http;
 pub mod logs;
 pub mod paging;
+pub mod recorder;
 pub mod reqlog;
+pub mod rpcv2;
 pub mod s3;
 mod server;
 pub mod sigv4;
@@ -45,6 +48,8 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<PathBuf>,
+    /// Record every JSON service answer here (see `recorder`); tests only.
+    pub record_responses: Option<PathBuf>,
     pub credentials: Credentials,
 }
 
@@ -59,6 +64,7 @@ impl Options {
             state_dir: None,
             chaos: None,
             request_log: None,
+            record_responses: None,
             credentials: random_credentials(),
         }
     }
@@ -78,6 +84,7 @@ pub struct Shared {
     pub started: Instant,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
+    pub recorder: Option<recorder::ResponseRecorder>,
     pub s3: Mutex<s3::Store>,
     pub logs: Mutex<logs::Store>,
     pub builds: Mutex<codebuild::Store>,
@@ -154,6 +161,10 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         Some(path) => Some(reqlog::RequestLog::open(path)?),
         None => None,
     };
+    let recorder = match &opts.record_responses {
+        Some(path) => Some(recorder::ResponseRecorder::open(path)?),
+        None => None,
+    };
     let mut s3 = s3::Store::new(state_dir.join("s3"))?;
     for (bucket, versioned) in cfg.buckets() {
         s3.ensure_bucket(&bucket, versioned);
@@ -164,6 +175,7 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         started: Instant::now(),
         chaos: opts.chaos.clone(),
         request_log,
+        recorder,
         s3: Mutex::new(s3),
         logs: Mutex::new(logs::Store::default()),
         builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),

@@ -17,9 +17,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::chaos::Fault;
-use super::http::{self, ApiError, Response};
+use super::http::{self, ApiError, ApiResult, Response};
 use super::sigv4::{self, AuthError, RequestParts};
-use super::{Shared, codebuild, codepipeline, logs, s3, sts};
+use super::{Shared, codebuild, codepipeline, logs, rpcv2, s3, sts};
 
 /// JSON and query bodies are small; anything bigger is a client bug.
 const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
@@ -57,28 +57,41 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Protocol {
-    /// JSON 1.1 with X-Amz-Target: CodePipeline, CodeBuild, Logs.
+    /// JSON 1.1 with X-Amz-Target: CodePipeline, CodeBuild, Logs; and any
+    /// other request signed for a service the sandbox does not speak that is
+    /// not a form (REST-JSON and such): answered with a JSON error.
     Json,
-    /// STS's query protocol.
+    /// Smithy RPC v2 CBOR (a `Smithy-Protocol` header): CodePipeline, CodeBuild.
+    RpcV2,
+    /// The query protocol: STS, and forms signed for other query services
+    /// (IAM, ...), which get the protocol's InvalidAction.
     Query,
+    /// Signed for S3, or unsigned and not a form (anonymous S3).
     S3,
 }
 
+/// The protocol, by the headers the protocols require: `Smithy-Protocol`,
+/// `X-Amz-Target`, then the service in the signature's scope.
 fn classify(headers: &HeaderMap) -> Protocol {
+    if headers.contains_key(rpcv2::HEADER) {
+        return Protocol::RpcV2;
+    }
     if headers.contains_key("x-amz-target") {
         return Protocol::Json;
     }
+    let form =
+        http::header_str(headers, "content-type").is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     match sigv4::scope_of(headers) {
-        Some(scope) if scope.service == "sts" => Protocol::Query,
-        Some(_) => Protocol::S3,
-        None => {
-            let form = http::header_str(headers, "content-type")
-                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-            if form { Protocol::Query } else { Protocol::S3 }
-        }
+        Some(scope) if scope.service == "s3" => Protocol::S3,
+        Some(scope) if scope.service == "sts" || form => Protocol::Query,
+        Some(_) => Protocol::Json,
+        None if form => Protocol::Query,
+        None => Protocol::S3,
     }
 }
 
+/// The JSON 1.1 target's service and operation; the service is "unknown"
+/// for a prefix the sandbox does not serve (or no target at all).
 fn service_and_op(headers: &HeaderMap) -> (&'static str, String) {
     let target = http::header_str(headers, "x-amz-target").unwrap_or("");
     let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
@@ -91,13 +104,51 @@ fn service_and_op(headers: &HeaderMap) -> (&'static str, String) {
     (service, op.to_string())
 }
 
+/// The answer to a JSON request for a service the sandbox does not speak.
+fn unknown_json_service(headers: &HeaderMap) -> ApiError {
+    let what = match http::header_str(headers, "x-amz-target") {
+        Some(target) => format!("X-Amz-Target {target}"),
+        None => match sigv4::scope_of(headers) {
+            Some(scope) => format!("A request signed for {} without X-Amz-Target", scope.service),
+            None => "A request without X-Amz-Target".to_string(),
+        },
+    };
+    ApiError::client("UnknownOperationException", format!("{what} is not served: {}", rpcv2::SERVED))
+}
+
+/// Runs a CodePipeline, CodeBuild or Logs operation on its input document,
+/// whichever protocol carried it, and records the answer.
+fn call_service(shared: &Arc<Shared>, protocol: &str, service: &str, op: &str, input: &Value) -> ApiResult<Value> {
+    let outcome = match service {
+        "codepipeline" => codepipeline::api::dispatch(shared, op, input),
+        "codebuild" => codebuild::api::dispatch(shared, op, input),
+        "logs" => logs::dispatch(shared, op, input),
+        _ => Err(ApiError::client("UnknownOperationException", format!("Service {service} is not served"))),
+    };
+    if let Some(recorder) = &shared.recorder {
+        recorder.record(protocol, service, op, &outcome);
+    }
+    outcome
+}
+
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
     let started = Instant::now();
     let rid = http::request_id();
     let protocol = classify(req.headers());
     let (service, mut op) = match protocol {
         Protocol::Json => service_and_op(req.headers()),
-        Protocol::Query => ("sts", String::new()),
+        Protocol::RpcV2 => match rpcv2::route(req.method(), req.uri().path(), req.headers()) {
+            Ok(routed) => routed,
+            Err(e) => {
+                let resp = rpcv2::error(&e, None, &rid);
+                log(&shared, "unknown", "", resp.status().as_u16(), started);
+                return resp;
+            }
+        },
+        Protocol::Query => match sigv4::scope_of(req.headers()) {
+            Some(scope) if scope.service != "sts" => ("unknown", String::new()),
+            _ => ("sts", String::new()),
+        },
         Protocol::S3 => ("s3", String::new()),
     };
     if let Some(chaos) = &shared.chaos {
@@ -112,6 +163,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
         }
     }
     let resp = match protocol {
+        Protocol::Json if service == "unknown" => http::json_error(&unknown_json_service(req.headers()), &rid),
         Protocol::Json => {
             let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
                 let input: Value = if body.is_empty() {
@@ -124,23 +176,31 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                 if !input.is_object() {
                     return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
                 }
-                match service {
-                    "codepipeline" => codepipeline::api::dispatch(shared, &op, &input),
-                    "codebuild" => codebuild::api::dispatch(shared, &op, &input),
-                    "logs" => logs::dispatch(shared, &op, &input),
-                    _ => Err(ApiError::client(
-                        "UnknownOperationException",
-                        "The action or operation requested is invalid.",
-                    )),
-                }
-                .map(|v| http::json_response(&v, &rid))
+                call_service(shared, "json", service, &op, &input).map(|v| http::json_response(&v, &rid))
             })
             .await;
             resp.unwrap_or_else(|e| http::json_error(&e, &rid))
         }
+        Protocol::RpcV2 => {
+            let headers = req.headers().clone();
+            let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
+                let input = rpcv2::check_body(&headers, &body)?;
+                let output = call_service(shared, rpcv2::CBOR, service, &op, &input)?;
+                Ok(rpcv2::response(service, &op, &output, &rid))
+            })
+            .await;
+            resp.unwrap_or_else(|e| rpcv2::error(&e, Some(service), &rid))
+        }
         Protocol::Query => {
             let (resp, action) = small_request(&shared, req, |shared, body, scope| {
                 let form: Vec<(String, String)> = form_pairs(&String::from_utf8_lossy(&body));
+                if scope.service != "sts" {
+                    let action = form.iter().find(|(k, _)| k == "Action").map_or("", |(_, v)| v.as_str());
+                    return Err(ApiError::client(
+                        "InvalidAction",
+                        format!("Action {action} of service {} is not served: {}", scope.service, rpcv2::SERVED),
+                    ));
+                }
                 sts::dispatch(shared, &form, scope, &rid)
             })
             .await;
@@ -307,6 +367,7 @@ fn fault_response(protocol: Protocol, fault: Fault, rid: &str) -> Response {
     };
     match protocol {
         Protocol::Json => http::json_error(&err, rid),
+        Protocol::RpcV2 => rpcv2::error(&err, None, rid),
         Protocol::Query => http::query_error(&err, rid),
         Protocol::S3 => http::s3_error(&err, "", rid, false),
     }

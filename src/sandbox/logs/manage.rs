@@ -64,8 +64,8 @@ pub fn tag_log_group(store: &mut Store, input: &Value) -> ApiResult {
 }
 
 pub fn untag_log_group(store: &mut Store, input: &Value) -> ApiResult {
-    let name = group_field(input)?;
-    let keys = tag_keys(input, "tags", 1)?;
+    let name = group_field(input).map_err(unmodelled_invalid)?;
+    let keys = tag_keys(input, "tags", 1).map_err(unmodelled_invalid)?;
     let group = store.groups.get_mut(name).ok_or_else(group_not_found)?;
     for k in keys {
         group.tags.remove(k);
@@ -74,7 +74,7 @@ pub fn untag_log_group(store: &mut Store, input: &Value) -> ApiResult {
 }
 
 pub fn list_tags_log_group(store: &Store, input: &Value) -> ApiResult {
-    let name = group_field(input)?;
+    let name = group_field(input).map_err(unmodelled_invalid)?;
     Ok(json!({ "tags": store.groups.get(name).ok_or_else(group_not_found)?.tags }))
 }
 
@@ -102,6 +102,12 @@ pub fn list_tags_for_resource(store: &Store, input: &Value) -> ApiResult {
     let arn = resource_arn(input)?;
     let name = group_of_arn(store, arn)?;
     Ok(json!({ "tags": store.groups.get(name).ok_or_else(group_not_found)?.tags }))
+}
+
+/// UntagLogGroup and ListTagsLogGroup model no InvalidParameterException:
+/// their input constraint violations are the common ValidationException.
+fn unmodelled_invalid(e: ApiError) -> ApiError {
+    if e.code == "InvalidParameterException" { ApiError::validation(e.message) } else { e }
 }
 
 /// Merges `tags` into the group's; a total over the limit is refused whole.
