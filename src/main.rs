@@ -65,6 +65,8 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         request_log: args.request_log,
         record_responses: None,
         credentials,
+        realism: args.realism.unwrap_or_default(),
+        lenient: args.lenient,
     };
     let sb = sandbox::start(opts).await?;
     let c = sb.credentials();

@@ -11,6 +11,7 @@ pub mod config;
 pub mod http;
 pub mod logs;
 pub mod paging;
+pub mod realism;
 pub mod recorder;
 pub mod reqlog;
 pub mod rpcv2;
@@ -51,6 +52,10 @@ pub struct Options {
     /// Record every JSON service answer here (see `recorder`); tests only.
     pub record_responses: Option<PathBuf>,
     pub credentials: Credentials,
+    /// AWS's harshness (log delays, partial pages, token expiry); see `realism`.
+    pub realism: realism::Realism,
+    /// Turns the timing parts of `realism` off (`--lenient`).
+    pub lenient: bool,
 }
 
 impl Options {
@@ -66,6 +71,8 @@ impl Options {
             request_log: None,
             record_responses: None,
             credentials: random_credentials(),
+            realism: realism::Realism::default(),
+            lenient: false,
         }
     }
 }
@@ -85,6 +92,8 @@ pub struct Shared {
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
     pub recorder: Option<recorder::ResponseRecorder>,
+    /// What the sandbox runs with (lenient already applied).
+    pub realism: realism::Realism,
     pub s3: Mutex<s3::Store>,
     pub logs: Mutex<logs::Store>,
     pub builds: Mutex<codebuild::Store>,
@@ -165,6 +174,7 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         Some(path) => Some(recorder::ResponseRecorder::open(path)?),
         None => None,
     };
+    let realism = if opts.lenient { opts.realism.lenient() } else { opts.realism.clone() };
     let mut s3 = s3::Store::new(state_dir.join("s3"))?;
     for (bucket, versioned) in cfg.buckets() {
         s3.ensure_bucket(&bucket, versioned);
@@ -177,7 +187,8 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         request_log,
         recorder,
         s3: Mutex::new(s3),
-        logs: Mutex::new(logs::Store::default()),
+        logs: Mutex::new(logs::Store::new(&realism)),
+        realism,
         builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),
         pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
         kick: Notify::new(),
