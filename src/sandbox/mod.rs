@@ -11,6 +11,7 @@ pub mod config;
 pub mod http;
 pub mod logs;
 pub mod paging;
+mod protocol;
 pub mod realism;
 pub mod recorder;
 pub mod reqlog;

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::cbor;
 use super::http::{self, ApiError, Response};
+use super::protocol::SERVED;
 
 pub const HEADER: &str = "smithy-protocol";
 pub const CBOR: &str = "rpc-v2-cbor";
@@ -80,10 +81,6 @@ const SERVICES: [Service; 2] = [
         unit_output: &[],
     },
 ];
-
-/// What a routing failure's message says the sandbox serves.
-pub const SERVED: &str = "the sandbox serves CodePipeline_20150709 and CodeBuild_20161006 over rpc-v2-cbor; \
-     CodePipeline, CodeBuild and CloudWatch Logs over JSON 1.1 (X-Amz-Target); S3 (REST-XML) and STS (query)";
 
 fn service(name: &str) -> Option<&'static Service> {
     SERVICES.iter().find(|s| s.name == name)

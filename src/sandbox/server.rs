@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http_body_util::{BodyExt, Limited};
+use hyper::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{HeaderMap, Request};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::chaos::Fault;
 use super::http::{self, ApiError, ApiResult, Response};
+use super::protocol::{Protocol, classify, service_and_op, unknown_json_service, unknown_query_service};
 use super::sigv4::{self, AuthError, RequestParts};
 use super::{Shared, codebuild, codepipeline, logs, rpcv2, s3, sts};
 
@@ -53,67 +54,6 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
             }
         });
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Protocol {
-    /// JSON 1.1 with X-Amz-Target: CodePipeline, CodeBuild, Logs; and any
-    /// other request signed for a service the sandbox does not speak that is
-    /// not a form (REST-JSON and such): answered with a JSON error.
-    Json,
-    /// Smithy RPC v2 CBOR (a `Smithy-Protocol` header): CodePipeline, CodeBuild.
-    RpcV2,
-    /// The query protocol: STS, and forms signed for other query services
-    /// (IAM, ...), which get the protocol's InvalidAction.
-    Query,
-    /// Signed for S3, or unsigned and not a form (anonymous S3).
-    S3,
-}
-
-/// The protocol, by the headers the protocols require: `Smithy-Protocol`,
-/// `X-Amz-Target`, then the service in the signature's scope.
-fn classify(headers: &HeaderMap) -> Protocol {
-    if headers.contains_key(rpcv2::HEADER) {
-        return Protocol::RpcV2;
-    }
-    if headers.contains_key("x-amz-target") {
-        return Protocol::Json;
-    }
-    let form =
-        http::header_str(headers, "content-type").is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    match sigv4::scope_of(headers) {
-        Some(scope) if scope.service == "s3" => Protocol::S3,
-        Some(scope) if scope.service == "sts" || form => Protocol::Query,
-        Some(_) => Protocol::Json,
-        None if form => Protocol::Query,
-        None => Protocol::S3,
-    }
-}
-
-/// The JSON 1.1 target's service and operation; the service is "unknown"
-/// for a prefix the sandbox does not serve (or no target at all).
-fn service_and_op(headers: &HeaderMap) -> (&'static str, String) {
-    let target = http::header_str(headers, "x-amz-target").unwrap_or("");
-    let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
-    let service = match prefix {
-        "CodePipeline_20150709" => "codepipeline",
-        "CodeBuild_20161006" => "codebuild",
-        "Logs_20140328" => "logs",
-        _ => "unknown",
-    };
-    (service, op.to_string())
-}
-
-/// The answer to a JSON request for a service the sandbox does not speak.
-fn unknown_json_service(headers: &HeaderMap) -> ApiError {
-    let what = match http::header_str(headers, "x-amz-target") {
-        Some(target) => format!("X-Amz-Target {target}"),
-        None => match sigv4::scope_of(headers) {
-            Some(scope) => format!("A request signed for {} without X-Amz-Target", scope.service),
-            None => "A request without X-Amz-Target".to_string(),
-        },
-    };
-    ApiError::client("UnknownOperationException", format!("{what} is not served: {}", rpcv2::SERVED))
 }
 
 /// Runs a CodePipeline, CodeBuild or Logs operation on its input document,
@@ -195,11 +135,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             let (resp, action) = small_request(&shared, req, |shared, body, scope| {
                 let form: Vec<(String, String)> = form_pairs(&String::from_utf8_lossy(&body));
                 if scope.service != "sts" {
-                    let action = form.iter().find(|(k, _)| k == "Action").map_or("", |(_, v)| v.as_str());
-                    return Err(ApiError::client(
-                        "InvalidAction",
-                        format!("Action {action} of service {} is not served: {}", scope.service, rpcv2::SERVED),
-                    ));
+                    return Err(unknown_query_service(&scope.service, &form));
                 }
                 sts::dispatch(shared, &form, scope, &rid)
             })
