@@ -194,3 +194,44 @@ pub fn error(err: &ApiError, service_name: Option<&str>, rid: &str) -> Response 
         .body(http::full(Bytes::from(body)))
         .unwrap_or_else(|_| hyper::Response::new(http::empty()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routed(
+        method: hyper::Method,
+        path: &str,
+        headers: &[(&'static str, &'static str)],
+    ) -> Result<(String, String), u16> {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(*k, hyper::header::HeaderValue::from_static(v));
+        }
+        route(&method, path, &map).map(|(s, o)| (s.to_string(), o)).map_err(|e| e.status)
+    }
+
+    #[test]
+    fn routes_by_the_last_four_segments_as_the_protocol_says() {
+        let cbor = [(HEADER, CBOR)];
+        let post = |path: &str| routed(hyper::Method::POST, path, &cbor);
+        let ok = |s: &str, o: &str| Ok((s.to_string(), o.to_string()));
+        assert_eq!(post("/service/CodePipeline_20150709/operation/GetPipeline"), ok("codepipeline", "GetPipeline"));
+        assert_eq!(post("/a/b/service/CodeBuild_20161006/operation/ListBuilds"), ok("codebuild", "ListBuilds"));
+        assert_eq!(post("/service/com.amazonaws.codebuild.CodeBuild_20161006/operation/X_1"), ok("codebuild", "X_1"));
+        for bad in [
+            "/service/CodePipeline_20150709/operation/",
+            "/service/CodePipeline_20150709/operation/Get.Pipeline",
+            "/service/CodePipeline_20150709/operation/1Op",
+            "/services/CodePipeline_20150709/operation/GetPipeline",
+            "/service/com.amazonaws.codebuild.CodePipeline_20150709/operation/GetPipeline",
+            "/service/Logs_20140328/operation/GetLogEvents",
+            "/operation/GetPipeline",
+        ] {
+            assert_eq!(post(bad), Err(404), "{bad}");
+        }
+        assert_eq!(routed(hyper::Method::GET, "/service/CodeBuild_20161006/operation/ListBuilds", &cbor), Err(405));
+        let json = [(HEADER, "rpc-v2-json")];
+        assert_eq!(routed(hyper::Method::POST, "/service/CodeBuild_20161006/operation/ListBuilds", &json), Err(404));
+    }
+}
