@@ -183,9 +183,11 @@ def check(path):
         else:
             other = other | {rec.get("error")}
         answered[key] = (ok, other)
-    # An implemented operation answers something else than "unknown operation";
-    # each must have been seen succeeding, so its output shape was checked.
-    implemented = {k: v for k, v in answered.items() if v[0] or v[1] - {"UnknownOperationException"}}
+    # An implemented operation answers something else than "unknown operation"
+    # (or a throttle, which comes before the operation is looked at); each must
+    # have been seen succeeding, so its output shape was checked.
+    not_evidence = {"UnknownOperationException", "ThrottlingException"}
+    implemented = {k: v for k, v in answered.items() if v[0] or v[1] - not_evidence}
     for (service, op), (ok, errors) in sorted(implemented.items()):
         if not ok:
             checker.fail(f"{service}.{op}", f"implemented (answered {sorted(errors)}) but never seen succeeding")
@@ -265,7 +267,9 @@ def probe(cbor, endpoint):
         sess = botocore.session.get_session()
         sess.set_config_variable("data_path", data_dir)
     # No host prefixes (StartLiveTail's "stream-"): the sandbox is one host.
-    config = Config(parameter_validation=False, inject_host_prefix=False, retries={"max_attempts": 1})
+    # Throttled calls are retried as the SDKs' standard mode retries them.
+    retries = {"mode": "standard", "max_attempts": 8}
+    config = Config(parameter_validation=False, inject_host_prefix=False, retries=retries)
     sent = 0
     failures = []
     for service in services:

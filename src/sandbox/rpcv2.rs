@@ -191,6 +191,7 @@ pub fn error(err: &ApiError, service_name: Option<&str>, rid: &str) -> Response 
     let status = StatusCode::from_u16(err.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     builder(status.as_u16(), rid)
         .header("content-type", CONTENT_TYPE)
+        .extension(http::ErrorCode(err.code.clone()))
         .body(http::full(Bytes::from(body)))
         .unwrap_or_else(|_| hyper::Response::new(http::empty()))
 }

@@ -57,14 +57,22 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
 }
 
 /// Runs a CodePipeline, CodeBuild or Logs operation on its input document,
-/// whichever protocol carried it, and records the answer.
-fn call_service(shared: &Arc<Shared>, protocol: &str, service: &str, op: &str, input: &Value) -> ApiResult<Value> {
-    let outcome = match service {
-        "codepipeline" => codepipeline::api::dispatch(shared, op, input),
-        "codebuild" => codebuild::api::dispatch(shared, op, input),
-        "logs" => logs::dispatch(shared, op, input),
+/// whichever protocol carried it, in the request's signing Region (after the
+/// rate and access limits), and records the answer.
+fn call_service(
+    shared: &Arc<Shared>,
+    protocol: &str,
+    service: &str,
+    op: &str,
+    input: &Value,
+    region: &str,
+) -> ApiResult<Value> {
+    let outcome = shared.limits.admit_json(service, op, region, input).and_then(|()| match service {
+        "codepipeline" => codepipeline::api::dispatch(shared, op, input, region),
+        "codebuild" => codebuild::api::dispatch(shared, op, input, region),
+        "logs" => logs::dispatch(shared, op, input, region),
         _ => Err(ApiError::client("UnknownOperationException", format!("Service {service} is not served"))),
-    };
+    });
     if let Some(recorder) = &shared.recorder {
         recorder.record(protocol, service, op, &outcome);
     }
@@ -81,7 +89,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             Ok(routed) => routed,
             Err(e) => {
                 let resp = rpcv2::error(&e, None, &rid);
-                log(&shared, "unknown", "", resp.status().as_u16(), started);
+                log(&shared, "unknown", "", &resp, started);
                 return resp;
             }
         },
@@ -98,14 +106,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
         }
         if let Some(fault) = decision.fault {
             let resp = fault_response(protocol, fault, &rid);
-            log(&shared, service, &op, resp.status().as_u16(), started);
+            log(&shared, service, &op, &resp, started);
             return resp;
         }
     }
     let resp = match protocol {
         Protocol::Json if service == "unknown" => http::json_error(&unknown_json_service(req.headers()), &rid),
         Protocol::Json => {
-            let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
+            let (resp, _) = small_request(&shared, req, |shared, body, scope| {
                 let input: Value = if body.is_empty() {
                     Value::Object(Default::default())
                 } else {
@@ -116,16 +124,16 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                 if !input.is_object() {
                     return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
                 }
-                call_service(shared, "json", service, &op, &input).map(|v| http::json_response(&v, &rid))
+                call_service(shared, "json", service, &op, &input, &scope.region).map(|v| http::json_response(&v, &rid))
             })
             .await;
             resp.unwrap_or_else(|e| http::json_error(&e, &rid))
         }
         Protocol::RpcV2 => {
             let headers = req.headers().clone();
-            let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
+            let (resp, _) = small_request(&shared, req, |shared, body, scope| {
                 let input = rpcv2::check_body(&headers, &body)?;
-                let output = call_service(shared, rpcv2::CBOR, service, &op, &input)?;
+                let output = call_service(shared, rpcv2::CBOR, service, &op, &input, &scope.region)?;
                 Ok(rpcv2::response(service, &op, &output, &rid))
             })
             .await;
@@ -149,7 +157,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             resp
         }
     };
-    log(&shared, service, &op, resp.status().as_u16(), started);
+    log(&shared, service, &op, &resp, started);
     resp
 }
 
@@ -322,8 +330,9 @@ pub fn form_pairs(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn log(shared: &Shared, service: &str, op: &str, status: u16, started: Instant) {
+fn log(shared: &Shared, service: &str, op: &str, resp: &Response, started: Instant) {
     if let Some(log) = &shared.request_log {
-        log.write(service, op, status, started.elapsed());
+        let error = resp.extensions().get::<http::ErrorCode>().map(|c| c.0.as_str());
+        log.write(service, op, resp.status().as_u16(), started.elapsed(), error);
     }
 }

@@ -26,6 +26,16 @@ async fn conformance(env: &Env, args: &[&str]) -> std::process::Output {
     Cli::new(venv_bin("python")).arg(script).args(args).sandbox(env).output().await
 }
 
+// Clients that retry throttled calls, as real clients do: the run is about
+// shapes, not rates, and the sandbox keeps AWS's rate buckets.
+fn codepipeline(env: &Env) -> aws_sdk_codepipeline::Client {
+    aws_sdk_codepipeline::Client::new(&harness::retrying(&env.sdk))
+}
+
+fn codebuild(env: &Env) -> aws_sdk_codebuild::Client {
+    aws_sdk_codebuild::Client::new(&harness::retrying(&env.sdk))
+}
+
 fn ok(out: &std::process::Output, what: &str) -> String {
     let text = format!("{}{}", stdout(out), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{what} failed:\n{text}");
@@ -82,7 +92,7 @@ async fn demo_run(env: &Env) {
 /// A failed Build stage retried; a run stopped while it builds; a build
 /// started directly and stopped.
 async fn retry_and_stop(env: &Env) {
-    let cp = env.codepipeline();
+    let cp = codepipeline(env);
     let failing = env.execution_for(&env.upload(&buildspec(&["exit 3"])).await).await;
     env.wait_status(&failing, "Failed").await;
     let retry = cp.retry_stage_execution().pipeline_name(PIPELINE).stage_name("Build");
@@ -96,7 +106,7 @@ async fn retry_and_stop(env: &Env) {
     stop.reason("conformance run").send().await.expect("stop");
     env.wait_status(&slow, "Stopped").await;
 
-    let cb = env.codebuild();
+    let cb = codebuild(env);
     let start = cb.start_build().project_name("mlops-demo-build").source_type_override(SourceType::NoSource);
     let started = start.buildspec_override(buildspec(&["sleep 60"])).send().await.expect("start build");
     let id = started.build_value().and_then(|b| b.id()).expect("build id").to_string();
@@ -105,7 +115,7 @@ async fn retry_and_stop(env: &Env) {
 
 /// The reads a monitor makes, and the stage transition switches.
 async fn reads_and_transitions(env: &Env) {
-    let cp = env.codepipeline();
+    let cp = codepipeline(env);
     let listed = cp.list_pipeline_executions().pipeline_name(PIPELINE).send().await.unwrap();
     let id = listed.pipeline_execution_summaries()[0].pipeline_execution_id().unwrap().to_string();
     cp.get_pipeline_execution().pipeline_name(PIPELINE).pipeline_execution_id(&id).send().await.unwrap();
@@ -120,7 +130,7 @@ async fn reads_and_transitions(env: &Env) {
     enable.transition_type(StageTransitionType::Inbound).send().await.unwrap();
     cp.start_pipeline_execution().name(PIPELINE).send().await.unwrap();
 
-    let cb = env.codebuild();
+    let cb = codebuild(env);
     let ids = cb.list_builds_for_project().project_name("mlops-demo-build").send().await.unwrap();
     cb.batch_get_builds().set_ids(Some(ids.ids().to_vec())).send().await.unwrap();
     cb.list_builds().send().await.unwrap();
@@ -130,7 +140,7 @@ async fn reads_and_transitions(env: &Env) {
 
 /// What a user's tools do to log groups, beside the build logs the run wrote.
 async fn manage_logs(env: &Env) {
-    let logs = env.logs();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&harness::retrying(&env.sdk));
     let groups = logs.describe_log_groups().send().await.unwrap();
     let build_group = groups.log_groups()[0].log_group_name().unwrap().to_string();
     let streams = logs.describe_log_streams().log_group_name(&build_group).send().await.unwrap();

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::params::{constraint, invalid, req_str};
-use super::{ACCOUNT_ID, REGION, Store, check_name, group_not_found, stream_not_found};
+use super::{ACCOUNT_ID, Store, check_name, group_not_found, stream_not_found};
 use crate::sandbox::http::{ApiError, ApiResult};
 
 /// The retention periods PutRetentionPolicy accepts (API reference,
@@ -120,7 +120,8 @@ fn add_tags(
     let group = store.groups.get_mut(name).ok_or_else(group_not_found)?;
     let added = tags.keys().filter(|k| !group.tags.contains_key(*k)).count();
     if group.tags.len() + added > MAX_TAGS {
-        return Err(too_many(&super::group_arn(name)));
+        let arn = store.group_arn(name);
+        return Err(too_many(&arn));
     }
     group.tags.extend(tags);
     Ok(json!({}))
@@ -145,7 +146,7 @@ fn resource_arn(input: &Value) -> ApiResult<&str> {
     Ok(arn)
 }
 
-/// The log group an ARN of this account and Region names. Destinations are
+/// The log group an ARN of this account and the store's Region names. Destinations are
 /// the other taggable resource; the sandbox has none.
 fn group_of_arn<'a>(store: &Store, arn: &'a str) -> ApiResult<&'a str> {
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
@@ -157,7 +158,7 @@ fn group_of_arn<'a>(store: &Store, arn: &'a str) -> ApiResult<&'a str> {
     }
     let missing =
         || ApiError::client("ResourceNotFoundException", format!("The specified resource does not exist: {arn}"));
-    if *region != REGION || *account != ACCOUNT_ID || *kind != "log-group" || !store.groups.contains_key(*name) {
+    if *region != store.region || *account != ACCOUNT_ID || *kind != "log-group" || !store.groups.contains_key(*name) {
         return Err(missing());
     }
     Ok(name)
