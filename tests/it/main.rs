@@ -33,6 +33,7 @@ mod sandbox_s3;
 mod sandbox_state;
 mod sandbox_triggers;
 mod screenshots;
+mod soak;
 mod tui_chaos;
 mod tui_control;
 mod tui_pty;
