@@ -85,8 +85,10 @@ pub struct LogFollow {
     /// de-duplication after a resume; the newest `RESUME_BACK_MS` only.
     recent: BTreeMap<(i64, u64), u32>,
     recent_len: usize,
-    /// While resuming: events up to this timestamp may already be delivered.
+    /// While resuming: events up to this timestamp may already be delivered,
+    /// and which of them (a copy of `recent`, used up as they come again).
     resume_until: Option<i64>,
+    skip: BTreeMap<(i64, u64), u32>,
     /// The first read after the build ended that found nothing, since when
     /// every read found nothing, and how many.
     empty_since_end: Option<(Instant, u32)>,
@@ -110,6 +112,7 @@ impl LogFollow {
             recent: BTreeMap::new(),
             recent_len: 0,
             resume_until: None,
+            skip: BTreeMap::new(),
             empty_since_end: None,
             empty_rush: 0,
             lively_at: None,
@@ -135,6 +138,7 @@ impl LogFollow {
                 self.position = match self.last_ts {
                     Some(ts) => {
                         self.resume_until = Some(ts);
+                        self.skip = self.recent.clone();
                         LogPosition::Since(ts.saturating_sub(RESUME_BACK_MS).max(0))
                     }
                     None => LogPosition::Head,
@@ -149,13 +153,14 @@ impl LogFollow {
         let unchanged = matches!(&self.position, LogPosition::Token(t) if *t == batch.next_token);
         let bytes: usize = batch.events.iter().map(|e| e.message.len()).sum();
         let count = batch.events.len();
-        let newest = batch.events.last().map(|e| e.timestamp_ms);
         self.position = LogPosition::Token(batch.next_token);
+        // After a resume a page can hold only lines shown before: that is
+        // nothing new, though the token moved.
         let events = self.fresh(batch.events);
         for e in &events {
             self.remember(e);
         }
-        if count == 0 {
+        let Some(newest) = events.last().map(|e| e.timestamp_ms) else {
             if !unchanged && self.empty_rush < MAX_EMPTY_RUSH {
                 self.empty_rush += 1;
                 return (events, Next::Now);
@@ -168,11 +173,11 @@ impl LogFollow {
                 Next::Quiet
             };
             return (events, next);
-        }
+        };
         self.empty_rush = 0;
-        self.lively_at = Some(now);
         self.empty_since_end = None;
-        let behind = newest.is_some_and(|ts| now_ms.saturating_sub(ts) > BEHIND_MS);
+        self.lively_at = Some(now);
+        let behind = now_ms.saturating_sub(newest) > BEHIND_MS;
         let next = if count >= CATCH_UP_EVENTS || bytes >= CATCH_UP_BYTES || behind { Next::Now } else { Next::Live };
         (events, next)
     }
@@ -193,9 +198,10 @@ impl LogFollow {
         for e in events {
             if e.timestamp_ms > until {
                 self.resume_until = None;
+                self.skip.clear();
             }
             if e.timestamp_ms <= until
-                && let Some(n) = self.recent.get_mut(&key(&e))
+                && let Some(n) = self.skip.get_mut(&key(&e))
                 && *n > 0
             {
                 *n -= 1;

@@ -118,3 +118,32 @@ fn a_rejected_token_before_any_event_restarts_from_the_head() {
     f.on_read(LogRead::TokenRejected, false, t0, NOW_MS);
     assert_eq!(f.position(), &LogPosition::Head);
 }
+
+#[test]
+fn tokens_expiring_at_the_end_of_an_ended_build_still_end_the_follow() {
+    // A token handed back at the end expires while the reader waits; every
+    // resume returns the lines already shown, which is nothing new.
+    let mut f = LogFollow::new(Duration::from_secs(6));
+    let t0 = Instant::now();
+    let lines = vec![ev(100, "a"), ev(200, "b")];
+    f.on_read(page("t1", lines.clone()), true, t0, NOW_MS);
+    let mut t = t0;
+    let mut done = false;
+    for round in 0..20 {
+        t += Duration::from_secs(1);
+        let (shown, _) = f.on_read(LogRead::TokenRejected, true, t, NOW_MS);
+        assert!(shown.is_empty());
+        let (shown, next) = f.on_read(page(&format!("r{round}"), lines.clone()), true, t, NOW_MS);
+        assert!(shown.is_empty(), "round {round}: repeated {shown:?}");
+        if next == Next::Done {
+            done = true;
+            break;
+        }
+        let (_, next) = f.on_read(page(&format!("r{round}"), vec![]), true, t, NOW_MS);
+        if next == Next::Done {
+            done = true;
+            break;
+        }
+    }
+    assert!(done, "the follow must end once nothing new came for the settle time");
+}

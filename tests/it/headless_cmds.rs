@@ -196,3 +196,45 @@ async fn status_json_is_stable_at_a_waiting_approval() {
     let one = json_of(&run(&env, &["status", "--pipeline", PIPELINE, "--json"]).await);
     insta::assert_snapshot!("status_json_pipeline", serde_json::to_string_pretty(&masked(&one)).unwrap());
 }
+
+/// CloudWatch Logs API Reference, GetLogEvents: "The token expires after 24
+/// hours." A follower idle at the end of a stream keeps the token it was
+/// handed back; here tokens live 1 s, so `logs -f` must resume from the last
+/// line's time (startTime) and print nothing twice.
+#[tokio::test]
+async fn logs_follow_rides_out_expiring_tokens_without_repeats() {
+    let realism = pipewatch::sandbox::realism::Realism { token_ttl: Duration::from_secs(1), ..Default::default() };
+    let env =
+        harness::start_with(pipewatch::sandbox::Options { realism, ..pipewatch::sandbox::Options::ephemeral() }).await;
+    let commands = ["for i in $(seq 1 30); do echo \"tick $i\"; sleep 0.3; done", "sleep 3", "echo tock"];
+    let version = env.upload(&buildspec(&commands)).await;
+    let execution = env.execution_for(&version).await;
+    let build = env.build_id(&execution).await;
+    let out = run(&env, &["logs", &build, "--follow"]).await;
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let mine: Vec<&str> = text.lines().filter(|l| l.starts_with("tick ") || *l == "tock").collect();
+    let want: Vec<String> = (1..=30).map(|i| format!("tick {i}")).chain(["tock".to_string()]).collect();
+    assert_eq!(mine, want, "{text}");
+    let (expected, _) = all_lines(&env, &build).await;
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected, "the whole stream, once");
+}
+
+/// CodeBuild API Reference, LogsConfig/LogsLocation: with CloudWatch Logs
+/// DISABLED and S3 logs ENABLED the build has no stream, only `s3LogsArn`;
+/// `pipewatch logs` reads that object (the CodeBuild User Guide's `<id>.gz`).
+#[tokio::test]
+async fn logs_reads_an_s3_only_build_log_from_s3() {
+    let env = harness::start().await;
+    let out = env.codebuild().start_build().project_name("mlops-demo-s3logs").send().await.expect("start build");
+    let id = out.build_value().and_then(|b| b.id()).expect("a build id").to_string();
+    // Started while the build runs: --follow waits for the object.
+    let out = run(&env, &["logs", &id, "--follow"]).await;
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l == "This log is in S3, not in CloudWatch Logs"), "{text}");
+    assert!(text.lines().any(|l| l.ends_with("Phase complete: BUILD State: SUCCEEDED")), "{text}");
+    // Once there, the same without --follow.
+    let again = run(&env, &["logs", &id]).await;
+    assert_eq!(stdout(&again), text);
+}

@@ -214,3 +214,52 @@ async fn an_outage_is_reported_with_a_countdown_and_recovery_is_announced() {
     }
     assert_eq!(recovered.as_deref(), Some("sts:GetCallerIdentity"), "recovery is announced with the data");
 }
+
+/// CodeBuild creates the stream it names while PROVISIONING (CodeBuild API
+/// Reference, Build.logs; CloudWatch Logs answers ResourceNotFoundException
+/// until then): the tailer, started as soon as the name is known, says it
+/// waits for the stream and reports no failure.
+#[tokio::test]
+async fn a_stream_not_created_yet_is_waited_for_without_an_error() {
+    let env = harness::start().await;
+    let build_id = start_build(&env, &["echo first", "echo second"]).await;
+    let (mut workers, mut rx) = workers_for(&env, fast(Duration::from_millis(200))).await;
+    workers.watch_build(&build_id);
+    let (mut sources, mut failures, mut lines) = (Vec::new(), 0, Vec::new());
+    while !lines.iter().any(|l| l == "second") {
+        match next(&mut rx, "the build's lines").await {
+            Msg::LogSource { source, .. } => sources.push(source),
+            Msg::Log { result: Ok(b), .. } => lines.extend(b.events.into_iter().map(|e| e.message)),
+            Msg::Log { result: Err(_), .. } => failures += 1,
+            _ => {}
+        }
+    }
+    use pipewatch::model::logs::LogSource;
+    assert_eq!(sources.first(), Some(&LogSource::WaitingForStream), "{sources:?}");
+    assert_eq!(sources.last(), Some(&LogSource::Streaming), "{sources:?}");
+    assert_eq!(failures, 0, "waiting for the stream is no failure");
+}
+
+/// A project with CloudWatch Logs off and S3 logs on (CodeBuild API
+/// Reference, LogsConfig): the monitor says so, then shows the S3 log once
+/// the build has ended.
+#[tokio::test]
+async fn an_s3_only_build_log_is_shown_from_s3() {
+    let env = harness::start().await;
+    let out = env.codebuild().start_build().project_name("mlops-demo-s3logs").send().await.expect("start build");
+    let id = out.build_value().and_then(|b| b.id()).expect("a build id").to_string();
+    let (mut workers, mut rx) = workers_for(&env, fast(Duration::from_millis(200))).await;
+    workers.watch_build(&id);
+    let (mut sources, mut lines) = (Vec::new(), Vec::<String>::new());
+    while !lines.iter().any(|l| l == "This log is in S3, not in CloudWatch Logs") {
+        match next(&mut rx, "the S3 log").await {
+            Msg::LogSource { source, .. } => sources.push(source),
+            Msg::Log { result: Ok(b), .. } => lines.extend(b.events.into_iter().map(|e| e.message)),
+            Msg::Log { result: Err(f), .. } => panic!("no failure expected: {f:?}"),
+            _ => {}
+        }
+    }
+    use pipewatch::model::logs::LogSource;
+    assert!(matches!(sources.first(), Some(LogSource::S3Only { fetched: false, .. })), "{sources:?}");
+    assert!(matches!(sources.last(), Some(LogSource::S3Only { fetched: true, .. })), "{sources:?}");
+}
