@@ -6,6 +6,7 @@
 mod codebuild;
 mod codepipeline;
 mod control;
+mod credential_errors;
 mod errors;
 mod history;
 mod logs;

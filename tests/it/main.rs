@@ -6,6 +6,7 @@ mod aws_history; // history
 mod awscli;
 // The config file
 mod config_file;
+mod credentials;
 mod demo_workspace;
 mod harness;
 mod headless_cmds;
