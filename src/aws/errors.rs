@@ -32,6 +32,9 @@ const DENIED_CODES: [&str; 3] = ["AccessDenied", "AccessDeniedException", "Unaut
 /// A 503 from the service itself: shown as offline, like an unreachable endpoint.
 const UNAVAILABLE_CODES: [&str; 2] = ["ServiceUnavailable", "ServiceUnavailableException"];
 
+/// Marks a failure on the service's side (HTTP 5xx): worth retrying.
+pub const SERVER_ERROR: &str = "server error";
+
 /// `api` is the IAM action name, e.g. "codepipeline:GetPipelineState".
 pub(crate) fn classify<E>(api: &str, err: &SdkError<E>) -> ApiFailure
 where
@@ -75,6 +78,9 @@ where
         failure(FailureKind::Auth, format!("access denied for {api}: allow {api} in this identity's IAM policy"))
     } else if UNAVAILABLE_CODES.contains(&code) {
         failure(FailureKind::Offline, format!("{api}: service unavailable ({code})"))
+    } else if let Some(s) = status.filter(|s| *s >= 500) {
+        let what = if code.is_empty() { String::new() } else { format!("{code}, ") };
+        failure(FailureKind::Service, format!("{api}: {SERVER_ERROR} ({what}HTTP {s}); retrying"))
     } else if code.is_empty() {
         let what = status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| root_cause(err));
         failure(FailureKind::Service, format!("{api}: {what}"))

@@ -27,6 +27,7 @@ use color_eyre::eyre::{Result, eyre};
 use crate::model::snapshot::{Status, Time};
 
 pub use codebuild::median;
+pub use errors::SERVER_ERROR;
 pub use logs::LOG_PAGE_LIMIT;
 pub use push::{
     ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
@@ -40,6 +41,8 @@ pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The SDK's standard retry mode (headless commands); off for the TUI.
+    pub sdk_retries: bool,
 }
 
 /// One client per service, plus what the header shows about the connection.
@@ -58,9 +61,15 @@ pub struct AwsClients {
     action_types: Mutex<HashMap<String, codepipeline::ActionTypes>>,
 }
 
-/// The SDK does not retry: the workers own backoff and show it in the header.
-fn retry_config() -> RetryConfig {
-    RetryConfig::disabled()
+/// The TUI's workers own their backoff and show it in the header, so there
+/// the SDK does not retry. Headless commands (`sdk_retries`) use the SDK's
+/// standard mode (AWS SDKs and Tools Reference Guide, "Retry behavior": 3
+/// attempts, full-jitter exponential backoff up to 20 s, a client-side retry
+/// quota): it covers the one-shot calls that have no loop of their own
+/// (push's GetPipeline, HeadObject, BatchGetProjects), while their polling
+/// loops back off on top (`headless::retry`) through longer spells.
+fn retry_config(sdk_retries: bool) -> RetryConfig {
+    if sdk_retries { RetryConfig::standard().with_max_attempts(3) } else { RetryConfig::disabled() }
 }
 
 /// Short enough that an unreachable endpoint shows as offline within seconds,
@@ -77,8 +86,9 @@ fn timeout_config() -> TimeoutConfig {
 /// here: credentials are resolved on first use, so their errors arrive as
 /// `FailureKind::Auth` from the first request.
 pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config()).timeout_config(timeout_config());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config(opts.sdk_retries))
+        .timeout_config(timeout_config());
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
@@ -106,7 +116,7 @@ pub async fn for_endpoint(endpoint: &str, access_key: &str, secret: &str, region
         .region(Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(creds))
-        .retry_config(retry_config())
+        .retry_config(retry_config(false))
         .timeout_config(timeout_config())
         .build();
     AwsClients::from_sdk(&sdk, region.to_string(), None, Some(endpoint.to_string()), Some(endpoint))

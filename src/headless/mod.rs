@@ -5,5 +5,6 @@ pub mod completions;
 pub mod config;
 pub mod logs;
 pub mod push;
+pub mod retry;
 pub mod status;
 pub mod watch;

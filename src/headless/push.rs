@@ -151,7 +151,8 @@ struct Setup {
 
 async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Setup> {
     let offline = |message: String| Setup { message, reached_aws: false };
-    let opts = args.connect.options();
+    // The SDK's standard retries: see `headless::retry`.
+    let opts = aws::ConnectOptions { sdk_retries: true, ..args.connect.options() };
     let clients = aws::connect(&opts).await.map_err(|e| offline(format!("{e:#}")))?;
     let pipeline = pick_pipeline(&clients, args.pipeline.as_deref()).await.map_err(offline)?;
     let req = PushRequest {

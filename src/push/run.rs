@@ -8,7 +8,9 @@ use tokio::time::Instant;
 
 use super::{MAX_PUT_BYTES, PushError, PushPlan};
 use crate::aws::{AwsClients, ByteProgress, Upload};
+use crate::headless::retry::{Next, Retry};
 use crate::model::snapshot::Status;
+use crate::msg::ApiFailure;
 
 #[derive(Clone, Debug)]
 pub struct ExecuteOptions {
@@ -88,7 +90,8 @@ pub async fn upload(
 }
 
 /// Polls ListPipelineExecutions until an execution's source revision is
-/// `version_id`; `None` after `timeout`. Errors are retried until then.
+/// `version_id`; `None` after `timeout`. Throttling and outages are retried
+/// with backoff until then; other errors end the search.
 pub async fn find_execution(
     clients: &AwsClients,
     pipeline: &str,
@@ -97,9 +100,12 @@ pub async fn find_execution(
     every: Duration,
 ) -> Result<Option<String>, PushError> {
     let deadline = Instant::now() + timeout;
+    let mut retry = Retry::new();
     loop {
+        let mut wait = every;
         match clients.list_executions(pipeline, 25).await {
             Ok(list) => {
+                retry.succeeded();
                 let ours = list
                     .iter()
                     .find(|e| e.source_revisions.iter().any(|r| r.revision_id.as_deref() == Some(version_id)));
@@ -108,12 +114,15 @@ pub async fn find_execution(
                 }
             }
             Err(e) if Instant::now() >= deadline => return Err(e.into()),
-            Err(_) => {}
+            Err(e) => match retry.next(&e) {
+                Next::Wait(backoff) => wait = backoff.max(every),
+                Next::GiveUp(_) => return Err(e.into()),
+            },
         }
         if Instant::now() >= deadline {
             return Ok(None);
         }
-        tokio::time::sleep(every).await;
+        tokio::time::sleep(wait.min(deadline.saturating_duration_since(Instant::now()))).await;
     }
 }
 
@@ -151,7 +160,8 @@ pub fn is_final(status: &Status) -> bool {
 }
 
 /// Polls the execution until it ends, calling `on_status` on each change.
-/// Up to five consecutive API failures are retried.
+/// Throttling and outages are waited out with backoff (saying so on stderr:
+/// this is `push --wait`'s loop); other failures end it.
 pub async fn follow(
     clients: &AwsClients,
     pipeline: &str,
@@ -160,11 +170,11 @@ pub async fn follow(
     mut on_status: impl FnMut(&Status),
 ) -> Result<Status, PushError> {
     let mut last: Option<Status> = None;
-    let mut failures = 0;
+    let mut retry = Retry::new();
     loop {
         match clients.execution_status(pipeline, execution_id).await {
             Ok(status) => {
-                failures = 0;
+                retry.succeeded();
                 if last.as_ref() != Some(&status) {
                     on_status(&status);
                 }
@@ -173,8 +183,12 @@ pub async fn follow(
                 }
                 last = Some(status);
             }
-            Err(e) if failures >= 5 => return Err(e.into()),
-            Err(_) => failures += 1,
+            Err(e) => {
+                if let Err(line) = retry.after(&e).await {
+                    return Err(ApiFailure { message: line, ..e }.into());
+                }
+                continue;
+            }
         }
         tokio::time::sleep(every).await;
     }

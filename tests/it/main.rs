@@ -10,6 +10,7 @@ mod credentials;
 mod demo_workspace;
 mod harness;
 mod headless_cmds;
+mod headless_retry;
 mod moto_compare;
 mod push;
 mod readme;
