@@ -34,6 +34,8 @@ pub struct PushDriver {
     execution_timeout: Duration,
     /// Where packages are written (default: the system temp dir).
     temp_dir: Option<PathBuf>,
+    /// An upload that moves no bytes for this long is abandoned.
+    stall_timeout: Duration,
 }
 
 impl PushDriver {
@@ -46,7 +48,14 @@ impl PushDriver {
             task: None,
             execution_timeout: push::DEFAULT_EXECUTION_TIMEOUT,
             temp_dir: None,
+            stall_timeout: crate::aws::STALL_TIMEOUT,
         }
+    }
+
+    /// How long an upload may move no bytes before it is abandoned.
+    pub fn with_stall_timeout(mut self, timeout: Duration) -> Self {
+        self.stall_timeout = timeout;
+        self
     }
 
     /// How long to wait for the run an upload starts before offering `s`.
@@ -96,10 +105,11 @@ impl PushDriver {
     }
 
     pub fn execute(&mut self) {
-        let Some(plan) = lock(&self.pending).take() else {
+        let Some(mut plan) = lock(&self.pending).take() else {
             let _ = self.tx.send(Msg::PushFailed("nothing to push: the plan is gone; press p again".into()));
             return;
         };
+        plan.stall_timeout = self.stall_timeout;
         let (clients, tx, pending) = (self.clients.clone(), self.tx.clone(), self.pending.clone());
         let timeout = self.execution_timeout;
         self.task = Some(tokio::spawn(async move {

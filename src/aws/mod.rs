@@ -14,6 +14,7 @@ pub mod profiles;
 mod push;
 mod sandbox_session;
 mod sts;
+mod upload;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -33,6 +34,7 @@ pub use push::{
     ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
 };
 pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
+pub use upload::STALL_TIMEOUT;
 
 /// What the user chose on the command line; `None` means "ask aws-config's
 /// default chain" (env, profile files, SSO, IMDS).

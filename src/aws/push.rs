@@ -1,20 +1,13 @@
 //! The SDK calls behind `pipewatch push`: the pipeline's S3 source, bucket
-//! versioning, the pushed object's metadata, one streamed PutObject with byte
-//! progress, the build project's buildspec and starting an execution.
+//! versioning, the pushed object's metadata (the PutObject itself is in
+//! `upload.rs`), the build project's buildspec and starting an execution.
 
-use std::path::{Path, PathBuf};
-use std::pin::Pin;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use aws_sdk_codepipeline::types::{SourceRevisionOverride, SourceRevisionType};
 use aws_sdk_s3::error::ProvideErrorMetadata;
-use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::BucketVersioningStatus;
-use bytes::Bytes;
-use futures_util::Stream;
-use http_body::{Frame, SizeHint};
-use tokio_util::io::ReaderStream;
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
@@ -75,6 +68,8 @@ pub struct Upload {
     pub size: u64,
     pub sha256: String,
     pub summary: String,
+    /// No bytes moved for this long abandons the upload (`STALL_TIMEOUT`).
+    pub stall_timeout: std::time::Duration,
 }
 
 impl AwsClients {
@@ -137,30 +132,6 @@ impl AwsClients {
         }
     }
 
-    /// One PutObject streamed from disk; returns the new VersionId.
-    pub async fn put_package(&self, upload: &Upload, progress: ByteProgress) -> Result<Option<String>, ApiFailure> {
-        let body = ProgressBody::open(&upload.path, upload.size, progress).await.map_err(|e| ApiFailure {
-            api: "s3:PutObject".into(),
-            kind: FailureKind::Service,
-            message: format!("reading the package {}: {e}", upload.path.display()),
-            retry_in_secs: None,
-        })?;
-        let out = self
-            .s3
-            .put_object()
-            .bucket(&upload.bucket)
-            .key(&upload.key)
-            .content_type("application/zip")
-            .content_length(i64::try_from(upload.size).unwrap_or(i64::MAX))
-            .metadata(SHA_METADATA, &upload.sha256)
-            .metadata(SUMMARY_METADATA, &upload.summary)
-            .body(ByteStream::from_body_1_x(body))
-            .send()
-            .await
-            .map_err(|e| put_failure(&upload.bucket, &upload.key, &e))?;
-        Ok(out.version_id().map(str::to_string))
-    }
-
     /// The project's `source.buildspec` (a path or inline YAML), if set.
     pub async fn project_buildspec(&self, project: &str) -> Result<Option<String>, ApiFailure> {
         let out = self
@@ -209,7 +180,7 @@ impl AwsClients {
 
 /// AccessDenied names the action and object; a network failure says that a
 /// single PUT leaves no partial object behind.
-fn put_failure<E>(bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
+pub(super) fn put_failure<E>(bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -225,48 +196,4 @@ where
         );
     }
     failure
-}
-
-/// A file as an HTTP body of known length that reports the bytes read.
-struct ProgressBody {
-    stream: ReaderStream<tokio::fs::File>,
-    remaining: u64,
-    sent: u64,
-    progress: ByteProgress,
-}
-
-impl ProgressBody {
-    async fn open(path: &Path, size: u64, progress: ByteProgress) -> std::io::Result<Self> {
-        let file = tokio::fs::File::open(path).await?;
-        Ok(Self { stream: ReaderStream::with_capacity(file, 256 << 10), remaining: size, sent: 0, progress })
-    }
-}
-
-impl http_body::Body for ProgressBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.stream).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                let n = chunk.len() as u64;
-                this.sent += n;
-                this.remaining = this.remaining.saturating_sub(n);
-                (this.progress)(this.sent);
-                Poll::Ready(Some(Ok(Frame::data(chunk))))
-            }
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.remaining == 0
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.remaining)
-    }
 }

@@ -65,6 +65,9 @@ pub struct Retry {
     attempt: u32,
     since: Option<Instant>,
     max_outage: Duration,
+    /// Until a call has gone through, an unreachable endpoint is more likely
+    /// a wrong --endpoint-url or region than an outage: say so at once.
+    reached: bool,
 }
 
 impl Default for Retry {
@@ -74,8 +77,15 @@ impl Default for Retry {
 }
 
 impl Retry {
+    /// For a loop that has already reached the service: outages are waited out.
     pub fn new() -> Self {
-        Self { attempt: 0, since: None, max_outage: MAX_OUTAGE }
+        Self { attempt: 0, since: None, max_outage: MAX_OUTAGE, reached: true }
+    }
+
+    /// For a command's first calls: throttling and server errors are
+    /// retried, an unreachable endpoint ends the command.
+    pub fn first_contact() -> Self {
+        Self { reached: false, ..Self::new() }
     }
 
     /// A shorter (or longer) outage before giving up.
@@ -88,6 +98,7 @@ impl Retry {
     pub fn succeeded(&mut self) {
         self.attempt = 0;
         self.since = None;
+        self.reached = true;
     }
 
     /// True while failures follow each other (the first one announced the streak).
@@ -97,7 +108,8 @@ impl Retry {
 
     /// Records `failure` at `now`; `unit` is the jitter draw in [0, 1).
     pub fn next_at(&mut self, failure: &ApiFailure, now: Instant, unit: f64) -> Next {
-        if !is_transient(failure) {
+        let unreached = !self.reached && failure.kind == FailureKind::Offline;
+        if unreached || !is_transient(failure) {
             return Next::GiveUp(failure.message.clone());
         }
         let since = *self.since.get_or_insert(now);

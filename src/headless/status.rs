@@ -30,7 +30,7 @@ pub async fn run(args: StatusArgs) -> i32 {
 /// Every pipeline's row, even when some could not be read: those show
 /// "error" (the reason on stderr) and the exit code is 1.
 async fn all_pipelines(clients: &AwsClients, as_json: bool) -> i32 {
-    let pipelines = match with_retry(|| clients.list_pipelines()).await {
+    let pipelines = match with_retry(Retry::first_contact(), || clients.list_pipelines()).await {
         Ok(p) => p,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, None)),
     };
@@ -38,7 +38,7 @@ async fn all_pipelines(clients: &AwsClients, as_json: bool) -> i32 {
     let mut rows = Vec::new();
     let mut unread = 0;
     for p in &pipelines {
-        let latest = match with_retry(|| clients.list_executions(&p.name, 1)).await {
+        let latest = match with_retry(Retry::new(), || clients.list_executions(&p.name, 1)).await {
             Ok(mut list) if !list.is_empty() => Ok(Some(list.remove(0))),
             Ok(_) => Ok(None),
             Err(e) => {
@@ -91,7 +91,7 @@ async fn all_pipelines(clients: &AwsClients, as_json: bool) -> i32 {
 }
 
 async fn one_pipeline(clients: &AwsClients, name: &str, as_json: bool) -> i32 {
-    let state = match with_retry(|| clients.pipeline_state(name)).await {
+    let state = match with_retry(Retry::first_contact(), || clients.pipeline_state(name)).await {
         Ok(s) => s,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, Some(name))),
     };
@@ -202,14 +202,13 @@ pub async fn connect(args: &ConnectArgs) -> Result<AwsClients, i32> {
     aws::connect(&opts).await.map_err(|e| fail(EXIT_SETUP, &format!("{e:#}")))
 }
 
-/// `call` until it succeeds, backing off through throttling and outages
-/// (`headless::retry`); the failure when it is not worth retrying.
-pub async fn with_retry<T, F, Fut>(mut call: F) -> Result<T, ApiFailure>
+/// `call` until it succeeds, backing off as `retry` says (`headless::retry`);
+/// the failure when it is not worth retrying.
+pub async fn with_retry<T, F, Fut>(mut retry: Retry, mut call: F) -> Result<T, ApiFailure>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, ApiFailure>>,
 {
-    let mut retry = Retry::new();
     loop {
         match call().await {
             Ok(v) => return Ok(v),
@@ -245,7 +244,7 @@ pub async fn pick_pipeline(clients: &AwsClients, given: Option<&str>) -> Result<
     if let Some(name) = given {
         return Ok(name.to_string());
     }
-    let all = with_retry(|| clients.list_pipelines()).await.map_err(|e| e.message)?;
+    let all = with_retry(Retry::first_contact(), || clients.list_pipelines()).await.map_err(|e| e.message)?;
     match all.as_slice() {
         [only] => Ok(only.name.clone()),
         [] => Err("no pipelines in this region: pass --pipeline NAME (or --region)".into()),

@@ -33,13 +33,13 @@ async fn run_inner(args: &WatchArgs) -> i32 {
         Err(message) => return fail(EXIT_SETUP, &message),
     };
     // The first state call doubles as the check that the pipeline exists.
-    let first = match with_retry(|| clients.pipeline_state(&pipeline)).await {
+    let first = match with_retry(Retry::first_contact(), || clients.pipeline_state(&pipeline)).await {
         Ok(s) => s,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, Some(&pipeline))),
     };
     let execution = match &args.execution {
         Some(id) => id.clone(),
-        None => match with_retry(|| clients.list_executions(&pipeline, 1)).await {
+        None => match with_retry(Retry::new(), || clients.list_executions(&pipeline, 1)).await {
             Ok(list) => match list.into_iter().next() {
                 Some(e) => e.id,
                 None => {

@@ -44,6 +44,8 @@ pub struct PushPlan {
     pub summary: String,
     /// Versioning off, checks that could not run: shown, never blocking.
     pub warnings: Vec<String>,
+    /// No bytes moved for this long abandons the upload.
+    pub stall_timeout: Duration,
 }
 
 impl PushPlan {
@@ -182,6 +184,7 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         remote,
         summary,
         warnings,
+        stall_timeout: crate::aws::STALL_TIMEOUT,
     })
 }
 

@@ -77,6 +77,7 @@ pub async fn upload(
         size: plan.package.zip_bytes,
         sha256: plan.package.sha256.clone(),
         summary: plan.summary.clone(),
+        stall_timeout: plan.stall_timeout,
     };
     let version_id = clients.put_package(&upload, progress).await?;
     Ok(PushResult {

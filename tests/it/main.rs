@@ -13,6 +13,7 @@ mod headless_cmds;
 mod headless_retry;
 mod moto_compare;
 mod push;
+mod push_upload;
 mod readme;
 mod sandbox_auth;
 mod sandbox_cli;

@@ -99,3 +99,17 @@ fn only_transient_failures_are_retried() {
     );
     assert!(is_transient(&internal));
 }
+
+#[test]
+fn an_endpoint_never_reached_is_not_waited_for() {
+    let offline =
+        failure(FailureKind::Offline, "codepipeline:ListPipelines: endpoint unreachable (Connection refused)");
+    let mut first = Retry::first_contact();
+    assert!(matches!(first.next_at(&throttled(), Instant::now(), 0.5), Next::Wait(_)), "throttling is retried");
+    assert_eq!(first.next_at(&offline, Instant::now(), 0.5), Next::GiveUp(offline.message.clone()));
+    first.succeeded();
+    assert!(
+        matches!(first.next_at(&offline, Instant::now(), 0.5), Next::Wait(_)),
+        "once reached, an outage is waited out"
+    );
+}
