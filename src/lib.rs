@@ -7,6 +7,7 @@ pub mod base64;
 pub mod buildspec;
 pub mod cli;
 pub mod config;
+pub mod follow;
 pub mod headless;
 pub mod keymap;
 pub mod model;

@@ -70,6 +70,11 @@ pub enum Msg {
         build_id: String,
         result: Result<LogBatch, ApiFailure>,
     },
+    /// The tailer learnt where the build's log is (or is not yet).
+    LogSource {
+        build_id: String,
+        source: crate::model::logs::LogSource,
+    },
     /// The push plan is ready (or why not), for the confirmation.
     PushPlanned(Result<PlanView, String>),
     /// The pipeline has several S3 source actions: which one?

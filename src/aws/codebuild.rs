@@ -1,11 +1,11 @@
 //! CodeBuild: one build's phases and logs location, and the per-phase medians
 //! of a project's recent successful builds (for the running phase's ETA).
 
-use aws_sdk_codebuild::types::{Build, BuildPhase, SortOrderType};
+use aws_sdk_codebuild::types::{Build, BuildPhase, LogsConfigStatusType, LogsLocation, SortOrderType};
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
-use crate::model::snapshot::{BuildSnapshot, PhaseSnapshot, Status};
+use crate::model::snapshot::{BuildSnapshot, PhaseSnapshot, S3Log, Status};
 use crate::msg::{ApiFailure, FailureKind};
 
 /// How many successful builds the medians are taken over.
@@ -106,8 +106,20 @@ fn build_snapshot(b: &Build) -> BuildSnapshot {
         phases: b.phases().iter().map(phase_snapshot).collect(),
         log_group: logs.and_then(|l| l.group_name()).map(str::to_string),
         log_stream: logs.and_then(|l| l.stream_name()).map(str::to_string),
+        cloudwatch_logs_disabled: logs
+            .and_then(|l| l.cloud_watch_logs())
+            .is_some_and(|c| c.status() == &LogsConfigStatusType::Disabled),
+        s3_log: logs.and_then(s3_log),
         complete: b.build_complete(),
     }
+}
+
+/// `arn:<partition>:s3:::bucket/key` (CodeBuild API Reference, LogsLocation.s3LogsArn).
+fn s3_log(logs: &LogsLocation) -> Option<S3Log> {
+    let arn = logs.s3_logs_arn()?;
+    let path = arn.split(":::").nth(1)?;
+    let (bucket, key) = path.split_once('/')?;
+    Some(S3Log { bucket: bucket.into(), key: key.into(), deep_link: logs.s3_deep_link().map(str::to_string) })
 }
 
 fn phase_snapshot(p: &BuildPhase) -> PhaseSnapshot {

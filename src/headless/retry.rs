@@ -2,18 +2,18 @@
 //! `status`): exponential with full jitter over [0, min(cap, base·2ⁿ)], never
 //! under a 1 s floor, as the AWS SDKs and Tools Reference Guide ("Retry
 //! behavior") and the AWS Architecture Blog ("Exponential Backoff And
-//! Jitter") describe. Throttling and transient failures are retried for as
-//! long as the outage lasts, up to `MAX_OUTAGE`; anything else ends the
-//! command at once. The schedule is pure (`delay`), the rest is bookkeeping.
+//! Jitter") describe, so many scripted clients of one account spread out
+//! instead of retrying in step. Throttling and transient failures are waited
+//! out for as long as the outage lasts, up to `GIVE_UP_AFTER`; other service
+//! errors get a few tries; a failure no retry can fix ends the command at
+//! once. The schedule is pure (`delay`), the rest is bookkeeping.
 //!
 //! The SDK's own standard retry mode is on for headless commands too (see
 //! `aws::ConnectOptions::sdk_retries`): it absorbs a lone throttle inside
 //! one call, for the one-shot calls (push's plan) that have no loop of their
 //! own. This loop is what rides out a long throttling spell or an outage.
 
-use std::time::Duration;
-
-use tokio::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::msg::{ApiFailure, FailureKind};
 
@@ -22,10 +22,13 @@ use crate::msg::{ApiFailure, FailureKind};
 pub const FLOOR: Duration = Duration::from_secs(1);
 /// The first backoff window (doubled per consecutive failure).
 pub const BASE: Duration = Duration::from_secs(1);
-/// The largest window: the SDKs use 20 s; a monitor can wait a little longer.
-pub const CAP: Duration = Duration::from_secs(30);
+/// The largest window, as in the SDKs' standard mode.
+pub const CAP: Duration = Duration::from_secs(20);
 /// Consecutive failures for this long end the command.
-pub const MAX_OUTAGE: Duration = Duration::from_secs(600);
+pub const GIVE_UP_AFTER: Duration = Duration::from_secs(600);
+/// A service error that is not known to be transient gets this many tries
+/// in a row (once the service has been reached).
+const SERVICE_TRIES: u32 = 5;
 
 /// The wait before retry `attempt` (0 for the first), with `unit` drawn
 /// uniformly from [0, 1): full jitter over the window, floored.
@@ -79,7 +82,7 @@ impl Default for Retry {
 impl Retry {
     /// For a loop that has already reached the service: outages are waited out.
     pub fn new() -> Self {
-        Self { attempt: 0, since: None, max_outage: MAX_OUTAGE, reached: true }
+        Self { attempt: 0, since: None, max_outage: GIVE_UP_AFTER, reached: true }
     }
 
     /// For a command's first calls: throttling and server errors are
@@ -108,8 +111,14 @@ impl Retry {
 
     /// Records `failure` at `now`; `unit` is the jitter draw in [0, 1).
     pub fn next_at(&mut self, failure: &ApiFailure, now: Instant, unit: f64) -> Next {
-        let unreached = !self.reached && failure.kind == FailureKind::Offline;
-        if unreached || !is_transient(failure) {
+        let retryable = match failure.kind {
+            // Until a call has gone through, a wrong endpoint is likelier than an outage.
+            FailureKind::Offline => self.reached,
+            _ if is_transient(failure) => true,
+            FailureKind::Service => self.reached && self.attempt + 1 < SERVICE_TRIES,
+            FailureKind::Throttled | FailureKind::Auth | FailureKind::Expired => false,
+        };
+        if !retryable {
             return Next::GiveUp(failure.message.clone());
         }
         let since = *self.since.get_or_insert(now);
@@ -131,21 +140,43 @@ impl Retry {
         self.next_at(failure, Instant::now(), rand::rng().random::<f64>())
     }
 
-    /// The headless commands' way: says "throttled, retrying" (once per
-    /// streak) on stderr, sleeps, and returns the line to exit with when
-    /// the failure is not worth retrying.
+    /// `next_at` as an Option: the delay, or `None` to give up.
+    pub fn failed(&mut self, failure: &ApiFailure, now: Instant, draw: f64) -> Option<Duration> {
+        match self.next_at(failure, now, draw) {
+            Next::Wait(d) => Some(d),
+            Next::GiveUp(_) => None,
+        }
+    }
+
+    /// The delay before the next try (`None`: give up), saying "…, retrying"
+    /// on stderr once per streak of failures.
+    pub fn wait_for(&mut self, failure: &ApiFailure) -> Option<Duration> {
+        match self.announced(failure) {
+            Next::Wait(d) => Some(d),
+            Next::GiveUp(_) => None,
+        }
+    }
+
+    /// `wait_for`, then sleeps; the line to exit with when the failure is
+    /// not worth retrying (or the outage lasted too long).
     pub async fn after(&mut self, failure: &ApiFailure) -> Result<(), String> {
-        let first = !self.in_streak();
-        match self.next(failure) {
+        match self.announced(failure) {
             Next::GiveUp(line) => Err(line),
             Next::Wait(wait) => {
-                if first {
-                    eprintln!("pipewatch: {}, retrying", retry_reason(failure));
-                }
                 tokio::time::sleep(wait).await;
                 Ok(())
             }
         }
+    }
+
+    /// `next`, with one stderr line when a streak of failures begins.
+    fn announced(&mut self, failure: &ApiFailure) -> Next {
+        let first = !self.in_streak();
+        let next = self.next(failure);
+        if first && matches!(next, Next::Wait(_)) {
+            eprintln!("pipewatch: {}, retrying", retry_reason(failure));
+        }
+        next
     }
 }
 

@@ -136,6 +136,25 @@ pub struct LogView {
     pub current_match: Option<u64>,
     /// Text typed after `/`, before Enter.
     pub input: String,
+    /// Where the lines come from, for the empty pane's one line.
+    pub source: LogSource,
+}
+
+/// What the tailer knows about the build's log, shown while the pane is empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LogSource {
+    #[default]
+    Unknown,
+    /// CodeBuild names the stream before it creates it (while provisioning).
+    WaitingForStream,
+    Streaming,
+    /// The project logs to S3 only; `fetched` once the object was read.
+    S3Only {
+        link: String,
+        fetched: bool,
+    },
+    /// CloudWatch Logs off and no S3 log: nothing to show.
+    NoLog,
 }
 
 impl LogView {
@@ -149,11 +168,16 @@ impl LogView {
             search: None,
             current_match: None,
             input: String::new(),
+            source: LogSource::Unknown,
         }
     }
 
     /// The line drawn at the bottom of the pane, if any.
     pub fn bottom_line(&self) -> Option<u64> {
+        // After a clear the sequence numbers go on: an empty buffer has no line.
+        if self.buffer.is_empty() {
+            return None;
+        }
         let last = self.buffer.end_seq().checked_sub(1)?;
         if self.follow { Some(last) } else { Some(self.bottom.clamp(self.buffer.first_seq(), last)) }
     }
@@ -194,6 +218,7 @@ impl LogView {
 
     pub fn clear(&mut self) {
         self.buffer.clear();
+        self.source = LogSource::Unknown;
         self.follow = true;
         self.current_match = None;
     }

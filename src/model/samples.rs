@@ -107,6 +107,8 @@ pub fn running_build() -> BuildSnapshot {
         ],
         log_group: Some("/aws/codebuild/mlops-demo-build".into()),
         log_stream: Some("6f1c2a9e".into()),
+        cloudwatch_logs_disabled: false,
+        s3_log: None,
         complete: false,
     }
 }

@@ -101,7 +101,19 @@ pub struct BuildSnapshot {
     pub phases: Vec<PhaseSnapshot>,
     pub log_group: Option<String>,
     pub log_stream: Option<String>,
+    /// `logs.cloudWatchLogs.status` is DISABLED: no stream will ever appear.
+    pub cloudwatch_logs_disabled: bool,
+    /// Where CodeBuild writes the log when the project sends it to S3.
+    pub s3_log: Option<S3Log>,
     pub complete: bool,
+}
+
+/// A build's S3 log object (`logs.s3LogsArn`) and its console link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct S3Log {
+    pub bucket: String,
+    pub key: String,
+    pub deep_link: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

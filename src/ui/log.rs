@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::model::logs::{LogLine, LogView};
+use crate::model::logs::{LogLine, LogSource, LogView};
 use crate::model::{Mode, Model, Pane};
 use crate::sanitize::StyleRun;
 use crate::ui::{pane_block, theme};
@@ -18,8 +18,9 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let logs = &m.logs;
     let Some(bottom) = logs.bottom_line() else {
-        let text = if m.build.id.is_some() { "Waiting for log lines…" } else { "" };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
+        let text = if m.build.id.is_some() { empty_text(&logs.source) } else { String::new() };
+        let para = Paragraph::new(Line::styled(text, theme::dim())).wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(para, inner);
         return;
     };
     let height = usize::from(inner.height);
@@ -43,6 +44,21 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     }
     rows.reverse();
     frame.render_widget(Paragraph::new(rows), inner);
+}
+
+/// The empty pane says why it is empty: a quiet wait is not an error.
+fn empty_text(source: &LogSource) -> String {
+    match source {
+        LogSource::Unknown | LogSource::Streaming => "Waiting for log lines…".into(),
+        LogSource::WaitingForStream => {
+            "Waiting for the build's log stream (CodeBuild creates it while provisioning)…".into()
+        }
+        LogSource::S3Only { link, fetched: false } => {
+            format!("This project logs to S3 only (CloudWatch Logs off); shown when the build ends: {link}")
+        }
+        LogSource::S3Only { link, fetched: true } => format!("The build's S3 log is empty: {link}"),
+        LogSource::NoLog => "This build keeps no log: CloudWatch Logs and S3 logs are both off for its project.".into(),
+    }
 }
 
 fn title(m: &Model) -> String {

@@ -291,3 +291,23 @@ fn what_y_copied_shows_above_the_footer_over_a_notice_until_the_next_key() {
     let t = text(&draw(&m));
     assert!(!t.contains("copied") && t.contains("throttled: slow down"), "{t}");
 }
+
+#[test]
+fn an_empty_log_pane_says_why_and_a_missing_stream_is_no_error() {
+    use crate::model::logs::LogSource;
+    let mut m = running(120, 40);
+    m.logs.clear();
+    let id = m.build.id.clone().expect("a watched build");
+    let waiting = crate::msg::Msg::LogSource { build_id: id.clone(), source: LogSource::WaitingForStream };
+    crate::update::update(&mut m, waiting);
+    assert!(m.notice.is_none(), "waiting for the stream is not an error: {:?}", m.notice);
+    assert!(text(&draw(&m)).contains("Waiting for the build's log stream"), "{}", text(&draw(&m)));
+    // Another build's news does not touch this pane.
+    let other = crate::msg::Msg::LogSource { build_id: "other:1".into(), source: LogSource::NoLog };
+    crate::update::update(&mut m, other);
+    assert_eq!(m.logs.source, LogSource::WaitingForStream);
+    let link = "https://console.aws.amazon.com/s3/object/logs/b.gz".to_string();
+    let s3 = crate::msg::Msg::LogSource { build_id: id, source: LogSource::S3Only { link, fetched: false } };
+    crate::update::update(&mut m, s3);
+    assert!(text(&draw(&m)).contains("logs to S3 only"), "{}", text(&draw(&m)));
+}

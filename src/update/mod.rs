@@ -183,6 +183,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Log { .. } => {}
+        Msg::LogSource { build_id, source } if m.build.id.as_ref() == Some(&build_id) => {
+            set(&mut m.logs.source, source, &mut m.dirty);
+        }
+        Msg::LogSource { .. } => {}
         Msg::PushPlanned(result) => push::planned(m, result),
         Msg::PushSources(list) => push::sources(m, list),
         Msg::PushProgress { sent, total } => push::progress(m, sent, total),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Ctx, tail};
+use crate::model::logs::LogSource;
 use crate::model::snapshot::BuildSnapshot;
 use crate::msg::Msg;
 
@@ -36,9 +37,8 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
             medians_asked = true;
             ctx.spawn_sub(medians(ctx.fork(), build.project.clone()));
         }
-        if !tailing && let Some((group, stream)) = log_location(&build) {
-            tailing = true;
-            ctx.spawn_sub(tail::run(ctx.fork(), build_id.clone(), group, stream, finished.clone()));
+        if !tailing {
+            tailing = start_log(&ctx, &build, &finished);
         }
         let complete = build.complete;
         if complete {
@@ -46,14 +46,34 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         }
         ctx.send(Msg::Build { result: Ok(build) });
         let interval = ctx.intervals.build;
-        if complete || !ctx.pacer.interval(interval).await {
+        // The followed build: full pace even while the terminal is unfocused.
+        if complete || !ctx.pacer.interval_active(interval).await {
             return;
         }
     }
 }
 
-fn log_location(build: &BuildSnapshot) -> Option<(String, String)> {
-    Some((build.log_group.clone()?, build.log_stream.clone()?))
+/// Starts what reads the build's log, as soon as its location is known (the
+/// stream need not exist yet: the tailer waits for it quietly). Returns
+/// whether it did; an S3-only log is read once the build is complete.
+fn start_log(ctx: &Ctx, build: &BuildSnapshot, finished: &Arc<AtomicBool>) -> bool {
+    if build.cloudwatch_logs_disabled {
+        let Some(log) = build.s3_log.clone() else {
+            ctx.send(Msg::LogSource { build_id: build.id.clone(), source: LogSource::NoLog });
+            return true;
+        };
+        let link = log.deep_link.clone().unwrap_or_else(|| format!("s3://{}/{}", log.bucket, log.key));
+        ctx.send(Msg::LogSource { build_id: build.id.clone(), source: LogSource::S3Only { link, fetched: false } });
+        if !build.complete {
+            return false;
+        }
+        let end_ms = build.end.map_or(0, |t| t.timestamp_millis());
+        ctx.spawn_sub(tail::s3_only(ctx.fork(), build.id.clone(), log, end_ms));
+        return true;
+    }
+    let (Some(group), Some(stream)) = (build.log_group.clone(), build.log_stream.clone()) else { return false };
+    ctx.spawn_sub(tail::run(ctx.fork(), build.id.clone(), group, stream, finished.clone()));
+    true
 }
 
 async fn medians(mut ctx: Ctx, project: String) {

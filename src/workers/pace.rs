@@ -47,6 +47,12 @@ impl Pacer {
         self.wait(interval, true).await
     }
 
+    /// Waits one poll `interval` at full pace even while unfocused: for what
+    /// the followed run is doing now (its log, its build, its state).
+    pub async fn interval_active(&mut self, interval: Duration) -> bool {
+        self.wait(interval, false).await
+    }
+
     /// Waits a backoff delay: not slowed, so the countdown the header shows holds.
     pub async fn backoff(&mut self, delay: Duration) -> bool {
         self.wait(delay, false).await
@@ -60,8 +66,7 @@ impl Pacer {
                 self.seen_wakes = wakes;
                 return true;
             }
-            let focused = self.rx.borrow().focused;
-            let length = if slowed_when_unfocused && !focused { base * UNFOCUSED_FACTOR } else { base };
+            let length = wait_length(base, slowed_when_unfocused, self.rx.borrow().focused);
             tokio::select! {
                 _ = self.cancel.cancelled() => return false,
                 _ = tokio::time::sleep_until(started + length) => return true,
@@ -75,6 +80,12 @@ impl Pacer {
             }
         }
     }
+}
+
+/// Unfocused, idle polls slow down; the followed run's polls and every
+/// backoff keep their length.
+fn wait_length(base: Duration, slowed_when_unfocused: bool, focused: bool) -> Duration {
+    if slowed_when_unfocused && !focused { base * UNFOCUSED_FACTOR } else { base }
 }
 
 /// Exponential backoff with full jitter for one API, reset by a success.
@@ -125,6 +136,23 @@ mod tests {
             message: String::new(),
             retry_in_secs: None,
         }
+    }
+
+    #[test]
+    fn unfocused_slows_idle_polls_only() {
+        let s = Duration::from_secs(1);
+        assert_eq!(wait_length(s, true, false), s * UNFOCUSED_FACTOR, "idle, unfocused: slower");
+        assert_eq!(wait_length(s, true, true), s);
+        assert_eq!(wait_length(s, false, false), s, "the followed run and backoffs keep their pace");
+    }
+
+    #[tokio::test]
+    async fn an_active_wait_ignores_focus_but_a_wake_still_ends_it() {
+        let (tx, rx) = watch::channel(Pace { focused: false, wakes: 0 });
+        let mut pacer = Pacer::new(rx, CancellationToken::new());
+        let waiting = tokio::spawn(async move { pacer.interval_active(Duration::from_secs(3600)).await });
+        tx.send_modify(|p| p.wakes += 1);
+        assert!(waiting.await.expect("joins"), "woken, not cancelled");
     }
 
     #[test]

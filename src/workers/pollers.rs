@@ -6,12 +6,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::Ctx;
-use crate::model::snapshot::{PipelineSnapshot, Status};
+use crate::model::selection::is_build_action;
+use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot, Status};
 use crate::msg::Msg;
 
 /// How many executions the watched pipeline's poll lists: the header needs
 /// the newest few; the history view (`e`) wants more while it is open.
 const EXECUTIONS_SHOWN: i32 = 5;
+/// GetPipelineState while a build is about to start: its id (and so its log
+/// stream) is known one poll after CodePipeline starts it, and a new build's
+/// first lines should not wait a whole `state_active` interval.
+pub(super) const STATE_STARTING: Duration = Duration::from_secs(1);
 pub(super) const HISTORY_EXECUTIONS: i32 = 25;
 
 /// GetCallerIdentity until it succeeds once.
@@ -106,15 +111,21 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
                 }
             }
         }
-        let active = match state_activity {
-            Some(Activity::Working) => true,
-            Some(Activity::AwaitingPerson) => false,
+        let pace = match state_activity {
+            Some(Activity::Starting) => Some(STATE_STARTING),
+            Some(Activity::Working) => Some(ctx.intervals.state_active),
+            Some(Activity::AwaitingPerson) => None,
             // Between two actions nothing shows as running; a running execution
             // means the next action is about to start.
-            Some(Activity::Idle) | None => running_execution,
+            Some(Activity::Idle) | None => running_execution.then_some(ctx.intervals.state_active),
         };
-        let interval = if active { ctx.intervals.state_active } else { ctx.intervals.state_idle };
-        if !wait(&mut ctx, retry, interval).await {
+        let go_on = match (retry, pace) {
+            (Some(delay), _) => ctx.pacer.backoff(delay).await,
+            // The followed run is active: full pace even while unfocused.
+            (None, Some(interval)) => ctx.pacer.interval_active(interval).await,
+            (None, None) => ctx.pacer.interval(ctx.intervals.state_idle).await,
+        };
+        if !go_on {
             return;
         }
     }
@@ -162,6 +173,9 @@ fn running(status: &Status) -> bool {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Activity {
+    /// A build is about to start (a stage runs and a build action in it or in
+    /// the next stage has not started for this run): poll fastest.
+    Starting,
     /// An action other than a manual approval runs: poll fast.
     Working,
     /// Only a person can move it on (a manual approval, a disabled
@@ -179,10 +193,33 @@ pub(super) fn activity(state: &PipelineSnapshot) -> Activity {
         if action.category.as_deref() == Some("Approval") {
             result = Activity::AwaitingPerson;
         } else {
-            return Activity::Working;
+            return if build_starting(state) { Activity::Starting } else { Activity::Working };
         }
     }
     result
+}
+
+/// A stage runs something other than a known build, and a build action in that
+/// stage or the next one has not started for this run yet.
+fn build_starting(state: &PipelineSnapshot) -> bool {
+    let started = |a: &ActionSnapshot| a.status == Some(Status::InProgress) && a.external_id.is_some();
+    state.stages.iter().enumerate().any(|(i, stage)| {
+        let working = stage
+            .actions
+            .iter()
+            .any(|a| a.status == Some(Status::InProgress) && a.category.as_deref() != Some("Approval"));
+        if !working || stage.actions.iter().any(|a| is_build_action(a) && started(a)) {
+            return false;
+        }
+        let this_run = stage.latest_execution.as_ref().map(|(id, _)| id);
+        let pending = |s: &StageSnapshot| {
+            let same_run = s.latest_execution.as_ref().map(|(id, _)| id) == this_run;
+            s.actions.iter().any(|a| {
+                is_build_action(a) && !(same_run && started(a)) && !(same_run && a.status == Some(Status::Succeeded))
+            })
+        };
+        pending(stage) || state.stages.get(i + 1).is_some_and(pending)
+    })
 }
 
 /// Which execution each stage shows, and its status there.
@@ -230,6 +267,34 @@ mod tests {
         assert_eq!(activity(&waiting), Activity::AwaitingPerson);
         let done = pipeline(vec![stage("Build", Some(Status::Succeeded)), stage("Approval", Some(Status::Succeeded))]);
         assert_eq!(activity(&done), Activity::Idle);
+    }
+
+    fn build(status: Option<Status>, id: Option<&str>, run: &str) -> StageSnapshot {
+        let mut s = stage("Build", status);
+        s.actions[0].provider = Some("CodeBuild".into());
+        s.actions[0].external_id = id.map(str::to_string);
+        s.latest_execution = Some((run.into(), Status::InProgress));
+        s
+    }
+
+    #[test]
+    fn a_build_about_to_start_is_polled_fastest_until_its_id_shows() {
+        let mut source = stage("Source", Some(Status::InProgress));
+        source.latest_execution = Some(("run-2".into(), Status::InProgress));
+        // The Build stage still shows run 1's finished build.
+        let previous = build(Some(Status::Succeeded), Some("b1"), "run-1");
+        assert_eq!(activity(&pipeline(vec![source, previous])), Activity::Starting);
+        // The action started but CodePipeline has not reported the build id yet.
+        let no_id = build(Some(Status::InProgress), None, "run-2");
+        assert_eq!(activity(&pipeline(vec![stage("Source", Some(Status::Succeeded)), no_id])), Activity::Starting);
+        // Once the id is known the build poller and tailer take over.
+        let running = build(Some(Status::InProgress), Some("b2"), "run-2");
+        assert_eq!(activity(&pipeline(vec![stage("Source", Some(Status::Succeeded)), running])), Activity::Working);
+        // A deploy after this run's build is plain work.
+        let done = build(Some(Status::Succeeded), Some("b2"), "run-2");
+        let mut deploy = stage("Deploy", Some(Status::InProgress));
+        deploy.latest_execution = Some(("run-2".into(), Status::InProgress));
+        assert_eq!(activity(&pipeline(vec![done, deploy])), Activity::Working);
     }
 
     #[test]

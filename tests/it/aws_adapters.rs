@@ -2,10 +2,11 @@
 //! adapter's snapshot of a real run of the demo pipeline, and how errors are
 //! classified.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pipewatch::aws::{self, AwsClients};
-use pipewatch::model::snapshot::{PipelineSnapshot, Status};
+use pipewatch::follow::{LogFollow, LogPosition, LogRead, Next};
+use pipewatch::model::snapshot::{LogEvent, PipelineSnapshot, Status};
 use pipewatch::msg::FailureKind;
 use pipewatch::sandbox::{self, Options};
 
@@ -129,13 +130,16 @@ async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
     assert!(build_phase.start.is_some() && build_phase.end.is_some());
 
     let (group, stream) = (build.log_group.clone().expect("group"), build.log_stream.clone().expect("stream"));
-    let page = clients.log_page(&group, &stream, None).await.expect("log page");
+    // Read as the app does: follow from the head until the build's log has settled.
+    let events = read_to_end(&clients, &group, &stream).await;
     let output: Vec<&str> =
-        page.events.iter().map(|e| e.message.as_str()).filter(|m| !m.starts_with("[Container]")).collect();
+        events.iter().map(|e| e.message.as_str()).filter(|m| !m.starts_with("[Container]")).collect();
     assert_eq!(output, ["alpha", "beta"]);
-    let again = clients.log_page(&group, &stream, Some(&page.next_token)).await.expect("next page");
+    let LogPosition::Token(token) = follow_position(&clients, &group, &stream).await else { panic!("a token") };
+    let again = clients.log_page(&group, &stream, &LogPosition::Token(token.clone())).await.expect("next page");
+    let LogRead::Page(again) = again else { panic!("a page: {again:?}") };
     assert!(again.events.is_empty(), "{again:?}");
-    assert_eq!(again.next_token, page.next_token, "nothing new: the same token comes back");
+    assert_eq!(again.next_token, token, "nothing new: the same token comes back");
 
     let medians = clients.phase_medians("mlops-demo-build").await.expect("medians");
     let by_phase: Vec<&str> = medians.iter().map(|(p, _)| p.as_str()).collect();
@@ -177,7 +181,7 @@ async fn a_closed_port_is_offline() {
     let clients = aws::for_endpoint(&format!("http://127.0.0.1:{port}"), "AKIAX", "secret", "us-east-1").await;
     let err = clients.pipeline_state(PIPELINE).await.unwrap_err();
     assert_eq!(err.kind, FailureKind::Offline, "{err:?}");
-    assert_eq!(clients.log_page("g", "s", None).await.unwrap_err().kind, FailureKind::Offline);
+    assert_eq!(clients.log_page("g", "s", &LogPosition::Head).await.unwrap_err().kind, FailureKind::Offline);
 }
 
 #[tokio::test]
@@ -188,7 +192,7 @@ async fn sandbox_throttling_is_throttled_in_every_protocol() {
         clients.identity().await.unwrap_err(),
         clients.list_pipelines().await.unwrap_err(),
         clients.build("mlops-demo-build:x").await.unwrap_err(),
-        clients.log_page("g", "s", None).await.unwrap_err(),
+        clients.log_page("g", "s", &LogPosition::Head).await.unwrap_err(),
     ];
     for err in failures {
         assert_eq!(err.kind, FailureKind::Throttled, "{err:?}");
@@ -236,4 +240,34 @@ async fn connect_honours_the_endpoint_and_reports_missing_credentials_as_auth() 
     // the sandbox cannot accept it: either way the user is told about credentials.
     let err = clients.identity().await.unwrap_err();
     assert_eq!(err.kind, FailureKind::Auth, "{err:?}");
+}
+
+/// Every event of a finished build's stream, read with the app's follow.
+async fn read_to_end(clients: &aws::AwsClients, group: &str, stream: &str) -> Vec<LogEvent> {
+    let mut follow = LogFollow::default();
+    let mut all = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let read = clients.log_page(group, stream, follow.position()).await.expect("log page");
+        let (events, next) = follow.on_read(read, true, Instant::now(), chrono::Utc::now().timestamp_millis());
+        all.extend(events);
+        match next {
+            Next::Done => return all,
+            Next::Now => {}
+            _ => tokio::time::sleep(Duration::from_millis(500)).await,
+        }
+    }
+    panic!("the log did not settle in 60 s: {all:?}");
+}
+
+/// The forward token at the end of the stream.
+async fn follow_position(clients: &aws::AwsClients, group: &str, stream: &str) -> LogPosition {
+    let mut follow = LogFollow::new(Duration::ZERO);
+    for _ in 0..100 {
+        let read = clients.log_page(group, stream, follow.position()).await.expect("log page");
+        if follow.on_read(read, true, Instant::now(), 0).1 == Next::Done {
+            return follow.position().clone();
+        }
+    }
+    panic!("no end of stream in 100 pages");
 }
