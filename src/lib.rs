@@ -13,6 +13,7 @@ pub mod keymap;
 pub mod model;
 pub mod msg;
 pub mod pack;
+pub mod partition;
 pub mod push;
 pub mod sandbox;
 pub mod sanitize;

@@ -12,6 +12,7 @@ mod history;
 mod logs;
 pub mod profiles;
 mod push;
+mod regions;
 mod sandbox_session;
 mod sts;
 mod upload;
@@ -33,6 +34,7 @@ pub use logs::LOG_PAGE_LIMIT;
 pub use push::{
     ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
 };
+pub use regions::{ActionPlace, is_build_not_found};
 pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
 pub use upload::STALL_TIMEOUT;
 
@@ -61,6 +63,15 @@ pub struct AwsClients {
     /// Pipeline name -> (pipeline version, (stage, action) -> (category, provider)),
     /// from GetPipeline: the declaration rarely changes, the state every poll.
     action_types: Mutex<HashMap<String, codepipeline::ActionTypes>>,
+    /// What the clients were built from, for clients in other Regions.
+    sdk: SdkConfig,
+    forced_endpoint: Option<String>,
+    /// CodeBuild and Logs clients per other Region, built on first use.
+    regional: Mutex<HashMap<String, std::sync::Arc<regions::Regional>>>,
+    /// Build id -> where its action runs (from GetPipeline), for builds elsewhere.
+    build_places: Mutex<HashMap<String, ActionPlace>>,
+    /// (log group, stream) -> Region, for the logs of builds found elsewhere.
+    stream_regions: Mutex<HashMap<(String, String), String>>,
 }
 
 /// The TUI's workers own their backoff and show it in the header, so there
@@ -161,6 +172,11 @@ impl AwsClients {
             profile,
             endpoint,
             action_types: Mutex::new(HashMap::new()),
+            sdk: sdk.clone(),
+            forced_endpoint: forced_endpoint.map(str::to_string),
+            regional: Mutex::new(HashMap::new()),
+            build_places: Mutex::new(HashMap::new()),
+            stream_regions: Mutex::new(HashMap::new()),
         }
     }
 }

@@ -180,14 +180,15 @@ impl AwsClients {
 
 /// AccessDenied names the action and object; a network failure says that a
 /// single PUT leaves no partial object behind.
-pub(super) fn put_failure<E>(bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
+pub(super) fn put_failure<E>(region: &str, bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let mut failure = classify("s3:PutObject", err);
     if matches!(err.code(), Some("AccessDenied" | "AccessDeniedException")) {
         failure.message = format!(
-            "access denied: this identity may not s3:PutObject on arn:aws:s3:::{bucket}/{key}; allow s3:PutObject on that object in its IAM policy (and the bucket policy)"
+            "access denied: this identity may not s3:PutObject on {}; allow s3:PutObject on that object in its IAM policy (and the bucket policy)",
+            crate::partition::s3_object_arn(region, bucket, key)
         );
     } else if failure.kind == FailureKind::Offline {
         failure.message = format!(

@@ -67,7 +67,7 @@ impl AwsClients {
             .send();
         tokio::select! {
             out = send => {
-                let out = out.map_err(|e| put_failure(&upload.bucket, &upload.key, &e))?;
+                let out = out.map_err(|e| put_failure(&self.region, &upload.bucket, &upload.key, &e))?;
                 Ok(out.version_id().map(str::to_string))
             }
             () = motion.stalled(upload.stall_timeout) => Err(stall_failure(upload, motion.sent())),

@@ -7,6 +7,7 @@ use super::Effect;
 use crate::model::selection::{is_build_action, selected_action};
 use crate::model::snapshot::ActionSnapshot;
 use crate::model::{Mode, Model, Pane};
+use crate::partition::Partition;
 use crate::sanitize::printable;
 
 /// Ids shown on the notice row are cut to the row, but show at least this much.
@@ -57,8 +58,11 @@ pub fn payload(m: &Model, url: bool) -> Option<Copied> {
         Pane::Phases | Pane::Log => {
             let id = m.build.id.as_ref()?;
             Some(if url {
-                let project = m.build.snapshot.as_ref().map(|b| b.project.as_str());
-                Copied { what: "build URL", text: build_url(&m.connection.region, project, id) }
+                let build = m.build.snapshot.as_ref();
+                let project = build.map(|b| b.project.as_str());
+                // A build of a cross-Region action lives in its own Region's console.
+                let region = build.and_then(|b| b.region.as_deref()).unwrap_or(&m.connection.region);
+                Copied { what: "build URL", text: build_url(region, project, id) }
             } else {
                 Copied { what: "build id", text: id.clone() }
             })
@@ -103,8 +107,9 @@ fn segment(s: &str) -> String {
     utf8_percent_encode(s, PATH_SEGMENT).to_string()
 }
 
+/// The console of the Region's partition (aws, aws-cn, aws-us-gov).
 fn console(region: &str) -> String {
-    format!("https://{}.console.aws.amazon.com", segment(region))
+    Partition::of_region(region).console(&segment(region))
 }
 
 pub fn pipeline_url(region: &str, pipeline: &str) -> String {
@@ -137,3 +142,7 @@ pub fn build_url(region: &str, project: Option<&str>, build_id: &str) -> String 
         segment(region)
     )
 }
+
+#[cfg(test)]
+#[path = "copy_tests.rs"]
+mod tests;

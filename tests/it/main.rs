@@ -7,6 +7,7 @@ mod awscli;
 // The config file
 mod config_file;
 mod credentials;
+mod cross_region;
 mod demo_workspace;
 mod harness;
 mod headless_cmds;
