@@ -32,7 +32,8 @@ pub use codebuild::median;
 pub use errors::SERVER_ERROR;
 pub use logs::LOG_PAGE_LIMIT;
 pub use push::{
-    ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
+    BuildAction, ByteProgress, PipelineSources, ProjectBuildspec, RemoteObject, S3Source, SHA_METADATA,
+    SUMMARY_METADATA, Upload, Versioning,
 };
 pub use regions::{ActionPlace, is_build_not_found};
 pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};

@@ -36,8 +36,31 @@ pub struct PipelineSources {
     /// "V1" or "V2" (absent means V1).
     pub pipeline_type: Option<String>,
     pub s3_sources: Vec<S3Source>,
-    /// ProjectName of each CodeBuild action, in stage order.
-    pub build_projects: Vec<String>,
+    /// The actions that run code (CodeBuild, Commands), in stage order.
+    pub build_actions: Vec<BuildAction>,
+}
+
+/// An action that runs code: a CodeBuild action reads a buildspec, a
+/// Commands action (V2) runs the commands in its declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildAction {
+    pub stage: String,
+    pub action: String,
+    /// "CodeBuild" or "Commands".
+    pub provider: String,
+    /// CodeBuild's `ProjectName`.
+    pub project: Option<String>,
+    /// The action's own Region, when declared.
+    pub region: Option<String>,
+}
+
+/// A CodeBuild project's `source.buildspec`, as BatchGetProjects tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectBuildspec {
+    /// In projectsNotFound: another account's, or not in that Region.
+    NotFound,
+    /// The setting: a path in the source, inline YAML, an S3 ARN, or unset.
+    Set(Option<String>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +115,13 @@ impl AwsClients {
                         key: get("S3ObjectKey").unwrap_or_default(),
                         poll_for_source_changes: get("PollForSourceChanges"),
                     }),
-                    (_, _, "CodeBuild") => sources.build_projects.extend(get("ProjectName")),
+                    (_, "AWS", provider @ ("CodeBuild" | "Commands")) => sources.build_actions.push(BuildAction {
+                        stage: stage.name().to_string(),
+                        action: action.name().to_string(),
+                        provider: provider.to_string(),
+                        project: get("ProjectName"),
+                        region: action.region().map(str::to_string),
+                    }),
                     _ => {}
                 }
             }
@@ -132,16 +161,19 @@ impl AwsClients {
         }
     }
 
-    /// The project's `source.buildspec` (a path or inline YAML), if set.
-    pub async fn project_buildspec(&self, project: &str) -> Result<Option<String>, ApiFailure> {
+    /// The project's `source.buildspec` setting, asked in `region`.
+    pub async fn project_buildspec(&self, project: &str, region: &str) -> Result<ProjectBuildspec, ApiFailure> {
         let out = self
-            .codebuild
+            .codebuild_in(region)
             .batch_get_projects()
             .names(project)
             .send()
             .await
             .map_err(|e| classify("codebuild:BatchGetProjects", &e))?;
-        Ok(out.projects().first().and_then(|p| p.source()).and_then(|s| s.buildspec()).map(str::to_string))
+        Ok(match out.projects().first() {
+            None => ProjectBuildspec::NotFound,
+            Some(p) => ProjectBuildspec::Set(p.source().and_then(|s| s.buildspec()).map(str::to_string)),
+        })
     }
 
     /// StartPipelineExecution, pinned to `(source action, version id)` when given (V2 only).

@@ -8,7 +8,7 @@ mod run;
 use std::fmt;
 use std::time::Duration;
 
-use crate::aws::{AwsClients, RemoteObject, S3Source, Versioning};
+use crate::aws::{AwsClients, BuildAction, ProjectBuildspec, RemoteObject, S3Source, Versioning};
 use crate::msg::ApiFailure;
 use crate::pack::preflight::{self, BuildspecSource, Preflight};
 use crate::pack::{self, PackOptions, Package};
@@ -153,16 +153,7 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         )),
         Err(e) => warnings.push(format!("could not check versioning of {}: {}", source.bucket, e.message)),
     }
-    let buildspec = match declared.build_projects.first() {
-        None => BuildspecSource::Default,
-        Some(project) => match clients.project_buildspec(project).await {
-            Ok(value) => BuildspecSource::from_project(project, value.as_deref()),
-            Err(e) => {
-                warnings.push(format!("could not read project {project}'s buildspec setting: {}", e.message));
-                BuildspecSource::Default
-            }
-        },
-    };
+    let buildspec = buildspec_source(clients, &declared.build_actions).await;
     let (package, preflight, summary) = pack_and_check(req.pack.clone(), buildspec).await?;
     if package.zip_bytes > MAX_PUT_BYTES {
         return Err(PushError::TooLarge { bytes: package.zip_bytes });
@@ -186,6 +177,39 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         warnings,
         stall_timeout: crate::aws::STALL_TIMEOUT,
     })
+}
+
+/// Which buildspec the pipeline's first CodeBuild action reads from the
+/// package, asked of its project in the action's own Region. A pipeline
+/// without one, or a project that cannot be read, is not checked (and says
+/// why): only a real problem in the package's buildspec blocks a push.
+async fn buildspec_source(clients: &AwsClients, actions: &[BuildAction]) -> BuildspecSource {
+    let Some(build) = actions.iter().find(|a| a.provider == "CodeBuild") else {
+        return BuildspecSource::Unchecked(match actions.first() {
+            Some(a) => format!(
+                "{}/{} is a {} action: it runs the commands in the pipeline's declaration, no buildspec from this package",
+                a.stage, a.action, a.provider
+            ),
+            None => "the pipeline has no CodeBuild action, so nothing in this package is read as a buildspec".into(),
+        });
+    };
+    let Some(project) = &build.project else {
+        return BuildspecSource::Unchecked(format!(
+            "CodeBuild action {}/{} names no project",
+            build.stage, build.action
+        ));
+    };
+    let region = build.region.as_deref().unwrap_or(&clients.region);
+    match clients.project_buildspec(project, region).await {
+        Ok(ProjectBuildspec::Set(value)) => BuildspecSource::from_project(project, value.as_deref()),
+        Ok(ProjectBuildspec::NotFound) => BuildspecSource::Unchecked(format!(
+            "project {project} is not visible in {region} to this identity (another account's?), so its buildspec setting is unknown"
+        )),
+        Err(e) => BuildspecSource::Unchecked(format!(
+            "could not read project {project}'s buildspec setting in {region}: {}",
+            e.message
+        )),
+    }
 }
 
 /// Packs on a blocking thread (it is CPU-bound) and preflights the result;

@@ -14,6 +14,7 @@ mod headless_cmds;
 mod headless_retry;
 mod moto_compare;
 mod push;
+mod push_preflight;
 mod push_upload;
 mod readme;
 mod sandbox_auth;

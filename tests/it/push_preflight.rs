@@ -1,0 +1,126 @@
+//! `pipewatch push` on pipelines whose buildspec it cannot check from the
+//! package: it says why in one line and goes on; only a real problem in
+//! the package's buildspec refuses. Documents: CodeBuild API Reference,
+//! ProjectSource.buildspec (a path in the source, inline YAML, or an S3
+//! object's ARN); CodePipeline User Guide, "Commands action reference"
+//! (the commands live in the action declaration, no buildspec).
+
+use std::process::Output;
+use std::time::Duration;
+
+use pipewatch::sandbox::Options;
+use serde_json::json;
+
+use crate::harness::{self, Env};
+
+fn source(key: &str) -> serde_json::Value {
+    json!({"name": "Source", "actions": [{
+        "name": "Source",
+        "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {"S3Bucket": "pipewatch-demo-source", "S3ObjectKey": key, "PollForSourceChanges": "false"},
+        "outputArtifacts": [{"name": "Src"}]
+    }]})
+}
+
+fn codebuild(project: &str) -> serde_json::Value {
+    json!({"name": "Build", "actions": [{
+        "name": "Build",
+        "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+        "configuration": {"ProjectName": project},
+        "inputArtifacts": [{"name": "Src"}]
+    }]})
+}
+
+fn project(name: &str, buildspec: Option<&str>) -> serde_json::Value {
+    let mut source = json!({"type": "CODEPIPELINE"});
+    if let Some(b) = buildspec {
+        source["buildspec"] = json!(b);
+    }
+    json!({"name": name, "source": source, "artifacts": {"type": "CODEPIPELINE"},
+           "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"}})
+}
+
+/// Five pipelines: four push cannot preflight from the package, one it can.
+fn config() -> serde_json::Value {
+    let deploy = json!({"name": "Deploy", "actions": [{
+        "name": "ToBucket",
+        "actionTypeId": {"category": "Deploy", "owner": "AWS", "provider": "S3", "version": "1"},
+        "configuration": {"BucketName": "site", "Extract": "true"},
+        "inputArtifacts": [{"name": "Src"}]
+    }]});
+    let commands = json!({"name": "Test", "actions": [{
+        "name": "Lint",
+        "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "Commands", "version": "1"},
+        "commands": ["make lint"],
+        "inputArtifacts": [{"name": "Src"}]
+    }]});
+    let pipeline = |name: &str, key: &str, second: serde_json::Value| json!({"name": name, "pipelineType": "V2", "stages": [source(key), second]});
+    json!({
+        "pipelines": [
+            pipeline("deploy-only", "deploy.zip", deploy),
+            pipeline("commands", "commands.zip", commands),
+            pipeline("spec-in-s3", "s3.zip", codebuild("spec-in-s3")),
+            pipeline("spec-inline", "inline.zip", codebuild("spec-inline")),
+            pipeline("spec-default", "default.zip", codebuild("spec-default")),
+        ],
+        "projects": [
+            project("spec-in-s3", Some("arn:aws:s3:::shared-specs/buildspec.yml")),
+            // A tab in the indentation: an error in a file, a warning inline.
+            project("spec-inline", Some("version: 0.2\nphases:\n\tbuild:\n    commands:\n      - make\n")),
+            project("spec-default", None),
+        ]
+    })
+}
+
+async fn dry_run(env: &Env, pipeline: &str, workspace: &std::path::Path) -> Output {
+    let c = env.sandbox.credentials();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
+        .args(["push", "--pipeline", pipeline, "--dry-run", "--workspace"])
+        .arg(workspace)
+        .args(["--endpoint-url", &env.sandbox.endpoint()])
+        .env("AWS_ACCESS_KEY_ID", &c.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(Duration::from_secs(60), out).await.expect("push finishes").expect("runs")
+}
+
+#[tokio::test]
+async fn pipelines_push_cannot_preflight_are_pushed_with_one_line_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config_path = dir.path().join("sandbox.json");
+    std::fs::write(&config_path, config().to_string()).expect("config");
+    let env = harness::start_with(Options { config: Some(config_path), ..Options::ephemeral() }).await;
+    // No buildspec.yml anywhere: the old preflight refused every one of these.
+    let ws = tempfile::tempdir().expect("workspace");
+    std::fs::write(ws.path().join("app.py"), "print('hi')\n").expect("file");
+
+    for (pipeline, why) in [
+        ("deploy-only", "preflight: not checked: warning: the pipeline has no CodeBuild action"),
+        ("commands", "preflight: not checked: warning: Test/Lint is a Commands action"),
+        ("spec-in-s3", "preflight: not checked: warning: project spec-in-s3 reads its buildspec from S3"),
+    ] {
+        let out = dry_run(&env, pipeline, ws.path()).await;
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{pipeline}: {err}");
+        assert_eq!(err.lines().filter(|l| l.contains(why)).count(), 1, "{pipeline}: one line why: {err}");
+        assert!(!err.contains("is not in the workspace"), "{pipeline}: {err}");
+    }
+
+    let out = dry_run(&env, "spec-inline", ws.path()).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "an inline buildspec's problem does not block: {err}");
+    assert!(err.contains("preflight: inline in project spec-inline: warning (line 3, column 1): a tab"), "{err}");
+    assert!(err.contains("do not block the push"), "{err}");
+
+    // A real problem in the package still refuses without --force.
+    let out = dry_run(&env, "spec-default", ws.path()).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("the build reads buildspec.yml, but it is not in the workspace"), "{err}");
+}
