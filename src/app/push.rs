@@ -14,7 +14,7 @@ use crate::model::push::{FindingLevel, PlanView, SourceChoice};
 use crate::msg::Msg;
 use crate::pack::PackOptions;
 use crate::pack::preflight::Severity;
-use crate::push::{self, PushError, PushPlan, PushRequest};
+use crate::push::{self, PushError, PushPlan, PushRequest, Trigger};
 
 /// Progress messages at most this often (the gauge needs no more).
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -130,6 +130,22 @@ impl PushDriver {
                 let _ = tx.send(Msg::PushFailed(text));
                 return;
             };
+            let mut timeout = timeout;
+            match plan.trigger() {
+                Trigger::Events => {}
+                // Nothing will start a run: say so at once, and offer `s`.
+                Trigger::PollingDisabled(_) => {
+                    let explanation = push::no_execution_explanation(&plan, &version_id, Duration::ZERO);
+                    *lock(&pending) = Some(plan);
+                    let _ = tx.send(Msg::PushNoExecution { version_id, explanation });
+                    return;
+                }
+                Trigger::Poll => {
+                    let note = push::trigger_note(&plan, &version_id).unwrap_or_default();
+                    let _ = tx.send(Msg::PushWaitingForPoll { version_id: version_id.clone(), note });
+                    timeout = timeout.max(push::POLL_WAIT);
+                }
+            }
             let msg = match push::find_execution(&clients, &plan.pipeline, &version_id, timeout, FIND_EVERY).await {
                 Ok(Some(execution_id)) => Msg::PushFollowing { execution_id },
                 Ok(None) => {

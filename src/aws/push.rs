@@ -30,6 +30,15 @@ pub struct S3Source {
     pub poll_for_source_changes: Option<String>,
 }
 
+impl S3Source {
+    /// The source polls for changes: `PollForSourceChanges` is true, or
+    /// absent, which CodePipeline reads as true (CodePipeline User Guide,
+    /// "Amazon S3 source action reference": "PollForSourceChanges … Default: true").
+    pub fn polls(&self) -> bool {
+        !self.poll_for_source_changes.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
+    }
+}
+
 /// What push needs from GetPipeline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PipelineSources {
@@ -38,6 +47,9 @@ pub struct PipelineSources {
     pub s3_sources: Vec<S3Source>,
     /// The actions that run code (CodeBuild, Commands), in stage order.
     pub build_actions: Vec<BuildAction>,
+    /// GetPipeline `metadata.pollingDisabledAt`: CodePipeline stopped polling
+    /// (after 30 days without a run), so polling sources start nothing.
+    pub polling_disabled_at: Option<Time>,
 }
 
 /// An action that runs code: a CodeBuild action reads a buildspec, a
@@ -99,7 +111,10 @@ impl AwsClients {
     /// GetPipeline: its type, S3 source actions and CodeBuild projects.
     pub async fn pipeline_sources(&self, name: &str) -> Result<PipelineSources, ApiFailure> {
         let out = self.get_pipeline(name).await?;
-        let mut sources = PipelineSources::default();
+        let mut sources = PipelineSources {
+            polling_disabled_at: out.metadata().and_then(|m| m.polling_disabled_at()).and_then(time_of),
+            ..PipelineSources::default()
+        };
         let Some(pipeline) = out.pipeline() else { return Ok(sources) };
         sources.pipeline_type = pipeline.pipeline_type().map(|t| t.as_str().to_string());
         for stage in pipeline.stages() {
@@ -157,6 +172,17 @@ impl AwsClients {
                 }))
             }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+            // S3 API Reference, HeadObject: without s3:ListBucket, a missing key answers 403, not 404.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Err(ApiFailure {
+                api: "s3:HeadObject".into(),
+                kind: FailureKind::Auth,
+                message: format!(
+                    "s3://{bucket}/{key} is not there or this identity may not list the bucket (S3 answers 403 to HeadObject on a missing key without s3:ListBucket): allow s3:ListBucket on {} and s3:GetObject on {} to tell",
+                    crate::partition::s3_bucket_arn(&self.region, bucket),
+                    crate::partition::s3_object_arn(&self.region, bucket, key)
+                ),
+                retry_in_secs: None,
+            }),
             Err(e) => Err(classify("s3:HeadObject", &e)),
         }
     }

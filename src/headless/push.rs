@@ -15,7 +15,7 @@ use crate::model::snapshot::Status;
 use crate::msg::FailureKind;
 use crate::pack::PackOptions;
 use crate::pack::preflight::BuildspecSource;
-use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest};
+use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest, Trigger};
 
 use super::status::pick_pipeline;
 pub use super::status::{EXIT_FAILED, EXIT_OK, EXIT_SETUP};
@@ -108,15 +108,30 @@ async fn upload_and_follow(clients: &AwsClients, args: &PushArgs, plan: &PushPla
         "pushed s3://{}/{} version {version} (sha256 {}) in {secs:.2} s, {rate:.1} MB/s",
         result.bucket, result.key, result.sha256
     );
-    if !version.is_empty() {
-        let found = push::find_execution(clients, &plan.pipeline, &version, opts.execution_timeout, opts.poll_every);
+    let trigger = plan.trigger();
+    if let Some(note) = push::trigger_note(plan, &version).filter(|_| !version.is_empty()) {
+        eprintln!("{note}");
+    }
+    // A polling source's run comes with the poll: --wait waits for it.
+    let look_for = match trigger {
+        Trigger::Poll if args.wait => opts.execution_timeout.max(push::POLL_WAIT),
+        Trigger::PollingDisabled(_) => Duration::ZERO,
+        _ => opts.execution_timeout,
+    };
+    if !version.is_empty() && !look_for.is_zero() {
+        let found = push::find_execution(clients, &plan.pipeline, &version, look_for, opts.poll_every);
         match found.await {
             Ok(id) => result.execution_id = id,
             Err(e) => return fail(exit_code_of(&e), &e.to_string()),
         }
     }
-    if result.execution_id.is_none() && !version.is_empty() {
-        eprintln!("{}", push::no_execution_explanation(plan, &version, opts.execution_timeout));
+    if result.execution_id.is_none() && !version.is_empty() && trigger == Trigger::Poll {
+        // Never offered: a start now and the poll later would be two runs.
+        eprintln!("no run yet: version {version}'s run starts at the source's next poll");
+    } else if result.execution_id.is_none() && !version.is_empty() {
+        if !matches!(trigger, Trigger::PollingDisabled(_)) {
+            eprintln!("{}", push::no_execution_explanation(plan, &version, look_for));
+        }
         if args.yes || confirm("Start an execution now?") {
             match push::start_execution(clients, plan, &version).await {
                 Ok(id) => result.execution_id = Some(id),

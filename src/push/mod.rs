@@ -9,13 +9,14 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::aws::{AwsClients, BuildAction, ProjectBuildspec, RemoteObject, S3Source, Versioning};
+use crate::model::snapshot::Time;
 use crate::msg::ApiFailure;
 use crate::pack::preflight::{self, BuildspecSource, Preflight};
 use crate::pack::{self, PackOptions, Package};
 
 pub use run::{
-    ExecuteOptions, PushResult, execute, find_execution, follow, is_final, no_execution_explanation, start_execution,
-    upload,
+    ExecuteOptions, POLL_WAIT, PushResult, execute, find_execution, follow, is_final, no_execution_explanation,
+    start_execution, trigger_note, upload,
 };
 
 /// S3's limit for one PutObject.
@@ -46,12 +47,37 @@ pub struct PushPlan {
     pub warnings: Vec<String>,
     /// No bytes moved for this long abandons the upload.
     pub stall_timeout: Duration,
+    /// GetPipeline `metadata.pollingDisabledAt`.
+    pub polling_disabled_at: Option<Time>,
+}
+
+/// What starts a run once the object is uploaded (CodePipeline User Guide,
+/// "Amazon S3 source action reference" and "Pipeline structure reference",
+/// metadata.pollingDisabledAt).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trigger {
+    /// `PollForSourceChanges` false: an EventBridge rule on the bucket's
+    /// events, within seconds when it exists.
+    Events,
+    /// CodePipeline's next poll of the source: minutes, never sooner.
+    Poll,
+    /// The source would poll, but CodePipeline stopped polling on this date
+    /// (after 30 days without a run): nothing starts a run.
+    PollingDisabled(Time),
 }
 
 impl PushPlan {
     /// The object at the key already holds this exact package.
     pub fn unchanged(&self) -> bool {
         self.remote.as_ref().and_then(|r| r.sha256.as_deref()) == Some(self.package.sha256.as_str())
+    }
+
+    pub fn trigger(&self) -> Trigger {
+        match (self.source.polls(), self.polling_disabled_at) {
+            (false, _) => Trigger::Events,
+            (true, None) => Trigger::Poll,
+            (true, Some(at)) => Trigger::PollingDisabled(at),
+        }
     }
 
     /// "unchanged since version V pushed at T", when it is.
@@ -176,6 +202,7 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         summary,
         warnings,
         stall_timeout: crate::aws::STALL_TIMEOUT,
+        polling_disabled_at: declared.polling_disabled_at,
     })
 }
 
