@@ -126,7 +126,6 @@ fn matches_any(patterns: &[String], profile: Option<&str>) -> bool {
 }
 
 #[cfg(test)]
-#[path = "config/tests.rs"]
 mod file_tests;
 
 #[cfg(test)]

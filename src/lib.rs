@@ -3,7 +3,6 @@
 
 pub mod app;
 pub mod aws;
-pub mod base64;
 pub mod buildspec;
 pub mod cli;
 pub mod config;

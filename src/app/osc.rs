@@ -5,6 +5,8 @@
 
 use std::io::Write;
 
+use base64::Engine;
+
 use crate::config::Desktop;
 use crate::sanitize::printable;
 use crate::update::Effect;
@@ -63,7 +65,8 @@ pub fn clipboard(text: &str) -> Vec<u8> {
         }
         clean.truncate(cut);
     }
-    format!("{ESC}]52;c;{}{BEL}", crate::base64::encode(clean.as_bytes())).into_bytes()
+    let payload = base64::engine::general_purpose::STANDARD.encode(clean.as_bytes());
+    format!("{ESC}]52;c;{payload}{BEL}").into_bytes()
 }
 
 /// `ESC ] 0 ; t BEL` then `ESC ] 2 ; t BEL`: the icon name and window title

@@ -36,7 +36,7 @@ pub use push::{
     SUMMARY_METADATA, Upload, Versioning,
 };
 pub use regions::{ActionPlace, is_build_not_found};
-pub use sandbox_session::{default_workspace, start_sandbox_session, zip_workspace};
+pub use sandbox_session::{default_workspace, start_sandbox_session};
 pub use upload::STALL_TIMEOUT;
 
 /// What the user chose on the command line; `None` means "ask aws-config's

@@ -1,4 +1,4 @@
-//! Buildspec version 0.2: parsed with serde_yaml into typed structs so every
+//! Buildspec version 0.2: parsed with yaml_serde into typed structs so every
 //! shape error comes back with its path and line/column, as CodeBuild's
 //! YAML_FILE_ERROR messages do.
 
@@ -76,7 +76,7 @@ pub fn parse(text: &str) -> Result<Buildspec, String> {
 /// Like [`parse`], with the error's line and column: from the YAML parser, or
 /// for a semantic error the line of the offending key.
 pub fn parse_located(text: &str) -> Result<Buildspec, SpecError> {
-    let raw: RawSpec = serde_yaml::from_str(text).map_err(|e| SpecError {
+    let raw: RawSpec = yaml_serde::from_str(text).map_err(|e| SpecError {
         message: describe(&e, text),
         line: e.location().map(|l| l.line()),
         column: e.location().map(|l| l.column()),
@@ -151,9 +151,9 @@ fn check(raw: RawSpec) -> Result<Buildspec, String> {
     Ok(spec)
 }
 
-/// serde_yaml's message already carries the path and "at line L column C";
+/// yaml_serde's message already carries the path and "at line L column C";
 /// a tab at the reported spot gets a hint, since YAML forbids tab indentation.
-fn describe(e: &serde_yaml::Error, text: &str) -> String {
+fn describe(e: &yaml_serde::Error, text: &str) -> String {
     let mut msg = e.to_string();
     if let Some(loc) = e.location() {
         let line = text.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
@@ -172,18 +172,18 @@ fn describe(e: &serde_yaml::Error, text: &str) -> String {
 struct RawSpec {
     version: Option<Scalar>,
     #[serde(rename = "run-as")]
-    _run_as: Option<serde_yaml::Value>,
+    _run_as: Option<yaml_serde::Value>,
     env: Option<RawEnv>,
     #[serde(rename = "proxy")]
-    _proxy: Option<serde_yaml::Value>,
+    _proxy: Option<yaml_serde::Value>,
     #[serde(rename = "batch")]
-    _batch: Option<serde_yaml::Value>,
+    _batch: Option<yaml_serde::Value>,
     phases: Option<RawPhases>,
     #[serde(rename = "reports")]
-    _reports: Option<serde_yaml::Value>,
+    _reports: Option<yaml_serde::Value>,
     artifacts: Option<RawArtifacts>,
     #[serde(rename = "cache")]
-    _cache: Option<serde_yaml::Value>,
+    _cache: Option<yaml_serde::Value>,
 }
 
 /// `shell` and the secret sources are accepted and ignored.
@@ -193,15 +193,15 @@ struct RawEnv {
     #[serde(default)]
     variables: ScalarMap,
     #[serde(rename = "shell")]
-    _shell: Option<serde_yaml::Value>,
+    _shell: Option<yaml_serde::Value>,
     #[serde(rename = "parameter-store")]
-    _parameter_store: Option<serde_yaml::Value>,
+    _parameter_store: Option<yaml_serde::Value>,
     #[serde(rename = "secrets-manager")]
-    _secrets_manager: Option<serde_yaml::Value>,
+    _secrets_manager: Option<yaml_serde::Value>,
     #[serde(rename = "exported-variables")]
-    _exported_variables: Option<serde_yaml::Value>,
+    _exported_variables: Option<yaml_serde::Value>,
     #[serde(rename = "git-credential-helper")]
-    _git_credential_helper: Option<serde_yaml::Value>,
+    _git_credential_helper: Option<yaml_serde::Value>,
 }
 
 #[derive(Deserialize)]
@@ -222,7 +222,7 @@ struct RawPhase {
     finally: Commands,
     on_failure: Option<Scalar>,
     #[serde(rename = "run-as")]
-    _run_as: Option<serde_yaml::Value>,
+    _run_as: Option<yaml_serde::Value>,
     runtime_versions: Option<ScalarMap>,
 }
 
@@ -250,15 +250,15 @@ struct RawArtifacts {
     base_directory: Option<Scalar>,
     discard_paths: Option<Scalar>,
     #[serde(rename = "name")]
-    _name: Option<serde_yaml::Value>,
+    _name: Option<yaml_serde::Value>,
     #[serde(rename = "exclude-paths")]
-    _exclude_paths: Option<serde_yaml::Value>,
+    _exclude_paths: Option<yaml_serde::Value>,
     #[serde(rename = "enable-symlinks")]
-    _enable_symlinks: Option<serde_yaml::Value>,
+    _enable_symlinks: Option<yaml_serde::Value>,
     #[serde(rename = "s3-prefix")]
-    _s3_prefix: Option<serde_yaml::Value>,
+    _s3_prefix: Option<yaml_serde::Value>,
     #[serde(rename = "secondary-artifacts")]
-    _secondary_artifacts: Option<serde_yaml::Value>,
+    _secondary_artifacts: Option<yaml_serde::Value>,
 }
 
 #[cfg(test)]

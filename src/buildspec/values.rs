@@ -1,6 +1,6 @@
 //! Lenient scalar and list types for the buildspec: numbers and booleans are
 //! read as text, while a mapping where a string belongs gets an error that
-//! says how to fix it (serde_yaml adds the path and line/column).
+//! says how to fix it (yaml_serde adds the path and line/column).
 
 use std::fmt;
 

@@ -49,6 +49,11 @@ impl Package {
         self.file.path()
     }
 
+    /// The zip's bytes (for an upload small enough to hold in memory).
+    pub fn bytes(&self) -> Result<Vec<u8>> {
+        std::fs::read(self.path()).wrap_err_with(|| format!("reading the package {}", self.path().display()))
+    }
+
     /// Copies the zip to `dest` (for `--zip-out`).
     pub fn save_as(&self, dest: &Path) -> Result<()> {
         std::fs::copy(self.path(), dest).wrap_err_with(|| format!("writing the package to {}", dest.display()))?;

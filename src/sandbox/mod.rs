@@ -9,6 +9,7 @@ pub mod codepipeline;
 pub mod config;
 pub mod http;
 pub mod logs;
+pub mod paging;
 pub mod reqlog;
 pub mod s3;
 mod server;
@@ -22,8 +23,16 @@ use std::time::Instant;
 
 use color_eyre::eyre::{Result, WrapErr, bail};
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 pub use sigv4::Credentials;
+
+/// Under the state dir: each build's source tree and shell state (removed when
+/// the build ends).
+const BUILDS_DIR: &str = "builds";
+/// Under the state dir: each pipeline execution's artifacts, one directory per
+/// execution (kept for the newest executions, see `codepipeline::Store`).
+pub const ARTIFACTS_DIR: &str = "artifacts";
 
 /// The account id every sandbox reports; ARNs are built with it.
 pub const ACCOUNT_ID: &str = "123456789012";
@@ -77,8 +86,9 @@ pub struct Shared {
     pub kick: Notify,
 }
 
-/// Locks a store; a panic in another handler must not take the sandbox down, so
-/// a poisoned lock is used as is.
+/// Locks a mutex of the sandbox (a store, a build's control); a panic in
+/// another handler must not take the sandbox down, so a poisoned lock is used
+/// as is. The one way the sandbox locks.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -97,6 +107,8 @@ pub struct Sandbox {
     pub addr: SocketAddr,
     pub shared: Arc<Shared>,
     tasks: Vec<tokio::task::AbortHandle>,
+    /// Cancelled on drop: the server stops accepting and every connection ends.
+    shutdown: CancellationToken,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -111,6 +123,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.shutdown.cancel();
         for t in &self.tasks {
             t.abort();
         }
@@ -153,16 +166,18 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         request_log,
         s3: Mutex::new(s3),
         logs: Mutex::new(logs::Store::default()),
-        builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join("builds"))),
+        builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),
         pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
         kick: Notify::new(),
     });
     let listener =
         tokio::net::TcpListener::bind(opts.addr).await.wrap_err_with(|| format!("cannot listen on {}", opts.addr))?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(server::serve(listener, shared.clone()));
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(server::serve(listener, shared.clone(), shutdown.clone()));
     let engine = tokio::spawn(codepipeline::engine::run(shared.clone()));
-    Ok(Sandbox { addr, shared, tasks: vec![server.abort_handle(), engine.abort_handle()], _temp: temp })
+    let tasks = vec![server.abort_handle(), engine.abort_handle()];
+    Ok(Sandbox { addr, shared, tasks, shutdown, _temp: temp })
 }
 
 fn prepare_state_dir(dir: &Path) -> Result<()> {
@@ -170,5 +185,15 @@ fn prepare_state_dir(dir: &Path) -> Result<()> {
     // Uploaded code lives here: keep other local users out.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    // A long-lived --state-dir must not grow with every restart. The build
+    // and pipeline records live in memory only, so whatever an earlier run
+    // left here (a build's source tree after a crash, execution artifacts)
+    // belongs to nothing: clear it, as the S3 store clears its bodies.
+    for leftover in [BUILDS_DIR, ARTIFACTS_DIR] {
+        let path = dir.join(leftover);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).wrap_err_with(|| format!("cannot clear {}", path.display()))?;
+        }
+    }
     Ok(())
 }

@@ -14,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use super::chaos::Fault;
 use super::http::{self, ApiError, Response};
@@ -23,20 +24,33 @@ use super::{Shared, codebuild, codepipeline, logs, s3, sts};
 /// JSON and query bodies are small; anything bigger is a client bug.
 const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
 
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts connections until `shutdown` is cancelled. Each connection is its
+/// own task holding the shared state; it ends with the token too, so a dropped
+/// in-process sandbox leaves no task (and no open socket) behind.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: CancellationToken) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.cancelled() => return,
+        };
+        let Ok((stream, _)) = accepted else {
             // Out of file descriptors or similar: wait instead of spinning.
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             continue;
         };
         let shared = shared.clone();
+        let shutdown = shutdown.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req| {
                 let shared = shared.clone();
                 async move { Ok::<_, Infallible>(handle(shared, req).await) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+            // Dropping the connection closes the socket and any request in flight.
+            tokio::select! {
+                _ = conn => {}
+                _ = shutdown.cancelled() => {}
+            }
         });
     }
 }

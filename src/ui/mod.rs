@@ -15,9 +15,6 @@ mod history_tests;
 pub mod layout;
 mod list;
 mod log;
-// The config file
-#[cfg(test)]
-mod config_tests;
 mod palette;
 pub mod phases;
 pub mod popup;
@@ -27,6 +24,8 @@ mod push_tests;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+#[cfg(test)]
+mod theme_tests;
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};

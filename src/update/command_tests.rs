@@ -1,16 +1,13 @@
 //! The `:` command line, connection switches and `L`, through `update` as keys.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use super::command::{Command, ExternalCommand, NOTICE, parse};
+use super::test_input::{code, key, shift};
 use super::*;
 use crate::model::samples;
 use crate::model::{Connection, Mode};
 use crate::msg::RunOutcome;
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn model() -> Model {
     let mut m = samples::model(samples::running_build(), 80, 24);
@@ -20,9 +17,9 @@ fn model() -> Model {
 
 /// Types `:` and then `text` key by key; returns every effect.
 fn type_line(m: &mut Model, text: &str) -> Vec<Effect> {
-    let mut fx = update(m, Msg::Key(KeyEvent::new(KeyCode::Char(':'), KeyModifiers::SHIFT)));
+    let mut fx = update(m, shift(':'));
     for c in text.chars() {
-        fx.extend(update(m, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+        fx.extend(update(m, key(c)));
     }
     fx
 }
@@ -80,7 +77,7 @@ fn tab_completes_the_command_then_cycles_through_profiles() {
     update(&mut m, code(KeyCode::Tab));
     assert_eq!(m.command.input, "profile ", "the only command starting with pro");
     for c in "pro".chars() {
-        update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        update(&mut m, key(c));
     }
     let mut seen = Vec::new();
     for _ in 0..3 {
@@ -169,7 +166,7 @@ fn the_sandbox_refuses_profiles_regions_and_login() {
         assert!(run_line(&mut m, line).is_empty(), "{line}");
         assert!(notice(&m).contains("restart without --sandbox"), "{:?}", m.notice);
     }
-    assert!(update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT))).is_empty());
+    assert!(update(&mut m, shift('L')).is_empty());
     assert!(notice(&m).contains("sandbox needs no login"), "{:?}", m.notice);
 }
 
@@ -210,7 +207,7 @@ fn l_runs_aws_sso_login_for_the_profile_and_comes_back_unchanged() {
     let mut m = model();
     m.logs.scroll(-3);
     let view = (m.logs.bottom_line(), m.logs.follow, m.logs.buffer.len());
-    let fx = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)));
+    let fx = update(&mut m, shift('L'));
     let login = ExternalCommand {
         program: "aws".into(),
         args: vec!["sso".into(), "login".into(), "--profile".into(), "dev".into()],
@@ -238,7 +235,7 @@ fn l_runs_aws_sso_login_for_the_profile_and_comes_back_unchanged() {
     assert!(!m.logs.follow, "still scrolled up");
 
     m.connection.profile = None;
-    let fx = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::NONE)));
+    let fx = update(&mut m, key('L'));
     assert_eq!(
         fx,
         vec![Effect::RunInTerminal(ExternalCommand {

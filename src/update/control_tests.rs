@@ -1,7 +1,8 @@
 //! Control keys through update: keys in, confirmation and effects out.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 
+use super::test_input::{code, ctrl, key};
 use super::*;
 use crate::keymap::Action;
 use crate::model::control::{ControlKind, ControlRequest};
@@ -9,14 +10,6 @@ use crate::model::samples;
 use crate::model::snapshot::Status;
 
 const EXEC: &str = "e0c1d2a3-aaaa-bbbb-cccc-000000000001";
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn typed(m: &mut Model, text: &str) {
     for c in text.chars() {
@@ -261,6 +254,6 @@ fn disable_reasons_keep_to_what_aws_accepts() {
 fn ctrl_c_quits_even_from_a_dialog() {
     let mut m = model(Status::Failed);
     update(&mut m, key('r'));
-    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let ctrl_c = ctrl('c');
     assert_eq!(update(&mut m, ctrl_c), vec![Effect::Quit]);
 }

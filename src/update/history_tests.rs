@@ -1,22 +1,15 @@
 //! The executions history through `update`: keys, effects, and what live
 //! polls may and may not change while a past execution is shown.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
+use super::test_input::{code, key};
 use super::*;
 use crate::model::history::execution_snapshot;
 use crate::model::history_samples::{self, PAST_BUILD_ID, execution_id};
 use crate::model::samples::{self, BUILD_ID};
 use crate::model::snapshot::Status;
 use crate::model::{BuildSource, Mode};
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn model() -> Model {
     let mut m = samples::model(samples::running_build(), 80, 24);

@@ -11,14 +11,15 @@ mod history;
 #[cfg(test)]
 mod history_tests;
 mod keys;
+#[cfg(test)]
+mod keys_tests;
 mod push;
 #[cfg(test)]
 mod push_tests;
 #[cfg(test)]
-mod tests;
-// The config file
+mod test_input;
 #[cfg(test)]
-mod config_tests;
+mod tests;
 // copy and notifications
 mod copy;
 pub mod notify;

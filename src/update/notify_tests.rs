@@ -1,9 +1,10 @@
 //! Copy (`y` / `Y`) and the followed run's notifications, through update:
 //! keys and poller answers in, effects out.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use super::notify::Notification;
+use super::test_input::{code, key};
 use super::*;
 use crate::config::{Config, Desktop, Notify};
 use crate::model::push::PushState;
@@ -13,14 +14,6 @@ use crate::model::{Connection, Mode};
 
 const EXEC: &str = "e0c1d2a3-aaaa-bbbb-cccc-000000000001";
 const CONSOLE: &str = "https://us-east-1.console.aws.amazon.com";
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn execution(id: &str, status: Status) -> ExecutionSummary {
     ExecutionSummary { id: id.into(), status, ..samples::executions().remove(0) }

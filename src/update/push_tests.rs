@@ -1,19 +1,12 @@
 //! The push through update: keys and driver answers in, model and effects out.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
+use super::test_input::{code, key};
 use super::*;
 use crate::model::BuildSource;
 use crate::model::push::{FindingLevel, PlanView, PushState, SourceChoice};
 use crate::model::samples;
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn model() -> Model {
     samples::model(samples::running_build(), 80, 24)

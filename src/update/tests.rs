@@ -1,18 +1,11 @@
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
+use super::test_input::{code, ctrl, key};
 use super::*;
 use crate::model::samples::{self, BUILD_ID};
 use crate::model::snapshot::{LogBatch, LogEvent};
 use crate::model::{BuildSource, Mode, Pane};
 use crate::msg::ApiFailure;
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
-}
 
 fn running() -> Model {
     samples::model(samples::running_build(), 80, 24)
@@ -32,7 +25,7 @@ fn q_and_ctrl_c_quit() {
     let mut m = running();
     assert_eq!(update(&mut m, key('q')), vec![Effect::Quit]);
     let mut m = running();
-    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let ctrl_c = ctrl('c');
     assert_eq!(update(&mut m, ctrl_c), vec![Effect::Quit]);
 }
 

@@ -4,89 +4,29 @@
 
 use std::time::{Duration, Instant};
 
-use pipewatch::aws::{self, AwsClients};
+use pipewatch::aws;
 use pipewatch::follow::{LogFollow, LogPosition, LogRead, Next};
-use pipewatch::model::snapshot::{LogEvent, PipelineSnapshot, Status};
+use pipewatch::model::snapshot::{LogEvent, Status};
 use pipewatch::msg::FailureKind;
+use pipewatch::pack::{PackOptions, pack_workspace};
 use pipewatch::sandbox::{self, Options};
 
-use crate::harness::{self, Env, eventually};
-
-pub const PIPELINE: &str = "mlops-demo";
-const LONG: Duration = Duration::from_secs(60);
-
-pub async fn clients_for(env: &Env) -> AwsClients {
-    let c = env.sandbox.credentials();
-    aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, &c.secret_access_key, "us-east-1").await
-}
-
-/// A buildspec running `commands` in the build phase.
-pub fn buildspec(commands: &[&str]) -> String {
-    let mut s = String::from("version: 0.2\nphases:\n  build:\n    commands:\n");
-    for c in commands {
-        s.push_str(&format!("      - {c}\n"));
-    }
-    s
-}
-
-/// Uploads a workspace with `spec`, retrying through chaos; returns the object version.
-pub async fn upload(clients: &AwsClients, spec: &str) -> String {
-    let zip = harness::zip_of(&[("model/buildspec.yml", spec), ("hello.txt", "hello\n")]);
-    eventually("the upload", LONG, || {
-        let body = aws_sdk_s3::primitives::ByteStream::from(zip.clone());
-        async move {
-            let put = clients.s3.put_object().bucket("pipewatch-demo-source").key("workspace.zip");
-            let out = put.metadata("codepipeline-artifact-revision-summary", "pushed by test").body(body).send().await;
-            out.ok()?.version_id().map(str::to_string)
-        }
-    })
-    .await
-}
-
-/// The execution started by the upload of `version`, found with the adapters.
-pub async fn execution_for(clients: &AwsClients, version: &str) -> String {
-    eventually("an execution for the upload", LONG, || async {
-        let list = clients.list_executions(PIPELINE, 20).await.ok()?;
-        let exec =
-            list.into_iter().find(|e| e.source_revisions.iter().any(|r| r.revision_id.as_deref() == Some(version)));
-        exec.map(|e| e.id)
-    })
-    .await
-}
-
-/// Waits until `stage` shows execution `id` with status `want`; returns that state.
-pub async fn wait_stage(clients: &AwsClients, id: &str, stage: &str, want: Status) -> PipelineSnapshot {
-    eventually(&format!("stage {stage} of {id} to be {want:?}"), LONG, || async {
-        let state = clients.pipeline_state(PIPELINE).await.ok()?;
-        let st = state.stages.iter().find(|s| s.name == stage)?;
-        (st.latest_execution == Some((id.to_string(), want.clone()))).then_some(state)
-    })
-    .await
-}
-
-/// The build id of the Build action of execution `id`, once it has one.
-pub async fn build_id_for(clients: &AwsClients, id: &str) -> String {
-    eventually("the build id", LONG, || async {
-        let state = clients.pipeline_state(PIPELINE).await.ok()?;
-        let st = state.stages.iter().find(|s| s.name == "Build")?;
-        let ours = st.latest_execution.as_ref().is_some_and(|(e, _)| e == id);
-        ours.then(|| st.actions.first()?.external_id.clone()).flatten()
-    })
-    .await
-}
+use crate::harness::{self, BUCKET, KEY, LONG, PIPELINE, buildspec, eventually};
 
 #[tokio::test]
 async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
     let env = harness::start().await;
-    let clients = clients_for(&env).await;
+    let clients = env.clients().await;
     assert_eq!(clients.identity().await, Ok(sandbox::ACCOUNT_ID.to_string()));
     let pipelines = clients.list_pipelines().await.expect("list pipelines");
     assert_eq!(pipelines.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), [PIPELINE]);
     assert!(pipelines[0].pipeline_type.is_some() && pipelines[0].latest.is_none(), "{pipelines:?}");
 
-    let version = upload(&clients, &buildspec(&["echo alpha", "sleep 0.3", "echo beta"])).await;
-    let id = execution_for(&clients, &version).await;
-    let state = wait_stage(&clients, &id, "Approve", Status::InProgress).await;
+    let version = env.upload(&buildspec(&["echo alpha", "sleep 0.3", "echo beta"])).await;
+    let id = env.execution_for(&version).await;
+    env.wait_stage(&id, "Approve", "InProgress").await;
+    // The run waits for the approval, so the state read now is the one waited for.
+    let state = clients.pipeline_state(PIPELINE).await.expect("pipeline state");
     let names: Vec<&str> = state.stages.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Source", "Build", "Approve", "Deploy"]);
     let kinds: Vec<(Option<&str>, Option<&str>)> =
@@ -152,7 +92,7 @@ async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
 #[tokio::test]
 async fn an_unknown_pipeline_is_a_service_error_naming_the_code() {
     let env = harness::start().await;
-    let clients = clients_for(&env).await;
+    let clients = env.clients().await;
     let err = clients.pipeline_state("nope").await.unwrap_err();
     assert_eq!(err.kind, FailureKind::Service);
     assert_eq!(err.api, "codepipeline:GetPipelineState");
@@ -187,7 +127,7 @@ async fn a_closed_port_is_offline() {
 #[tokio::test]
 async fn sandbox_throttling_is_throttled_in_every_protocol() {
     let env = harness::start_with(Options { chaos: Some("throttle=1".parse().unwrap()), ..Options::ephemeral() }).await;
-    let clients = clients_for(&env).await;
+    let clients = env.clients().await;
     let failures = [
         clients.identity().await.unwrap_err(),
         clients.list_pipelines().await.unwrap_err(),
@@ -212,8 +152,15 @@ async fn a_sandbox_session_uploads_the_demo_workspace_and_starts_a_run() {
     })
     .await;
     assert_eq!(executions.len(), 1);
-    let zip = aws::zip_workspace(&aws::default_workspace()).unwrap();
-    assert_eq!(zip, aws::zip_workspace(&aws::default_workspace()).unwrap(), "the same tree gives the same bytes");
+    let pack = || {
+        let opts = PackOptions { workspace: Some(aws::default_workspace()), temp_dir: None };
+        pack_workspace(&opts).unwrap().bytes().unwrap()
+    };
+    let zip = pack();
+    assert_eq!(zip, pack(), "the same tree gives the same bytes");
+    let uploaded = clients.s3.get_object().bucket(BUCKET).key(KEY).send().await.expect("the uploaded workspace");
+    let uploaded = uploaded.body.collect().await.expect("body").into_bytes();
+    assert_eq!(uploaded.as_ref(), zip.as_slice(), "the session uploads the package a push would");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let names: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
     for want in

@@ -4,10 +4,9 @@
 //! (`cfn-lint` itself runs in scripts/test.sh.)
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
+use yaml_serde::Value as Yaml;
 
 use crate::harness;
 
@@ -40,7 +39,7 @@ fn policy() -> Json {
 
 fn template() -> Yaml {
     let text = std::fs::read_to_string(harness::repo_root().join("assets/aws/pipeline.yml")).unwrap();
-    serde_yaml::from_str(&text).expect("pipeline.yml parses as plain YAML (long-form intrinsics only)")
+    yaml_serde::from_str(&text).expect("pipeline.yml parses as plain YAML (long-form intrinsics only)")
 }
 
 fn strings(v: &Json) -> Vec<String> {
@@ -174,7 +173,7 @@ fn the_policy_is_split_into_read_only_push_and_control_statements() {
 
 // --- the template ----------------------------------------------------------
 
-fn resources(t: &Yaml) -> &serde_yaml::Mapping {
+fn resources(t: &Yaml) -> &yaml_serde::Mapping {
     t["Resources"].as_mapping().unwrap()
 }
 
@@ -335,7 +334,7 @@ fn the_commands_the_template_and_readme_suggest_parse() {
     for command in commands {
         assert!(!command.contains("${"), "unsubstituted: {command}");
         let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-        let out = Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(&args).arg("--help").output().unwrap();
+        let out = harness::pipewatch(&args).arg("--help").run();
         assert!(out.status.success(), "`{command}` does not parse: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

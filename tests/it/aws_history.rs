@@ -10,21 +10,20 @@ use pipewatch::model::snapshot::Status;
 use pipewatch::msg::Msg;
 use pipewatch::workers::{Intervals, Workers};
 
-use crate::aws_adapters::{PIPELINE, build_id_for, buildspec, clients_for, execution_for, upload, wait_stage};
-use crate::harness;
+use crate::harness::{self, PIPELINE, buildspec};
 
 #[tokio::test]
 async fn an_older_execution_is_rebuilt_from_its_action_executions() {
     let env = harness::start().await;
-    let clients = clients_for(&env).await;
-    let first_version = upload(&clients, &buildspec(&["echo first"])).await;
-    let first = execution_for(&clients, &first_version).await;
-    wait_stage(&clients, &first, "Build", Status::Succeeded).await;
-    let first_build = build_id_for(&clients, &first).await;
-    let second_version = upload(&clients, &buildspec(&["echo second"])).await;
-    let second = execution_for(&clients, &second_version).await;
-    wait_stage(&clients, &second, "Build", Status::Succeeded).await;
-    let second_build = build_id_for(&clients, &second).await;
+    let clients = env.clients().await;
+    let first_version = env.upload(&buildspec(&["echo first"])).await;
+    let first = env.execution_for(&first_version).await;
+    env.wait_stage(&first, "Build", "Succeeded").await;
+    let first_build = env.build_id(&first).await;
+    let second_version = env.upload(&buildspec(&["echo second"])).await;
+    let second = env.execution_for(&second_version).await;
+    env.wait_stage(&second, "Build", "Succeeded").await;
+    let second_build = env.build_id(&second).await;
     assert_ne!(first_build, second_build);
 
     let executions = clients.list_executions(PIPELINE, 20).await.expect("executions");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::harness::{self, Env};
+use crate::harness::{self, Cli, Env};
 
 pub fn venv_bin(name: &str) -> PathBuf {
     let path = harness::repo_root().join(".venv/bin").join(name);
@@ -14,19 +14,7 @@ pub fn venv_bin(name: &str) -> PathBuf {
 }
 
 async fn aws(env: &Env, args: &[&str]) -> Value {
-    let creds = env.sandbox.credentials();
-    let out = tokio::process::Command::new(venv_bin("aws"))
-        .args(["--endpoint-url", &env.sandbox.endpoint(), "--output", "json"])
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", &creds.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &creds.secret_access_key)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .output()
-        .await
-        .expect("run aws");
+    let out = Cli::new(venv_bin("aws")).sandbox(env).args(["--output", "json"]).args(args).output().await;
     assert!(out.status.success(), "aws {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).expect("aws prints JSON") }
@@ -57,8 +45,8 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
     )
     .await;
     let version = put["VersionId"].as_str().expect("version id").to_string();
-    let id = crate::sandbox_pipeline::execution_for(&env, &version).await;
-    crate::sandbox_pipeline::wait_stage(&env, &id, "Approve", "InProgress").await;
+    let id = env.execution_for(&version).await;
+    env.wait_stage(&id, "Approve", "InProgress").await;
 
     let state = aws(&env, &["codepipeline", "get-pipeline-state", "--name", "mlops-demo"]).await;
     let build_stage = &state["stageStates"][1];

@@ -3,20 +3,13 @@
 //! reads back, `--path` and `--check` name the file.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::harness::{self, stderr};
+
+/// The binary with `xdg` as its config home.
 fn pipewatch(args: &[&str], xdg: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", xdg)
-        .env_remove("NO_COLOR")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run pipewatch")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    harness::pipewatch(args).config_home(xdg).run()
 }
 
 #[test]

@@ -7,50 +7,27 @@
 //! resource ..."); EC2 User Guide, "Use instance metadata to manage your EC2
 //! instance" (IMDS at 169.254.169.254; AWS_EC2_METADATA_SERVICE_ENDPOINT).
 
-use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// `pipewatch status` with only the given AWS files and variables: nothing
-/// from the runner's environment or home directory.
-async fn status(home: &Path, config: &str, envs: &[(&str, &str)], profile: Option<&str>) -> Output {
-    std::fs::create_dir_all(home.join(".aws")).expect("aws dir");
-    let config_path = home.join(".aws/config");
-    std::fs::write(&config_path, config).expect("config");
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"));
-    cmd.arg("status").args(["--region", "us-east-1"]);
-    if let Some(p) = profile {
-        cmd.args(["--profile", p]);
-    }
-    for var in [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ROLE_ARN",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_EC2_METADATA_DISABLED",
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("HOME", home)
-        .env("AWS_CONFIG_FILE", &config_path)
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
-        .envs(envs.iter().copied())
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("finishes").expect("runs")
-}
+use crate::harness::{pipewatch, stderr};
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// `pipewatch status` with only the given AWS config file and variables
+/// (the harness keeps everything else of the machine's AWS set-up out).
+async fn status(config: &str, envs: &[(&str, &str)], profile: Option<&str>) -> Output {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config_path = dir.path().join("config");
+    std::fs::write(&config_path, config).expect("config");
+    let mut cli = pipewatch(["status", "--region", "us-east-1"]).env("AWS_CONFIG_FILE", &config_path);
+    if let Some(p) = profile {
+        cli = cli.args(["--profile", p]);
+    }
+    for (k, v) in envs {
+        cli = cli.env(k, v);
+    }
+    cli.output().await
 }
 
 /// A port nothing listens on.
@@ -61,12 +38,11 @@ async fn closed_port() -> u16 {
 
 #[tokio::test]
 async fn a_failing_credential_process_shows_its_own_error_and_the_fix() {
-    let home = tempfile::tempdir().expect("home");
     let port = closed_port().await;
     let config = format!(
         "[profile corp]\ncredential_process = sh -c \"echo 'corp-idp: token for alice expired' >&2; exit 3\"\nendpoint_url = http://127.0.0.1:{port}\n"
     );
-    let out = status(home.path(), &config, &[], Some("corp")).await;
+    let out = status(&config, &[], Some("corp")).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("credential_process failed"), "{err}");
@@ -119,14 +95,13 @@ async fn refusing_sts() -> (u16, tokio::task::JoinHandle<()>) {
 
 #[tokio::test]
 async fn an_assume_role_access_denied_names_the_trust_policy() {
-    let home = tempfile::tempdir().expect("home");
     let (port, server) = refusing_sts().await;
     // endpoint_url in the profile applies to every service, the STS client
     // that assumes the role included.
     let config = format!(
         "[profile base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n\n[profile deploy]\nrole_arn = arn:aws:iam::222222222222:role/deploy\nsource_profile = base\nendpoint_url = http://127.0.0.1:{port}\n"
     );
-    let out = status(home.path(), &config, &[], Some("deploy")).await;
+    let out = status(&config, &[], Some("deploy")).await;
     server.abort();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -139,11 +114,11 @@ async fn an_assume_role_access_denied_names_the_trust_policy() {
 
 #[tokio::test]
 async fn an_unreachable_instance_metadata_service_is_named() {
-    let home = tempfile::tempdir().expect("home");
     let port = closed_port().await;
     let imds = format!("http://127.0.0.1:{}", closed_port().await);
     let config = format!("[default]\nendpoint_url = http://127.0.0.1:{port}\n");
-    let out = status(home.path(), &config, &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)], None).await;
+    let envs = [("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.as_str()), ("AWS_EC2_METADATA_DISABLED", "false")];
+    let out = status(&config, &envs, None).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("IMDS"), "{err}");
@@ -158,12 +133,11 @@ async fn an_unreachable_instance_metadata_service_is_named() {
 /// would otherwise answer "the `credentials-login` feature must be enabled".
 #[tokio::test]
 async fn a_login_session_profile_without_a_session_says_aws_login() {
-    let home = tempfile::tempdir().expect("home");
     let port = closed_port().await;
     let config = format!(
         "[profile console]\nlogin_session = arn:aws:iam::0123456789012:user/Admin\nendpoint_url = http://127.0.0.1:{port}\n"
     );
-    let out = status(home.path(), &config, &[], Some("console")).await;
+    let out = status(&config, &[], Some("console")).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("run `aws login`"), "{err}");
@@ -172,10 +146,9 @@ async fn a_login_session_profile_without_a_session_says_aws_login() {
 
 #[tokio::test]
 async fn a_missing_profile_is_named() {
-    let home = tempfile::tempdir().expect("home");
     let port = closed_port().await;
     let config = format!("[profile dev]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:{port}\n");
-    let out = status(home.path(), &config, &[("AWS_EC2_METADATA_DISABLED", "true")], Some("prod")).await;
+    let out = status(&config, &[], Some("prod")).await;
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the profile prod is not in the AWS config files"), "{err}");

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pipewatch::app::{Driver, Running};
-use pipewatch::aws;
 use pipewatch::model::logs::LogSource;
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Options;
@@ -30,8 +29,7 @@ async fn a_build_not_in_its_region_stops_polling_and_says_where_it_looked() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("requests.jsonl");
     let env = harness::start_with(Options { request_log: Some(log.clone()), ..Options::ephemeral() }).await;
-    let c = env.sandbox.credentials();
-    let clients = aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, &c.secret_access_key, "us-east-1").await;
+    let clients = env.clients().await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut driver = Running::new(Arc::new(clients), tx, None, Intervals::default());
     let missing = "mlops-demo-build:00000000-0000-0000-0000-000000000000";

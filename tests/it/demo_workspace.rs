@@ -9,16 +9,13 @@ use std::process::Command;
 use std::time::Duration;
 
 use aws_sdk_codebuild::types::{Build, BuildPhaseType, StatusType};
-use aws_sdk_codepipeline::types::{ApprovalResult, ApprovalStatus, StageState};
-use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_codepipeline::types::StageState;
 use pipewatch::pack::preflight::{BuildspecSource, preflight};
 use pipewatch::pack::{PackOptions, pack_workspace};
 use pipewatch::sandbox::config::SandboxConfig;
 
-use crate::harness::{self, Env};
-use crate::sandbox_pipeline::{execution_for, wait_stage, wait_status};
+use crate::harness::{self, Env, PIPELINE};
 
-const PIPELINE: &str = "mlops-demo";
 const EPOCHS: usize = 12;
 
 fn demo_dir() -> PathBuf {
@@ -62,16 +59,8 @@ fn demo_zip(fail: bool) -> Vec<u8> {
 
 /// Uploads `zip` as the pipeline's source; returns the execution it starts.
 async fn run(env: &Env, zip: Vec<u8>) -> String {
-    let out = env
-        .s3()
-        .put_object()
-        .bucket("pipewatch-demo-source")
-        .key("workspace.zip")
-        .body(ByteStream::from(zip))
-        .send()
-        .await
-        .expect("put object");
-    execution_for(env, out.version_id().expect("a version id")).await
+    let version = env.upload_zip(zip).await;
+    env.execution_for(&version).await
 }
 
 /// Waits until the Build stage of `exec` has finished, however it ended.
@@ -88,22 +77,7 @@ async fn build_stage(env: &Env, exec: &str) -> StageState {
 
 async fn build_of(env: &Env, stage: &StageState) -> Build {
     let id = stage.action_states()[0].latest_execution().and_then(|l| l.external_execution_id()).expect("build id");
-    let out = env.codebuild().batch_get_builds().ids(id).send().await.expect("batch get builds");
-    out.builds()[0].clone()
-}
-
-async fn log_of(env: &Env, build: &Build) -> Vec<String> {
-    let logs = build.logs().expect("logs");
-    let out = env
-        .logs()
-        .get_log_events()
-        .log_group_name(logs.group_name().unwrap())
-        .log_stream_name(logs.stream_name().unwrap())
-        .start_from_head(true)
-        .send()
-        .await
-        .expect("get log events");
-    out.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
+    env.build(id).await
 }
 
 fn phase_status(b: &Build, kind: BuildPhaseType) -> Option<&StatusType> {
@@ -129,7 +103,7 @@ async fn the_demo_trains_passes_its_quality_gate_and_deploys() {
     let env = harness::start().await;
     let exec = run(&env, demo_zip(false)).await;
     let build = build_of(&env, &build_stage(&env, &exec).await).await;
-    let log = log_of(&env, &build).await;
+    let log = env.log_lines(&build).await;
     let text = log.join("\n");
     assert_eq!(build.build_status(), Some(&StatusType::Succeeded), "{text}");
     for kind in [BuildPhaseType::Install, BuildPhaseType::PreBuild, BuildPhaseType::Build, BuildPhaseType::PostBuild] {
@@ -163,14 +137,10 @@ async fn the_demo_trains_passes_its_quality_gate_and_deploys() {
     assert_eq!(deploy["model"]["sha256"], sha.as_str(), "the deploy template names the model it was written for");
     assert!(zip_entry(&mut archive, "output/evaluation.md").contains("Quality gate: passed"));
 
-    let approve = wait_stage(&env, &exec, "Approve", "InProgress").await;
-    let token = approve.action_states()[0].latest_execution().and_then(|l| l.token()).expect("token").to_string();
-    let result = ApprovalResult::builder().summary("metrics ok").status(ApprovalStatus::Approved).build().unwrap();
-    let cp = env.codepipeline().put_approval_result().pipeline_name(PIPELINE).stage_name("Approve");
-    cp.action_name("Approve").token(token).result(result).send().await.expect("approve");
-    wait_status(&env, &exec, "Succeeded").await;
-    let deploy_stage = wait_stage(&env, &exec, "Deploy", "Succeeded").await;
-    let deploy_log = log_of(&env, &build_of(&env, &deploy_stage).await).await.join("\n");
+    env.approve_pending(&exec).await;
+    env.wait_status(&exec, "Succeeded").await;
+    let deploy_stage = env.wait_stage(&exec, "Deploy", "Succeeded").await;
+    let deploy_log = env.log_lines(&build_of(&env, &deploy_stage).await).await.join("\n");
     assert!(deploy_log.contains("\"endpoint_name\": \"machine-failure-prd\""), "{deploy_log}");
     assert!(deploy_log.contains(&format!("\"sha256\": \"{sha}\"")), "{deploy_log}");
 }
@@ -181,7 +151,7 @@ async fn the_failure_switch_fails_build_with_a_readable_error() {
     let exec = run(&env, demo_zip(true)).await;
     let build = build_of(&env, &build_stage(&env, &exec).await).await;
     assert_eq!(build.build_status(), Some(&StatusType::Failed));
-    wait_status(&env, &exec, "Failed").await;
+    env.wait_status(&exec, "Failed").await;
     let failed = build.phases().iter().find(|p| p.phase_type() == Some(&BuildPhaseType::Build)).expect("BUILD");
     assert_eq!(failed.phase_status(), Some(&StatusType::Failed));
     let context = &failed.contexts()[0];
@@ -190,7 +160,7 @@ async fn the_failure_switch_fails_build_with_a_readable_error() {
     assert!(message.contains("python3 model/run_pipeline.py train") && message.contains("exit status 1"), "{message}");
     assert_eq!(phase_status(&build, BuildPhaseType::PostBuild), Some(&StatusType::Succeeded), "post_build still runs");
 
-    let log = log_of(&env, &build).await;
+    let log = env.log_lines(&build).await;
     let text = log.join("\n");
     assert!(has_line(&log, "FAIL_QUALITY_GATE=1: inverting the training labels"), "{text}");
     assert_eq!(epoch_lines(&log).len(), EPOCHS, "{text}");

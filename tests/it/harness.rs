@@ -1,7 +1,17 @@
-//! Starts a sandbox on an ephemeral loopback port and builds real SDK clients
-//! pointed at it over HTTP.
+//! The one test harness: a sandbox on an ephemeral loopback port with real
+//! SDK clients pointed at it over HTTP ([`Env`]), a scenario API over its demo
+//! pipeline ([`scenario`]), and commands run with a hermetic environment
+//! ([`cli`]).
 
 #![allow(dead_code)]
+
+mod cli;
+mod config;
+mod scenario;
+
+pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
+pub use config::two_stage_pipeline;
+pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};
 
 use std::io::Write;
 use std::path::Path;

@@ -2,72 +2,19 @@
 //! sandbox: `status` (table and JSON), `watch` (transitions, exit codes),
 //! `logs` (every line once, sanitised), `completions`, setup errors.
 
-use std::process::Output;
 use std::time::Duration;
 
-use crate::harness::{self, Env, eventually};
-use crate::sandbox_pipeline::{approve_pending, execution_for, upload, wait_stage};
+use crate::harness::{self, Env, PIPELINE, buildspec, json_of, pipewatch, stdout};
 
-const PIPELINE: &str = "mlops-demo";
-
-fn spec(commands: &[&str]) -> String {
-    let mut s = String::from("version: 0.2\nphases:\n  build:\n    commands:\n");
-    for c in commands {
-        s.push_str(&format!("      - {c}\n"));
-    }
-    s.push_str("artifacts:\n  files:\n    - '**/*'\n");
-    s
-}
-
-fn command(env: &Env, args: &[&str]) -> tokio::process::Command {
-    let c = env.sandbox.credentials();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"));
-    cmd.args(args)
-        .args(["--endpoint-url", &env.sandbox.endpoint()])
-        .env("AWS_ACCESS_KEY_ID", &c.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
-
-async fn run(env: &Env, args: &[&str]) -> Output {
-    let out = command(env, args).output();
-    tokio::time::timeout(Duration::from_secs(120), out).await.expect("command finishes").expect("runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json_of(out: &Output) -> serde_json::Value {
-    let text = stdout(out);
-    serde_json::from_str(text.trim())
-        .unwrap_or_else(|e| panic!("{e}: stdout {text:?} stderr {}", String::from_utf8_lossy(&out.stderr)))
-}
-
-async fn build_id(env: &Env, execution: &str) -> String {
-    eventually("the build id", Duration::from_secs(60), || async {
-        let state = env.codepipeline().get_pipeline_state().name(PIPELINE).send().await.ok()?;
-        let st = state.stage_states().iter().find(|s| s.stage_name() == Some("Build"))?.clone();
-        let latest = st.latest_execution()?;
-        if latest.pipeline_execution_id() != execution {
-            return None;
-        }
-        st.action_states().first()?.latest_execution()?.external_execution_id().map(str::to_string)
-    })
-    .await
+async fn run(env: &Env, args: &[&str]) -> std::process::Output {
+    pipewatch(args).sandbox(env).output().await
 }
 
 #[tokio::test]
 async fn status_prints_a_table_and_stable_json() {
     let env = harness::start().await;
-    let version = upload(&env, &spec(&["echo hi"])).await;
-    let execution = execution_for(&env, &version).await;
+    let version = env.upload(&buildspec(&["echo hi"])).await;
+    let execution = env.execution_for(&version).await;
 
     let out = run(&env, &["status"]).await;
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -116,8 +63,8 @@ async fn an_unknown_pipeline_is_a_one_line_setup_error() {
 #[tokio::test]
 async fn watch_prints_transitions_and_exit_status_is_1_on_failure() {
     let env = harness::start().await;
-    let version = upload(&env, &spec(&["echo about to fail", "exit 3"])).await;
-    let execution = execution_for(&env, &version).await;
+    let version = env.upload(&buildspec(&["echo about to fail", "exit 3"])).await;
+    let execution = env.execution_for(&version).await;
     let out =
         run(&env, &["watch", "--pipeline", PIPELINE, "--execution", &execution, "--exit-status", "--interval", "0.2"])
             .await;
@@ -135,27 +82,25 @@ async fn watch_prints_transitions_and_exit_status_is_1_on_failure() {
 async fn watch_exit_status_is_0_when_the_execution_succeeds() {
     use tokio::io::AsyncBufReadExt;
     let env = harness::start().await;
-    let version = upload(&env, &spec(&["echo ok"])).await;
-    let execution = execution_for(&env, &version).await;
-    let mut child = command(&env, &["watch", "--pipeline", PIPELINE, "--exit-status", "--interval", "0.2"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let version = env.upload(&buildspec(&["echo ok"])).await;
+    let execution = env.execution_for(&version).await;
+    let mut child =
+        pipewatch(["watch", "--pipeline", PIPELINE, "--exit-status", "--interval", "0.2"]).sandbox(&env).spawn();
+    let mut lines = tokio::io::BufReader::new(child.child.stdout.take().expect("stdout")).lines();
     let mut text = String::new();
     let read_all = async {
         // Approve only once watch has shown the pending approval, so both
         // sides of that transition are seen.
         while let Some(line) = lines.next_line().await.expect("read") {
             if line.ends_with("stage Approve InProgress") {
-                approve_pending(&env, &execution).await;
+                env.approve_pending(&execution).await;
             }
             text.push_str(&line);
             text.push('\n');
         }
     };
     tokio::time::timeout(Duration::from_secs(120), read_all).await.expect("watch ends");
-    let status = child.wait().await.expect("wait");
+    let status = child.child.wait().await.expect("wait");
     assert_eq!(status.code(), Some(0), "{text}");
     assert!(text.contains(&format!("watching {PIPELINE} execution {execution}")), "{text}");
     for line in
@@ -172,8 +117,7 @@ async fn watch_exit_status_is_0_when_the_execution_succeeds() {
 /// Every event of the stream through the SDK, sanitised as the command does,
 /// and whether the raw stream held an escape sequence.
 async fn all_lines(env: &Env, build: &str) -> (Vec<String>, bool) {
-    let b = env.codebuild().batch_get_builds().ids(build).send().await.expect("get build");
-    let logs = b.builds()[0].logs().expect("logs").clone();
+    let logs = env.build(build).await.logs().expect("logs").clone();
     let (group, stream) = (logs.group_name().expect("group"), logs.stream_name().expect("stream"));
     let mut lines = Vec::new();
     let mut raw_escape = false;
@@ -202,9 +146,9 @@ async fn logs_follow_prints_every_line_once_in_order_without_escapes() {
     let env = harness::start().await;
     let commands =
         ["echo line-one", "sleep 1", r"printf '\033]0;x\007'", "echo line-two", "sleep 1", "echo line-three"];
-    let version = upload(&env, &spec(&commands)).await;
-    let execution = execution_for(&env, &version).await;
-    let build = build_id(&env, &execution).await;
+    let version = env.upload(&buildspec(&commands)).await;
+    let execution = env.execution_for(&version).await;
+    let build = env.build_id(&execution).await;
 
     let out = run(&env, &["logs", &build, "--follow", "--interval", "0.2"]).await;
     assert_eq!(out.status.code(), Some(0), "{out:?}");
@@ -229,19 +173,13 @@ async fn logs_follow_prints_every_line_once_in_order_without_escapes() {
 
 #[tokio::test]
 async fn completions_cover_the_subcommands() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .args(["completions", "bash"])
-        .output()
-        .expect("runs");
+    let out = pipewatch(["completions", "bash"]).run();
     assert_eq!(out.status.code(), Some(0));
     let script = String::from_utf8_lossy(&out.stdout);
     for sub in ["status", "watch", "logs", "completions", "push", "sandbox", "--exit-status", "--follow"] {
         assert!(script.contains(sub), "{sub}");
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .args(["completions", "tcsh"])
-        .output()
-        .expect("runs");
+    let out = pipewatch(["completions", "tcsh"]).run();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -266,9 +204,9 @@ fn masked(value: &serde_json::Value) -> serde_json::Value {
 #[tokio::test]
 async fn status_json_is_stable_at_a_waiting_approval() {
     let env = harness::start().await;
-    let version = upload(&env, &spec(&["echo hi"])).await;
-    let execution = execution_for(&env, &version).await;
-    wait_stage(&env, &execution, "Approve", "InProgress").await;
+    let version = env.upload(&buildspec(&["echo hi"])).await;
+    let execution = env.execution_for(&version).await;
+    env.wait_stage(&execution, "Approve", "InProgress").await;
     let list = json_of(&run(&env, &["status", "--json"]).await);
     insta::assert_snapshot!("status_json_list", serde_json::to_string_pretty(&masked(&list)).unwrap());
     let one = json_of(&run(&env, &["status", "--pipeline", PIPELINE, "--json"]).await);

@@ -24,6 +24,7 @@ mod sandbox_logs;
 mod sandbox_modes;
 mod sandbox_pipeline;
 mod sandbox_s3;
+mod sandbox_state;
 mod screenshots;
 mod tui_chaos;
 mod tui_control;

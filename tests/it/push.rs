@@ -3,7 +3,6 @@
 //! codes and JSON.
 
 use std::path::Path;
-use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -11,32 +10,19 @@ use std::time::Duration;
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::model::snapshot::Status;
 use pipewatch::pack::PackOptions;
-use pipewatch::push::{self, ExecuteOptions, PushRequest};
+use pipewatch::push::{self, ExecuteOptions, PushPlan, PushRequest};
 use pipewatch::sandbox::Options;
 
-use crate::harness::{self, Env, eventually};
-use crate::sandbox_pipeline::approve_pending;
+use crate::harness::{self, BUCKET, Cli, Env, KEY, PIPELINE, buildspec, eventually, json_of, pipewatch};
 
-const PIPELINE: &str = "mlops-demo";
-const BUCKET: &str = "pipewatch-demo-source";
-const KEY: &str = "workspace.zip";
-
+/// A workspace whose build runs `build_command`.
 fn workspace(build_command: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = format!(
-        "version: 0.2\nphases:\n  build:\n    commands:\n      - {build_command}\nartifacts:\n  files:\n    - '**/*'\n"
-    );
-    // Where the demo build project reads it (its source.buildspec).
-    std::fs::create_dir_all(dir.path().join("model")).expect("model dir");
-    std::fs::write(dir.path().join("model/buildspec.yml"), spec).expect("write buildspec");
-    std::fs::write(dir.path().join("hello.txt"), "hello\n").expect("write file");
-    std::fs::write(dir.path().join(".env"), "TOKEN=secret\n").expect("write secret");
-    dir
+    harness::workspace(&buildspec(&[build_command]))
 }
 
-async fn clients(env: &Env) -> AwsClients {
-    let c = env.sandbox.credentials();
-    aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, &c.secret_access_key, "us-east-1").await
+/// `pipewatch push` against the sandbox of `env`.
+fn push_cmd(env: &Env, args: &[&str]) -> Cli {
+    pipewatch(["push"]).sandbox(env).args(args)
 }
 
 fn request(ws: &Path) -> PushRequest {
@@ -47,12 +33,26 @@ fn request(ws: &Path) -> PushRequest {
     }
 }
 
+/// A sandbox, pipewatch's clients for it, a workspace whose build runs
+/// `build_command`, and the plan to push it.
+struct Planned {
+    env: Env,
+    clients: AwsClients,
+    ws: tempfile::TempDir,
+    plan: PushPlan,
+}
+
+async fn planned(build_command: &str) -> Planned {
+    let env = harness::start().await;
+    let clients = env.clients().await;
+    let ws = workspace(build_command);
+    let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
+    Planned { env, clients, ws, plan }
+}
+
 #[tokio::test]
 async fn a_push_finds_its_execution_and_follows_it_to_the_end() {
-    let env = harness::start().await;
-    let clients = clients(&env).await;
-    let ws = workspace("echo built");
-    let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
+    let Planned { env, clients, ws, plan } = planned("echo built").await;
     assert_eq!((plan.source.bucket.as_str(), plan.source.key.as_str()), (BUCKET, KEY));
     assert_eq!(plan.pipeline_type, "V2");
     assert_eq!(plan.package.entries, ["hello.txt", "model/buildspec.yml"]);
@@ -68,12 +68,7 @@ async fn a_push_finds_its_execution_and_follows_it_to_the_end() {
     let version = result.version_id.clone().expect("a versioned bucket returns a VersionId");
     let execution = result.execution_id.clone().expect("the upload starts an execution");
 
-    let listed = env.codepipeline().list_pipeline_executions().pipeline_name(PIPELINE).send().await.expect("list");
-    let ours = listed
-        .pipeline_execution_summaries()
-        .iter()
-        .find(|e| e.pipeline_execution_id() == Some(execution.as_str()))
-        .expect("our execution is listed");
+    let ours = env.listed_execution(&execution).await;
     assert_eq!(ours.source_revisions()[0].revision_id(), Some(version.as_str()));
     let summary = ours.source_revisions()[0].revision_summary().unwrap_or("");
     assert!(summary.starts_with("pushed by ") && summary.contains('@'), "{summary}");
@@ -82,7 +77,7 @@ async fn a_push_finds_its_execution_and_follows_it_to_the_end() {
     let sha = head.metadata().and_then(|m| m.get("pipewatch-sha256")).cloned();
     assert_eq!(sha.as_deref(), Some(plan.package.sha256.as_str()));
 
-    approve_pending(&env, &execution).await;
+    env.approve_pending(&execution).await;
     let mut statuses = Vec::new();
     let end = push::follow(&clients, PIPELINE, &execution, Duration::from_millis(200), |s| statuses.push(s.clone()))
         .await
@@ -100,10 +95,7 @@ async fn a_push_finds_its_execution_and_follows_it_to_the_end() {
 
 #[tokio::test]
 async fn preflight_errors_block_execute_unless_forced() {
-    let env = harness::start().await;
-    let clients = clients(&env).await;
-    let ws = workspace("echo a: b");
-    let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
+    let Planned { env, clients, ws: _ws, plan } = planned("echo a: b").await;
     assert!(plan.preflight.has_errors());
     let err = push::execute(&clients, &plan, &ExecuteOptions::default(), Arc::new(|_| {})).await.unwrap_err();
     assert!(err.to_string().contains("quote"), "{err}");
@@ -113,10 +105,7 @@ async fn preflight_errors_block_execute_unless_forced() {
 
 #[tokio::test]
 async fn no_execution_within_the_timeout_explains_and_a_pinned_start_runs_our_version() {
-    let env = harness::start().await;
-    let clients = clients(&env).await;
-    let ws = workspace("echo pinned");
-    let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
+    let Planned { env, clients, ws: _ws, plan } = planned("echo pinned").await;
     let text = push::no_execution_explanation(&plan, "v123", Duration::from_secs(60));
     assert!(text.contains("PollForSourceChanges=false") && text.contains("EventBridge"), "{text}");
     assert!(text.contains("S3_OBJECT_VERSION_ID"), "{text}");
@@ -124,37 +113,9 @@ async fn no_execution_within_the_timeout_explains_and_a_pinned_start_runs_our_ve
     let result = push::execute(&clients, &plan, &opts, Arc::new(|_| {})).await.expect("push");
     let version = result.version_id.expect("version id");
     let started = push::start_execution(&clients, &plan, &version).await.expect("pinned start");
-    let listed = env.codepipeline().list_pipeline_executions().pipeline_name(PIPELINE).send().await.expect("list");
-    let ours = listed
-        .pipeline_execution_summaries()
-        .iter()
-        .find(|e| e.pipeline_execution_id() == Some(started.as_str()))
-        .expect("the started execution is listed");
+    let ours = env.listed_execution(&started).await;
     assert_eq!(ours.source_revisions()[0].revision_id(), Some(version.as_str()));
     assert_eq!(ours.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str()), Some("StartPipelineExecution"));
-}
-
-fn bin(env: &Env, args: &[&str]) -> tokio::process::Command {
-    let c = env.sandbox.credentials();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"));
-    cmd.arg("push").args(["--endpoint-url", &env.sandbox.endpoint()]).args(args);
-    cmd.env("AWS_ACCESS_KEY_ID", &c.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        // No config file of the machine's: a test sets one where it wants one.
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
-
-fn json_of(out: &Output) -> serde_json::Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("{e}: stdout {stdout:?} stderr {}", String::from_utf8_lossy(&out.stderr)))
 }
 
 #[tokio::test]
@@ -167,10 +128,9 @@ async fn headless_dry_run_writes_the_zip_and_uploads_nothing() {
     let ws_arg = ws.path().to_string_lossy().into_owned();
     let zip_arg = zip_out.to_string_lossy().into_owned();
     let out =
-        bin(&env, &["--pipeline", PIPELINE, "--workspace", &ws_arg, "--dry-run", "--zip-out", &zip_arg, "--json"])
+        push_cmd(&env, &["--pipeline", PIPELINE, "--workspace", &ws_arg, "--dry-run", "--zip-out", &zip_arg, "--json"])
             .output()
-            .await
-            .expect("run pipewatch");
+            .await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let json = json_of(&out);
     assert_eq!(json["status"], "DryRun");
@@ -187,7 +147,7 @@ async fn headless_preflight_errors_exit_2_without_force() {
     let env = harness::start().await;
     let ws = workspace("echo a: b");
     let ws_arg = ws.path().to_string_lossy().into_owned();
-    let out = bin(&env, &["--workspace", &ws_arg, "--json"]).output().await.expect("run pipewatch");
+    let out = push_cmd(&env, &["--workspace", &ws_arg, "--json"]).output().await;
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 5") && stderr.contains("--force"), "{stderr}");
@@ -199,22 +159,14 @@ async fn headless_wait_exits_0_after_approval_with_the_json_fields() {
     let env = harness::start().await;
     let ws = workspace("echo headless");
     let ws_arg = ws.path().to_string_lossy().into_owned();
-    let child = bin(&env, &["--pipeline", PIPELINE, "--workspace", &ws_arg, "--json", "--wait"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn pipewatch");
-    let cp = env.codepipeline();
-    let execution = eventually("the pushed execution", Duration::from_secs(30), || {
-        let cp = cp.clone();
-        async move {
-            let out = cp.list_pipeline_executions().pipeline_name(PIPELINE).send().await.ok()?;
-            out.pipeline_execution_summaries().first()?.pipeline_execution_id().map(str::to_string)
-        }
+    let run = push_cmd(&env, &["--pipeline", PIPELINE, "--workspace", &ws_arg, "--json", "--wait"]).spawn();
+    let execution = eventually("the pushed execution", Duration::from_secs(30), || async {
+        let out = env.codepipeline().list_pipeline_executions().pipeline_name(PIPELINE).send().await.ok()?;
+        out.pipeline_execution_summaries().first()?.pipeline_execution_id().map(str::to_string)
     })
     .await;
-    approve_pending(&env, &execution).await;
-    let out = child.wait_with_output().await.expect("pipewatch ends");
+    env.approve_pending(&execution).await;
+    let out = run.child.wait_with_output().await.expect("pipewatch ends");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let json = json_of(&out);
     assert_eq!(json["status"], "Succeeded");
@@ -232,7 +184,7 @@ async fn headless_wait_exits_1_when_the_build_fails() {
     let env = harness::start().await;
     let ws = workspace("exit 3");
     let ws_arg = ws.path().to_string_lossy().into_owned();
-    let out = bin(&env, &["--workspace", &ws_arg, "--json", "--wait"]).output().await.expect("run pipewatch");
+    let out = push_cmd(&env, &["--workspace", &ws_arg, "--json", "--wait"]).output().await;
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_of(&out)["status"], "Failed");
 }
@@ -309,14 +261,11 @@ async fn a_network_failure_says_no_half_object_was_left() {
 
 #[tokio::test]
 async fn headless_skips_an_unchanged_package_without_a_terminal() {
-    let env = harness::start().await;
-    let clients = clients(&env).await;
-    let ws = workspace("echo same");
-    let plan = push::plan(&clients, &request(ws.path())).await.expect("plan");
+    let Planned { env, clients, ws, plan } = planned("echo same").await;
     let opts = ExecuteOptions { execution_timeout: Duration::ZERO, ..ExecuteOptions::default() };
     let first = push::execute(&clients, &plan, &opts, Arc::new(|_| {})).await.expect("push");
     let ws_arg = ws.path().to_string_lossy().into_owned();
-    let out = bin(&env, &["--workspace", &ws_arg, "--json"]).output().await.expect("run pipewatch");
+    let out = push_cmd(&env, &["--workspace", &ws_arg, "--json"]).output().await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let json = json_of(&out);
     assert_eq!(json["status"], "Unchanged");
@@ -336,21 +285,14 @@ async fn headless_dry_run_works_without_aws() {
     // root buildspec.yml it checks the only one a level down (model/).
     let out_dir = tempfile::tempdir().expect("temp dir");
     let zip_out = out_dir.path().join("pkg.zip");
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .arg("push")
-        .args(["--endpoint-url", &endpoint, "--dry-run", "--json", "--workspace"])
+    let out = pipewatch(["push"])
+        .endpoint(&endpoint, "id", "secret")
+        .args(["--dry-run", "--json", "--workspace"])
         .arg(ws.path())
         .arg("--zip-out")
         .arg(&zip_out)
-        .env("AWS_ACCESS_KEY_ID", "id")
-        .env("AWS_SECRET_ACCESS_KEY", "secret")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .stdin(std::process::Stdio::null())
         .output()
-        .await
-        .expect("run pipewatch");
+        .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("dry run without the pipeline"), "{stderr}");
@@ -371,20 +313,12 @@ async fn headless_push_refuses_a_read_only_profile_before_uploading() {
     std::fs::create_dir_all(config.path().join("pipewatch")).expect("config dir");
     // Without a profile the name is "default"; the pattern is case-insensitive.
     std::fs::write(config.path().join("pipewatch/config.toml"), "read_only_profiles = [\"DEF*\"]\n").expect("config");
-    let out = bin(&env, &["--workspace", &ws_arg, "-y"])
-        .env("XDG_CONFIG_HOME", config.path())
-        .output()
-        .await
-        .expect("run pipewatch");
+    let out = push_cmd(&env, &["--workspace", &ws_arg, "-y"]).config_home(config.path()).output().await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("profile default is read-only"), "{stderr}");
     assert!(env.s3().head_object().bucket(BUCKET).key(KEY).send().await.is_err(), "nothing was uploaded");
     // A dry run only reads: it still works.
-    let out = bin(&env, &["--workspace", &ws_arg, "--dry-run"])
-        .env("XDG_CONFIG_HOME", config.path())
-        .output()
-        .await
-        .expect("run pipewatch");
+    let out = push_cmd(&env, &["--workspace", &ws_arg, "--dry-run"]).config_home(config.path()).output().await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

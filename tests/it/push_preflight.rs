@@ -6,12 +6,11 @@
 //! (the commands live in the action declaration, no buildspec).
 
 use std::process::Output;
-use std::time::Duration;
 
 use pipewatch::sandbox::Options;
 use serde_json::json;
 
-use crate::harness::{self, Env};
+use crate::harness::{self, Env, pipewatch, stderr};
 
 fn source(key: &str) -> serde_json::Value {
     json!({"name": "Source", "actions": [{
@@ -73,21 +72,7 @@ fn config() -> serde_json::Value {
 }
 
 async fn dry_run(env: &Env, pipeline: &str, workspace: &std::path::Path) -> Output {
-    let c = env.sandbox.credentials();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .args(["push", "--pipeline", pipeline, "--dry-run", "--workspace"])
-        .arg(workspace)
-        .args(["--endpoint-url", &env.sandbox.endpoint()])
-        .env("AWS_ACCESS_KEY_ID", &c.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    tokio::time::timeout(Duration::from_secs(60), out).await.expect("push finishes").expect("runs")
+    pipewatch(["push", "--pipeline", pipeline, "--dry-run", "--workspace"]).arg(workspace).sandbox(env).output().await
 }
 
 #[tokio::test]
@@ -106,21 +91,21 @@ async fn pipelines_push_cannot_preflight_are_pushed_with_one_line_why() {
         ("spec-in-s3", "preflight: not checked: warning: project spec-in-s3 reads its buildspec from S3"),
     ] {
         let out = dry_run(&env, pipeline, ws.path()).await;
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = stderr(&out);
         assert_eq!(out.status.code(), Some(0), "{pipeline}: {err}");
         assert_eq!(err.lines().filter(|l| l.contains(why)).count(), 1, "{pipeline}: one line why: {err}");
         assert!(!err.contains("is not in the workspace"), "{pipeline}: {err}");
     }
 
     let out = dry_run(&env, "spec-inline", ws.path()).await;
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "an inline buildspec's problem does not block: {err}");
     assert!(err.contains("preflight: inline in project spec-inline: warning (line 3, column 1): a tab"), "{err}");
     assert!(err.contains("do not block the push"), "{err}");
 
     // A real problem in the package still refuses without --force.
     let out = dry_run(&env, "spec-default", ws.path()).await;
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the build reads buildspec.yml, but it is not in the workspace"), "{err}");
 }

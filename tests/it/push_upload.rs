@@ -14,9 +14,8 @@ use pipewatch::msg::Msg;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::harness::{self, Env};
+use crate::harness::{self, PIPELINE, pipewatch, stderr};
 
-const PIPELINE: &str = "mlops-demo";
 const SPEC: &str =
     "version: 0.2\nphases:\n  build:\n    commands:\n      - echo big\nartifacts:\n  files:\n    - '**/*'\n";
 
@@ -129,9 +128,9 @@ async fn a_push_longer_than_every_client_timeout_completes() {
     };
     let env = harness::start_with(opts).await;
     let ws = big_workspace(70);
-    let out = push_command(&env, ws.path()).output();
-    let out = tokio::time::timeout(Duration::from_secs(300), out).await.expect("push finishes").expect("runs");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let out =
+        pipewatch(["push", "--pipeline", PIPELINE, "--yes", "--workspace"]).arg(ws.path()).sandbox(&env).output().await;
+    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     let secs: f64 = err
         .split(" in ")
@@ -140,22 +139,4 @@ async fn a_push_longer_than_every_client_timeout_completes() {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("a 'pushed … in N s' line: {err}"));
     assert!(secs > 30.0, "the upload outlasted the 30 s attempt timeout: {secs} s");
-}
-
-fn push_command(env: &Env, workspace: &std::path::Path) -> tokio::process::Command {
-    let c = env.sandbox.credentials();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_pipewatch"));
-    cmd.args(["push", "--pipeline", PIPELINE, "--yes", "--workspace"])
-        .arg(workspace)
-        .args(["--endpoint-url", &env.sandbox.endpoint()])
-        .env("AWS_ACCESS_KEY_ID", &c.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &c.secret_access_key)
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    cmd
 }

@@ -1,7 +1,5 @@
 //! The README stays true: every pipewatch command it shows parses.
 
-use std::process::Command;
-
 use crate::harness;
 
 /// Arguments of every `cargo run -- …` / `target/debug/pipewatch …` line in the
@@ -32,7 +30,7 @@ fn every_command_in_the_readme_parses() {
     let invocations = readme_invocations();
     assert!(invocations.len() >= 3, "found {invocations:?}");
     for args in invocations {
-        let out = Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(&args).arg("--help").output().unwrap();
+        let out = harness::pipewatch(&args).arg("--help").run();
         assert!(out.status.success(), "pipewatch {args:?} does not parse: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

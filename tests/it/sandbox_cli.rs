@@ -2,26 +2,17 @@
 //! request log records calls, chaos answers in AWS's error shapes, and a
 //! non-loopback address is refused.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use pipewatch::sandbox::{self, Credentials, Options};
+use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::harness;
+use crate::harness::{self, pipewatch};
 
 #[tokio::test]
 async fn the_binary_prints_credentials_then_listening_and_they_work() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pipewatch"))
-        .args(["sandbox", "--addr", "127.0.0.1:0"])
-        .env_remove("PIPEWATCH_SANDBOX_ACCESS_KEY_ID")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn pipewatch sandbox");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
+    let mut run = pipewatch(["sandbox", "--addr", "127.0.0.1:0"]).spawn();
+    let mut lines = BufReader::new(run.child.stdout.take().unwrap()).lines();
     let (mut id, mut secret, mut endpoint) = (None, None, None);
-    for line in lines.by_ref() {
-        let line = line.unwrap();
+    while let Some(line) = lines.next_line().await.unwrap() {
         if let Some(v) = line.strip_prefix("export AWS_ACCESS_KEY_ID=") {
             id = Some(v.to_string());
         } else if let Some(v) = line.strip_prefix("export AWS_SECRET_ACCESS_KEY=") {
@@ -38,13 +29,12 @@ async fn the_binary_prints_credentials_then_listening_and_they_work() {
     let sdk = harness::sdk_config(&endpoint, &creds).await;
     let out = aws_sdk_codepipeline::Client::new(&sdk).list_pipelines().send().await.expect("list pipelines");
     assert_eq!(out.pipelines().len(), 1);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    run.child.kill().await.unwrap();
 }
 
 #[test]
 fn a_public_address_is_refused_without_allow_remote() {
-    let out = Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(["sandbox", "--addr", "0.0.0.0:0"]).output().unwrap();
+    let out = pipewatch(["sandbox", "--addr", "0.0.0.0:0"]).run();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--allow-remote"), "{err}");
@@ -52,8 +42,7 @@ fn a_public_address_is_refused_without_allow_remote() {
 
 #[test]
 fn a_bad_chaos_spec_is_a_usage_error() {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_pipewatch")).args(["sandbox", "--chaos", "throttle=7"]).output().unwrap();
+    let out = pipewatch(["sandbox", "--chaos", "throttle=7"]).run();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("probability"));
 }

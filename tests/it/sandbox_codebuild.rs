@@ -53,21 +53,6 @@ fn context(b: &Build, kind: BuildPhaseType) -> (String, String) {
     (c.status_code().unwrap_or_default().to_string(), c.message().unwrap_or_default().to_string())
 }
 
-/// The build's log stream, read through CloudWatch Logs.
-async fn log_lines(env: &Env, b: &Build) -> Vec<String> {
-    let logs = b.logs().unwrap();
-    let out = env
-        .logs()
-        .get_log_events()
-        .log_group_name(logs.group_name().unwrap())
-        .log_stream_name(logs.stream_name().unwrap())
-        .start_from_head(true)
-        .send()
-        .await
-        .unwrap();
-    out.events().iter().map(|e| e.message().unwrap_or_default().to_string()).collect()
-}
-
 /// Output lines only, without CodeBuild's `[Container]` lines.
 fn output(lines: &[String]) -> Vec<&str> {
     lines.iter().filter(|l| !l.starts_with("[Container] ")).map(String::as_str).collect()
@@ -118,7 +103,7 @@ async fn a_good_build_runs_every_phase_and_logs_its_output_in_order() {
     assert!(logs.deep_link().unwrap().contains("/aws/codebuild/mlops-demo-build"));
     assert!(b.start_time().unwrap() <= b.end_time().unwrap());
 
-    let lines = log_lines(&env, &b).await;
+    let lines = env.log_lines(&b).await;
     assert_eq!(output(&lines), ["install", "pre", "out", "err", "out2", "tool ran", "post"]);
     let running_cmd = lines.iter().position(|l| l.ends_with("Running command echo pre")).expect("Running command line");
     assert_eq!(lines[running_cmd + 1], "pre");
@@ -150,7 +135,7 @@ phases:
     let (_tmp, id) = start(&env, &[("model/buildspec.yml", spec)], None);
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Succeeded), "{:?}", b.phases());
-    let lines = log_lines(&env, &b).await;
+    let lines = env.log_lines(&b).await;
     assert_eq!(
         output(&lines),
         ["one two deeper spec demo", &format!("{id}|1|v-123|codepipeline/mlops-demo|us-east-1|1"), "src-ok"]
@@ -174,7 +159,7 @@ async fn a_failing_build_command_fails_the_build_but_post_build_still_runs() {
         )
     );
     assert_eq!(phase(&b, BuildPhaseType::PostBuild).unwrap().phase_status(), Some(&StatusType::Succeeded));
-    let lines = log_lines(&env, &b).await;
+    let lines = env.log_lines(&b).await;
     assert_eq!(output(&lines), ["before", "finally 0", "post 0"]);
     assert!(lines.iter().any(|l| l.ends_with(
         "Phase context status code: COMMAND_EXECUTION_ERROR Message: Error while executing command: sh -c 'exit 3'. Reason: exit status 3"
@@ -199,7 +184,7 @@ async fn an_install_failure_skips_to_finalizing() {
         ["SUBMITTED", "QUEUED", "PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "FINALIZING", "COMPLETED"]
     );
     assert_eq!(context(&b, BuildPhaseType::Install).1, "Error while executing command: false. Reason: exit status 1");
-    assert!(output(&log_lines(&env, &b).await).is_empty());
+    assert!(output(&env.log_lines(&b).await).is_empty());
 }
 
 #[tokio::test]
@@ -419,7 +404,7 @@ async fn start_build_runs_an_s3_source_with_overrides() {
     let b = finished(&env, &id).await;
     assert_eq!(b.build_status(), Some(&StatusType::Succeeded), "{:?}", b.phases());
     assert_eq!(b.source().unwrap().location(), Some("pipewatch-demo-source/direct/src.zip"));
-    assert_eq!(output(&log_lines(&env, &b).await), ["from s3 override"]);
+    assert_eq!(output(&env.log_lines(&b).await), ["from s3 override"]);
 
     let missing = env
         .codebuild()

@@ -10,35 +10,8 @@ use pipewatch::sandbox::Options;
 use crate::harness::{self, Env, eventually};
 
 fn config(mode: &str) -> String {
-    serde_json::json!({
-        "pipelines": [{
-            "name": "modes",
-            "pipelineType": "V2",
-            "executionMode": mode,
-            "artifactStore": { "type": "S3", "location": "modes-artifacts" },
-            "stages": [
-                { "name": "Source", "actions": [{
-                    "name": "Source",
-                    "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },
-                    "configuration": { "S3Bucket": "modes-src", "S3ObjectKey": "src.zip" },
-                    "outputArtifacts": [{ "name": "Src" }]
-                }]},
-                { "name": "Build", "actions": [{
-                    "name": "Build",
-                    "actionTypeId": { "category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1" },
-                    "configuration": { "ProjectName": "slow" },
-                    "inputArtifacts": [{ "name": "Src" }]
-                }]}
-            ]
-        }],
-        "projects": [{
-            "name": "slow",
-            "source": { "type": "CODEPIPELINE", "buildspec": "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 3\n" },
-            "environment": { "type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL" },
-            "timeoutInMinutes": 5
-        }]
-    })
-    .to_string()
+    let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 3\n";
+    harness::two_stage_pipeline("modes", mode, "slow", spec, None)
 }
 
 async fn start(mode: &str) -> (Env, tempfile::TempDir) {

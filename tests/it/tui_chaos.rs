@@ -7,10 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_s3::primitives::ByteStream;
 use chrono::Utc;
 use pipewatch::app::Driver;
-use pipewatch::aws;
 use pipewatch::config::Config;
 use pipewatch::model::{Connection, Model};
 use pipewatch::update::{self, Effect};
@@ -38,26 +36,10 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
     let spec = format!(
         "version: 0.2\nphases:\n  build:\n    commands:\n      - 'for i in $(seq 1 {LINES}); do echo \"line $i\"; sleep 0.01; done'\nartifacts:\n  files:\n    - '**/*'\n"
     );
-    let zip = harness::zip_of(&[("model/buildspec.yml", &spec)]);
     // The test's own client has no retries; chaos may refuse the upload a few times.
-    let mut uploaded = false;
-    for _ in 0..50 {
-        let put = env
-            .s3()
-            .put_object()
-            .bucket("pipewatch-demo-source")
-            .key("workspace.zip")
-            .body(ByteStream::from(zip.clone()));
-        if put.send().await.is_ok() {
-            uploaded = true;
-            break;
-        }
-    }
-    assert!(uploaded, "the upload never got through the chaos");
+    env.upload_zip(harness::zip_of(&[("model/buildspec.yml", &spec)])).await;
 
-    let creds = env.sandbox.credentials();
-    let clients =
-        aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1").await;
+    let clients = env.clients().await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default())
         .with_backoff(Duration::from_millis(200), Duration::from_secs(2));

@@ -8,7 +8,6 @@ use std::time::Duration;
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pipewatch::app::{Driver, Running};
-use pipewatch::aws;
 use pipewatch::config::Config;
 use pipewatch::model::snapshot::Status;
 use pipewatch::model::{Connection, Mode, Model};
@@ -18,7 +17,6 @@ use pipewatch::workers::Intervals;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::harness::{self, Env};
-use crate::sandbox_pipeline::upload;
 
 const PIPELINE: &str = "mlops-demo";
 const QUICK_OK: &str =
@@ -35,10 +33,7 @@ struct App {
 
 impl App {
     async fn start(env: &Env, read_only: bool) -> App {
-        let creds = env.sandbox.credentials();
-        let clients =
-            aws::for_endpoint(&env.sandbox.endpoint(), &creds.access_key_id, &creds.secret_access_key, "us-east-1")
-                .await;
+        let clients = env.clients().await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         // Faster than the defaults so the test waits less; same code path.
         let intervals = Intervals {
@@ -135,7 +130,7 @@ fn build_id(m: &Model) -> Option<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
     let env = harness::start().await;
-    upload(&env, QUICK_FAIL).await;
+    env.upload(QUICK_FAIL).await;
     let mut app = App::start(&env, false).await;
     app.until("the build to fail", |m| stage_status(m, "Build") == Some(Status::Failed)).await;
     let first_build = build_id(&app.model);
@@ -179,7 +174,7 @@ async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
     let env = harness::start().await;
-    upload(&env, QUICK_OK).await;
+    env.upload(QUICK_OK).await;
     let mut app = App::start(&env, false).await;
     app.until("the approval to wait", |m| {
         stage(m, "Approve").is_some_and(|s| s.actions.iter().any(|a| a.approval_token.is_some()))
@@ -217,7 +212,7 @@ async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x_abandons_the_running_execution_and_s_starts_a_new_one() {
     let env = harness::start().await;
-    upload(&env, SLOW).await;
+    env.upload(SLOW).await;
     let mut app = App::start(&env, false).await;
     app.until("the build to run", |m| stage_status(m, "Build") == Some(Status::InProgress)).await;
     let running = app.model.executions.first().map(|e| e.id.clone());
@@ -256,7 +251,7 @@ async fn read_only_sends_no_mutating_request_whatever_is_pressed() {
         ..pipewatch::sandbox::Options::ephemeral()
     })
     .await;
-    upload(&env, QUICK_FAIL).await;
+    env.upload(QUICK_FAIL).await;
     let mut app = App::start(&env, true).await;
     app.until("the build to fail", |m| stage_status(m, "Build") == Some(Status::Failed)).await;
     app.select_stage("Build");

@@ -2,32 +2,39 @@
 //! it sends for plan, upload (progress), follow, cancel and failures; the
 //! temp zip is removed and the workspace left as it was.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use pipewatch::app::PushDriver;
-use pipewatch::aws::{self, AwsClients};
+use pipewatch::aws::AwsClients;
 use pipewatch::msg::Msg;
+use tempfile::TempDir;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::harness::{self, Env};
+use crate::harness::{self, Env, PIPELINE};
 
-const PIPELINE: &str = "mlops-demo";
+/// A sandbox, a workspace, a temp dir for the package, and a driver pushing
+/// the workspace through the sandbox with its channel.
+struct Setup {
+    env: Env,
+    ws: TempDir,
+    tmp: TempDir,
+    driver: PushDriver,
+    rx: UnboundedReceiver<Msg>,
+}
 
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec =
-        "version: 0.2\nphases:\n  build:\n    commands:\n      - echo driven\nartifacts:\n  files:\n    - hello.txt\n";
-    std::fs::create_dir_all(dir.path().join("model")).expect("model dir");
-    std::fs::write(dir.path().join("model/buildspec.yml"), spec).expect("write buildspec");
-    std::fs::write(dir.path().join("hello.txt"), "hello\n").expect("write file");
-    std::fs::write(dir.path().join(".env"), "TOKEN=secret\n").expect("write secret");
-    dir
+async fn setup() -> Setup {
+    let env = harness::start().await;
+    let ws = harness::workspace(&harness::buildspec(&["echo driven"]));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (tx, rx) = unbounded_channel();
+    let driver = PushDriver::new(clients(&env).await, tx, Some(ws.path().to_path_buf()));
+    Setup { driver: driver.with_temp_dir(tmp.path().into()), env, ws, tmp, rx }
 }
 
 async fn clients(env: &Env) -> Arc<AwsClients> {
-    let c = env.sandbox.credentials();
-    Arc::new(aws::for_endpoint(&env.sandbox.endpoint(), &c.access_key_id, &c.secret_access_key, "us-east-1").await)
+    Arc::new(env.clients().await)
 }
 
 /// The next Msg the driver sends, skipping progress unless `progress` collects it.
@@ -41,7 +48,7 @@ async fn next(rx: &mut UnboundedReceiver<Msg>, progress: &mut Vec<(u64, u64)>) -
     }
 }
 
-fn files_in(dir: &std::path::Path) -> Vec<String> {
+fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -52,12 +59,7 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
 
 #[tokio::test]
 async fn plan_upload_and_follow_send_the_msgs_the_model_needs() {
-    let env = harness::start().await;
-    let ws = workspace();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let (tx, mut rx) = unbounded_channel();
-    let mut driver =
-        PushDriver::new(clients(&env).await, tx, Some(ws.path().to_path_buf())).with_temp_dir(tmp.path().into());
+    let Setup { env, ws, tmp, mut driver, mut rx } = setup().await;
     let mut progress = Vec::new();
 
     driver.plan(PIPELINE, None);
@@ -74,12 +76,7 @@ async fn plan_upload_and_follow_send_the_msgs_the_model_needs() {
     };
     assert_eq!(progress.last(), Some(&(view.zip_bytes, view.zip_bytes)), "the gauge ends full: {progress:?}");
     let Msg::PushFollowing { execution_id } = next(&mut rx, &mut progress).await else { panic!("the run found") };
-    let listed = env.codepipeline().list_pipeline_executions().pipeline_name(PIPELINE).send().await.expect("list");
-    let ours = listed
-        .pipeline_execution_summaries()
-        .iter()
-        .find(|e| e.pipeline_execution_id() == Some(execution_id.as_str()))
-        .expect("the followed execution is listed");
+    let ours = env.listed_execution(&execution_id).await;
     assert_eq!(ours.source_revisions()[0].revision_id(), Some(version.as_str()));
     assert!(files_in(tmp.path()).is_empty(), "the package is removed after the upload");
     assert_eq!(files_in(ws.path()), vec![".env", "hello.txt", "model"], "the workspace is untouched");
@@ -88,12 +85,8 @@ async fn plan_upload_and_follow_send_the_msgs_the_model_needs() {
 
 #[tokio::test]
 async fn cancel_removes_the_package_and_failures_are_one_line() {
-    let env = harness::start().await;
-    let ws = workspace();
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let (tx, mut rx) = unbounded_channel();
-    let mut driver =
-        PushDriver::new(clients(&env).await, tx, Some(ws.path().to_path_buf())).with_temp_dir(tmp.path().into());
+    // The sandbox and the workspace stay alive to the end of the test.
+    let Setup { env: _env, ws: _ws, tmp, mut driver, mut rx } = setup().await;
     let mut progress = Vec::new();
     driver.plan(PIPELINE, None);
     assert!(matches!(next(&mut rx, &mut progress).await, Msg::PushPlanned(Ok(_))));

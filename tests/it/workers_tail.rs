@@ -11,8 +11,7 @@ use pipewatch::workers::{Intervals, Workers};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::time::{Instant, timeout};
 
-use crate::aws_adapters::{PIPELINE, build_id_for, buildspec, clients_for, execution_for, upload};
-use crate::harness::{self, Env};
+use crate::harness::{self, Env, PIPELINE, buildspec};
 
 const LONG: Duration = Duration::from_secs(60);
 const NEVER: Duration = Duration::from_secs(3600);
@@ -23,7 +22,7 @@ fn fast(log: Duration) -> Intervals {
 }
 
 async fn workers_for(env: &Env, intervals: Intervals) -> (Workers, UnboundedReceiver<Msg>) {
-    let clients = Arc::new(clients_for(env).await);
+    let clients = Arc::new(env.clients().await);
     let (tx, rx) = unbounded_channel();
     let workers =
         Workers::new(clients, tx, intervals).with_backoff(Duration::from_millis(50), Duration::from_millis(800));
@@ -34,12 +33,11 @@ async fn next(rx: &mut UnboundedReceiver<Msg>, what: &str) -> Msg {
     timeout(LONG, rx.recv()).await.unwrap_or_else(|_| panic!("timed out waiting for {what}")).expect("channel open")
 }
 
-/// Runs a build of `commands` and returns its id, with the clients' help.
+/// Runs a build of `commands` and returns its id.
 async fn start_build(env: &Env, commands: &[&str]) -> String {
-    let clients = clients_for(env).await;
-    let version = upload(&clients, &buildspec(commands)).await;
-    let id = execution_for(&clients, &version).await;
-    build_id_for(&clients, &id).await
+    let version = env.upload(&buildspec(commands)).await;
+    let id = env.execution_for(&version).await;
+    env.build_id(&id).await
 }
 
 /// The build's output lines from Msg::Log pages until `done(lines, complete)`,

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::runner::SourceInput;
 use super::{Launch, launch, stop_build};
 use crate::sandbox::http::{ApiError, ApiResult};
+use crate::sandbox::paging::offset_page;
 use crate::sandbox::{Shared, lock};
 
 /// Page size of the List operations.
@@ -71,12 +72,12 @@ fn descending(input: &Value) -> ApiResult<bool> {
 fn page(input: &Value, items: Vec<String>, key: &str) -> ApiResult {
     let start = match input.get("nextToken").and_then(Value::as_str) {
         None | Some("") => 0,
-        Some(t) => t.parse::<usize>().ok().filter(|n| *n <= items.len()).ok_or_else(|| invalid("Invalid nextToken"))?,
+        Some(t) => t.parse::<usize>().map_err(|_| invalid("Invalid nextToken"))?,
     };
-    let end = (start + PAGE).min(items.len());
-    let mut out = json!({ key: items[start..end] });
-    if end < items.len() {
-        out["nextToken"] = json!(end.to_string());
+    let (items, next) = offset_page(items, start, PAGE).ok_or_else(|| invalid("Invalid nextToken"))?;
+    let mut out = json!({ key: items });
+    if let Some(next) = next {
+        out["nextToken"] = json!(next.to_string());
     }
     Ok(out)
 }
@@ -200,8 +201,12 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
                 .split_once('/')
                 .filter(|(b, k)| !b.is_empty() && !k.is_empty())
                 .ok_or_else(|| invalid(format!("Invalid S3 source location: '{location}', expected bucket/key")))?;
-            match lock(&shared.s3).object_file(bucket, key, version.as_deref()) {
-                Some(path) => SourceInput::Zip(path),
+            // The build's own copy, taken under the S3 lock, so an overwrite
+            // or delete before DOWNLOAD_SOURCE cannot break it.
+            let copy = lock(&shared.builds).dir.join(format!("{}.source.zip", uuid::Uuid::new_v4().simple()));
+            match lock(&shared.s3).snapshot_object(bucket, key, version.as_deref(), &copy) {
+                Some(Ok(())) => SourceInput::Snapshot(copy),
+                Some(Err(e)) => return Err(ApiError::internal(format!("cannot keep the source object: {e}"))),
                 None => SourceInput::Missing(format!(
                     "error while downloading key {key} from bucket {bucket}: NoSuchKey: The specified key does not exist."
                 )),

@@ -5,12 +5,14 @@
 
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::sync::Notify;
+
+use crate::sandbox::lock;
 
 /// Why a build was cut short.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +37,7 @@ impl Control {
     /// Records the first reason, kills the running command and wakes the runner.
     pub fn halt(&self, why: Halt) {
         {
-            let mut h = self.halt.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut h = lock(&self.halt);
             if h.is_some() {
                 return;
             }
@@ -46,13 +48,13 @@ impl Control {
     }
 
     pub fn halted(&self) -> Option<Halt> {
-        *self.halt.lock().unwrap_or_else(PoisonError::into_inner)
+        *lock(&self.halt)
     }
 
     /// Kills every process group the build started: background processes
     /// do not outlive the build, as they would not outlive its container.
     pub fn kill_all_groups(&self) {
-        for g in self.groups.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        for g in lock(&self.groups).iter() {
             kill_group(*g);
         }
     }
@@ -131,7 +133,7 @@ pub async fn run(
     };
     let pgid = child.id().and_then(|p| i32::try_from(p).ok()).unwrap_or(0);
     control.current.store(pgid, Ordering::SeqCst);
-    control.groups.lock().unwrap_or_else(PoisonError::into_inner).push(pgid);
+    lock(&control.groups).push(pgid);
     // A halt that raced with the spawn saw no group to kill.
     if control.halted().is_some() {
         kill_group(pgid);

@@ -63,20 +63,26 @@ fn start_source(shared: &Arc<Shared>, e: &mut Execution, decl: &ActionDecl, exec
         fail(exec, "JobFailed", format!("The object with key '{key}' does not exist in bucket '{bucket}'."));
         return;
     };
-    let file = lock(&shared.s3).object_file(&bucket, &key, Some(&rev.revision_id));
-    let Some(file) = file else {
-        fail(
-            exec,
-            "JobFailed",
-            format!(
-                "The object with key '{key}' and version '{}' does not exist in bucket '{bucket}'.",
-                rev.revision_id
-            ),
-        );
-        return;
-    };
+    // The execution's own copy of the revision, taken under the S3 lock: a
+    // later delete or overwrite of the object cannot break a build reading it.
+    let name = decl.output_artifacts.first().map_or(decl.name.as_str(), |o| o.name.as_str());
+    let copy = artifacts_dir(shared, e).join(format!("{name}.zip"));
+    match lock(&shared.s3).snapshot_object(&bucket, &key, Some(&rev.revision_id), &copy) {
+        None => {
+            let version = &rev.revision_id;
+            let missing =
+                format!("The object with key '{key}' and version '{version}' does not exist in bucket '{bucket}'.");
+            fail(exec, "JobFailed", missing);
+            return;
+        }
+        Some(Err(err)) => {
+            fail(exec, "JobFailed", format!("The sandbox could not keep the object with key '{key}': {err}"));
+            return;
+        }
+        Some(Ok(())) => {}
+    }
     for out in &decl.output_artifacts {
-        e.artifacts.insert(out.name.clone(), file.clone());
+        e.artifacts.insert(out.name.clone(), copy.clone());
     }
     exec.external_id = Some(rev.revision_id.clone());
     exec.summary = rev.summary.clone();
@@ -93,10 +99,7 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
         fail(exec, "JobFailed", format!("Input artifact {} was not produced by an earlier stage", input.name));
         return;
     };
-    let artifact_zip = decl
-        .output_artifacts
-        .first()
-        .map(|o| shared.state_dir.join("artifacts").join(&e.id).join(format!("{}.zip", o.name)));
+    let artifact_zip = decl.output_artifacts.first().map(|o| artifacts_dir(shared, e).join(format!("{}.zip", o.name)));
     let request = BuildRequest {
         project: project.clone(),
         source_zip,
@@ -161,10 +164,15 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
     changed
 }
 
+/// Where execution `e`'s artifacts live: `<state dir>/artifacts/<execution>`.
+fn artifacts_dir(shared: &Shared, e: &Execution) -> std::path::PathBuf {
+    shared.state_dir.join(crate::sandbox::ARTIFACTS_DIR).join(&e.id)
+}
+
 /// A successful build has written its output artifact to
 /// `artifacts/<execution>/<name>.zip`; later stages read it from there.
 fn register_outputs(shared: &Arc<Shared>, e: &mut Execution) {
-    let dir = shared.state_dir.join("artifacts").join(&e.id);
+    let dir = artifacts_dir(shared, e);
     let Ok(entries) = std::fs::read_dir(&dir) else { return };
     for path in entries.flatten().map(|entry| entry.path()) {
         if path.extension().is_some_and(|x| x == "zip")

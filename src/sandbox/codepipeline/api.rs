@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Store, control, view};
 use crate::sandbox::http::{ApiError, ApiResult, Input};
+use crate::sandbox::paging::offset_page;
 use crate::sandbox::{Shared, lock};
 
 pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
@@ -94,20 +95,15 @@ fn page(all: Vec<Value>, input: &Value, field: &str, default_max: usize) -> ApiR
         Some(n) => (n as usize).min(default_max),
         None => default_max,
     };
+    let bad_token = || ApiError::client("InvalidNextTokenException", "The next token is not valid.");
     let start = match input.opt_str("nextToken") {
-        Some(t) => t
-            .parse::<usize>()
-            .map_err(|_| ApiError::client("InvalidNextTokenException", "The next token is not valid."))?,
+        Some(t) => t.parse::<usize>().map_err(|_| bad_token())?,
         None => 0,
     };
-    if start > all.len() {
-        return Err(ApiError::client("InvalidNextTokenException", "The next token is not valid."));
-    }
-    let end = start.saturating_add(max).min(all.len());
-    let items: Vec<Value> = all.get(start..end).map(<[Value]>::to_vec).unwrap_or_default();
+    let (items, next) = offset_page(all, start, max).ok_or_else(bad_token)?;
     let mut out = json!({ field: items });
-    if end < all.len() {
-        out["nextToken"] = json!(end.to_string());
+    if let Some(next) = next {
+        out["nextToken"] = json!(next.to_string());
     }
     Ok(out)
 }

@@ -38,6 +38,12 @@ pub fn advance(shared: &Arc<Shared>) {
             break;
         }
     }
+    let old = store.prune_artifacts(&shared.state_dir.join(crate::sandbox::ARTIFACTS_DIR));
+    drop(store);
+    for dir in old {
+        // Already gone is fine: nothing refers to it any more.
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// An upload to a pipeline's S3 source key starts a run, as the EventBridge

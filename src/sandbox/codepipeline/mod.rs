@@ -8,7 +8,7 @@ pub mod engine;
 mod view;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -119,11 +119,19 @@ pub struct SourceEvent {
     pub version_id: String,
 }
 
+/// How many of each pipeline's newest executions keep their artifacts on disk.
+/// A long-lived sandbox would otherwise keep a source and a build zip for
+/// every run it ever made; an older execution is done with them (a retry is
+/// for the latest runs), so its artifact directory is removed once it ends.
+pub const ARTIFACT_RETENTION: usize = 20;
+
 pub struct Store {
     pub pipelines: Vec<Pipeline>,
     /// Oldest first.
     pub executions: Vec<Execution>,
     pub pending: Vec<SourceEvent>,
+    /// Executions per pipeline whose artifacts are kept (tests lower it).
+    pub artifact_retention: usize,
 }
 
 impl Store {
@@ -139,7 +147,25 @@ impl Store {
                 Some(Pipeline { raw, decl, created: now, inbound: vec![open.clone(); n], outbound: vec![open; n] })
             })
             .collect();
-        Self { pipelines, executions: Vec::new(), pending: Vec::new() }
+        Self { pipelines, executions: Vec::new(), pending: Vec::new(), artifact_retention: ARTIFACT_RETENTION }
+    }
+
+    /// The artifact directories (`root/<execution id>`) of ended executions
+    /// older than each pipeline's newest `artifact_retention`; their artifact
+    /// lists are cleared, so nothing refers to the files. The caller deletes
+    /// the directories after unlocking.
+    pub fn prune_artifacts(&mut self, root: &Path) -> Vec<PathBuf> {
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dirs = Vec::new();
+        for e in self.executions.iter_mut().rev() {
+            let newer = kept.entry(e.pipeline.clone()).or_insert(0);
+            *newer += 1;
+            if *newer > self.artifact_retention && !e.is_active() && !e.artifacts.is_empty() {
+                e.artifacts.clear();
+                dirs.push(root.join(&e.id));
+            }
+        }
+        dirs
     }
 
     pub fn object_created(&mut self, bucket: &str, key: &str, version_id: &str) {

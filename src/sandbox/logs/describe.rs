@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::params::{self, bad_token, constraint, invalid};
 use super::{Store, Stream, group_arn};
 use crate::sandbox::http::ApiResult;
+use crate::sandbox::paging::offset_page;
 
 fn encode_offset(offset: usize) -> String {
     hex::encode(format!("o{offset}"))
@@ -21,10 +22,9 @@ fn decode_offset(token: Option<&str>) -> ApiResult<usize> {
 /// One page of `items` from the token's offset, and the token for the rest.
 fn page<T>(items: Vec<T>, token: Option<&str>, limit: usize) -> ApiResult<(Vec<T>, Option<String>)> {
     let from = decode_offset(token)?;
-    let total = items.len();
-    let to = from.saturating_add(limit).min(total);
-    let page: Vec<T> = items.into_iter().skip(from).take(limit).collect();
-    Ok((page, (to < total).then(|| encode_offset(to))))
+    // Past the end (the listing shrank since the token was given): nothing left.
+    let (page, next) = offset_page(items, from, limit).unwrap_or_default();
+    Ok((page, next.map(encode_offset)))
 }
 
 fn stream_json(group: &str, name: &str, s: &Stream) -> Value {

@@ -220,7 +220,8 @@ pub fn too_large() -> ApiError {
 
 /// Standard base64 with padding, as checksum headers carry digests.
 pub fn base64(bytes: &[u8]) -> String {
-    crate::base64::encode(bytes)
+    use ::base64::Engine;
+    ::base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 #[cfg(test)]

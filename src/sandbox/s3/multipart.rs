@@ -89,7 +89,10 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
     with_store(shared, |s| s.upload(&id, bucket, key).map(|_| ()))?;
     let wanted = requested_parts(&doc)?;
     let numbers: Vec<u32> = wanted.iter().map(|(n, _)| *n).collect();
-    let (files, tmp_dir) = with_store(shared, |s| {
+    let tmp_dir = with_store(shared, |s| s.tmp_dir());
+    // Removed (with the part links in it) when Complete returns.
+    let parts_dir = tempfile::Builder::new().prefix("parts-").tempdir_in(&tmp_dir).map_err(internal)?;
+    let files = with_store(shared, |s| {
         let upload = s.upload(&id, bucket, key)?;
         for (i, (number, etag)) in wanted.iter().enumerate() {
             let part = upload.parts.get(number).filter(|p| p.etag == *etag).ok_or_else(|| {
@@ -105,7 +108,7 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
                 ));
             }
         }
-        Ok((s.part_files(upload, &numbers), s.tmp_dir()))
+        s.snapshot_parts(upload, &numbers, parts_dir.path()).map_err(internal)
     })?;
     let tmp = tempfile::Builder::new().prefix("complete-").tempfile_in(&tmp_dir).map_err(internal)?;
     let (file, tmp) = tmp.into_parts();
@@ -114,10 +117,9 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
     let mut md5s = Md5::new();
     let mut size = 0u64;
     let mut buf = vec![0u8; 1 << 20];
-    for (path, _, md5) in &files {
+    for (path, md5) in &files {
         md5s.update(md5);
-        // An abort racing with us may have removed the part already.
-        let mut part = tokio::fs::File::open(path).await.map_err(|_| store::no_upload())?;
+        let mut part = tokio::fs::File::open(path).await.map_err(internal)?;
         loop {
             let n = part.read(&mut buf).await.map_err(internal)?;
             if n == 0 {

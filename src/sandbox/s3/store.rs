@@ -3,7 +3,7 @@
 //! never become paths.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
@@ -146,6 +146,21 @@ impl Store {
         version.file.as_deref().map(|f| self.data_path(f))
     }
 
+    /// Puts a version's body at `dest` (a hard link, else a copy) while the
+    /// caller holds the store's lock, so a later overwrite or delete of the
+    /// version cannot change or remove what a reader of `dest` sees. None if
+    /// there is no such version.
+    pub fn snapshot_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+        dest: &Path,
+    ) -> Option<std::io::Result<()>> {
+        let from = self.object_file(bucket, key, version_id)?;
+        Some(link_or_copy(&from, dest))
+    }
+
     /// The id of the version a plain GET would return.
     pub fn latest_version(&self, bucket: &str, key: &str) -> Option<String> {
         Some(self.buckets.get(bucket)?.current(key)?.version_id.clone())
@@ -267,6 +282,22 @@ fn push_version(bucket: &mut Bucket, key: &str, version: Version) -> Vec<String>
     }
     versions.push(version);
     garbage
+}
+
+/// `to` becomes another name for `from`'s contents: a hard link (instant, no
+/// bytes copied) or, across file systems, a copy. Made under a temporary name
+/// and renamed, so `to` is whole or absent and an existing `to` is replaced.
+pub fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = to.with_extension(format!("tmp-{}", new_id()));
+    if std::fs::hard_link(from, &tmp).is_err() {
+        std::fs::copy(from, &tmp)?;
+    }
+    std::fs::rename(&tmp, to).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Deletes files the index no longer references. Called without the lock held.

@@ -2,13 +2,13 @@
 //! upload is completed (they are concatenated into a new version) or aborted.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use tempfile::TempPath;
 
 use super::body::Received;
-use super::store::{Garbage, ObjectMeta, Store, new_id, no_upload};
+use super::store::{Garbage, ObjectMeta, Store, link_or_copy, new_id, no_upload};
 use crate::sandbox::http::ApiError;
 
 pub struct Upload {
@@ -67,13 +67,23 @@ impl Store {
         Ok(old.map(|p| self.data_path(&p.file)).into_iter().collect())
     }
 
-    /// Paths of the parts' bodies, in order, with their sizes and md5s.
-    pub fn part_files(&self, upload: &Upload, numbers: &[u32]) -> Vec<(PathBuf, u64, Vec<u8>)> {
-        numbers
-            .iter()
-            .filter_map(|n| upload.parts.get(n))
-            .map(|p| (self.data_path(&p.file), p.size, p.md5.clone()))
-            .collect()
+    /// The parts' bodies, in order, with their md5s: each linked into `dir`
+    /// while the caller holds the lock, so a part uploaded again (or an
+    /// abort) while CompleteMultipartUpload reads them cannot swap or remove
+    /// the bytes whose ETags it checked.
+    pub fn snapshot_parts(
+        &self,
+        upload: &Upload,
+        numbers: &[u32],
+        dir: &Path,
+    ) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+        let mut out = Vec::with_capacity(numbers.len());
+        for (n, part) in numbers.iter().filter_map(|n| upload.parts.get(n).map(|p| (n, p))) {
+            let copy = dir.join(format!("part-{n}"));
+            link_or_copy(&self.data_path(&part.file), &copy)?;
+            out.push((copy, part.md5.clone()));
+        }
+        Ok(out)
     }
 
     /// Forgets an upload; its part files become garbage.
@@ -81,5 +91,37 @@ impl Store {
         let upload = self.uploads.remove(id)?;
         let garbage = upload.parts.values().map(|p| self.data_path(&p.file)).collect();
         Some((upload, garbage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::super::body::Received;
+    use super::super::store::{Store, collect};
+
+    fn put_part(s: &mut Store, id: &str, body: &str) {
+        let mut tmp = tempfile::NamedTempFile::new_in(s.tmp_dir()).unwrap();
+        tmp.write_all(body.as_bytes()).unwrap();
+        let received = Received { size: body.len() as u64, md5: body.as_bytes().to_vec(), crc32: 0 };
+        let garbage = s.put_part(id, "b", "k", 1, (tmp.into_temp_path(), &received)).unwrap();
+        collect(garbage);
+    }
+
+    #[test]
+    fn a_part_uploaded_again_cannot_change_the_parts_a_completion_took() {
+        let root = tempfile::tempdir().unwrap();
+        let mut s = Store::new(root.path().join("s3")).unwrap();
+        s.ensure_bucket("b", false);
+        let id = s.create_upload("b", "k", Default::default()).unwrap();
+        put_part(&mut s, &id, "checked bytes");
+        let taken = tempfile::tempdir().unwrap();
+        let parts = s.snapshot_parts(s.upload(&id, "b", "k").unwrap(), &[1], taken.path()).unwrap();
+        // The same part number again: the first body's file is deleted.
+        put_part(&mut s, &id, "other bytes");
+        assert_eq!(parts.len(), 1);
+        assert_eq!(std::fs::read_to_string(&parts[0].0).unwrap(), "checked bytes");
+        assert_eq!(parts[0].1, b"checked bytes".to_vec(), "with the md5 of the part it names");
     }
 }

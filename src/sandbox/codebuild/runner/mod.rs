@@ -18,7 +18,10 @@ mod steps;
 /// Where the build's source comes from.
 #[derive(Clone, Debug)]
 pub enum SourceInput {
+    /// A zip the build only reads (a pipeline artifact).
     Zip(PathBuf),
+    /// The build's own copy of an S3 object; removed when the build ends.
+    Snapshot(PathBuf),
     /// The source could not be found; DOWNLOAD_SOURCE fails with this message.
     Missing(String),
     /// NO_SOURCE projects: an empty source directory.

@@ -19,7 +19,7 @@ impl Runner {
             std::fs::create_dir_all(&src).map_err(|e| format!("cannot create the source directory: {e}"))?;
             std::fs::create_dir_all(&state).map_err(|e| format!("cannot create the shell state directory: {e}"))?;
             match source {
-                SourceInput::Zip(zip) => files::unzip(&zip, &src).map(|_| ()),
+                SourceInput::Zip(zip) | SourceInput::Snapshot(zip) => files::unzip(&zip, &src).map(|_| ()),
                 SourceInput::Missing(msg) => Err(msg),
                 SourceInput::Empty => Ok(()),
             }
@@ -125,7 +125,15 @@ impl Runner {
     pub(super) async fn finalize(&mut self) -> PhaseEnd {
         self.job.control.kill_all_groups();
         let dir = self.job.dir.clone();
-        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
+        let snapshot = match &self.job.source {
+            SourceInput::Snapshot(zip) => Some(zip.clone()),
+            _ => None,
+        };
+        let _ = tokio::task::spawn_blocking(move || {
+            let _ = std::fs::remove_dir_all(dir);
+            snapshot.map(std::fs::remove_file)
+        })
+        .await;
         PhaseEnd::ok()
     }
 }

@@ -1,14 +1,15 @@
 //! Keys from the config file through update: an override changes what a key does.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
+use super::test_input::{code, key_with};
 use super::*;
 use crate::keymap::{Action, Keymap, parse_key};
 use crate::model::samples;
 
 fn press(spec: &str) -> Msg {
     let (code, mods) = parse_key(spec).expect("a key");
-    Msg::Key(KeyEvent::new(code, mods))
+    key_with(code, mods)
 }
 
 #[test]
@@ -26,6 +27,6 @@ fn an_overridden_help_key_opens_help_and_the_default_does_not() {
     m.config.keymap = Keymap::new(vec![(Action::Help, vec![parse_key("f1").expect("key")])]);
     update(&mut m, press("?"));
     assert_eq!(m.mode, crate::model::Mode::Normal, "? no longer opens help");
-    update(&mut m, Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)));
+    update(&mut m, code(KeyCode::F(1)));
     assert_eq!(m.mode, crate::model::Mode::Help);
 }
