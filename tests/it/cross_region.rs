@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pipewatch::app::{Driver, Running};
+use pipewatch::aws;
 use pipewatch::model::logs::LogSource;
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Options;
@@ -49,4 +50,51 @@ async fn a_build_not_in_its_region_stops_polling_and_says_where_it_looked() {
     assert!((3..=4).contains(&asked), "a few tries, then stop: {asked}");
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(batch_get_builds(&log), asked, "no BatchGetBuilds after the final answer");
+}
+
+/// The demo's mlops-demo-eu runs its Evaluate action in eu-west-1 as a role
+/// of account 210987654321: its build is asked for there, through the TUI's
+/// driver, and its phases arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs sbxaws (a second Region and a cross-account action in the demo config)"]
+async fn a_cross_region_build_is_asked_for_in_its_region() {
+    let env = harness::start().await;
+    let s3 = env.s3();
+    let zip = harness::zip_of(&[("hello.txt", "hello\n")]);
+    harness::eventually("the eu upload", harness::LONG, || {
+        let put = s3.put_object().bucket(harness::BUCKET).key("workspace-eu.zip").body(zip.clone().into());
+        async move { put.send().await.ok() }
+    })
+    .await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let clients = Arc::new(env.clients().await);
+    let mut driver = Running::new(clients.clone(), tx, None, Intervals::default());
+    driver.run(&Effect::WatchPipeline("mlops-demo-eu".into()));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let build_id = loop {
+        let msg =
+            tokio::time::timeout_at(deadline, rx.recv()).await.expect("the build shows within 60 s").expect("open");
+        if let Msg::PipelineState { result: Ok(state), .. } = msg {
+            let action = state.stages.iter().flat_map(|s| &s.actions).find(|a| a.name == "EvaluateInEU");
+            if let Some(id) = action.and_then(|a| a.external_id.clone()) {
+                break id;
+            }
+        }
+    };
+    assert!(clients.build_place(&build_id).region.as_deref() == Some("eu-west-1"));
+    driver.run(&Effect::WatchBuild(build_id.clone()));
+    let build = loop {
+        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("the build within 60 s").expect("open");
+        match msg {
+            Msg::Build { result: Ok(b) } if b.id == build_id => break b,
+            Msg::LogSource { source: LogSource::BuildNotFound(why), .. } => panic!("asked in the wrong Region: {why}"),
+            _ => {}
+        }
+    };
+    assert_eq!(build.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(build.project, "mlops-demo-eu-evaluate");
+    // Asked in the pipeline's own Region, the same id is not there.
+    let fresh = env.clients().await;
+    let err = fresh.build(&build_id).await.expect_err("not in us-east-1");
+    assert!(aws::is_build_not_found(&err), "{err:?}");
 }
