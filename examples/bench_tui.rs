@@ -3,6 +3,9 @@
 //! time at 200×50 with a full 100k-line buffer, and RSS with that buffer.
 //! Prints numbers; asserts nothing.
 
+// A developer tool: a failed step stops it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::Instant;
 

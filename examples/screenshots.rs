@@ -21,6 +21,9 @@
 //! paths are replaced with fixed stand-ins. So the PNG bytes can differ
 //! between runs, but a changed screenshot in a diff means the UI changed.
 
+// A developer tool: a failed step stops it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "screenshots/capture.rs"]
 mod capture;
 #[path = "screenshots/raster.rs"]
@@ -32,7 +35,8 @@ use std::time::Duration;
 use capture::App;
 use crossterm::event::KeyCode;
 use pipewatch::aws;
-use pipewatch::model::push::PushState;
+use pipewatch::model::Modal;
+use pipewatch::model::push::PushDialog;
 use pipewatch::model::snapshot::Status;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -47,13 +51,13 @@ async fn main() {
     let (sandbox, clients) = aws::start_sandbox_session(&demo).await.expect("sandbox starts");
     let mut app = App::start(clients, Some(demo.clone()));
     app.run_until("the BUILD phase with log lines", Duration::from_secs(180), |m| {
-        let build = m.build.snapshot.as_ref();
+        let build = m.session.build.snapshot.as_ref();
         build.is_some_and(|b| b.current_phase.as_deref() == Some("BUILD")) && m.logs.buffer.len() >= 12
     })
     .await;
     // Into the training: a few epochs in the log (or BUILD ended early).
     app.run_until("six seconds of BUILD", Duration::from_secs(60), |m| {
-        let build = m.build.snapshot.as_ref();
+        let build = m.session.build.snapshot.as_ref();
         let phase = build.and_then(|b| b.phases.iter().find(|p| p.phase == "BUILD"));
         phase.is_none_or(|p| p.end.is_some() || p.start.is_some_and(|s| (m.now - s).num_seconds() >= 6))
     })
@@ -62,13 +66,16 @@ async fn main() {
     app.shoot(&out, "bastion", 80, 24);
 
     app.key(KeyCode::Char('p'));
-    app.run_until("the push confirmation", Duration::from_secs(60), |m| matches!(m.push, PushState::Confirm(_))).await;
+    app.run_until("the push confirmation", Duration::from_secs(60), |m| {
+        matches!(m.modal, Modal::Push(PushDialog::Confirm(_)))
+    })
+    .await;
     app.shoot(&out, "push-confirm", 120, 40);
     app.key(KeyCode::Esc);
 
     // The approval: `a` with a summary typed, at bastion size.
     app.run_until("the approval waiting", Duration::from_secs(180), |m| {
-        m.state.iter().flat_map(|s| &s.stages).flat_map(|s| &s.actions).any(|a| a.approval_token.is_some())
+        m.session.state.iter().flat_map(|s| &s.stages).flat_map(|s| &s.actions).any(|a| a.approval_token.is_some())
     })
     .await;
     app.key(KeyCode::Char('a'));
@@ -78,7 +85,7 @@ async fn main() {
     app.shoot(&out, "approve", 80, 24);
     app.key(KeyCode::Enter);
     app.run_until("the run to succeed", Duration::from_secs(120), |m| {
-        m.executions.first().is_some_and(|e| e.status == Status::Succeeded)
+        m.session.executions.first().is_some_and(|e| e.status == Status::Succeeded)
     })
     .await;
 
@@ -86,12 +93,12 @@ async fn main() {
     app.key(KeyCode::Char('s'));
     app.key(KeyCode::Enter);
     app.run_until("a second run building", Duration::from_secs(120), |m| {
-        m.executions.len() >= 2
-            && m.build.snapshot.as_ref().is_some_and(|b| b.current_phase.as_deref() == Some("BUILD"))
+        m.session.executions.len() >= 2
+            && m.session.build.snapshot.as_ref().is_some_and(|b| b.current_phase.as_deref() == Some("BUILD"))
     })
     .await;
     app.key(KeyCode::Char('e'));
-    app.run_until("the stage medians", Duration::from_secs(60), |m| m.history.stage_medians.len() >= 3).await;
+    app.run_until("the stage medians", Duration::from_secs(60), |m| m.session.history.stage_medians.len() >= 3).await;
     app.shoot(&out, "history", 120, 40);
     drop(app);
     drop(sandbox);

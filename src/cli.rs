@@ -65,7 +65,6 @@ pub enum Command {
     Logs(LogsArgs),
     /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
     Completions(CompletionsArgs),
-    // The config file
     /// Print the commented default config file, where pipewatch looks for it, or check it.
     Config(ConfigArgs),
 }

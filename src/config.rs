@@ -2,16 +2,16 @@
 //! (`~/.config/pipewatch/config.toml`) the rest.
 
 use globset::GlobBuilder;
+use ratatui::style::Color;
 
 use crate::keymap::Keymap;
-use crate::workers::Intervals;
 
-// The config file
 mod file;
-mod theme;
+mod intervals;
 mod values;
 pub use file::{default_file, default_path, load, parse};
-pub use theme::{Theme, parse_color};
+pub use intervals::Intervals;
+pub use values::parse_color;
 
 /// The settings: defaults, then the config file, then the command line.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,13 +31,54 @@ pub struct Config {
     /// Profiles whose confirmations ask for the pipeline name to be typed.
     pub confirm_by_name_profiles: Vec<String>,
     pub notify: Notify,
-    // The config file
     /// Colours (or none, with NO_COLOR); applied when a frame is finished.
     pub theme: Theme,
     /// Keys: the defaults with the file's `[keys]` overrides.
     pub keymap: Keymap,
     /// Poll intervals, handed to the workers.
     pub intervals: Intervals,
+}
+
+/// The palette: the config file's `[theme]` names a colour for each default
+/// colour the UI draws with (`ui::theme` swaps them when a frame is finished),
+/// or none at all with `NO_COLOR`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    /// Focus, keys, the followed pipeline, queued (default cyan).
+    pub accent: Color,
+    /// Succeeded, "API ok" (default green).
+    pub ok: Color,
+    /// Failed, errors, disabled transitions (default red).
+    pub failed: Color,
+    /// In progress, warnings, the current search match (default yellow).
+    pub running: Color,
+    /// Stopped, cancelled, superseded, the sandbox endpoint (default magenta).
+    pub stopped: Color,
+    /// Unfocused borders, hints, unknown states (default dark gray).
+    pub dim: Color,
+    /// `NO_COLOR`: draw no colour at all (bold and reversed stay).
+    pub no_color: bool,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            accent: Color::Cyan,
+            ok: Color::Green,
+            failed: Color::Red,
+            running: Color::Yellow,
+            stopped: Color::Magenta,
+            dim: Color::DarkGray,
+            no_color: false,
+        }
+    }
+}
+
+impl Theme {
+    /// `NO_COLOR` set and not empty (no-color.org).
+    pub fn no_color_from_env() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    }
 }
 
 /// What happens when the followed execution ends.

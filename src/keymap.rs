@@ -6,14 +6,15 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::model::{Mode, Pane};
 
 mod bindings;
-// Keymap overrides from the config file
 mod custom;
 pub use bindings::{BINDINGS, RESERVED};
 use bindings::{GRAPH, LIST, LOG, SEARCH};
 pub use custom::{KeyPress, Keymap, key_spec, parse_key};
 
-/// What a key means to the user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a key means to the user. Its name in the config file is derived
+/// from the variant (`Action::name`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Quit,
     Help,
@@ -43,7 +44,6 @@ pub enum Action {
     Push,
     /// Start the run a push could not see start (pinned to its version).
     StartPushedRun,
-    // control
     /// StartPipelineExecution (release change).
     Start,
     /// RetryStageExecution, FAILED_ACTIONS, on the selected stage.
@@ -56,12 +56,10 @@ pub enum Action {
     Approve,
     /// Enable or disable the selected stage's inbound transition.
     Transition,
-    // copy
     /// `y`: copy the id of what the pane points at (OSC 52).
     CopyId,
     /// `Y`: copy its console URL.
     CopyUrl,
-    // command line
     /// Open the `:` command line.
     CommandLine,
     /// Suspend the TUI and run `aws sso login`.
@@ -73,7 +71,6 @@ pub enum Action {
     /// The previous completion candidate.
     CompletePrev,
     CommandBackspace,
-    // history
     /// Open the executions history.
     History,
     /// Stop showing a past execution; follow the latest again.
@@ -107,7 +104,6 @@ pub enum Scope {
     Mode(Mode),
     /// Normal mode, only after a push no run picked up.
     PushOffer,
-    // history
     /// Normal mode, while a past execution is shown in the graph.
     PastShown,
 }
@@ -119,7 +115,6 @@ pub struct Context {
     pub focus: Pane,
     /// A push found no run: `s` starts one.
     pub start_offered: bool,
-    // history
     /// A past execution is shown: `E` goes back to the latest.
     pub past_shown: bool,
 }

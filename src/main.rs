@@ -1,3 +1,6 @@
+// Tests may unwrap and panic; the code they test may not (Cargo.toml [lints]).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 use clap::Parser;
 use color_eyre::eyre::Result;
 use pipewatch::cli::{Cli, Command, SandboxArgs};

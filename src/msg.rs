@@ -2,36 +2,9 @@
 //! `update(&mut Model, Msg) -> Vec<Effect>` is the only consumer.
 
 use crate::model::Connection;
+pub use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::push::{PlanView, SourceChoice};
 use crate::model::snapshot::{BuildSnapshot, ExecutionSummary, LogBatch, PipelineSnapshot, PipelineSummary};
-
-/// An API failure as the UI needs it: which API, how to show it, and whether
-/// it was throttling (shown as "throttled" health, not "offline").
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiFailure {
-    /// e.g. "codepipeline:GetPipelineState"
-    pub api: String,
-    pub kind: FailureKind,
-    /// One line, already fit to show a user.
-    pub message: String,
-    /// When the worker will try again, in seconds from now.
-    pub retry_in_secs: Option<u64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailureKind {
-    Throttled,
-    /// Connection refused, timeout, DNS: the endpoint is unreachable.
-    Offline,
-    /// Credentials missing/expired, AccessDenied.
-    Auth,
-    /// Anything else the service said.
-    Service,
-    // command line
-    /// Credentials or the SSO session expired (or SSO was never logged in):
-    /// a fresh `aws sso login` fixes it.
-    Expired,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
@@ -113,7 +86,6 @@ pub enum Msg {
     ApiOk {
         api: String,
     },
-    // command line
     /// The connection a `:profile`/`:region` switch asked for is built (what
     /// the header shows about it), or why not.
     Connected(Result<Connection, String>),
@@ -123,7 +95,6 @@ pub enum Msg {
         command: String,
         outcome: RunOutcome,
     },
-    // history
     /// A past execution rebuilt from its action executions.
     PastExecution {
         pipeline: String,

@@ -12,14 +12,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pipewatch::app::{Driver, Running};
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::config::Config;
+use pipewatch::config::Intervals;
 use pipewatch::model::logs::LogLine;
-use pipewatch::model::push::PushState;
+use pipewatch::model::push::PushDialog;
 use pipewatch::model::snapshot::Status;
-use pipewatch::model::{Connection, Model};
+use pipewatch::model::{Connection, Modal, Model};
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Sandbox;
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::Intervals;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -70,8 +70,8 @@ pub async fn failed_build() -> (App, Sandbox, tempfile::TempDir) {
     let mut app = App::start(clients, Some(failing.path().to_path_buf()));
     app.scrub.push((failing.path().display().to_string(), "~/src/mlops-demo".into()));
     app.run_until("the failed build", Duration::from_secs(120), |m| {
-        let failed = m.build.snapshot.as_ref().is_some_and(|b| b.complete && b.status == Status::Failed);
-        let stage_failed = m.state.as_ref().is_some_and(|s| {
+        let failed = m.session.build.snapshot.as_ref().is_some_and(|b| b.complete && b.status == Status::Failed);
+        let stage_failed = m.session.state.as_ref().is_some_and(|s| {
             s.stages.iter().any(|st| st.latest_execution.as_ref().is_some_and(|(_, s)| *s == Status::Failed))
         });
         failed && stage_failed
@@ -217,17 +217,17 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
     let mut ids = Ids::default();
     // Ids also appear inside text (log lines, summaries): collect them all first.
     let mut scrub = scrub.to_vec();
-    for e in m.executions.iter().chain(m.list.items.iter().filter_map(|p| p.latest.as_ref())) {
+    for e in m.session.executions.iter().chain(m.session.list.items.iter().filter_map(|p| p.latest.as_ref())) {
         scrub.push((e.id.clone(), ids.execution(&e.id)));
         for r in e.source_revisions.iter().filter_map(|r| r.revision_id.as_ref()) {
             scrub.push((r.clone(), SHOWN_VERSION.into()));
         }
     }
-    let stage_ids = m.state.iter().flat_map(|st| &st.stages).filter_map(|st| st.latest_execution.as_ref());
+    let stage_ids = m.session.state.iter().flat_map(|st| &st.stages).filter_map(|st| st.latest_execution.as_ref());
     for (id, _) in stage_ids {
         scrub.push((id.clone(), ids.execution(id)));
     }
-    if let Some((_, uuid)) = m.build.id.as_deref().and_then(|id| id.split_once(':')) {
+    if let Some((_, uuid)) = m.session.build.id.as_deref().and_then(|id| id.split_once(':')) {
         scrub.push((uuid.to_string(), SHOWN_BUILD.into()));
     }
     let s = |text: &str| {
@@ -237,8 +237,8 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
 
     m.now = shot_time();
     m.drawn_minute = m.now.timestamp() / 60;
-    m.connection.endpoint = m.connection.endpoint.as_ref().map(|_| SHOWN_ENDPOINT.to_string());
-    for e in m.executions.iter_mut().chain(m.list.items.iter_mut().filter_map(|p| p.latest.as_mut())) {
+    m.session.connection.endpoint = m.session.connection.endpoint.as_ref().map(|_| SHOWN_ENDPOINT.to_string());
+    for e in m.session.executions.iter_mut().chain(m.session.list.items.iter_mut().filter_map(|p| p.latest.as_mut())) {
         e.id = s(&e.id);
         t(&mut e.start);
         t(&mut e.last_update);
@@ -247,10 +247,10 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
             r.summary = r.summary.as_deref().map(s);
         }
     }
-    for p in &mut m.list.items {
+    for p in &mut m.session.list.items {
         t(&mut p.updated);
     }
-    if let Some(state) = &mut m.state {
+    if let Some(state) = &mut m.session.state {
         for stage in &mut state.stages {
             if let Some((id, _)) = &mut stage.latest_execution {
                 *id = s(id);
@@ -264,8 +264,8 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
             }
         }
     }
-    m.build.id = m.build.id.as_deref().map(s);
-    if let Some(b) = &mut m.build.snapshot {
+    m.session.build.id = m.session.build.id.as_deref().map(s);
+    if let Some(b) = &mut m.session.build.snapshot {
         b.id = s(&b.id);
         t(&mut b.start);
         t(&mut b.end);
@@ -277,7 +277,7 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
             }
         }
     }
-    if let PushState::Confirm(plan) = &mut m.push {
+    if let Modal::Push(PushDialog::Confirm(plan)) = &mut m.modal {
         plan.workspace = s(&plan.workspace);
         plan.unchanged = plan.unchanged.as_deref().map(s);
         for (_, f) in &mut plan.findings {

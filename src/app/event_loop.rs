@@ -12,16 +12,12 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use crate::app::driver::Driver;
 use crate::app::suspend::{self, StopSignals};
 use crate::model::Model;
 use crate::msg::Msg;
 use crate::ui;
 use crate::update::{self, Effect, ExternalCommand};
-
-/// Runs effects: the only bridge from the pure update to workers and AWS.
-pub trait Driver {
-    fn run(&mut self, effect: &Effect);
-}
 
 /// At most this many queued worker messages are applied before a frame.
 const DRAIN_LIMIT: usize = 1024;

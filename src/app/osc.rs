@@ -9,7 +9,7 @@ use base64::Engine;
 
 use crate::config::Desktop;
 use crate::sanitize::printable;
-use crate::update::Effect;
+use crate::update::notify::Notification;
 
 const ESC: &str = "\x1b";
 const BEL: &str = "\x07";
@@ -27,24 +27,24 @@ const MAX_TEXT_CHARS: usize = 200;
 /// Clipboard payloads are ids and URLs; terminals cap OSC 52 at ~100 kB.
 const MAX_CLIPBOARD_BYTES: usize = 64 * 1024;
 
-/// Writes the sequences for a terminal effect (the `Running` driver's part).
-pub fn run(effect: &Effect) {
-    match effect {
-        Effect::Copy(text) => {
-            tracing::info!(bytes = text.len(), "copying to the clipboard (OSC 52)");
-            write(&clipboard(text));
-        }
-        Effect::Notify(n) => {
-            let mut bytes = notification(n.desktop, &n.summary, &n.body);
-            if n.bell {
-                bytes.extend_from_slice(BELL);
-            }
-            tracing::info!(body = %n.body, "notifying: the followed execution ended");
-            write(&bytes);
-        }
-        Effect::SetTitle(text) => write(&title(text)),
-        _ => {}
+/// Puts `text` on the clipboard (`y`, `Y`).
+pub fn copy(text: &str) {
+    tracing::info!(bytes = text.len(), "copying to the clipboard (OSC 52)");
+    write(&clipboard(text));
+}
+
+/// The bell and/or a desktop notification: the followed execution ended.
+pub fn notify(n: &Notification) {
+    let mut bytes = notification(n.desktop, &n.summary, &n.body);
+    if n.bell {
+        bytes.extend_from_slice(BELL);
     }
+    tracing::info!(body = %n.body, "notifying: the followed execution ended");
+    write(&bytes);
+}
+
+pub fn set_title(text: &str) {
+    write(&title(text));
 }
 
 /// Writes to the terminal between two frames, at once. Errors are ignored:

@@ -6,120 +6,17 @@ use std::sync::Arc;
 use chrono::Utc;
 use color_eyre::eyre::{Result, eyre};
 
-use crate::app::control::ControlDriver;
-use crate::app::event_loop::{Driver, run_loop};
-use crate::app::osc;
-use crate::app::push::PushDriver;
-use crate::app::switch::{self, Ready, Switcher};
+use crate::app::driver::Running;
+use crate::app::event_loop::run_loop;
+use crate::app::switch::{self, Switcher};
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
 use crate::config::{Config, Theme};
 use crate::model::{Connection, Model};
-use crate::msg::Msg;
-use crate::update::Effect;
-use crate::workers::{Intervals, Workers};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
-
-/// The monitor's driver: pollers for what is shown, the push, and control requests.
-pub struct Running {
-    workers: Workers,
-    push: PushDriver,
-    control: ControlDriver,
-    // command line
-    /// Builds the connection `:profile`/`:region` ask for (none in tests).
-    switch: Option<Switcher>,
-    /// What `p` packs (kept for the push driver of a new connection).
-    workspace: Option<std::path::PathBuf>,
-    /// The region shown, for a switched-to profile that names none.
-    region: String,
-    intervals: Intervals,
-}
-
-impl Running {
-    /// The drivers for one connection; starts the general workers (identity,
-    /// pipeline list) at once. `tx` is the channel the app reads.
-    pub fn new(
-        clients: Arc<AwsClients>,
-        tx: UnboundedSender<Msg>,
-        workspace: Option<std::path::PathBuf>,
-        intervals: Intervals,
-    ) -> Self {
-        let region = clients.region.clone();
-        let (workers, push, control) = Self::connect(Ready { clients, tx }, workspace.clone(), intervals);
-        Running { workers, push, control, switch: None, workspace, region, intervals }
-    }
-
-    /// Everything that talks to AWS, for one connection; starts the pollers.
-    fn connect(
-        ready: Ready,
-        workspace: Option<std::path::PathBuf>,
-        intervals: Intervals,
-    ) -> (Workers, PushDriver, ControlDriver) {
-        let push = PushDriver::new(ready.clients.clone(), ready.tx.clone(), workspace);
-        let control = ControlDriver::new(ready.clients.clone(), ready.tx.clone());
-        let mut workers = Workers::new(ready.clients, ready.tx, intervals);
-        workers.start();
-        (workers, push, control)
-    }
-}
-
-impl Driver for Running {
-    fn run(&mut self, effect: &Effect) {
-        match effect {
-            Effect::Control(request) => self.control.send(request.clone()),
-            Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
-            Effect::ExecutePush => self.push.execute(),
-            Effect::CancelPush => self.push.cancel(),
-            Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
-            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => osc::run(effect),
-            Effect::SwitchConnection { profile, region } => {
-                if let Some(switch) = self.switch.as_mut() {
-                    switch.start(profile.clone(), region.clone(), self.region.clone());
-                }
-            }
-            Effect::UseConnection => {
-                if let Some(ready) = self.switch.as_mut().and_then(Switcher::take_ready) {
-                    self.region = ready.clients.region.clone();
-                    // The old workers, push and control drivers are dropped (cancelled) here.
-                    (self.workers, self.push, self.control) =
-                        Self::connect(ready, self.workspace.clone(), self.intervals);
-                }
-            }
-            other => self.workers.run(other),
-        }
-    }
-}
-
-/// The pollers alone (push effects need a `PushDriver`: see `Running`).
-impl Driver for Workers {
-    fn run(&mut self, effect: &Effect) {
-        match effect {
-            Effect::WatchPipeline(name) => self.watch_pipeline(name),
-            Effect::WatchBuild(id) => self.watch_build(id),
-            Effect::WatchRows(names) => self.watch_rows(names.clone()),
-            Effect::SetFocus(focused) => self.set_focus(*focused),
-            Effect::RefreshNow => self.refresh_now(),
-            Effect::PlanPush { .. }
-            | Effect::ExecutePush
-            | Effect::CancelPush
-            | Effect::StartPushedRun { .. }
-            | Effect::Control(_) => {}
-            Effect::Quit => {}
-            // The terminal's own sequences are the `Running` driver's.
-            Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_) => {}
-            Effect::SwitchConnection { .. } | Effect::UseConnection | Effect::RunInTerminal(_) => {}
-            // history
-            Effect::FetchPastExecution { pipeline, execution_id } => self.fetch_past_execution(pipeline, execution_id),
-            Effect::FetchStageMedians { pipeline } => self.fetch_stage_medians(pipeline),
-            Effect::CancelHistory => self.cancel_history(),
-            Effect::HistoryOpen { pipeline, open } => self.set_history_open(pipeline, *open),
-        }
-    }
-}
 
 pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
     use std::io::IsTerminal;
@@ -200,7 +97,6 @@ async fn monitor(
     result
 }
 
-// The config file
 #[cfg(test)]
 mod settings_tests {
     use super::*;

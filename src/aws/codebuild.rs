@@ -6,8 +6,8 @@ use aws_sdk_codebuild::types::{Build, BuildPhase, LogsConfigStatusType, LogsLoca
 use super::errors::classify;
 use super::regions::build_not_found;
 use super::{AwsClients, status_of, time_of};
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::{BuildSnapshot, PhaseSnapshot, S3Log, Status};
-use crate::msg::ApiFailure;
 
 /// How many successful builds the medians are taken over.
 const MEDIAN_OVER: usize = 5;

@@ -7,11 +7,11 @@ use aws_sdk_codepipeline::types::{ActionState, PipelineExecutionSummary, StageSt
 use super::errors::classify;
 use super::regions::ActionPlace;
 use super::{AwsClients, status_of, time_of};
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::{
     ActionSnapshot, DeclaredAction, DeclaredStage, ExecutionSummary, PipelineDeclaration, PipelineSnapshot,
     PipelineSummary, SourceRevision, StageSnapshot,
 };
-use crate::msg::ApiFailure;
 
 /// A pipeline declaration's action types, keyed by (stage, action) and tagged
 /// with the pipeline version they were read from.

@@ -6,7 +6,7 @@ use aws_sdk_codepipeline::types::{ApprovalResult, ApprovalStatus, StageRetryMode
 use super::AwsClients;
 use super::errors::classify;
 use crate::model::control::{ControlRequest, short_id};
-use crate::msg::ApiFailure;
+use crate::model::health::ApiFailure;
 
 impl AwsClients {
     /// Sends `req`; the answer is what happened, e.g. "started execution 1a2b3c4d".
@@ -95,7 +95,7 @@ impl AwsClients {
 fn local_failure(api: &str, message: &str) -> ApiFailure {
     ApiFailure {
         api: api.to_string(),
-        kind: crate::msg::FailureKind::Service,
+        kind: crate::model::health::FailureKind::Service,
         message: format!("{api}: {message}"),
         retry_in_secs: None,
     }

@@ -6,8 +6,7 @@ use std::error::Error;
 use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::credential_errors::credential_problem;
-
-use crate::msg::{ApiFailure, FailureKind};
+use crate::model::health::{ApiFailure, FailureKind};
 
 const THROTTLE_CODES: [&str; 7] = [
     "ThrottlingException",

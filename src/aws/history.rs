@@ -5,8 +5,8 @@ use aws_sdk_codepipeline::types::{ActionExecutionDetail, ActionExecutionFilter};
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::{ActionExecution, PipelineDeclaration};
-use crate::msg::ApiFailure;
 
 /// ListActionExecutions pages fetched at most for one execution: a pipeline
 /// has at most 50 stages of 50 actions, retried; 20 pages of 100 is plenty.

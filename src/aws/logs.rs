@@ -8,8 +8,8 @@ use aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsError;
 use super::AwsClients;
 use super::errors::classify;
 use crate::follow::{LogPosition, LogRead};
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::snapshot::{LogBatch, LogEvent};
-use crate::msg::{ApiFailure, FailureKind};
 
 /// GetLogEvents' own maximum; a page this full means more is waiting.
 pub const LOG_PAGE_LIMIT: usize = 10_000;

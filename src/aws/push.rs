@@ -11,8 +11,8 @@ use aws_sdk_s3::types::BucketVersioningStatus;
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::snapshot::{Status, Time};
-use crate::msg::{ApiFailure, FailureKind};
 
 /// Object metadata key (without `x-amz-meta-`) holding the package's SHA-256.
 pub const SHA_METADATA: &str = "pipewatch-sha256";

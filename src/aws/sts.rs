@@ -2,7 +2,7 @@
 
 use super::AwsClients;
 use super::errors::classify;
-use crate::msg::{ApiFailure, FailureKind};
+use crate::model::health::{ApiFailure, FailureKind};
 
 impl AwsClients {
     /// The account id of the caller (GetCallerIdentity).

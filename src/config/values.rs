@@ -2,6 +2,7 @@
 //! by toml with its line and column.
 
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use globset::GlobBuilder;
@@ -67,7 +68,7 @@ pub struct Colour(pub Color);
 impl<'de> Deserialize<'de> for Colour {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        super::theme::parse_color(&text).map(Colour).map_err(de::Error::custom)
+        parse_color(&text).map(Colour).map_err(de::Error::custom)
     }
 }
 
@@ -115,5 +116,44 @@ impl<'de> Deserialize<'de> for KeyTable {
             }
         }
         d.deserialize_map(TableVisitor)
+    }
+}
+
+/// A colour from the config file: a name ("green", "dark_gray",
+/// "light_blue"), "#rrggbb", or a 256-colour index ("208").
+pub fn parse_color(text: &str) -> Result<Color, String> {
+    let trimmed = text.trim();
+    let valid_hex = trimmed.strip_prefix('#').is_some_and(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
+    if trimmed.starts_with('#') && !valid_hex {
+        return Err(bad_color(text));
+    }
+    match Color::from_str(trimmed) {
+        Ok(Color::Reset) | Err(_) => Err(bad_color(text)),
+        Ok(c) => Ok(c),
+    }
+}
+
+fn bad_color(text: &str) -> String {
+    format!(
+        "unknown colour `{text}`: use a name (black, red, green, yellow, blue, magenta, cyan, gray, dark_gray, \
+         light_red … white), \"#rrggbb\" or 0-255"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_from_names_hex_and_indexes() {
+        assert_eq!(parse_color("green"), Ok(Color::Green));
+        assert_eq!(parse_color("dark_gray"), Ok(Color::DarkGray));
+        assert_eq!(parse_color("Light-Blue"), Ok(Color::LightBlue));
+        assert_eq!(parse_color("#ff8800"), Ok(Color::Rgb(255, 136, 0)));
+        assert_eq!(parse_color("208"), Ok(Color::Indexed(208)));
+        for bad in ["greenish", "#ff88", "#gg0000", "", "reset", "256"] {
+            let err = parse_color(bad).expect_err(bad);
+            assert!(err.starts_with(&format!("unknown colour `{bad}`")), "{err}");
+        }
     }
 }

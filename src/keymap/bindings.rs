@@ -112,12 +112,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!("x", [ch('x')], Stop, "stop / abandon the run", Scope::Global, Some("stop")),
     bind!("a", [ch('a')], Approve, "approve / reject", Scope::Global, Some("approve")),
     bind!("T", [ch('T'), (KeyCode::Char('T'), SHIFT)], Transition, "toggle transition in", Scope::Global, None),
-    // copy
     bind!("y", [ch('y')], CopyId, "copy id to clipboard", Scope::Global, None),
     bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy console URL", Scope::Global, None),
     bind!("y", [ch('y')], CopyId, "copy the pipeline name", POPUP, None),
     bind!("Y", [ch('Y'), (KeyCode::Char('Y'), SHIFT)], CopyUrl, "copy the pipeline URL", POPUP, None),
-    // command line
     bind!(":", [ch(':'), (KeyCode::Char(':'), SHIFT)], CommandLine, "command line (Tab lists)", Scope::Global, None),
     bind!("L", [ch('L'), (KeyCode::Char('L'), SHIFT)], SsoLogin, "aws sso login (pauses)", Scope::Global, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], RunCommand, "run the command", COMMAND, Some("run")),
@@ -134,7 +132,6 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Down", [(KeyCode::Down, NONE)], Down, "newer command", COMMAND, None),
     bind!("Bksp", [(KeyCode::Backspace, NONE)], CommandBackspace, "delete", COMMAND, None),
     bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", COMMAND, Some("cancel")),
-    // history
     bind!("e", [ch('e')], History, "executions history", Scope::Global, Some("history")),
     bind!(
         "E",

@@ -66,53 +66,10 @@ impl Keymap {
 }
 
 impl Action {
-    /// The action's name in the config file's `[keys]` table. Exhaustive on
-    /// purpose: a new action does not compile until it has a name.
+    /// The action's name in the config file's `[keys]` table: the variant's
+    /// name in snake_case (`FocusNext` is `focus_next`), derived by strum.
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::FocusNext => "focus_next",
-            Action::FocusPrev => "focus_prev",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Left => "left",
-            Action::Right => "right",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Select => "select",
-            Action::Follow => "follow",
-            Action::Search => "search",
-            Action::NextMatch => "next_match",
-            Action::PrevMatch => "prev_match",
-            Action::Wrap => "wrap",
-            Action::Timestamps => "timestamps",
-            Action::Zoom => "zoom",
-            Action::PipelineList => "pipeline_list",
-            Action::Close => "close",
-            Action::SearchConfirm => "search_confirm",
-            Action::SearchBackspace => "search_backspace",
-            Action::Push => "push",
-            Action::StartPushedRun => "start_pushed_run",
-            Action::Start => "start",
-            Action::Retry => "retry",
-            Action::RetryAll => "retry_all",
-            Action::Stop => "stop",
-            Action::Approve => "approve",
-            Action::Transition => "transition",
-            Action::CopyId => "copy_id",
-            Action::CopyUrl => "copy_url",
-            Action::CommandLine => "command_line",
-            Action::SsoLogin => "sso_login",
-            Action::RunCommand => "run_command",
-            Action::Complete => "complete",
-            Action::CompletePrev => "complete_prev",
-            Action::CommandBackspace => "command_backspace",
-            Action::History => "history",
-            Action::LatestExecution => "latest_execution",
-        }
+        self.into()
     }
 
     /// The bound actions, each once: those bound everywhere first (quit,

@@ -197,7 +197,7 @@ pub fn short_id(id: &str) -> &str {
 /// approval waits, `r` on a failed stage, `x` while a run is going, `s` when
 /// none is. Read-only hides every mutating key.
 pub fn offered(m: &Model, action: Action) -> bool {
-    if m.read_only && action.is_mutating() {
+    if m.session.read_only && action.is_mutating() {
         return false;
     }
     let control = matches!(
@@ -205,13 +205,13 @@ pub fn offered(m: &Model, action: Action) -> bool {
         Action::Start | Action::Retry | Action::RetryAll | Action::Stop | Action::Approve | Action::Transition
     );
     // Control keys act on the latest run: not offered over a past one.
-    if control && m.history.past.is_some() {
+    if control && m.session.history.past.is_some() {
         return false;
     }
-    if m.mode == Mode::Confirm {
+    if m.mode() == Mode::Confirm {
         // The dialog's own keys: a choice only where there is one, Tab only
         // between two fields.
-        let c = m.confirm.as_ref();
+        let c = m.modal.confirm();
         return match action {
             Action::Left | Action::Right => c.is_some_and(|c| !c.choices().is_empty()),
             Action::FocusNext => c.is_some_and(|c| c.by_name && Confirm::has_text(&c.kind)),
@@ -222,13 +222,13 @@ pub fn offered(m: &Model, action: Action) -> bool {
         Action::Approve => waiting_approval(m).is_some(),
         Action::Retry | Action::RetryAll => selected_stage(m).is_some_and(retryable),
         Action::Stop => running_execution(m).is_some(),
-        Action::Start => m.pipeline.is_some() && running_execution(m).is_none(),
+        Action::Start => m.session.pipeline.is_some() && running_execution(m).is_none(),
         _ => true,
     }
 }
 
 pub fn selected_stage(m: &Model) -> Option<&StageSnapshot> {
-    m.state.as_ref()?.stages.get(m.selected.0)
+    m.session.state.as_ref()?.stages.get(m.session.selected.0)
 }
 
 /// A stage whose latest execution failed or was stopped can be retried.
@@ -238,7 +238,7 @@ pub fn retryable(stage: &StageSnapshot) -> bool {
 
 /// The execution in progress in any stage, and its status there.
 pub fn running_execution(m: &Model) -> Option<(&str, Status)> {
-    let stages = &m.state.as_ref()?.stages;
+    let stages = &m.session.state.as_ref()?.stages;
     stages.iter().find_map(|s| match &s.latest_execution {
         Some((id, status @ (Status::InProgress | Status::Stopping))) => Some((id.as_str(), status.clone())),
         _ => None,
@@ -248,14 +248,14 @@ pub fn running_execution(m: &Model) -> Option<(&str, Status)> {
 /// (stage, action, token) of the approval waiting for an answer: the
 /// selected one first, else the first in the pipeline.
 pub fn waiting_approval(m: &Model) -> Option<(String, String, String)> {
-    let state = m.state.as_ref()?;
+    let state = m.session.state.as_ref()?;
     let waiting = |(si, ai): (usize, usize)| {
         let stage = state.stages.get(si)?;
         let action = stage.actions.get(ai)?;
         let token = action.approval_token.clone()?;
         Some((stage.name.clone(), action.name.clone(), token))
     };
-    waiting(m.selected).or_else(|| crate::model::selection::positions(state).into_iter().find_map(waiting))
+    waiting(m.session.selected).or_else(|| crate::model::selection::positions(state).into_iter().find_map(waiting))
 }
 
 #[cfg(test)]

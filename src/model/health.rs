@@ -6,7 +6,33 @@ use std::collections::BTreeMap;
 use chrono::TimeDelta;
 
 use crate::model::snapshot::Time;
-use crate::msg::{ApiFailure, FailureKind};
+
+/// An API failure as the UI needs it: which API, how to show it, and whether
+/// it was throttling (shown as "throttled" health, not "offline").
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiFailure {
+    /// e.g. "codepipeline:GetPipelineState"
+    pub api: String,
+    pub kind: FailureKind,
+    /// One line, already fit to show a user.
+    pub message: String,
+    /// When the worker will try again, in seconds from now.
+    pub retry_in_secs: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    Throttled,
+    /// Connection refused, timeout, DNS: the endpoint is unreachable.
+    Offline,
+    /// Credentials missing/expired, AccessDenied.
+    Auth,
+    /// Anything else the service said.
+    Service,
+    /// Credentials or the SSO session expired (or SSO was never logged in):
+    /// a fresh `aws sso login` fixes it.
+    Expired,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiHealth {

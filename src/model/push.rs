@@ -45,12 +45,9 @@ pub struct SourceChoice {
     pub target: String,
 }
 
-/// Where the push is. Every state but `Idle` and the ones after the upload
-/// shows the push modal.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum PushState {
-    #[default]
-    Idle,
+/// The push dialog (`p`), from planning to the end of the upload: keys go to it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PushDialog {
     /// Packing and preflighting in the driver.
     Planning,
     /// The pipeline has several S3 sources: pick one, then plan again.
@@ -65,6 +62,14 @@ pub enum PushState {
         sent: u64,
         total: u64,
     },
+}
+
+/// Where a push is once its dialog closed: the run it starts, looked for
+/// and followed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum PushState {
+    #[default]
+    Idle,
     /// Uploaded; waiting for the execution our version starts.
     Waiting {
         version_id: Option<String>,
@@ -88,15 +93,7 @@ pub enum PushState {
 }
 
 impl PushState {
-    /// The states drawn as a modal (keys go to it).
-    pub fn is_modal(&self) -> bool {
-        matches!(
-            self,
-            PushState::Planning | PushState::Choosing { .. } | PushState::Confirm(_) | PushState::Uploading { .. }
-        )
-    }
-
-    /// One status line for the notice row, after the modal closed.
+    /// One status line for the notice row.
     pub fn status_line(&self) -> Option<String> {
         match self {
             PushState::Waiting { version_id: Some(v) } => Some(format!("pushed version {v}; waiting for its run…")),
@@ -106,7 +103,7 @@ impl PushState {
             PushState::NoExecution { explanation, .. } => Some(format!("press s to start the run · {explanation}")),
             PushState::Starting => Some("starting the run…".into()),
             PushState::Following { execution_id } => Some(format!("following the pushed run {execution_id}")),
-            _ => None,
+            PushState::Idle => None,
         }
     }
 

@@ -198,18 +198,18 @@ pub fn model(build: BuildSnapshot, w: u16, h: u16) -> Model {
     };
     let mut m = Model::new(Config::default(), connection, Some("mlops-demo".into()), now());
     m.size = (w, h);
-    m.list.items = pipelines();
-    m.list.loaded = true;
-    m.state = Some(pipeline(build.status.clone()));
-    m.executions = executions();
-    m.selected = (1, 0);
-    m.build.id = Some(build.id.clone());
-    m.build.medians = vec![("BUILD".into(), 20.0), ("INSTALL".into(), 28.0)];
-    m.build.snapshot = Some(build);
+    m.session.list.items = pipelines();
+    m.session.list.loaded = true;
+    m.session.state = Some(pipeline(build.status.clone()));
+    m.session.executions = executions();
+    m.session.selected = (1, 0);
+    m.session.build.id = Some(build.id.clone());
+    m.session.build.medians = vec![("BUILD".into(), 20.0), ("INSTALL".into(), 28.0)];
+    m.session.build.snapshot = Some(build);
     for e in log_lines() {
         m.logs.buffer.push_event(&e);
     }
     // A steady screen: its run was already seen and titled (no effects pending).
-    m.terminal = crate::model::terminal::TerminalState::seen(&m);
+    crate::model::terminal::mark_seen(&mut m);
     m
 }

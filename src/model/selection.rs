@@ -16,8 +16,8 @@ pub fn is_approval(a: &ActionSnapshot) -> bool {
 
 /// The build id the phase and log panes should show now.
 pub fn wanted_build(m: &Model) -> Option<String> {
-    let state = m.state.as_ref()?;
-    match &m.build.source {
+    let state = m.session.state.as_ref()?;
+    match &m.session.build.source {
         BuildSource::Action { stage, action } => state
             .stages
             .iter()
@@ -44,18 +44,18 @@ pub fn positions(state: &PipelineSnapshot) -> Vec<(usize, usize)> {
 }
 
 pub fn selected_action(m: &Model) -> Option<(&str, &ActionSnapshot)> {
-    let stage = m.state.as_ref()?.stages.get(m.selected.0)?;
-    Some((stage.name.as_str(), stage.actions.get(m.selected.1)?))
+    let stage = m.session.state.as_ref()?.stages.get(m.session.selected.0)?;
+    Some((stage.name.as_str(), stage.actions.get(m.session.selected.1)?))
 }
 
 /// Keeps the selection on an existing action after the snapshot changed.
 pub fn clamp_selection(m: &mut Model) {
-    let Some(state) = &m.state else { return };
+    let Some(state) = &m.session.state else { return };
     let Some(last_stage) = state.stages.len().checked_sub(1) else {
-        m.selected = (0, 0);
+        m.session.selected = (0, 0);
         return;
     };
-    let stage = m.selected.0.min(last_stage);
-    let action = m.selected.1.min(state.stages[stage].actions.len().saturating_sub(1));
-    m.selected = (stage, action);
+    let stage = m.session.selected.0.min(last_stage);
+    let action = m.session.selected.1.min(state.stages[stage].actions.len().saturating_sub(1));
+    m.session.selected = (stage, action);
 }

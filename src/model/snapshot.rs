@@ -145,8 +145,6 @@ pub struct LogBatch {
     pub next_token: String,
 }
 
-// history
-
 /// A pipeline's declared stages and actions, in order (GetPipeline).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PipelineDeclaration {

@@ -14,28 +14,18 @@ pub struct FollowedRun {
     pub status: Status,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TerminalState {
-    /// The followed run as last seen (`None` before the first history answer).
-    pub followed: Option<FollowedRun>,
-    /// The title last written, so it is written only when it changes.
-    pub title: Option<String>,
-}
-
-impl TerminalState {
-    /// The state once `m`'s run has been seen and titled: for models built
-    /// by hand (samples), so only later changes produce effects.
-    pub fn seen(m: &Model) -> Self {
-        let followed = followed_run(m);
-        let title = followed.as_ref().map(|r| title(&r.pipeline, &r.status, m.config.ascii));
-        TerminalState { followed, title }
-    }
+/// Marks `m`'s run as seen and titled: for models built by hand (samples),
+/// so only later changes produce effects.
+pub fn mark_seen(m: &mut Model) {
+    let followed = followed_run(m);
+    m.title = followed.as_ref().map(|r| title(&r.pipeline, &r.status, m.config.ascii));
+    m.session.followed = followed;
 }
 
 /// The run a push started when the history lists it, else the one shown.
 pub fn followed_run(m: &Model) -> Option<FollowedRun> {
-    let pipeline = m.pipeline.clone()?;
-    let pushed = m.push.followed().and_then(|id| m.executions.iter().find(|e| e.id == id));
+    let pipeline = m.session.pipeline.clone()?;
+    let pushed = m.session.push.followed().and_then(|id| m.session.executions.iter().find(|e| e.id == id));
     let e = pushed.or_else(|| m.live_execution())?;
     Some(FollowedRun { pipeline, execution_id: e.id.clone(), status: e.status.clone() })
 }

@@ -1,12 +1,12 @@
 //! The command line and its completion box, drawn.
 
 use crate::model::command::Completion;
-use crate::model::{Mode, samples};
+use crate::model::{Modal, samples};
 use crate::ui::tests::{draw, text};
 
 fn model(w: u16, h: u16, input: &str, completion: Option<Completion>) -> crate::model::Model {
     let mut m = samples::model(samples::running_build(), w, h);
-    m.mode = Mode::Command;
+    m.modal = Modal::Command;
     m.command.input = input.into();
     m.command.completion = completion;
     m

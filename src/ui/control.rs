@@ -9,15 +9,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::keymap;
+use crate::layout;
 use crate::model::control::offered;
 use crate::model::control::{Confirm, ControlKind, Field, short_id};
-use crate::model::{Mode, Model};
-use crate::ui::{layout, theme};
+use crate::model::{Modal, Mode, Model};
+use crate::ui::theme;
 
 const WIDTH: u16 = 64;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
-    let Some(c) = &m.confirm else { return };
+    let Modal::Confirm(c) = &m.modal else { return };
     let (title, danger) = title(c);
     let mut lines: Vec<Line<'static>> = explain(c).into_iter().map(Line::raw).collect();
     if !c.choices().is_empty() {

@@ -5,19 +5,18 @@ use ratatui::style::Color;
 use super::tests::{draw, fg_at, text};
 use crate::model::control::{Confirm, ControlKind};
 use crate::model::samples;
-use crate::model::{Mode, Model};
+use crate::model::{Modal, Model};
 
 fn confirming(kind: ControlKind, by_name: bool, w: u16, h: u16) -> Model {
     let mut m = samples::model(samples::running_build(), w, h);
-    m.confirm = Some(Confirm::new("mlops-demo".into(), kind, by_name));
-    m.mode = Mode::Confirm;
+    m.modal = Modal::Confirm(Confirm::new("mlops-demo".into(), kind, by_name));
     m
 }
 
 #[test]
 fn snapshot_abandon_by_name_80x24() {
     let mut m = confirming(ControlKind::Stop { execution_id: "e0c1d2a3-aaaa".into() }, true, 80, 24);
-    if let Some(c) = m.confirm.as_mut() {
+    if let Modal::Confirm(c) = &mut m.modal {
         c.choice = 1;
         c.text = "wrong commit".into();
         c.typed_name = "mlops".into();
@@ -45,14 +44,14 @@ fn dangerous_titles_are_red_and_safe_ones_are_not() {
 #[test]
 fn read_only_footer_says_so_and_offers_no_mutating_key() {
     let mut m = samples::model(samples::running_build(), 120, 30);
-    m.read_only = true;
+    m.session.read_only = true;
     let t = text(&draw(&m));
     let footer = t.lines().last().unwrap_or("");
     assert!(footer.starts_with(" read-only "), "{footer}");
     for hint in [" p push", " x stop", " s start", " r retry", " a approve"] {
         assert!(!footer.contains(hint), "{hint} offered in read-only: {footer}");
     }
-    m.read_only = false;
+    m.session.read_only = false;
     let t = text(&draw(&m));
     assert!(t.lines().last().unwrap_or("").contains(" x stop"), "a running build offers x");
 }
@@ -67,7 +66,7 @@ fn the_key_line_is_never_cut_off_on_narrow_screens() {
     for kind in kinds {
         for w in 30u16..=100 {
             let mut m = confirming(kind.clone(), true, w, 40);
-            if let Some(c) = m.confirm.as_mut() {
+            if let Modal::Confirm(c) = &mut m.modal {
                 c.text = "a reason with several words in it to wrap".into();
             }
             let t = text(&draw(&m));

@@ -8,18 +8,18 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::keymap;
 use crate::model::control::offered;
-use crate::model::push::PushState;
-use crate::model::{Mode, Model};
+use crate::model::push::{PushDialog, PushState};
+use crate::model::{Modal, Mode, Model};
 use crate::ui::theme;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     // The upload is one PUT: no key applies until it ends, so offer none.
-    if area.height == 0 || matches!(m.push, PushState::Uploading { .. }) {
+    if area.height == 0 || matches!(m.modal, Modal::Push(PushDialog::Uploading { .. })) {
         return;
     }
     let mut spans = Vec::new();
     let mut used = 0;
-    if m.read_only && m.mode == Mode::Normal {
+    if m.session.read_only && m.mode() == Mode::Normal {
         let badge = " read-only ";
         used += badge.chars().count() + 1;
         spans.push(Span::styled(badge, theme::read_only_style()));
@@ -27,13 +27,13 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     }
     // Whole hints only: a cut-off "o pipe" helps nobody.
     let cx = keymap::Context {
-        mode: m.mode,
+        mode: m.mode(),
         focus: m.focus,
-        start_offered: matches!(m.push, PushState::NoExecution { .. }),
-        past_shown: m.history.past.is_some(),
+        start_offered: matches!(m.session.push, PushState::NoExecution { .. }),
+        past_shown: m.session.history.past.is_some(),
     };
     // Preflight errors block Enter in the confirmation: do not offer it.
-    let blocked = matches!(&m.push, PushState::Confirm(plan) if plan.blocked());
+    let blocked = matches!(&m.modal, Modal::Push(PushDialog::Confirm(plan)) if plan.blocked());
     let entries = m.config.keymap.footer_entries_in(cx).into_iter().filter(|(_, _, action)| offered(m, *action));
     for (key, what, _) in entries.filter(|(k, _, _)| !(blocked && *k == "Enter")) {
         let (key, what) = (format!(" {key}"), format!(" {what} "));
@@ -53,7 +53,7 @@ pub fn render_notice(m: &Model, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let line = match (&m.info, &m.notice, m.push.status_line()) {
+    let line = match (&m.session.info, &m.session.notice, m.session.push.status_line()) {
         (Some(info), _, _) => Line::styled(format!(" {info}"), Style::default().fg(Color::Green)),
         (None, Some(n), _) => {
             let symbol = if m.config.ascii { "!" } else { "⚠" };

@@ -9,70 +9,17 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::model::selection::is_approval;
-use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot, Status};
+use crate::layout::graph::{action_label, band_height, bands, column_width};
+use crate::layout::text;
+use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot};
 use crate::model::{BuildSource, Model, Pane};
 use crate::ui::{pane_block, theme, truncate};
 
-const MAX_COLUMN: usize = 30;
-
-/// Rows the graph wants at this width (title, execution line, bands).
-pub fn needed_height(m: &Model, width: u16) -> u16 {
-    let Some(state) = &m.state else { return 3 };
-    // The pane indents its content by one column.
-    let bands: u16 = bands(m, state, width.saturating_sub(1)).iter().map(|b| band_height(state, b)).sum();
-    2 + bands.max(1)
-}
-
-fn band_height(state: &PipelineSnapshot, band: &Range<usize>) -> u16 {
-    let actions = state.stages[band.clone()].iter().map(|s| s.actions.len()).max().unwrap_or(0);
-    1 + u16::try_from(actions).unwrap_or(u16::MAX).max(1)
-}
-
-fn action_label(m: &Model, a: &ActionSnapshot) -> String {
-    let symbol = theme::status_symbol(a.status.as_ref(), m.config.ascii);
-    let since = a.last_change.map(|t| (m.now - t).num_seconds());
-    match (a.status.as_ref(), since) {
-        // An approval waits on people, for hours: minutes are precise enough.
-        (Some(Status::InProgress), Some(s)) if is_approval(a) => {
-            format!("{symbol} {} waiting {}", a.name, theme::age_minutes(s))
-        }
-        (Some(Status::InProgress), Some(s)) => format!("{symbol} {} {}", a.name, theme::duration(s)),
-        (Some(_), Some(s)) => format!("{symbol} {} {} ago", a.name, theme::age_minutes(s)),
-        _ => format!("{symbol} {}", a.name),
-    }
-}
-
-fn column_width(m: &Model, stage: &StageSnapshot) -> usize {
-    let widest = stage.actions.iter().map(|a| action_label(m, a).chars().count()).max().unwrap_or(0);
-    widest.max(stage.name.chars().count()).clamp(1, MAX_COLUMN)
-}
-
-/// Stages packed greedily into bands that fit `width`.
-fn bands(m: &Model, state: &PipelineSnapshot, width: u16) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let (mut start, mut used) = (0, 0usize);
-    for (i, stage) in state.stages.iter().enumerate() {
-        let w = column_width(m, stage) + if i > start { usize::from(theme::ARROW_WIDTH) } else { 0 };
-        if i > start && used + w > usize::from(width) {
-            out.push(start..i);
-            start = i;
-            used = column_width(m, stage);
-        } else {
-            used += w;
-        }
-    }
-    if start < state.stages.len() {
-        out.push(start..state.stages.len());
-    }
-    out
-}
-
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let focused = m.focus == Pane::Graph;
-    let mut title = format!("Stages · {}", m.pipeline.as_deref().unwrap_or("no pipeline"));
-    // history: a past execution must not pass for the latest.
-    if let Some(past) = &m.history.past {
+    let mut title = format!("Stages · {}", m.session.pipeline.as_deref().unwrap_or("no pipeline"));
+    // A past execution must not pass for the latest.
+    if let Some(past) = &m.session.history.past {
         let short: String = past.id.chars().take(8).collect();
         title.push_str(&format!(" · execution {short} (past) · E: latest"));
     }
@@ -80,14 +27,14 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut lines = vec![execution_line(m)];
-    match &m.state {
+    match &m.session.state {
         None => lines.push(Line::styled(waiting_text(m), theme::dim())),
         Some(state) => {
             let all = bands(m, state, inner.width);
             // Scroll so the band holding the selected stage is on screen.
             let room = inner.height.saturating_sub(1);
             let mut first = 0;
-            let sel = all.iter().position(|b| b.contains(&m.selected.0)).unwrap_or(0);
+            let sel = all.iter().position(|b| b.contains(&m.session.selected.0)).unwrap_or(0);
             while first < sel && all[first..=sel].iter().map(|b| band_height(state, b)).sum::<u16>() > room {
                 first += 1;
             }
@@ -100,13 +47,13 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn waiting_text(m: &Model) -> String {
-    match (&m.pipeline, m.list.loaded) {
+    match (&m.session.pipeline, m.session.list.loaded) {
         (None, true) => "No pipelines in this account and region.".into(),
-        (None, false) if m.health.failing.contains_key("codepipeline:ListPipelines") => {
+        (None, false) if m.session.health.failing.contains_key("codepipeline:ListPipelines") => {
             "Cannot list pipelines yet (see the message below); retrying.".into()
         }
         (None, false) => "Listing pipelines…".into(),
-        (Some(_), _) if let Some(past) = &m.history.past => {
+        (Some(_), _) if let Some(past) = &m.session.history.past => {
             format!("Loading execution {}…", past.id.chars().take(8).collect::<String>())
         }
         (Some(p), _) => format!("Loading {p}…"),
@@ -122,7 +69,7 @@ fn execution_line(m: &Model) -> Line<'static> {
         Span::raw(short),
         Span::raw(" "),
         Span::styled(
-            format!("{} {}", theme::status_symbol(Some(&e.status), m.config.ascii), theme::status_word(&e.status)),
+            format!("{} {}", text::status_symbol(Some(&e.status), m.config.ascii), text::status_word(&e.status)),
             theme::status_style(Some(&e.status)),
         ),
     ];
@@ -153,7 +100,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
         let index = band.start + offset;
         let width = column_width(m, stage);
         if offset > 0 {
-            let arrow = theme::arrow(stage.inbound_enabled, m.config.ascii);
+            let arrow = text::arrow(stage.inbound_enabled, m.config.ascii);
             let style = if stage.inbound_enabled { theme::dim() } else { theme::disabled_style() };
             lines[0].push(Span::styled(arrow, style));
             let under = if stage.inbound_enabled { "     " } else { " off " };
@@ -171,7 +118,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
                 continue;
             };
             let mut style = theme::status_style(action.status.as_ref());
-            if (index, row - 1) == m.selected {
+            if (index, row - 1) == m.session.selected {
                 style = style.add_modifier(if focused { Modifier::REVERSED } else { Modifier::UNDERLINED });
             }
             if is_pinned(m, stage, action) {
@@ -184,7 +131,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
 }
 
 fn is_pinned(m: &Model, stage: &StageSnapshot, action: &ActionSnapshot) -> bool {
-    matches!(&m.build.source, BuildSource::Action { stage: s, action: a } if *s == stage.name && *a == action.name)
+    matches!(&m.session.build.source, BuildSource::Action { stage: s, action: a } if *s == stage.name && *a == action.name)
 }
 
 fn pad(s: &str, width: usize) -> String {

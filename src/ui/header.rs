@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::Model;
-use crate::msg::FailureKind;
+use crate::model::health::FailureKind;
 use crate::ui::theme;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let c = &m.connection;
+    let c = &m.session.connection;
     let sep = || Span::styled(" │ ", theme::dim());
     let mut spans = Vec::new();
     // The name of the tool is the first thing to give up on a narrow screen.
@@ -24,13 +24,13 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
     }
     spans.extend([
-        Span::styled(m.pipeline.clone().unwrap_or_else(|| "-".into()), Style::default().fg(Color::Cyan)),
+        Span::styled(m.session.pipeline.clone().unwrap_or_else(|| "-".into()), Style::default().fg(Color::Cyan)),
         sep(),
         Span::raw(format!("acct {}", c.account.as_deref().unwrap_or("…"))),
         sep(),
         Span::raw(c.region.clone()),
     ]);
-    if let Some(id) = m.push.followed() {
+    if let Some(id) = m.session.push.followed() {
         let short: String = id.chars().take(8).collect();
         spans.extend([sep(), Span::styled(format!("following {short}"), Style::default().fg(Color::Cyan))]);
     }
@@ -54,7 +54,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
 }
 
 fn health_span(m: &Model) -> Span<'static> {
-    let Some((api, h)) = m.health.worst() else {
+    let Some((api, h)) = m.session.health.worst() else {
         return Span::styled(" API ok ", Style::default().fg(Color::Green));
     };
     let (word, color) = match h.kind {
@@ -64,6 +64,6 @@ fn health_span(m: &Model) -> Span<'static> {
         FailureKind::Expired => ("login expired", Color::Red),
         FailureKind::Service => ("error", Color::Red),
     };
-    let retry = m.health.countdown(m.now).map(|s| format!(", retry in {s}s")).unwrap_or_default();
+    let retry = m.session.health.countdown(m.now).map(|s| format!(", retry in {s}s")).unwrap_or_default();
     Span::styled(format!(" {api} {word}{retry} "), Style::default().fg(color).add_modifier(Modifier::BOLD))
 }

@@ -7,10 +7,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::layout;
+use crate::layout::text;
 use crate::model::Model;
 use crate::model::history::duration_secs;
 use crate::model::snapshot::{ExecutionSummary, Status};
-use crate::ui::{layout, popup_block, theme, truncate};
+use crate::ui::{popup_block, theme, truncate};
 
 /// Executions the duration chart shows.
 pub const CHART_RUNS: usize = 20;
@@ -21,7 +23,7 @@ const MEDIAN_COLOR: Color = Color::Blue;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let rect = layout::history_popup(area);
-    let dot = theme::dot(m.config.ascii);
+    let dot = text::dot(m.config.ascii);
     let title = format!("Executions{dot}j/k move{dot}Enter show (newest: latest){dot}Esc close");
     let block = popup_block(&title, m.config.ascii);
     let inner = block.inner(rect);
@@ -53,7 +55,7 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
-    if m.executions.is_empty() {
+    if m.session.executions.is_empty() {
         return vec![Line::styled("No executions yet.", theme::dim())];
     }
     let wide = area.width >= 110;
@@ -72,25 +74,25 @@ fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
     );
     let mut lines = vec![Line::styled(header, theme::dim())];
     let rows = usize::from(area.height.saturating_sub(1)).max(1);
-    let offset = m.history.selected.saturating_sub(rows - 1);
+    let offset = m.session.history.selected.saturating_sub(rows - 1);
     let shown_id = m.shown_execution().map(|e| e.id.clone());
-    for (i, e) in m.executions.iter().enumerate().skip(offset).take(rows) {
+    for (i, e) in m.session.executions.iter().enumerate().skip(offset).take(rows) {
         let shown = shown_id.as_ref() == Some(&e.id);
         let mut base = if shown { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-        if i == m.history.selected {
+        if i == m.session.history.selected {
             base = base.add_modifier(Modifier::REVERSED);
         }
         let mark = if shown { if m.config.ascii { "> " } else { "▸ " } } else { "  " };
         let status =
-            format!("{} {}", theme::status_symbol(Some(&e.status), m.config.ascii), theme::status_word(&e.status));
+            format!("{} {}", text::status_symbol(Some(&e.status), m.config.ascii), text::status_word(&e.status));
         let start = e.start.map(|t| {
             if wide {
                 t.format("%Y-%m-%d %H:%M").to_string()
             } else {
-                format!("{} ago", theme::age_minutes((m.now - t).num_seconds()))
+                format!("{} ago", text::age_minutes((m.now - t).num_seconds()))
             }
         });
-        let took = duration_secs(e, m.now).map(theme::duration).unwrap_or_else(|| "-".into());
+        let took = duration_secs(e, m.now).map(text::duration).unwrap_or_else(|| "-".into());
         lines.push(Line::from(vec![
             Span::styled(mark, base),
             Span::styled(col(&e.id.chars().take(8).collect::<String>(), 9), base),
@@ -143,6 +145,7 @@ pub fn outcome_color(status: &Status) -> Color {
 fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
     let ascii = m.config.ascii;
     let runs: Vec<(&ExecutionSummary, i64)> = m
+        .session
         .executions
         .iter()
         .take(CHART_RUNS)
@@ -153,7 +156,7 @@ fn duration_chart(m: &Model, area: Rect) -> Vec<Line<'static>> {
         .collect();
     let longest = runs.iter().map(|(_, s)| *s).max().unwrap_or(0);
     let noun = if runs.len() == 1 { "run" } else { "runs" };
-    let heading = format!("Last {} {noun}{}longest {}", runs.len(), theme::dot(ascii), theme::duration(longest));
+    let heading = format!("Last {} {noun}{}longest {}", runs.len(), text::dot(ascii), text::duration(longest));
     let mut lines = vec![Line::styled(heading, theme::dim())];
     let rows = usize::from(area.height.saturating_sub(2));
     if runs.is_empty() || rows == 0 {
@@ -206,9 +209,9 @@ fn legend(ascii: bool, long: bool) -> Line<'static> {
 /// One horizontal bar per stage: its median over recent successful runs.
 fn median_bars(m: &Model, area: Rect) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled("Stage medians (successful runs)", theme::dim())];
-    let medians = &m.history.stage_medians;
+    let medians = &m.session.history.stage_medians;
     if medians.is_empty() {
-        let text = if m.history.medians_loading { "loading…" } else { "no successful stage runs yet" };
+        let text = if m.session.history.medians_loading { "loading…" } else { "no successful stage runs yet" };
         lines.push(Line::styled(text, theme::dim()));
         return lines;
     }
@@ -222,7 +225,7 @@ fn median_bars(m: &Model, area: Rect) -> Vec<Line<'static>> {
         } else {
             format!("{}{}", "█".repeat(eighths / 8), HORIZONTAL_EIGHTHS[eighths % 8])
         };
-        let label = theme::duration(secs.round() as i64);
+        let label = text::duration(secs.round() as i64);
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", pad(&plain(name), name_w))),
             Span::styled(bar, Style::default().fg(MEDIAN_COLOR)),

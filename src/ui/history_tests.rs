@@ -5,31 +5,31 @@ use ratatui::style::Color;
 
 use crate::model::history::{PastExecution, execution_snapshot};
 use crate::model::history_samples::{self, execution_id};
-use crate::model::{Mode, Model, samples};
+use crate::model::{Modal, Model, samples};
 use crate::ui::tests::{draw, text};
 
 fn history(w: u16, h: u16) -> Model {
     let mut m = samples::model(samples::running_build(), w, h);
-    m.executions = history_samples::executions();
-    m.mode = Mode::History;
-    m.history.selected = 3;
-    m.history.stage_medians =
+    m.session.executions = history_samples::executions();
+    m.modal = Modal::History;
+    m.session.history.selected = 3;
+    m.session.history.stage_medians =
         vec![("Source".into(), 6.0), ("Build".into(), 95.0), ("Approve".into(), 55.0), ("Deploy".into(), 20.0)];
     m
 }
 
 fn past(w: u16, h: u16) -> Model {
     let mut m = samples::model(samples::running_build(), w, h);
-    m.executions = history_samples::executions();
+    m.session.executions = history_samples::executions();
     let id = execution_id(2);
-    m.history.live = m.state.take();
-    m.state = Some(execution_snapshot(
+    m.session.history.live = m.session.state.take();
+    m.session.state = Some(execution_snapshot(
         "mlops-demo",
         &id,
         &history_samples::declaration(),
         &history_samples::action_executions(),
     ));
-    m.history.past = Some(PastExecution { id, fetching: false, asked: None, running: false });
+    m.session.history.past = Some(PastExecution { id, fetching: false, asked: None, running: false });
     m
 }
 
@@ -68,7 +68,7 @@ fn bar_colors(m: &Model) -> Vec<Color> {
     // The bottom bar row is just above the legend; every run has a bar there.
     let y = u16::try_from(legend_y - 1).unwrap_or(0);
     let step = if m.size.0 >= 160 { 3 } else { 2 };
-    (0..m.executions.len()).map(|i| buf[(u16::try_from(x0 + i * step).unwrap_or(0), y)].fg).collect()
+    (0..m.session.executions.len()).map(|i| buf[(u16::try_from(x0 + i * step).unwrap_or(0), y)].fg).collect()
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn chart_bars_are_coloured_by_outcome_oldest_first() {
 #[test]
 fn a_past_execution_missing_from_the_list_is_not_shown_as_the_newest() {
     let mut m = past(80, 24);
-    m.executions.truncate(1);
+    m.session.executions.truncate(1);
     let screen = text(&draw(&m));
     assert!(!screen.contains("exec e0c1d2a3"), "{screen}");
     assert!(screen.contains("execution 5eed0002 (past)"), "{screen}");

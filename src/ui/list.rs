@@ -6,12 +6,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use crate::layout;
+use crate::layout::text;
 use crate::model::{Mode, Model, Pane};
-use crate::ui::{layout, pane_block, popup_block, theme, truncate};
+use crate::ui::{pane_block, popup_block, theme, truncate};
 
 pub fn render_pane(m: &Model, frame: &mut Frame, area: Rect) {
     let focused = m.focus == Pane::List;
-    let block = pane_block(format!("Pipelines ({})", m.list.items.len()), focused, m.config.ascii);
+    let block = pane_block(format!("Pipelines ({})", m.session.list.items.len()), focused, m.config.ascii);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(rows(m, inner, focused)), inner);
@@ -23,19 +25,20 @@ pub fn render_popup(m: &Model, frame: &mut Frame, area: Rect) {
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    frame.render_widget(Paragraph::new(rows(m, inner, m.mode == Mode::PipelinePopup)), inner);
+    frame.render_widget(Paragraph::new(rows(m, inner, m.mode() == Mode::PipelinePopup)), inner);
 }
 
 fn rows(m: &Model, area: Rect, focused: bool) -> Vec<Line<'static>> {
-    if !m.list.loaded {
+    if !m.session.list.loaded {
         return vec![Line::styled("Listing…", theme::dim())];
     }
-    if m.list.items.is_empty() {
+    if m.session.list.items.is_empty() {
         return vec![Line::styled("No pipelines", theme::dim())];
     }
     let (offset, count) = layout::list_window(m);
     let name_w = usize::from(area.width).saturating_sub(9).max(1);
-    m.list
+    m.session
+        .list
         .items
         .iter()
         .enumerate()
@@ -47,18 +50,15 @@ fn rows(m: &Model, area: Rect, focused: bool) -> Vec<Line<'static>> {
                 .latest
                 .as_ref()
                 .and_then(|e| e.last_update.or(e.start))
-                .map(|t| theme::age_minutes((m.now - t).num_seconds()));
-            let shown = m.pipeline.as_ref() == Some(&p.name);
+                .map(|t| text::age_minutes((m.now - t).num_seconds()));
+            let shown = m.session.pipeline.as_ref() == Some(&p.name);
             let mut name_style = if shown { Style::default().add_modifier(Modifier::BOLD) } else { Style::default() };
-            if focused && i == m.list.selected {
+            if focused && i == m.session.list.selected {
                 name_style = name_style.add_modifier(Modifier::REVERSED);
             }
             let name = format!("{:<name_w$}", truncate(&p.name, name_w));
             Line::from(vec![
-                Span::styled(
-                    format!(" {} ", theme::status_symbol(status, m.config.ascii)),
-                    theme::status_style(status),
-                ),
+                Span::styled(format!(" {} ", text::status_symbol(status, m.config.ascii)), theme::status_style(status)),
                 Span::styled(name, name_style),
                 Span::styled(format!("{:>5}", age.unwrap_or_default()), theme::dim()),
             ])

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::logs::{LogLine, LogSource, LogView};
-use crate::model::{Mode, Model, Pane};
+use crate::model::{Modal, Model, Pane};
 use crate::sanitize::StyleRun;
 use crate::ui::{pane_block, theme};
 
@@ -18,7 +18,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let logs = &m.logs;
     let Some(bottom) = logs.bottom_line() else {
-        let text = if m.build.id.is_some() { empty_text(&logs.source) } else { String::new() };
+        let text = if m.session.build.id.is_some() { empty_text(&logs.source) } else { String::new() };
         let para = Paragraph::new(Line::styled(text, theme::dim())).wrap(ratatui::widgets::Wrap { trim: true });
         frame.render_widget(para, inner);
         return;
@@ -73,8 +73,8 @@ fn title(m: &Model) -> String {
     if logs.wrap {
         t.push_str(" · wrap");
     }
-    if m.mode == Mode::Search {
-        t.push_str(&format!(" · /{}_", logs.input));
+    if let Modal::Search(input) = &m.modal {
+        t.push_str(&format!(" · /{input}_"));
     } else if let Some(q) = &logs.search {
         let found = if logs.current_match.is_some() { "" } else { " (no match)" };
         t.push_str(&format!(" · /{}{found}", q.text));

@@ -7,17 +7,15 @@ mod control;
 #[cfg(test)]
 mod control_tests;
 mod footer;
-pub mod graph;
+mod graph;
 mod header;
+mod help;
 mod history;
 #[cfg(test)]
 mod history_tests;
-pub mod layout;
 mod list;
 mod log;
-mod palette;
-pub mod phases;
-pub mod popup;
+mod phases;
 mod push;
 #[cfg(test)]
 mod push_tests;
@@ -31,7 +29,8 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding};
 
-use crate::model::{Mode, Model};
+use crate::layout;
+use crate::model::{Mode, Model, Pane};
 
 pub fn render(m: &Model, frame: &mut Frame) {
     let area = frame.area();
@@ -40,23 +39,19 @@ pub fn render(m: &Model, frame: &mut Frame) {
     }
     let areas = layout::compute(area, m);
     header::render(m, frame, areas.header);
-    if let Some(r) = areas.list {
-        list::render_pane(m, frame, r);
-    }
-    if let Some(r) = areas.graph {
-        graph::render(m, frame, r);
-    }
-    if let Some(r) = areas.phases {
-        phases::render(m, frame, r);
-    }
-    if let Some(r) = areas.log {
-        log::render(m, frame, r);
+    for &(pane, r) in &areas.panes {
+        match pane {
+            Pane::List => list::render_pane(m, frame, r),
+            Pane::Graph => graph::render(m, frame, r),
+            Pane::Phases => phases::render(m, frame, r),
+            Pane::Log => log::render(m, frame, r),
+        }
     }
     footer::render_notice(m, frame, areas.notice);
     footer::render(m, frame, areas.footer);
-    match m.mode {
+    match m.mode() {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
-        Mode::Help => popup::render_help(frame, area, m),
+        Mode::Help => help::render(frame, area, m),
         Mode::Push => push::render(m, frame, area),
         Mode::Confirm => control::render(m, frame, area),
         Mode::History => history::render(m, frame, area),
@@ -66,7 +61,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if m.config.ascii {
         theme::asciify(frame.buffer_mut());
     }
-    palette::apply(&m.config.theme, frame.buffer_mut());
+    theme::apply_palette(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

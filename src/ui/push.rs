@@ -7,22 +7,23 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Gauge, Paragraph, Wrap};
 
-use crate::model::Model;
-use crate::model::push::{FindingLevel, PlanView, PushState, SourceChoice, human_bytes};
-use crate::ui::{layout, popup_block, theme};
+use crate::layout;
+use crate::model::push::{FindingLevel, PlanView, PushDialog, SourceChoice, human_bytes};
+use crate::model::{Modal, Model};
+use crate::ui::{popup_block, theme};
 
 const WIDTH: u16 = 76;
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let ascii = m.config.ascii;
-    let (title, lines, gauge) = match &m.push {
-        PushState::Planning => ("Push · packing", vec![Line::raw("packing and checking the workspace…")], None),
-        PushState::Choosing { sources, selected } => ("Push · which S3 source?", chooser(sources, *selected), None),
-        PushState::Confirm(plan) => ("Push · confirm", confirmation(plan, true), None),
-        PushState::Uploading { plan, sent, total } => {
+    let Modal::Push(dialog) = &m.modal else { return };
+    let (title, lines, gauge) = match dialog {
+        PushDialog::Planning => ("Push · packing", vec![Line::raw("packing and checking the workspace…")], None),
+        PushDialog::Choosing { sources, selected } => ("Push · which S3 source?", chooser(sources, *selected), None),
+        PushDialog::Confirm(plan) => ("Push · confirm", confirmation(plan, true), None),
+        PushDialog::Uploading { plan, sent, total } => {
             ("Push · uploading", confirmation(plan, false), Some((*sent, *total)))
         }
-        _ => return,
     };
     let inner_w = usize::from(WIDTH.min(area.width.saturating_sub(2)).saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();

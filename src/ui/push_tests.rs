@@ -3,8 +3,8 @@
 use ratatui::style::Color;
 
 use super::tests::{draw, fg_at, text};
-use crate::model::push::{FindingLevel, PlanView, PushState};
-use crate::model::{Mode, Model, samples};
+use crate::model::push::{FindingLevel, PlanView, PushDialog, PushState};
+use crate::model::{Modal, Model, samples};
 
 fn plan() -> PlanView {
     PlanView {
@@ -29,20 +29,25 @@ fn plan() -> PlanView {
 
 fn with_push(state: PushState, w: u16, h: u16) -> Model {
     let mut m = samples::model(samples::running_build(), w, h);
-    m.mode = if state.is_modal() { Mode::Push } else { Mode::Normal };
-    m.push = state;
+    m.session.push = state;
+    m
+}
+
+fn with_dialog(dialog: PushDialog, w: u16, h: u16) -> Model {
+    let mut m = samples::model(samples::running_build(), w, h);
+    m.modal = Modal::Push(dialog);
     m
 }
 
 #[test]
 fn snapshot_push_confirm_80x24() {
-    let m = with_push(PushState::Confirm(plan()), 80, 24);
+    let m = with_dialog(PushDialog::Confirm(plan()), 80, 24);
     insta::assert_snapshot!(text(&draw(&m)));
 }
 
 #[test]
 fn confirmation_names_target_sizes_secrets_and_colours_findings() {
-    let buf = draw(&with_push(PushState::Confirm(plan()), 80, 24));
+    let buf = draw(&with_dialog(PushDialog::Confirm(plan()), 80, 24));
     let screen = text(&buf);
     for needle in
         ["s3://pipewatch-demo-source/workspace.zip", "12 · 47.1 KiB → 9.6 KiB", "2 secret files left out: .env"]
@@ -62,10 +67,10 @@ fn confirmation_names_target_sizes_secrets_and_colours_findings() {
 fn clean_plan_offers_enter_and_the_upload_shows_a_byte_gauge() {
     let mut clean = plan();
     clean.findings.clear();
-    let screen = text(&draw(&with_push(PushState::Confirm(clean.clone()), 80, 24)));
+    let screen = text(&draw(&with_dialog(PushDialog::Confirm(clean.clone()), 80, 24)));
     assert!(screen.contains("Enter push") && screen.contains("buildspec.yml: ok"), "{screen}");
-    let uploading = PushState::Uploading { plan: clean, sent: 4_937, total: 9_874 };
-    let screen = text(&draw(&with_push(uploading, 80, 24)));
+    let uploading = PushDialog::Uploading { plan: clean, sent: 4_937, total: 9_874 };
+    let screen = text(&draw(&with_dialog(uploading, 80, 24)));
     assert!(screen.contains("4.8 KiB / 9.6 KiB"), "{screen}");
     assert_eq!(screen.lines().last(), Some(""), "no keys offered during the PUT:\n{screen}");
 }

@@ -6,10 +6,10 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::samples;
 use crate::model::snapshot::Status;
-use crate::model::{Mode, Model, Pane};
-use crate::msg::{ApiFailure, FailureKind};
+use crate::model::{Modal, Model, Pane};
 
 pub(super) fn draw(m: &Model) -> Buffer {
     let (w, h) = m.size;
@@ -53,13 +53,13 @@ fn running(w: u16, h: u16) -> Model {
 
 fn failed(w: u16, h: u16) -> Model {
     let mut m = samples::model(samples::failed_build(), w, h);
-    m.state = Some(samples::pipeline(Status::Failed));
+    m.session.state = Some(samples::pipeline(Status::Failed));
     m
 }
 
 fn disabled(w: u16, h: u16) -> Model {
     let mut m = running(w, h);
-    m.state = Some(samples::pipeline_with_disabled_transition());
+    m.session.state = Some(samples::pipeline_with_disabled_transition());
     m
 }
 
@@ -107,7 +107,7 @@ fn snapshot_throttled_header_120x40() {
         message: "Rate exceeded".into(),
         retry_in_secs: Some(4),
     };
-    m.health.record(&f, m.now);
+    m.session.health.record(&f, m.now);
     insta::assert_snapshot!(text(&draw(&m)));
 }
 
@@ -121,7 +121,7 @@ fn snapshot_tiny_40x12_shows_one_pane() {
 #[test]
 fn snapshot_help_80x24() {
     let mut m = running(80, 24);
-    m.mode = Mode::Help;
+    m.modal = Modal::Help { page: 0 };
     insta::assert_snapshot!(text(&draw(&m)));
 }
 
@@ -133,7 +133,7 @@ fn at_80x24_graph_phases_and_log_show_with_8_log_lines() {
     assert!(t.contains("Stages"), "{t}");
     assert!(t.contains("Build · mlops-demo-build"), "{t}");
     assert!(t.contains("Log"), "{t}");
-    assert!(crate::ui::layout::log_rows(&m) >= 8);
+    assert!(crate::layout::log_rows(&m) >= 8);
     assert!(t.contains("validation accuracy"), "{t}");
 }
 
@@ -184,7 +184,7 @@ fn every_size_up_to_100x40_renders_without_panic() {
                 m.size = (w, h);
                 draw(&m);
                 m.zoom = true;
-                m.mode = Mode::Help;
+                m.modal = Modal::Help { page: 0 };
                 draw(&m);
             }
         }
@@ -195,11 +195,10 @@ fn every_size_up_to_100x40_renders_without_panic() {
 fn popup_and_search_render_at_small_sizes() {
     for (w, h) in [(1, 1), (10, 5), (30, 8), (59, 15), (80, 24)] {
         let mut m = running(w, h);
-        m.mode = Mode::PipelinePopup;
+        m.modal = Modal::PipelinePopup;
         draw(&m);
-        m.mode = Mode::Search;
+        m.modal = Modal::Search("epoch".into());
         m.focus = Pane::Log;
-        m.logs.input = "epoch".into();
         draw(&m);
     }
 }
@@ -207,7 +206,7 @@ fn popup_and_search_render_at_small_sizes() {
 #[test]
 fn stages_that_do_not_fit_wrap_into_bands() {
     let mut m = running(60, 30);
-    m.selected = (3, 0);
+    m.session.selected = (3, 0);
     let t = text(&draw(&m));
     let source_row =
         t.lines().position(|l| l.contains("Source") && l.contains("──▶")).unwrap_or_else(|| panic!("first band:\n{t}"));
@@ -280,7 +279,8 @@ fn what_y_copied_shows_above_the_footer_over_a_notice_until_the_next_key() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let key = |c| crate::msg::Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     let mut m = running(80, 24);
-    m.notice = Some(crate::model::Notice { api: "logs:GetLogEvents".into(), text: "throttled: slow down".into() });
+    m.session.notice =
+        Some(crate::model::Notice { api: "logs:GetLogEvents".into(), text: "throttled: slow down".into() });
     crate::update::update(&mut m, key('y'));
     let buf = draw(&m);
     let t = text(&buf);
@@ -297,10 +297,10 @@ fn an_empty_log_pane_says_why_and_a_missing_stream_is_no_error() {
     use crate::model::logs::LogSource;
     let mut m = running(120, 40);
     m.logs.clear();
-    let id = m.build.id.clone().expect("a watched build");
+    let id = m.session.build.id.clone().expect("a watched build");
     let waiting = crate::msg::Msg::LogSource { build_id: id.clone(), source: LogSource::WaitingForStream };
     crate::update::update(&mut m, waiting);
-    assert!(m.notice.is_none(), "waiting for the stream is not an error: {:?}", m.notice);
+    assert!(m.session.notice.is_none(), "waiting for the stream is not an error: {:?}", m.session.notice);
     assert!(text(&draw(&m)).contains("Waiting for the build's log stream"), "{}", text(&draw(&m)));
     // Another build's news does not touch this pane.
     let other = crate::msg::Msg::LogSource { build_id: "other:1".into(), source: LogSource::NoLog };

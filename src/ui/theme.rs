@@ -1,8 +1,13 @@
-//! Colours and symbols, with an ASCII fallback for terminals without UTF-8.
+//! Colours and styles, borders, the ASCII fallback for terminals without
+//! UTF-8, and the last step of a frame: the config's `[theme]` swaps the
+//! default colours the panes draw with, and `NO_COLOR` removes colour. One
+//! pass at the end instead of a theme argument through every pane.
 
+use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
+use crate::config::Theme;
 use crate::model::snapshot::Status;
 
 pub fn status_color(status: Option<&Status>) -> Color {
@@ -16,53 +21,9 @@ pub fn status_color(status: Option<&Status>) -> Color {
     }
 }
 
-pub fn status_symbol(status: Option<&Status>, ascii: bool) -> &'static str {
-    let (unicode, plain) = match status {
-        Some(Status::Succeeded) => ("✓", "+"),
-        Some(Status::Failed | Status::TimedOut | Status::Fault) => ("✗", "x"),
-        Some(Status::InProgress) => ("▶", ">"),
-        Some(Status::Stopping) => ("◼", "#"),
-        Some(Status::Queued) => ("…", "."),
-        Some(Status::Stopped | Status::Cancelled | Status::Abandoned) => ("■", "#"),
-        Some(Status::Superseded) => ("↷", "~"),
-        Some(Status::Other(_)) => ("?", "?"),
-        None => ("·", "-"),
-    };
-    if ascii { plain } else { unicode }
-}
-
 pub fn status_style(status: Option<&Status>) -> Style {
     Style::default().fg(status_color(status))
 }
-
-pub fn status_word(status: &Status) -> String {
-    match status {
-        Status::InProgress => "running".into(),
-        Status::Succeeded => "succeeded".into(),
-        Status::Failed => "failed".into(),
-        Status::Stopped => "stopped".into(),
-        Status::Stopping => "stopping".into(),
-        Status::Superseded => "superseded".into(),
-        Status::Cancelled => "cancelled".into(),
-        Status::Abandoned => "abandoned".into(),
-        Status::TimedOut => "timed out".into(),
-        Status::Fault => "fault".into(),
-        Status::Queued => "queued".into(),
-        Status::Other(s) => s.to_lowercase(),
-    }
-}
-
-/// The arrow between two stages: enabled, or a visibly cut disabled transition.
-pub fn arrow(enabled: bool, ascii: bool) -> &'static str {
-    match (enabled, ascii) {
-        (true, false) => " ──▶ ",
-        (true, true) => " --> ",
-        (false, false) => " ─╳─ ",
-        (false, true) => " -X- ",
-    }
-}
-
-pub const ARROW_WIDTH: u16 = 5;
 
 pub fn disabled_style() -> Style {
     Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
@@ -106,33 +67,6 @@ pub fn match_style(current: bool) -> Style {
     }
 }
 
-/// "42s", "3m05s", "1h02m".
-pub fn duration(secs: i64) -> String {
-    let secs = secs.max(0);
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
-        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
-    }
-}
-
-/// "<1m", "5m", "3h", "2d": minutes at best, so it changes at most once a
-/// minute (an idle screen redraws once a minute, not every second).
-pub fn age_minutes(secs: i64) -> String {
-    if secs < 60 { "<1m".into() } else { age(secs) }
-}
-
-/// "12s", "5m", "3h", "2d": how long ago, coarse.
-pub fn age(secs: i64) -> String {
-    let secs = secs.max(0);
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        3600..86400 => format!("{}h", secs / 3600),
-        _ => format!("{}d", secs / 86400),
-    }
-}
-
 pub fn border_set(ascii: bool) -> border::Set<'static> {
     if ascii {
         border::Set {
@@ -148,15 +82,6 @@ pub fn border_set(ascii: bool) -> border::Set<'static> {
     } else {
         border::PLAIN
     }
-}
-
-/// The separator between parts of a title or the header.
-pub fn dot(ascii: bool) -> &'static str {
-    if ascii { " - " } else { " · " }
-}
-
-pub fn bar(ascii: bool) -> &'static str {
-    if ascii { " | " } else { " │ " }
 }
 
 /// The ASCII stand-in for a cell symbol drawn by us or by a widget.
@@ -189,5 +114,61 @@ pub fn asciify(buf: &mut ratatui::buffer::Buffer) {
                 cell.set_symbol(s);
             }
         }
+    }
+}
+
+/// Applies the palette to a finished frame.
+pub fn apply_palette(theme: &Theme, buf: &mut Buffer) {
+    if is_identity(theme) {
+        return;
+    }
+    for cell in &mut buf.content {
+        if theme.no_color {
+            // Without colour, what a colour singled out is shown reversed:
+            // highlights (a background) and the focused pane's bold accent title.
+            let highlighted = cell.bg != Color::Reset;
+            let focus = cell.fg == Color::Cyan && cell.modifier.contains(Modifier::BOLD);
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+            if highlighted || focus {
+                cell.modifier.insert(Modifier::REVERSED);
+            }
+        } else {
+            cell.fg = palette_color(theme, cell.fg);
+            cell.bg = palette_color(theme, cell.bg);
+        }
+    }
+}
+
+/// Whether drawing needs no pass over the frame (the default palette in colour).
+fn is_identity(theme: &Theme) -> bool {
+    *theme == Theme::default()
+}
+
+/// What a default-palette colour becomes; others stay.
+fn palette_color(theme: &Theme, color: Color) -> Color {
+    match color {
+        Color::Cyan => theme.accent,
+        Color::Green => theme.ok,
+        Color::Red => theme.failed,
+        Color::Yellow => theme.running,
+        Color::Magenta => theme.stopped,
+        Color::DarkGray => theme.dim,
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_renames_only_the_palette() {
+        let t = Theme { accent: Color::Rgb(1, 2, 3), failed: Color::LightRed, ..Theme::default() };
+        assert_eq!(palette_color(&t, Color::Cyan), Color::Rgb(1, 2, 3));
+        assert_eq!(palette_color(&t, Color::Red), Color::LightRed);
+        assert_eq!(palette_color(&t, Color::Green), Color::Green);
+        assert_eq!(palette_color(&t, Color::Blue), Color::Blue);
+        assert!(is_identity(&Theme::default()) && !is_identity(&t));
     }
 }

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier};
 use super::tests::{draw, fg_at, text};
 use crate::config::Theme;
 use crate::keymap::{Action, Keymap};
-use crate::model::{Mode, Model, samples};
+use crate::model::{Modal, Model, samples};
 
 fn running(w: u16, h: u16) -> Model {
     samples::model(samples::running_build(), w, h)
@@ -28,7 +28,7 @@ fn no_color_draws_no_colour_but_keeps_focus_visible() {
     let focused = plain.content.iter().filter(|c| c.modifier.contains(Modifier::REVERSED)).count();
     assert!(focused > 0, "focus is still visible");
     let help = {
-        m.mode = Mode::Help;
+        m.modal = Modal::Help { page: 0 };
         draw(&m)
     };
     assert!(help.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
@@ -52,7 +52,7 @@ fn footer_and_help_show_overridden_keys() {
     let screen = text(&draw(&m));
     let footer = screen.lines().last().unwrap_or_default();
     assert!(footer.starts_with(" Ctrl-x quit"), "{footer:?}");
-    m.mode = Mode::Help;
+    m.modal = Modal::Help { page: 0 };
     let help = text(&draw(&m));
     assert!(help.contains("Ctrl-x") && help.contains("quit"), "{help}");
     assert!(!help.contains("Ctrl-c"), "the default quit keys are gone:\n{help}");

@@ -1,14 +1,10 @@
 //! The `:` command line (typing, Tab completion, running), the connection
 //! switch it asks for, and `L` (`aws sso login` in the terminal).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::{Effect, keys};
+use super::{Effect, panes};
 use crate::keymap::Action;
 use crate::model::command::{COMMANDS, Completion, REGIONS, region_shaped};
-use crate::model::health::Health;
-use crate::model::push::PushState;
-use crate::model::{BuildView, Connection, Mode, Model, PipelineList};
+use crate::model::{Connection, Modal, Model, Session};
 use crate::msg::RunOutcome;
 
 /// The notice "api" of the command line's own messages.
@@ -75,13 +71,13 @@ fn clear_own_notice(m: &mut Model) {
 
 /// `:` opens an empty line.
 pub(super) fn open(m: &mut Model) {
-    m.mode = Mode::Command;
+    m.modal = Modal::Command;
     m.command.open();
     clear_own_notice(m);
 }
 
 /// An action while the line is open.
-pub(super) fn action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
     match action {
         Action::RunCommand => run(m, fx),
         Action::Complete => complete(m, true),
@@ -89,21 +85,12 @@ pub(super) fn action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
         Action::Up => m.command.recall(true),
         Action::Down => m.command.recall(false),
         // Backspace on an empty line leaves it, as in vim.
-        Action::CommandBackspace if m.command.input.is_empty() => m.mode = Mode::Normal,
+        Action::CommandBackspace if m.command.input.is_empty() => m.modal = Modal::Normal,
         Action::CommandBackspace => m.command.backspace(),
-        Action::Close => m.mode = Mode::Normal,
-        _ => {}
+        Action::Close => m.modal = Modal::Normal,
+        _ => return false,
     }
-}
-
-/// A key no binding took: printable characters are typed.
-pub(super) fn type_key(m: &mut Model, key: KeyEvent) {
-    if let KeyCode::Char(c) = key.code
-        && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        m.command.type_char(c);
-        m.dirty = true;
-    }
+    true
 }
 
 /// One line, printable characters only: a paste must not smuggle controls in.
@@ -153,7 +140,7 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
     let word_start = input[space..].find(|c| c != ' ').map_or(input.len(), |i| space + i);
     let typed = &input[word_start..];
     let pool: Vec<String> = match command_name(&input[..space]) {
-        Ok("pipeline") => m.list.items.iter().map(|p| p.name.clone()).collect(),
+        Ok("pipeline") => m.session.list.items.iter().map(|p| p.name.clone()).collect(),
         Ok("profile") => m.profiles.clone(),
         Ok("region") => REGIONS.iter().map(|r| r.to_string()).collect(),
         _ => Vec::new(),
@@ -174,7 +161,7 @@ fn matching(pool: impl Iterator<Item = String>, typed: &str) -> Vec<String> {
 /// Enter: run the line; a bad one says what to do and changes nothing else.
 fn run(m: &mut Model, fx: &mut Vec<Effect>) {
     let line = m.command.input.trim().to_string();
-    m.mode = Mode::Normal;
+    m.modal = Modal::Normal;
     m.command.completion = None;
     m.command.remember(&line);
     clear_own_notice(m);
@@ -213,17 +200,17 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
 
 /// `:pipeline NAME`, as choosing it in the list.
 fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
-    let row = m.list.items.iter().position(|p| p.name == name);
+    let row = m.session.list.items.iter().position(|p| p.name == name);
     match row {
-        None if m.list.loaded => {
+        None if m.session.list.loaded => {
             say(m, format!("no pipeline `{name}` in this account and region: Tab lists them, o opens the list"));
         }
         _ => {
             if let Some(row) = row {
-                m.list.selected = row;
+                m.session.list.selected = row;
             }
-            keys::show_pipeline(m, name, fx);
-            keys::watch_visible_rows(m, fx);
+            panes::show_pipeline(m, name, fx);
+            panes::watch_visible_rows(m, fx);
         }
     }
 }
@@ -236,27 +223,13 @@ pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &
         Ok(c) => c,
         Err(text) => return say(m, format!("switching to {to} failed, still on the old connection: {text}")),
     };
-    m.apply_profile_rules(connection.profile.as_deref());
-    m.connection = connection;
-    m.list = PipelineList::default();
-    m.pipeline = None;
-    m.state = None;
-    m.executions.clear();
-    m.selected = (0, 0);
-    m.build = BuildView::default();
+    // Everything of the old connection goes, in one piece. Nothing opened on
+    // it may act on the new one either: a confirmation built for the old
+    // account (and its read-only rules), the push dialog, the history.
+    m.session = Session::new(&m.config, connection, None);
     m.logs.clear();
-    m.health = Health::default();
-    m.notice = None;
-    m.push = PushState::Idle;
-    // Nothing opened on the old connection may act on the new one: a
-    // confirmation built for the old account (and its read-only rules), the
-    // history and its past execution, the copy line, the followed run.
-    m.confirm = None;
-    m.history = Default::default();
-    m.info = None;
-    m.terminal.followed = None;
-    if matches!(m.mode, Mode::Push | Mode::Confirm | Mode::History) {
-        m.mode = Mode::Normal;
+    if m.modal.is_about_the_connection() {
+        m.modal = Modal::Normal;
     }
     fx.push(Effect::UseConnection);
     // The new workers start focused: tell them how things are.
@@ -269,7 +242,7 @@ pub(super) fn login(m: &mut Model, fx: &mut Vec<Effect>) {
         return say(m, "the sandbox needs no login: L runs `aws sso login` for a real AWS profile".into());
     }
     let mut args: Vec<String> = vec!["sso".into(), "login".into()];
-    if let Some(p) = &m.connection.profile {
+    if let Some(p) = &m.session.connection.profile {
         args.extend(["--profile".into(), p.clone()]);
     }
     fx.push(Effect::RunInTerminal(ExternalCommand { program: "aws".into(), args }));
@@ -281,7 +254,7 @@ pub(super) fn ran(m: &mut Model, command: &str, outcome: RunOutcome, fx: &mut Ve
     match outcome {
         RunOutcome::Exited(Some(0)) => {
             // The expired-login notice is answered; the next poll shows whether it worked.
-            m.notice = None;
+            m.session.notice = None;
             fx.push(Effect::RefreshNow);
         }
         RunOutcome::Exited(code) => {
@@ -295,13 +268,13 @@ pub(super) fn ran(m: &mut Model, command: &str, outcome: RunOutcome, fx: &mut Ve
         RunOutcome::Failed(why) => say(m, format!("could not run `{command}`: {why}")),
     }
     // The terminal's title stack was popped for the child: set ours again.
-    if let Some(title) = m.terminal.title.clone() {
+    if let Some(title) = m.title.clone() {
         fx.push(Effect::SetTitle(title));
     }
 }
 
 /// The notice for expired credentials: what happened and the key that fixes it.
 pub(super) fn login_hint(m: &Model) -> String {
-    let profile = m.connection.profile.as_ref().map(|p| format!(" --profile {p}")).unwrap_or_default();
+    let profile = m.session.connection.profile.as_ref().map(|p| format!(" --profile {p}")).unwrap_or_default();
     format!("AWS login expired or missing · L: aws sso login{profile} (pipewatch retries)")
 }

@@ -31,7 +31,7 @@ fn run_line(m: &mut Model, text: &str) -> Vec<Effect> {
 }
 
 fn notice(m: &Model) -> String {
-    m.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    m.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
 }
 
 #[test]
@@ -52,13 +52,13 @@ fn lines_parse_into_commands_with_unique_prefixes() {
 fn typed_keys_go_into_the_line_not_to_their_bindings() {
     let mut m = model();
     let fx = type_line(&mut m, "qjo?");
-    assert_eq!(m.mode, Mode::Command);
+    assert_eq!(m.mode(), Mode::Command);
     assert_eq!(m.command.input, "qjo?");
     assert!(fx.is_empty() && !m.quit, "{fx:?}");
     update(&mut m, code(KeyCode::Backspace));
     assert_eq!(m.command.input, "qjo");
     update(&mut m, code(KeyCode::Esc));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(!m.quit);
 }
 
@@ -113,7 +113,7 @@ fn tab_completes_pipelines_and_regions_by_prefix_then_substring() {
 #[test]
 fn unknown_commands_and_names_say_what_to_do_and_change_nothing() {
     let mut m = model();
-    let before = (m.pipeline.clone(), m.connection.clone());
+    let before = (m.session.pipeline.clone(), m.session.connection.clone());
     for (line, says) in [
         ("frobnicate", "use :pipeline, :profile, :region or :q"),
         ("profile nosuch", "no profile `nosuch`"),
@@ -123,23 +123,23 @@ fn unknown_commands_and_names_say_what_to_do_and_change_nothing() {
     ] {
         let fx = run_line(&mut m, line);
         assert!(fx.is_empty(), "{line}: {fx:?}");
-        assert!(notice(&m).contains(says), "{line}: {:?}", m.notice);
-        assert_eq!(m.mode, Mode::Normal, "back to normal: the app keeps running");
+        assert!(notice(&m).contains(says), "{line}: {:?}", m.session.notice);
+        assert_eq!(m.mode(), Mode::Normal, "back to normal: the app keeps running");
         assert!(!m.quit);
     }
-    assert_eq!((m.pipeline.clone(), m.connection.clone()), before);
+    assert_eq!((m.session.pipeline.clone(), m.session.connection.clone()), before);
     // The next `:` clears the command's own notice.
     type_line(&mut m, "");
-    assert_eq!(m.notice, None);
+    assert_eq!(m.session.notice, None);
 }
 
 #[test]
 fn pipeline_switches_the_shown_pipeline_like_the_list() {
     let mut m = model();
     let fx = run_line(&mut m, "pipeline web-frontend");
-    assert_eq!(m.pipeline.as_deref(), Some("web-frontend"));
-    assert_eq!(m.list.selected, 2);
-    assert!(m.state.is_none() && m.logs.buffer.is_empty(), "the old pipeline's panes are cleared");
+    assert_eq!(m.session.pipeline.as_deref(), Some("web-frontend"));
+    assert_eq!(m.session.list.selected, 2);
+    assert!(m.session.state.is_none() && m.logs.buffer.is_empty(), "the old pipeline's panes are cleared");
     assert!(fx.contains(&Effect::WatchPipeline("web-frontend".into())), "{fx:?}");
 }
 
@@ -151,7 +151,7 @@ fn profile_and_region_ask_for_a_switch_and_wait_for_it() {
     assert_eq!(m.switching.as_deref(), Some("profile prod-ro"));
     // A second switch before the first is done is refused.
     assert!(run_line(&mut m, "region eu-west-1").is_empty());
-    assert!(notice(&m).contains("still connecting"), "{:?}", m.notice);
+    assert!(notice(&m).contains("still connecting"), "{:?}", m.session.notice);
 
     let mut m = model();
     let fx = run_line(&mut m, "region ap-southeast-9");
@@ -164,27 +164,27 @@ fn the_sandbox_refuses_profiles_regions_and_login() {
     m.sandbox = true;
     for line in ["profile dev", "region eu-west-1"] {
         assert!(run_line(&mut m, line).is_empty(), "{line}");
-        assert!(notice(&m).contains("restart without --sandbox"), "{:?}", m.notice);
+        assert!(notice(&m).contains("restart without --sandbox"), "{:?}", m.session.notice);
     }
     assert!(update(&mut m, shift('L')).is_empty());
-    assert!(notice(&m).contains("sandbox needs no login"), "{:?}", m.notice);
+    assert!(notice(&m).contains("sandbox needs no login"), "{:?}", m.session.notice);
 }
 
 #[test]
 fn a_built_connection_resets_what_belonged_to_the_old_one() {
     let mut m = model();
     run_line(&mut m, "profile prod-admin");
-    assert!(!m.confirm_by_name, "dev is not a confirm-by-name profile");
+    assert!(!m.session.confirm_by_name, "dev is not a confirm-by-name profile");
     let new =
         Connection { account: None, region: "eu-west-1".into(), profile: Some("prod-admin".into()), endpoint: None };
     let fx = update(&mut m, Msg::Connected(Ok(new.clone())));
     assert_eq!(fx, vec![Effect::UseConnection, Effect::SetFocus(true)], "the new workers learn the focus");
-    assert_eq!(m.connection, new);
+    assert_eq!(m.session.connection, new);
     assert_eq!(m.switching, None);
-    assert!(m.confirm_by_name, "*prod* profiles confirm by name");
-    assert!(m.pipeline.is_none() && m.state.is_none() && m.executions.is_empty());
-    assert!(m.list.items.is_empty() && !m.list.loaded && m.logs.buffer.is_empty());
-    assert_eq!(m.build.id, None);
+    assert!(m.session.confirm_by_name, "*prod* profiles confirm by name");
+    assert!(m.session.pipeline.is_none() && m.session.state.is_none() && m.session.executions.is_empty());
+    assert!(m.session.list.items.is_empty() && !m.session.list.loaded && m.logs.buffer.is_empty());
+    assert_eq!(m.session.build.id, None);
     // The new account's list then picks a pipeline as at start.
     let fx = update(&mut m, Msg::Pipelines(Ok(samples::pipelines())));
     assert!(fx.contains(&Effect::WatchPipeline("mlops-demo".into())), "{fx:?}");
@@ -194,11 +194,11 @@ fn a_built_connection_resets_what_belonged_to_the_old_one() {
 fn a_failed_switch_keeps_everything() {
     let mut m = model();
     run_line(&mut m, "profile ci");
-    let before = (m.connection.clone(), m.pipeline.clone(), m.logs.buffer.len());
+    let before = (m.session.connection.clone(), m.session.pipeline.clone(), m.logs.buffer.len());
     let fx = update(&mut m, Msg::Connected(Err("no AWS region configured".into())));
     assert!(fx.is_empty());
-    assert_eq!((m.connection.clone(), m.pipeline.clone(), m.logs.buffer.len()), before);
-    assert!(notice(&m).contains("switching to profile ci failed"), "{:?}", m.notice);
+    assert_eq!((m.session.connection.clone(), m.session.pipeline.clone(), m.logs.buffer.len()), before);
+    assert!(notice(&m).contains("switching to profile ci failed"), "{:?}", m.session.notice);
     assert_eq!(m.switching, None, "a new switch may start");
 }
 
@@ -230,11 +230,11 @@ fn l_runs_aws_sso_login_for_the_profile_and_comes_back_unchanged() {
     let fx = update(&mut m, Msg::RanInTerminal { command: login.shell_line(), outcome: RunOutcome::Exited(Some(0)) });
     // The title stack was popped for the child: ours is set again.
     assert_eq!(fx, vec![Effect::RefreshNow, Effect::SetTitle("… mlops-demo InProgress".into())]);
-    assert_eq!(m.notice, None);
+    assert_eq!(m.session.notice, None);
     assert_eq!((m.logs.bottom_line(), m.logs.follow, m.logs.buffer.len()), view, "the log stays where it was");
     assert!(!m.logs.follow, "still scrolled up");
 
-    m.connection.profile = None;
+    m.session.connection.profile = None;
     let fx = update(&mut m, key('L'));
     assert_eq!(
         fx,
@@ -249,10 +249,10 @@ fn l_runs_aws_sso_login_for_the_profile_and_comes_back_unchanged() {
 fn a_missing_or_failing_aws_cli_is_one_line() {
     let mut m = model();
     update(&mut m, Msg::RanInTerminal { command: "aws sso login".into(), outcome: RunOutcome::NotFound });
-    assert!(notice(&m).starts_with("`aws` is not on PATH: install the AWS CLI"), "{:?}", m.notice);
-    assert_eq!(m.notice.as_ref().map(|n| n.api.as_str()), Some(NOTICE));
+    assert!(notice(&m).starts_with("`aws` is not on PATH: install the AWS CLI"), "{:?}", m.session.notice);
+    assert_eq!(m.session.notice.as_ref().map(|n| n.api.as_str()), Some(NOTICE));
     update(&mut m, Msg::RanInTerminal { command: "aws sso login".into(), outcome: RunOutcome::Exited(Some(255)) });
-    assert!(notice(&m).contains("failed (exit 255)"), "{:?}", m.notice);
+    assert!(notice(&m).contains("failed (exit 255)"), "{:?}", m.session.notice);
 }
 
 #[test]

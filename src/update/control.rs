@@ -6,9 +6,9 @@ use crate::keymap::Action;
 use crate::model::control::{
     Confirm, ControlKind, ControlRequest, Field, retryable, running_execution, selected_stage, waiting_approval,
 };
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::Status;
-use crate::model::{Mode, Model};
-use crate::msg::ApiFailure;
+use crate::model::{Modal, Model};
 
 /// The notice's "api" for control problems (workers never clear it).
 pub const CONTROL_NOTICE: &str = "control";
@@ -16,13 +16,13 @@ pub const CONTROL_NOTICE: &str = "control";
 /// A control key in Normal mode.
 pub(super) fn open(m: &mut Model, action: Action) {
     clear_notice(m);
-    let Some(pipeline) = m.pipeline.clone() else {
+    let Some(pipeline) = m.session.pipeline.clone() else {
         return refuse(m, "no pipeline shown: choose one with o first".into());
     };
     if let Some(to) = &m.switching {
         return refuse(m, format!("switching to {to}: wait for it, then try again"));
     }
-    if m.history.past.is_some() {
+    if m.session.history.past.is_some() {
         return refuse(m, "a past execution is shown: press E to go back to the latest run first".into());
     }
     let kind = match action {
@@ -41,13 +41,12 @@ pub(super) fn open(m: &mut Model, action: Action) {
     };
     match kind {
         Ok(kind) => {
-            let mut confirm = Confirm::new(pipeline, kind, m.confirm_by_name);
+            let mut confirm = Confirm::new(pipeline, kind, m.session.confirm_by_name);
             // Stopping already: only abandoning is left (AWS refuses a second stop).
             if matches!(running_execution(m), Some((_, Status::Stopping))) && action == Action::Stop {
                 confirm.choice = 1;
             }
-            m.confirm = Some(confirm);
-            m.mode = Mode::Confirm;
+            m.modal = Modal::Confirm(confirm);
         }
         Err(text) => refuse(m, text),
     }
@@ -55,7 +54,7 @@ pub(super) fn open(m: &mut Model, action: Action) {
 
 /// Read-only mode: say why the key does nothing.
 pub(super) fn read_only(m: &mut Model) {
-    let profile = m.connection.profile.as_deref().unwrap_or("default");
+    let profile = m.session.connection.profile.as_deref().unwrap_or("default");
     let why = if m.config.read_only { "read-only mode".to_string() } else { format!("profile {profile} is read-only") };
     refuse(m, format!("{why}: start, retry, stop, approve, transitions and push are off"));
 }
@@ -72,28 +71,25 @@ fn retry(m: &Model, all: bool) -> Result<ControlKind, String> {
 
 fn transition(m: &Model) -> Result<ControlKind, String> {
     let stage = selected_stage(m).ok_or("no stage selected")?;
-    if m.selected.0 == 0 {
+    if m.session.selected.0 == 0 {
         return Err(format!("{} is the first stage: it has no transition in; select a later one", stage.name));
     }
     Ok(ControlKind::Transition { stage: stage.name.clone(), enable: !stage.inbound_enabled })
 }
 
 /// Keys while the confirmation is open.
-pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
-    let Some(c) = m.confirm.as_mut() else {
-        m.mode = Mode::Normal;
-        return;
-    };
+pub(super) fn dialog_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let Modal::Confirm(c) = &mut m.modal else { return false };
     match action {
         Action::Close => close(m),
         // Checked again: the rules may have changed since the dialog opened.
-        Action::Select if m.read_only => {
+        Action::Select if m.session.read_only => {
             close(m);
             read_only(m);
         }
         Action::Select => match c.request() {
             Ok(req) => {
-                m.info = Some(format!("sending the {}…", req.describe()));
+                m.session.info = Some(format!("sending the {}…", req.describe()));
                 fx.push(Effect::Control(req));
                 close(m);
             }
@@ -105,19 +101,22 @@ pub(super) fn modal_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) 
                 c.choice = (c.choice + if action == Action::Right { 1 } else { n - 1 }) % n;
             }
         }
+        // Tab moves between two fields; with one, it stays.
         Action::FocusNext if c.by_name && Confirm::has_text(&c.kind) => {
             c.field = if c.field == Field::Text { Field::Name } else { Field::Text };
         }
+        Action::FocusNext => {}
         Action::SearchBackspace => {
             c.input().pop();
         }
-        _ => {}
+        _ => return false,
     }
+    true
 }
 
 /// Typed or pasted text goes to the focused field (printable only).
 pub(super) fn type_text(m: &mut Model, text: &str) {
-    if let Some(c) = m.confirm.as_mut() {
+    if let Modal::Confirm(c) = &mut m.modal {
         let has_text = Confirm::has_text(&c.kind);
         if c.field == Field::Text && !has_text {
             return;
@@ -132,8 +131,7 @@ pub(super) fn type_text(m: &mut Model, text: &str) {
 }
 
 fn close(m: &mut Model) {
-    m.confirm = None;
-    m.mode = Mode::Normal;
+    m.modal = Modal::Normal;
 }
 
 /// The answer: a status line and a refresh, or the refusal as one line.
@@ -142,11 +140,11 @@ pub(super) fn done(m: &mut Model, request: ControlRequest, result: Result<String
     match result {
         Ok(text) => {
             clear_notice(m);
-            m.info = Some(text);
+            m.session.info = Some(text);
             fx.push(Effect::RefreshNow);
         }
         Err(f) => {
-            m.info = None;
+            m.session.info = None;
             refuse(m, format!("{} refused: {}", request.describe(), f.message));
         }
     }

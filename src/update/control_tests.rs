@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use super::test_input::{code, ctrl, key};
 use super::*;
 use crate::keymap::Action;
+use crate::model::Mode;
 use crate::model::control::{ControlKind, ControlRequest};
 use crate::model::samples;
 use crate::model::snapshot::Status;
@@ -20,19 +21,19 @@ fn typed(m: &mut Model, text: &str) {
 /// The demo pipeline with its Build stage in `status`, Build selected.
 fn model(status: Status) -> Model {
     let mut m = samples::model(samples::running_build(), 80, 24);
-    m.state = Some(samples::pipeline(status));
+    m.session.state = Some(samples::pipeline(status));
     m
 }
 
 fn notice(m: &Model) -> &str {
-    m.notice.as_ref().map_or("", |n| n.text.as_str())
+    m.session.notice.as_ref().map_or("", |n| n.text.as_str())
 }
 
 #[test]
 fn r_on_a_failed_stage_confirms_then_sends_failed_actions_retry() {
     let mut m = model(Status::Failed);
     assert!(update(&mut m, key('r')).is_empty(), "nothing is sent before the confirmation");
-    assert_eq!(m.mode, Mode::Confirm);
+    assert_eq!(m.mode(), Mode::Confirm);
     let fx = update(&mut m, code(KeyCode::Enter));
     let want = ControlRequest::Retry {
         pipeline: "mlops-demo".into(),
@@ -41,24 +42,24 @@ fn r_on_a_failed_stage_confirms_then_sends_failed_actions_retry() {
         all: false,
     };
     assert_eq!(fx, vec![Effect::Control(want)]);
-    assert_eq!(m.mode, Mode::Normal);
-    assert!(m.info.as_ref().is_some_and(|t| t.contains("retry of stage Build")));
+    assert_eq!(m.mode(), Mode::Normal);
+    assert!(m.session.info.as_ref().is_some_and(|t| t.contains("retry of stage Build")));
 }
 
 #[test]
 fn shift_r_retries_all_actions_and_esc_sends_nothing() {
     let mut m = model(Status::Failed);
     update(&mut m, key('R'));
-    assert!(matches!(m.confirm.as_ref().map(|c| &c.kind), Some(ControlKind::Retry { all: true, .. })));
+    assert!(matches!(m.modal.confirm().map(|c| &c.kind), Some(ControlKind::Retry { all: true, .. })));
     assert!(update(&mut m, code(KeyCode::Esc)).is_empty());
-    assert_eq!((m.mode, m.confirm.is_none()), (Mode::Normal, true));
+    assert_eq!((m.mode(), m.modal.confirm().is_none()), (Mode::Normal, true));
 }
 
 #[test]
 fn r_on_a_stage_that_did_not_fail_says_so_in_one_line() {
     let mut m = model(Status::InProgress);
     assert!(update(&mut m, key('r')).is_empty());
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(notice(&m).contains("stage Build has not failed"), "{}", notice(&m));
 }
 
@@ -84,7 +85,7 @@ fn x_chooses_abandon_and_keeps_the_typed_reason() {
 fn x_with_nothing_running_refuses() {
     let mut m = model(Status::Succeeded);
     update(&mut m, key('x'));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(notice(&m).contains("nothing to stop"));
 }
 
@@ -93,11 +94,11 @@ fn a_answers_the_waiting_approval_with_a_summary() {
     let mut m = model(Status::Succeeded);
     update(&mut m, key('a'));
     assert!(notice(&m).contains("no approval"));
-    let state = m.state.as_mut().unwrap();
+    let state = m.session.state.as_mut().unwrap();
     state.stages[2].actions[0].status = Some(Status::InProgress);
     state.stages[2].actions[0].approval_token = Some("tok-1".into());
     update(&mut m, key('a'));
-    assert_eq!(m.mode, Mode::Confirm);
+    assert_eq!(m.mode(), Mode::Confirm);
     update(&mut m, code(KeyCode::Left));
     update(&mut m, Msg::Paste("bad metrics\nsecond line".into()));
     let fx = update(&mut m, code(KeyCode::Enter));
@@ -115,13 +116,13 @@ fn a_answers_the_waiting_approval_with_a_summary() {
 #[test]
 fn shift_t_disables_with_a_reason_and_the_first_stage_has_no_transition() {
     let mut m = model(Status::Succeeded);
-    m.selected = (0, 0);
+    m.session.selected = (0, 0);
     update(&mut m, key('T'));
     assert!(notice(&m).contains("first stage"));
-    m.selected = (3, 0);
+    m.session.selected = (3, 0);
     update(&mut m, key('T'));
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty(), "no reason yet");
-    assert!(m.confirm.as_ref().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("reason")));
+    assert!(m.modal.confirm().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("reason")));
     typed(&mut m, "freeze");
     let fx = update(&mut m, code(KeyCode::Enter));
     let want = ControlRequest::Transition {
@@ -136,11 +137,11 @@ fn shift_t_disables_with_a_reason_and_the_first_stage_has_no_transition() {
 #[test]
 fn confirm_by_name_needs_the_pipeline_name_typed() {
     let mut m = model(Status::Succeeded);
-    m.confirm_by_name = true;
+    m.session.confirm_by_name = true;
     update(&mut m, key('s'));
     typed(&mut m, "mlops");
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty());
-    assert!(m.confirm.as_ref().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("\"mlops-demo\"")));
+    assert!(m.modal.confirm().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("\"mlops-demo\"")));
     typed(&mut m, "-demo");
     let fx = update(&mut m, code(KeyCode::Enter));
     assert_eq!(fx, vec![Effect::Control(ControlRequest::Start { pipeline: "mlops-demo".into() })]);
@@ -149,13 +150,13 @@ fn confirm_by_name_needs_the_pipeline_name_typed() {
 #[test]
 fn read_only_turns_every_mutating_key_into_a_notice() {
     let mut m = model(Status::Failed);
-    m.read_only = true;
-    let state = m.state.as_mut().unwrap();
+    m.session.read_only = true;
+    let state = m.session.state.as_mut().unwrap();
     state.stages[2].actions[0].approval_token = Some("tok-1".into());
     for c in ['s', 'r', 'R', 'x', 'a', 'T', 'p'] {
-        m.notice = None;
+        m.session.notice = None;
         assert!(update(&mut m, key(c)).is_empty(), "{c} sent something in read-only mode");
-        assert_eq!(m.mode, Mode::Normal, "{c} opened a dialog");
+        assert_eq!(m.mode(), Mode::Normal, "{c} opened a dialog");
         assert!(notice(&m).contains("are off"), "{c}: {}", notice(&m));
     }
 }
@@ -166,18 +167,18 @@ fn an_answer_refreshes_and_a_refusal_is_one_line() {
     let req = ControlRequest::Start { pipeline: "mlops-demo".into() };
     let fx = update(&mut m, Msg::ControlDone { request: req.clone(), result: Ok("started execution 1234abcd".into()) });
     assert_eq!(fx, vec![Effect::RefreshNow]);
-    assert!(m.info.as_ref().is_some_and(|t| t.contains("1234abcd")));
-    let refusal = crate::msg::ApiFailure {
+    assert!(m.session.info.as_ref().is_some_and(|t| t.contains("1234abcd")));
+    let refusal = crate::model::health::ApiFailure {
         api: "codepipeline:StartPipelineExecution".into(),
-        kind: crate::msg::FailureKind::Service,
+        kind: crate::model::health::FailureKind::Service,
         message: "ConflictException: busy".into(),
         retry_in_secs: None,
     };
-    let before = m.state.clone();
+    let before = m.session.state.clone();
     assert!(update(&mut m, Msg::ControlDone { request: req, result: Err(refusal) }).is_empty());
     assert_eq!(notice(&m), "start of mlops-demo refused: ConflictException: busy");
-    assert_eq!(m.state, before);
-    assert!(m.health.worst().is_none(), "a refusal is not an API outage");
+    assert_eq!(m.session.state, before);
+    assert!(m.session.health.worst().is_none(), "a refusal is not an API outage");
 }
 
 #[test]
@@ -186,9 +187,9 @@ fn the_status_line_stays_until_the_next_key() {
     let req = ControlRequest::Start { pipeline: "mlops-demo".into() };
     update(&mut m, Msg::ControlDone { request: req, result: Ok("started execution 1234abcd".into()) });
     update(&mut m, Msg::Tick);
-    assert!(m.info.is_some());
+    assert!(m.session.info.is_some());
     update(&mut m, key('j'));
-    assert!(m.info.is_none());
+    assert!(m.session.info.is_none());
 }
 
 #[test]
@@ -198,26 +199,26 @@ fn typed_letters_stay_text_even_when_a_key_override_binds_them() {
         (Action::Right, vec![(KeyCode::Char('l'), KeyModifiers::NONE), (KeyCode::Right, KeyModifiers::NONE)]),
         (Action::Select, vec![(KeyCode::Enter, KeyModifiers::NONE), (KeyCode::Char(' '), KeyModifiers::NONE)]),
     ]);
-    let state = m.state.as_mut().unwrap();
+    let state = m.session.state.as_mut().unwrap();
     state.stages[2].actions[0].approval_token = Some("tok-1".into());
     update(&mut m, key('a'));
     typed(&mut m, "lgtm ok");
-    let c = m.confirm.as_ref().expect("still open");
+    let c = m.modal.confirm().expect("still open");
     assert_eq!((c.choice, c.text.as_str()), (0, "lgtm ok"), "l did not flip to reject, space did not send");
 }
 
 #[test]
 fn a_past_execution_or_a_switch_under_way_refuses_control_keys() {
     let mut m = model(Status::Failed);
-    m.history.past =
+    m.session.history.past =
         Some(crate::model::history::PastExecution { id: EXEC.into(), fetching: false, asked: None, running: false });
     update(&mut m, key('r'));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(notice(&m).contains("press E"), "{}", notice(&m));
-    m.history.past = None;
+    m.session.history.past = None;
     m.switching = Some("profile prod".into());
     update(&mut m, key('s'));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(notice(&m).contains("switching to profile prod"), "{}", notice(&m));
 }
 
@@ -225,29 +226,29 @@ fn a_past_execution_or_a_switch_under_way_refuses_control_keys() {
 fn a_switch_closes_an_open_confirmation_and_read_only_is_checked_again_on_enter() {
     let mut m = model(Status::Succeeded);
     update(&mut m, key('s'));
-    assert_eq!(m.mode, Mode::Confirm);
+    assert_eq!(m.mode(), Mode::Confirm);
     let conn = crate::model::Connection { profile: Some("prod".into()), ..Default::default() };
     m.switching = Some("profile prod".into());
     update(&mut m, Msg::Connected(Ok(conn)));
-    assert_eq!((m.mode, m.confirm.is_none()), (Mode::Normal, true));
+    assert_eq!((m.mode(), m.modal.confirm().is_none()), (Mode::Normal, true));
 
     let mut m = model(Status::Succeeded);
     update(&mut m, key('s'));
-    m.read_only = true;
+    m.session.read_only = true;
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty(), "nothing sent once read-only");
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
 }
 
 #[test]
 fn disable_reasons_keep_to_what_aws_accepts() {
     let mut m = model(Status::Succeeded);
-    m.selected = (3, 0);
+    m.session.selected = (3, 0);
     update(&mut m, key('T'));
     typed(&mut m, "freeze: INC-1");
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty());
-    assert!(m.confirm.as_ref().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("! @ ( )")));
+    assert!(m.modal.confirm().and_then(|c| c.problem.as_deref()).is_some_and(|p| p.contains("! @ ( )")));
     update(&mut m, Msg::Paste("x".repeat(1000)));
-    assert_eq!(m.confirm.as_ref().map(|c| c.text.chars().count()), Some(300));
+    assert_eq!(m.modal.confirm().map(|c| c.text.chars().count()), Some(300));
 }
 
 #[test]

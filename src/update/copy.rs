@@ -1,12 +1,13 @@
 //! `y` / `Y`: what the focused pane points at (a build, an execution, a
-//! pipeline), as an id or a console URL, for the clipboard (OSC 52).
+//! pipeline), as an id or a console URL, for the clipboard (OSC 52). Which
+//! of these a pane copies is `panes::copied`.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::Effect;
+use crate::model::Model;
 use crate::model::selection::{is_build_action, selected_action};
 use crate::model::snapshot::ActionSnapshot;
-use crate::model::{Mode, Model, Pane};
 use crate::partition::Partition;
 use crate::sanitize::printable;
 
@@ -26,8 +27,8 @@ pub struct Copied {
 
 /// `y` (`url` false) or `Y` (`url` true) in the focused pane.
 pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
-    let Some(copied) = payload(m, url) else {
-        m.info = Some("nothing to copy here: select an action, a build or a pipeline first".into());
+    let Some(copied) = super::panes::copied(m, url) else {
+        m.session.info = Some("nothing to copy here: select an action, a build or a pipeline first".into());
         return;
     };
     let text = printable(&copied.text);
@@ -37,41 +38,36 @@ pub(super) fn copy(m: &mut Model, url: bool, fx: &mut Vec<Effect>) {
     if text.chars().count() > room {
         shown.push_str(if m.config.ascii { "..." } else { "…" });
     }
-    m.info = Some(format!("copied {} {shown}", copied.what));
+    m.session.info = Some(format!("copied {} {shown}", copied.what));
     fx.push(Effect::Copy(text));
 }
 
-/// The id or URL of what the focused pane points at, if anything.
-pub fn payload(m: &Model, url: bool) -> Option<Copied> {
-    // The `o` popup is the pipeline list on narrow screens.
-    let focus = if m.mode == Mode::PipelinePopup { Pane::List } else { m.focus };
-    match focus {
-        Pane::List => {
-            let name = &m.list.items.get(m.list.selected)?.name;
-            Some(if url {
-                Copied { what: "pipeline URL", text: pipeline_url(&m.connection.region, name) }
-            } else {
-                Copied { what: "pipeline name", text: name.clone() }
-            })
-        }
-        Pane::Graph => graph_payload(m, url),
-        Pane::Phases | Pane::Log => {
-            let id = m.build.id.as_ref()?;
-            Some(if url {
-                let build = m.build.snapshot.as_ref();
-                let project = build.map(|b| b.project.as_str());
-                // A build of a cross-Region action lives in its own Region's console.
-                let region = build.and_then(|b| b.region.as_deref()).unwrap_or(&m.connection.region);
-                Copied { what: "build URL", text: build_url(region, project, id) }
-            } else {
-                Copied { what: "build id", text: id.clone() }
-            })
-        }
-    }
+/// The selected pipeline in the list.
+pub(super) fn pipeline_payload(m: &Model, url: bool) -> Option<Copied> {
+    let name = &m.session.list.items.get(m.session.list.selected)?.name;
+    Some(if url {
+        Copied { what: "pipeline URL", text: pipeline_url(&m.session.connection.region, name) }
+    } else {
+        Copied { what: "pipeline name", text: name.clone() }
+    })
+}
+
+/// The build the phase and log panes show.
+pub(super) fn build_payload(m: &Model, url: bool) -> Option<Copied> {
+    let id = m.session.build.id.as_ref()?;
+    Some(if url {
+        let build = m.session.build.snapshot.as_ref();
+        let project = build.map(|b| b.project.as_str());
+        // A build of a cross-Region action lives in its own Region's console.
+        let region = build.and_then(|b| b.region.as_deref()).unwrap_or(&m.session.connection.region);
+        Copied { what: "build URL", text: build_url(region, project, id) }
+    } else {
+        Copied { what: "build id", text: id.clone() }
+    })
 }
 
 /// The selected action's build (its external id) or, without one, the shown execution.
-fn graph_payload(m: &Model, url: bool) -> Option<Copied> {
+pub(super) fn graph_payload(m: &Model, url: bool) -> Option<Copied> {
     let action = selected_action(m).map(|(_, a)| a);
     if let Some(a) = action
         && let Some(id) = &a.external_id
@@ -84,13 +80,13 @@ fn graph_payload(m: &Model, url: bool) -> Option<Copied> {
             return Some(Copied { what: if build { "build URL" } else { "action URL" }, text: link });
         }
         if build {
-            return Some(Copied { what: "build URL", text: build_url(&m.connection.region, None, id) });
+            return Some(Copied { what: "build URL", text: build_url(&m.session.connection.region, None, id) });
         }
     }
     let execution = m.shown_execution()?;
-    let pipeline = m.pipeline.as_ref()?;
+    let pipeline = m.session.pipeline.as_ref()?;
     Some(if url {
-        Copied { what: "execution URL", text: execution_url(&m.connection.region, pipeline, &execution.id) }
+        Copied { what: "execution URL", text: execution_url(&m.session.connection.region, pipeline, &execution.id) }
     } else {
         Copied { what: "execution id", text: execution.id.clone() }
     })

@@ -20,7 +20,7 @@ fn copied(fx: &[Effect]) -> Option<String> {
 
 fn in_region(region: &str) -> Model {
     let mut m = samples::model(samples::running_build(), 160, 48);
-    m.connection.region = region.into();
+    m.session.connection.region = region.into();
     m
 }
 
@@ -42,7 +42,7 @@ fn china_and_govcloud_pipelines_link_to_their_own_consoles() {
 #[test]
 fn a_build_in_another_region_links_to_that_regions_console() {
     let mut m = in_region("us-east-1");
-    if let Some(b) = m.build.snapshot.as_mut() {
+    if let Some(b) = m.session.build.snapshot.as_mut() {
         b.region = Some("eu-west-1".into());
     }
     update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));

@@ -1,14 +1,16 @@
-//! Keys: the keymap turns a key into an Action; this applies it to the model.
+//! Keys: the keymap turns a key into an Action; this dispatches it on the
+//! mode first, then on the action. The matches are exhaustive: a new mode or
+//! a new action does not compile until it has its place here.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{Effect, follow_wanted_build};
+use super::panes::{self, Move};
+use super::{Effect, command, control, copy, history, push};
 use crate::keymap::{self, Action};
+use crate::layout;
 use crate::model::logs::Query;
 use crate::model::push::PushState;
-use crate::model::selection::{is_build_action, positions, selected_action};
-use crate::model::{BuildSource, BuildView, Mode, Model, Pane};
-use crate::ui::layout;
+use crate::model::{Modal, Mode, Model, Pane};
 
 pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     // Key releases and repeats from enhanced keyboards are not commands.
@@ -22,138 +24,136 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // Where text is typed, a printable key is text, even if a [keys]
     // override binds it: a summary's "l" must not flip approve to reject.
-    if matches!(m.mode, Mode::Confirm | Mode::Search | Mode::Command)
-        && let KeyCode::Char(c) = key.code
+    if let KeyCode::Char(c) = key.code
         && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && type_char(m, c)
     {
         m.dirty = true;
-        match m.mode {
-            Mode::Confirm => super::control::type_text(m, &c.to_string()),
-            Mode::Search => m.logs.input.push(c),
-            _ => super::command::type_key(m, key),
-        }
         return;
     }
     let cx = keymap::Context {
-        mode: m.mode,
+        mode: m.mode(),
         focus: m.focus,
-        start_offered: matches!(m.push, PushState::NoExecution { .. }),
-        past_shown: m.history.past.is_some(),
+        start_offered: matches!(m.session.push, PushState::NoExecution { .. }),
+        past_shown: m.session.history.past.is_some(),
     };
-    match m.config.keymap.lookup_in(cx, &key) {
-        Some(action) => {
-            m.dirty = true;
-            apply(m, action, fx);
-        }
-        None if m.mode == Mode::Command => super::command::type_key(m, key),
-        None => {}
+    if let Some(action) = m.config.keymap.lookup_in(cx, &key) {
+        m.dirty = true;
+        dispatch(m, action, fx);
     }
 }
 
-fn apply(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
+/// A printable character where text is typed; false where it is a key.
+fn type_char(m: &mut Model, c: char) -> bool {
+    match &mut m.modal {
+        Modal::Confirm(_) => control::type_text(m, &c.to_string()),
+        Modal::Search(input) => input.push(c),
+        Modal::Command => m.command.type_char(c),
+        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return false,
+    }
+    true
+}
+
+/// Applies `action` in the current mode; false when the mode has no such
+/// key (the keymap never sends it there: a test holds every binding to it).
+pub(super) fn dispatch(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    match m.mode() {
+        Mode::Normal => normal(m, action, fx),
+        Mode::Search => search(m, action, fx),
+        Mode::Help => help(m, action, fx),
+        Mode::PipelinePopup => popup(m, action, fx),
+        Mode::Push => push::dialog_action(m, action, fx),
+        Mode::Confirm => control::dialog_action(m, action, fx),
+        Mode::Command => command::action(m, action, fx),
+        Mode::History => history::dialog_action(m, action, fx),
+    }
+}
+
+/// Normal mode: every action is listed; the dialogs' own come last.
+fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    if action.is_mutating() && m.session.read_only {
+        control::read_only(m);
+        return true;
+    }
     match action {
-        _ if m.mode == Mode::Push => super::push::modal_action(m, action, fx),
-        _ if m.mode == Mode::Confirm => super::control::modal_action(m, action, fx),
-        a if a.is_mutating() && m.read_only => super::control::read_only(m),
         Action::Start | Action::Retry | Action::RetryAll | Action::Stop | Action::Approve | Action::Transition => {
-            super::control::open(m, action)
+            control::open(m, action)
         }
-        _ if m.mode == Mode::Command => super::command::action(m, action, fx),
-        Action::CommandLine => super::command::open(m),
-        Action::SsoLogin => super::command::login(m, fx),
-        _ if m.mode == Mode::History => super::history::modal_action(m, action, fx),
-        Action::History => super::history::open(m, fx),
-        Action::LatestExecution => super::history::show_latest(m, fx),
-        Action::Push => super::push::start(m, fx),
-        Action::StartPushedRun => super::push::start_run(m, fx),
+        Action::Push => push::start(m, fx),
+        Action::StartPushedRun => push::start_run(m, fx),
+        Action::CommandLine => command::open(m),
+        Action::SsoLogin => command::login(m, fx),
+        Action::History => history::open(m, fx),
+        Action::LatestExecution => history::show_latest(m, fx),
         Action::Quit => m.quit = true,
-        Action::Help => {
-            m.mode = Mode::Help;
-            m.help_page = 0;
-        }
-        Action::Up | Action::Down if m.mode == Mode::Help => {
-            let area = ratatui::layout::Rect::new(0, 0, m.size.0, m.size.1);
-            let (_, _, pages) = crate::ui::popup::help_layout(m, area);
-            let last = pages.saturating_sub(1);
-            m.help_page =
-                if action == Action::Down { (m.help_page + 1).min(last) } else { m.help_page.saturating_sub(1) };
-        }
-        Action::Close => {
-            m.logs.input.clear();
-            m.mode = Mode::Normal;
-            watch_visible_rows(m, fx);
-        }
-        Action::FocusNext => cycle_focus(m, 1),
-        Action::FocusPrev => cycle_focus(m, -1),
+        Action::Help => m.modal = Modal::Help { page: 0 },
+        Action::FocusNext => panes::cycle_focus(m, 1),
+        Action::FocusPrev => panes::cycle_focus(m, -1),
         Action::Zoom => m.zoom = !m.zoom,
         Action::PipelineList if m.list_is_pane() => m.focus = Pane::List,
         Action::PipelineList => {
-            m.mode = Mode::PipelinePopup;
-            watch_visible_rows(m, fx);
+            m.modal = Modal::PipelinePopup;
+            panes::watch_visible_rows(m, fx);
         }
-        Action::Search => {
-            m.mode = Mode::Search;
-            m.logs.input.clear();
-        }
-        Action::SearchBackspace => {
-            m.logs.input.pop();
-        }
-        Action::SearchConfirm => confirm_search(m),
-        Action::NextMatch => next_match(m, true),
-        Action::PrevMatch => next_match(m, false),
+        Action::Search => m.modal = Modal::Search(String::new()),
+        Action::NextMatch => panes::next_match(m, true),
+        Action::PrevMatch => panes::next_match(m, false),
         Action::Follow => m.logs.resume_follow(),
         Action::Wrap => m.logs.wrap = !m.logs.wrap,
         Action::Timestamps => m.logs.timestamps = !m.logs.timestamps,
-        Action::CopyId => super::copy::copy(m, false, fx),
-        Action::CopyUrl => super::copy::copy(m, true, fx),
-        _ if m.mode == Mode::PipelinePopup => list_action(m, action, fx),
-        _ => match m.focus {
-            Pane::Log => log_action(m, action),
-            Pane::Graph => graph_action(m, action, fx),
-            Pane::List => list_action(m, action, fx),
-            Pane::Phases => {}
-        },
+        Action::CopyId => copy::copy(m, false, fx),
+        Action::CopyUrl => copy::copy(m, true, fx),
+        Action::Up => panes::move_in_focus(m, Move::Up, fx),
+        Action::Down => panes::move_in_focus(m, Move::Down, fx),
+        Action::Left => panes::move_in_focus(m, Move::Left, fx),
+        Action::Right => panes::move_in_focus(m, Move::Right, fx),
+        Action::PageUp => panes::move_in_focus(m, Move::PageUp, fx),
+        Action::PageDown => panes::move_in_focus(m, Move::PageDown, fx),
+        Action::Top => panes::move_in_focus(m, Move::Top, fx),
+        Action::Bottom => panes::move_in_focus(m, Move::Bottom, fx),
+        Action::Select => panes::move_in_focus(m, Move::Select, fx),
+        Action::Close
+        | Action::SearchConfirm
+        | Action::SearchBackspace
+        | Action::RunCommand
+        | Action::Complete
+        | Action::CompletePrev
+        | Action::CommandBackspace => return false,
     }
+    true
 }
 
-fn cycle_focus(m: &mut Model, step: isize) {
-    let panes = m.focusable();
-    let i = panes.iter().position(|p| *p == m.focus).unwrap_or(0) as isize;
-    let n = panes.len() as isize;
-    m.focus = panes[(i + step).rem_euclid(n) as usize];
+/// Closes a dialog that leaves nothing behind (search, help, the list popup).
+fn close(m: &mut Model, fx: &mut Vec<Effect>) {
+    m.modal = Modal::Normal;
+    panes::watch_visible_rows(m, fx);
 }
 
-/// After a resize the list may stop being a pane; move focus off it.
-pub(super) fn ensure_focus_visible(m: &mut Model) {
-    if !m.focusable().contains(&m.focus) {
-        m.focus = Pane::Graph;
-    }
-}
-
-fn log_action(m: &mut Model, action: Action) {
-    let rows = layout::log_rows(m);
-    let page = i64::from(rows.saturating_sub(1).max(1));
-    let logs = &mut m.logs;
+/// Typing a `/` search (the characters themselves are typed in `type_char`).
+fn search(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let Modal::Search(input) = &mut m.modal else { return false };
     match action {
-        Action::Up => logs.scroll(-1),
-        Action::Down => logs.scroll(1),
-        Action::PageUp => logs.scroll(-page),
-        Action::PageDown => logs.scroll(page),
-        Action::Top => logs.scroll_to_top(rows),
-        Action::Bottom => logs.resume_follow(),
-        _ => {}
+        Action::SearchBackspace => {
+            input.pop();
+        }
+        Action::SearchConfirm => {
+            let input = std::mem::take(input);
+            m.modal = Modal::Normal;
+            confirm_search(m, &input);
+        }
+        Action::Close => close(m, fx),
+        _ => return false,
     }
+    true
 }
 
-fn confirm_search(m: &mut Model) {
-    m.mode = Mode::Normal;
-    let input = std::mem::take(&mut m.logs.input);
+fn confirm_search(m: &mut Model, input: &str) {
     if input.is_empty() {
         m.logs.search = None;
         m.logs.current_match = None;
         return;
     }
-    let query = Query::new(&input);
+    let query = Query::new(input);
     let from = m.logs.bottom_line().unwrap_or(0);
     m.logs.current_match = m.logs.buffer.find_back(from, &query);
     if let Some(seq) = m.logs.current_match {
@@ -162,115 +162,35 @@ fn confirm_search(m: &mut Model) {
     m.logs.search = Some(query);
 }
 
-/// `n` goes to older lines (up), `N` to newer ones.
-fn next_match(m: &mut Model, older: bool) {
-    let Some(query) = &m.logs.search else { return };
-    let from = m.logs.current_match.or(m.logs.bottom_line()).unwrap_or(0);
-    let found = if older {
-        from.checked_sub(1).and_then(|f| m.logs.buffer.find_back(f, query))
-    } else {
-        m.logs.buffer.find_forward(from + 1, query)
-    };
-    if let Some(seq) = found {
-        m.logs.current_match = Some(seq);
-        m.logs.jump_to(seq);
+/// The help's pages.
+fn help(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let last = layout::help::help_pages(m).saturating_sub(1);
+    let Modal::Help { page } = &mut m.modal else { return false };
+    match action {
+        Action::Down => *page = (*page + 1).min(last),
+        Action::Up => *page = page.saturating_sub(1),
+        Action::Close => close(m, fx),
+        _ => return false,
     }
+    true
 }
 
-fn graph_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
-    let Some(state) = &m.state else { return };
-    let all = positions(state);
-    let Some(last) = all.len().checked_sub(1) else { return };
-    let here = all.iter().position(|p| *p == m.selected).unwrap_or(0);
-    let stages = state.stages.len();
-    m.selected = match action {
-        Action::Up => all[here.saturating_sub(1)],
-        Action::Down => all[(here + 1).min(last)],
-        Action::Top => all[0],
-        Action::Bottom => all[last],
-        Action::Left | Action::PageUp => first_action_of(&all, m.selected.0.saturating_sub(1), false),
-        Action::Right | Action::PageDown => first_action_of(&all, (m.selected.0 + 1).min(stages - 1), true),
-        Action::Select => {
-            select_build(m, fx);
-            return;
+/// The pipeline list as a popup (narrow terminals).
+fn popup(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
+    let moved = match action {
+        Action::Up => Move::Up,
+        Action::Down => Move::Down,
+        Action::Select => Move::Select,
+        Action::CopyId | Action::CopyUrl => {
+            copy::copy(m, action == Action::CopyUrl, fx);
+            return true;
         }
-        _ => return,
+        Action::Close => {
+            close(m, fx);
+            return true;
+        }
+        _ => return false,
     };
-}
-
-/// The first action of `stage`, or of the nearest stage with actions.
-fn first_action_of(all: &[(usize, usize)], stage: usize, forward: bool) -> (usize, usize) {
-    let found = if forward { all.iter().find(|p| p.0 >= stage) } else { all.iter().rev().find(|p| p.0 <= stage) };
-    let stage = found.map_or(0, |p| p.0);
-    all.iter().copied().find(|p| p.0 == stage).unwrap_or((0, 0))
-}
-
-/// Enter on a CodeBuild action shows its build; Enter again returns to auto.
-fn select_build(m: &mut Model, fx: &mut Vec<Effect>) {
-    let Some((stage, action)) = selected_action(m) else { return };
-    if !is_build_action(action) {
-        return;
-    }
-    let chosen = BuildSource::Action { stage: stage.to_string(), action: action.name.clone() };
-    m.build.source = if m.build.source == chosen { BuildSource::Auto } else { chosen };
-    follow_wanted_build(m, fx);
-}
-
-fn list_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>) {
-    let Some(last) = m.list.items.len().checked_sub(1) else { return };
-    let page = usize::from(layout::list_rows(m).max(1));
-    let sel = m.list.selected;
-    if let Some(moved) = moved_in_list(sel, last, page, action) {
-        m.list.selected = moved;
-    } else if action == Action::Select {
-        let name = m.list.items[sel].name.clone();
-        m.mode = Mode::Normal;
-        show_pipeline(m, name, fx);
-    }
-    watch_visible_rows(m, fx);
-}
-
-/// Where a movement key takes a list selection (`last` is the last index,
-/// `page` the rows shown); `None` for keys that do not move.
-pub(super) fn moved_in_list(sel: usize, last: usize, page: usize, action: Action) -> Option<usize> {
-    Some(match action {
-        Action::Up => sel.saturating_sub(1),
-        Action::Down => (sel + 1).min(last),
-        Action::PageUp => sel.saturating_sub(page),
-        Action::PageDown => (sel + page).min(last),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => return None,
-    })
-}
-
-/// Switches the graph to another pipeline.
-pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
-    if m.pipeline.as_ref() == Some(&name) {
-        return;
-    }
-    m.pipeline = Some(name.clone());
-    super::history::forget(m, fx);
-    m.state = None;
-    m.executions.clear();
-    m.selected = (0, 0);
-    m.build = BuildView::default();
-    m.logs.clear();
-    m.dirty = true;
-    fx.push(Effect::WatchPipeline(name));
-}
-
-/// Asks for the latest status of the list rows on screen, when they changed.
-pub(super) fn watch_visible_rows(m: &mut Model, fx: &mut Vec<Effect>) {
-    let shown = m.list_is_pane() || m.mode == Mode::PipelinePopup;
-    let names: Vec<String> = if shown {
-        let (offset, rows) = layout::list_window(m);
-        m.list.items.iter().skip(offset).take(rows).map(|p| p.name.clone()).collect()
-    } else {
-        Vec::new()
-    };
-    if names != m.list.watched {
-        m.list.watched = names.clone();
-        fx.push(Effect::WatchRows(names));
-    }
+    panes::list_action(m, moved, fx);
+    true
 }

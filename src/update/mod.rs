@@ -7,12 +7,17 @@ mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod copy;
 mod history;
 #[cfg(test)]
 mod history_tests;
 mod keys;
 #[cfg(test)]
 mod keys_tests;
+pub mod notify;
+#[cfg(test)]
+mod notify_tests;
+mod panes;
 mod push;
 #[cfg(test)]
 mod push_tests;
@@ -20,16 +25,12 @@ mod push_tests;
 mod test_input;
 #[cfg(test)]
 mod tests;
-// copy and notifications
-mod copy;
-pub mod notify;
-#[cfg(test)]
-mod notify_tests;
 
+use crate::model::health::{ApiFailure, FailureKind};
 use crate::model::selection::{clamp_selection, is_approval, wanted_build};
 use crate::model::snapshot::{PipelineSnapshot, Status};
-use crate::model::{Mode, Model, Notice};
-use crate::msg::{ApiFailure, FailureKind, Msg};
+use crate::model::{Modal, Model, Notice};
+use crate::msg::Msg;
 
 pub use command::ExternalCommand;
 
@@ -58,14 +59,12 @@ pub enum Effect {
     /// A mutating CodePipeline call (start, retry, stop, approve, transition).
     Control(crate::model::control::ControlRequest),
     Quit,
-    // copy and notifications
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     /// The followed execution ended: the bell and/or a desktop notification.
     Notify(notify::Notification),
     /// Set the terminal title (OSC 0 and 2).
     SetTitle(String),
-    // command line
     /// Connect anew (`:profile`, `:region`): a `Some` field replaces the
     /// current choice, `None` keeps it. Answered by `Msg::Connected`.
     SwitchConnection {
@@ -78,7 +77,6 @@ pub enum Effect {
     /// Leave the TUI, run this in the terminal, come back (the loop runs it;
     /// answered by `Msg::RanInTerminal`).
     RunInTerminal(ExternalCommand),
-    // history
     /// Rebuild a past execution from its action executions (answer: PastExecution).
     FetchPastExecution {
         pipeline: String,
@@ -99,7 +97,7 @@ pub enum Effect {
 
 /// Effects to run once at start (the pipeline named on the command line).
 pub fn init(m: &Model) -> Vec<Effect> {
-    m.pipeline.iter().map(|p| Effect::WatchPipeline(p.clone())).collect()
+    m.session.pipeline.iter().map(|p| Effect::WatchPipeline(p.clone())).collect()
 }
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -109,24 +107,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             // A confirmation stays until the next key.
-            m.dirty |= m.info.take().is_some();
+            m.dirty |= m.session.info.take().is_some();
             keys::on_key(m, key, &mut fx);
         }
         Msg::Resize(w, h) => {
             m.size = (w, h);
-            keys::ensure_focus_visible(m);
+            panes::ensure_focus_visible(m);
             m.dirty = true;
-            keys::watch_visible_rows(m, &mut fx);
+            panes::watch_visible_rows(m, &mut fx);
         }
-        Msg::Paste(text) if m.mode == Mode::Search => {
-            // One line only, printable only: a paste must not smuggle controls in.
-            let line = text.lines().next().unwrap_or("");
-            m.logs.input.extend(line.chars().filter(|c| !c.is_control()));
-            m.dirty = true;
-        }
-        Msg::Paste(text) if m.mode == Mode::Confirm => control::type_text(m, text.lines().next().unwrap_or("")),
-        Msg::Paste(text) if m.mode == Mode::Command => command::paste(m, &text),
-        Msg::Paste(_) => {}
+        Msg::Paste(text) => paste(m, &text),
         Msg::FocusGained | Msg::FocusLost => {
             m.terminal_focused = msg == Msg::FocusGained;
             fx.push(Effect::SetFocus(m.terminal_focused));
@@ -138,7 +128,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Identity(r) => {
             if let Some(account) = ok(m, r) {
-                set(&mut m.connection.account, Some(account), &mut m.dirty);
+                set(&mut m.session.connection.account, Some(account), &mut m.dirty);
             }
         }
         Msg::Pipelines(r) => {
@@ -147,35 +137,35 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::PipelineLatest { pipeline, latest } => {
-            if let Some(row) = m.list.items.iter_mut().find(|p| p.name == pipeline) {
+            if let Some(row) = m.session.list.items.iter_mut().find(|p| p.name == pipeline) {
                 set(&mut row.latest, latest, &mut m.dirty);
             }
         }
-        Msg::PipelineState { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
+        Msg::PipelineState { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
             if let Some(state) = ok(m, result) {
                 on_state(m, state, &mut fx);
             }
         }
-        Msg::Executions { pipeline, result } if m.pipeline.as_ref() == Some(&pipeline) => {
+        Msg::Executions { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
             if let Some(list) = ok(m, result) {
                 history::on_executions(m, &list, &mut fx);
-                set(&mut m.executions, list, &mut m.dirty);
+                set(&mut m.session.executions, list, &mut m.dirty);
             }
         }
         Msg::PipelineState { .. } | Msg::Executions { .. } => {}
         Msg::Build { result } => {
             if let Some(b) = ok(m, result)
-                && m.build.id.as_ref() == Some(&b.id)
+                && m.session.build.id.as_ref() == Some(&b.id)
             {
-                set(&mut m.build.snapshot, Some(b), &mut m.dirty);
+                set(&mut m.session.build.snapshot, Some(b), &mut m.dirty);
             }
         }
         Msg::PhaseMedians { project, medians } => {
-            if m.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
-                set(&mut m.build.medians, medians, &mut m.dirty);
+            if m.session.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
+                set(&mut m.session.build.medians, medians, &mut m.dirty);
             }
         }
-        Msg::Log { build_id, result } if m.build.id.as_ref() == Some(&build_id) => {
+        Msg::Log { build_id, result } if m.session.build.id.as_ref() == Some(&build_id) => {
             if let Some(batch) = ok(m, result) {
                 for e in &batch.events {
                     m.logs.buffer.push_event(e);
@@ -184,7 +174,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Log { .. } => {}
-        Msg::LogSource { build_id, source } if m.build.id.as_ref() == Some(&build_id) => {
+        Msg::LogSource { build_id, source } if m.session.build.id.as_ref() == Some(&build_id) => {
             set(&mut m.logs.source, source, &mut m.dirty);
         }
         Msg::LogSource { .. } => {}
@@ -204,9 +194,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::StageMedians { pipeline, result } => history::on_stage_medians(m, &pipeline, result),
         Msg::ApiOk { api } => {
-            m.dirty |= m.health.recover(&api);
-            if m.notice.as_ref().is_some_and(|n| n.api == api) {
-                m.notice = None;
+            m.dirty |= m.session.health.recover(&api);
+            if m.session.notice.as_ref().is_some_and(|n| n.api == api) {
+                m.session.notice = None;
                 m.dirty = true;
             }
         }
@@ -220,6 +210,20 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     fx
 }
 
+/// Pasted text goes where text is typed: one line, printable only (a paste
+/// must not smuggle controls in).
+fn paste(m: &mut Model, text: &str) {
+    let line = text.lines().next().unwrap_or("");
+    match &mut m.modal {
+        Modal::Search(input) => input.extend(line.chars().filter(|c| !c.is_control())),
+        // Marks the model dirty only if a field took the text.
+        Modal::Confirm(_) => return control::type_text(m, line),
+        Modal::Command => command::paste(m, line),
+        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return,
+    }
+    m.dirty = true;
+}
+
 /// Unwraps a worker result; a failure goes to API health and, unless it is
 /// throttling (retried quietly), to the notice line.
 pub(super) fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
@@ -227,11 +231,11 @@ pub(super) fn ok<T>(m: &mut Model, r: Result<T, ApiFailure>) -> Option<T> {
         Ok(v) => Some(v),
         Err(f) => {
             m.dirty = true;
-            m.health.record(&f, m.now);
+            m.session.health.record(&f, m.now);
             if f.kind == FailureKind::Expired {
-                m.notice = Some(Notice { api: f.api.clone(), text: command::login_hint(m) });
+                m.session.notice = Some(Notice { api: f.api.clone(), text: command::login_hint(m) });
             } else if f.kind != FailureKind::Throttled {
-                m.notice = Some(Notice { api: f.api.clone(), text: f.message.clone() });
+                m.session.notice = Some(Notice { api: f.api.clone(), text: f.message.clone() });
             }
             None
         }
@@ -242,29 +246,29 @@ fn on_pipelines(m: &mut Model, mut items: Vec<crate::model::snapshot::PipelineSu
     // Keep row statuses already fetched: ListPipelines does not carry them.
     for item in &mut items {
         if item.latest.is_none() {
-            item.latest = m.list.items.iter().find(|o| o.name == item.name).and_then(|o| o.latest.clone());
+            item.latest = m.session.list.items.iter().find(|o| o.name == item.name).and_then(|o| o.latest.clone());
         }
     }
-    m.dirty |= !m.list.loaded;
-    m.list.loaded = true;
-    set(&mut m.list.items, items, &mut m.dirty);
-    m.list.selected = m.list.selected.min(m.list.items.len().saturating_sub(1));
-    if m.pipeline.is_none()
-        && let Some(first) = m.list.items.first()
+    m.dirty |= !m.session.list.loaded;
+    m.session.list.loaded = true;
+    set(&mut m.session.list.items, items, &mut m.dirty);
+    m.session.list.selected = m.session.list.selected.min(m.session.list.items.len().saturating_sub(1));
+    if m.session.pipeline.is_none()
+        && let Some(first) = m.session.list.items.first()
     {
         let name = first.name.clone();
-        keys::show_pipeline(m, name, fx);
+        panes::show_pipeline(m, name, fx);
     }
-    keys::watch_visible_rows(m, fx);
+    panes::watch_visible_rows(m, fx);
 }
 
 fn on_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec<Effect>) {
     // A past execution is on screen: keep the live state for later.
-    if m.history.past.is_some() {
+    if m.session.history.past.is_some() {
         history::on_live_state(m, state, fx);
         return;
     }
-    set(&mut m.state, Some(state), &mut m.dirty);
+    set(&mut m.session.state, Some(state), &mut m.dirty);
     clamp_selection(m);
     follow_wanted_build(m, fx);
 }
@@ -272,10 +276,10 @@ fn on_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec<Effect>) {
 /// Switches the phase and log panes to the build they should show, if it changed.
 pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
     let wanted = wanted_build(m);
-    if wanted.is_some() && wanted != m.build.id {
-        m.build.id = wanted.clone();
-        m.build.snapshot = None;
-        m.build.medians.clear();
+    if wanted.is_some() && wanted != m.session.build.id {
+        m.session.build.id = wanted.clone();
+        m.session.build.snapshot = None;
+        m.session.build.medians.clear();
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;
@@ -296,11 +300,12 @@ pub(super) fn set<T: PartialEq>(slot: &mut T, value: T, dirty: &mut bool) {
 /// screen redraws only then.
 fn time_shown(m: &Model) -> bool {
     let running_action = m
+        .session
         .state
         .iter()
         .flat_map(|s| &s.stages)
         .flat_map(|s| &s.actions)
         .any(|a| a.status == Some(Status::InProgress) && !is_approval(a));
-    let running_build = m.build.snapshot.as_ref().is_some_and(|b| b.status == Status::InProgress);
-    running_action || running_build || m.health.has_countdown()
+    let running_build = m.session.build.snapshot.as_ref().is_some_and(|b| b.status == Status::InProgress);
+    running_action || running_build || m.session.health.has_countdown()
 }

@@ -27,16 +27,16 @@ const SUMMARY: &str = "pipewatch";
 /// final status while watched, and keep the title equal to its status.
 pub(super) fn check(m: &mut Model, fx: &mut Vec<Effect>) {
     let now = followed_run(m);
-    if now == m.terminal.followed {
+    if now == m.session.followed {
         return;
     }
-    let before = std::mem::replace(&mut m.terminal.followed, now.clone());
+    let before = std::mem::replace(&mut m.session.followed, now.clone());
     // The run seen running before, looked up again: it may have ended in the
     // same poll that showed a newer run.
     if let Some(prev) = before
         && is_running(&prev.status)
-        && m.pipeline.as_ref() == Some(&prev.pipeline)
-        && let Some(ended) = m.executions.iter().find(|e| e.id == prev.execution_id && is_final(&e.status))
+        && m.session.pipeline.as_ref() == Some(&prev.pipeline)
+        && let Some(ended) = m.session.executions.iter().find(|e| e.id == prev.execution_id && is_final(&e.status))
     {
         notify(m, &prev.pipeline, ended, fx);
     }
@@ -44,8 +44,8 @@ pub(super) fn check(m: &mut Model, fx: &mut Vec<Effect>) {
         && m.config.notify.title
     {
         let title = title(&run.pipeline, &run.status, m.config.ascii);
-        if m.terminal.title.as_ref() != Some(&title) {
-            m.terminal.title = Some(title.clone());
+        if m.title.as_ref() != Some(&title) {
+            m.title = Some(title.clone());
             fx.push(Effect::SetTitle(title));
         }
     }

@@ -108,14 +108,14 @@ fn a_run_ending_in_the_poll_that_shows_a_newer_one_still_notifies() {
 #[test]
 fn switching_pipelines_does_not_notify_for_the_other_pipelines_ended_run() {
     let mut m = watching(Config::default());
-    m.list.items = samples::pipelines();
+    m.session.list.items = samples::pipelines();
     update(&mut m, Msg::Resize(160, 48));
     update(&mut m, history("mlops-demo", vec![execution(EXEC, Status::InProgress)]));
     update(&mut m, code(KeyCode::BackTab));
     assert_eq!(m.focus, crate::model::Pane::List);
     update(&mut m, key('j'));
     update(&mut m, code(KeyCode::Enter));
-    assert_eq!(m.pipeline.as_deref(), Some("data-ingest"));
+    assert_eq!(m.session.pipeline.as_deref(), Some("data-ingest"));
     let state = samples::pipeline(Status::Failed);
     update(&mut m, Msg::PipelineState { pipeline: "data-ingest".into(), result: Ok(state) });
     let fx = update(&mut m, history("data-ingest", vec![execution("ingest-1", Status::Failed)]));
@@ -126,7 +126,7 @@ fn switching_pipelines_does_not_notify_for_the_other_pipelines_ended_run() {
 fn the_run_a_push_follows_is_the_one_notified() {
     let mut m = watching(Config::default());
     update(&mut m, Msg::PushFollowing { execution_id: "pushed".into() });
-    assert_eq!(m.push, PushState::Following { execution_id: "pushed".into() });
+    assert_eq!(m.session.push, PushState::Following { execution_id: "pushed".into() });
     let running = vec![execution("newer", Status::InProgress), execution("pushed", Status::InProgress)];
     update(&mut m, history("mlops-demo", running));
     let ended = vec![execution("newer", Status::InProgress), execution("pushed", Status::Succeeded)];
@@ -140,7 +140,7 @@ fn the_run_a_push_follows_is_the_one_notified() {
 fn controls_in_aws_names_never_reach_the_title_or_notification() {
     let hostile = "demo\x1b]52;c;AAAA\x07\u{9b}2J";
     let mut m = watching(Config::default());
-    m.pipeline = Some(hostile.into());
+    m.session.pipeline = Some(hostile.into());
     update(&mut m, history(hostile, vec![execution(EXEC, Status::InProgress)]));
     let fx = update(&mut m, history(hostile, vec![execution(EXEC, Status::Other("Odd\x07".into()))]));
     assert_eq!(fx, vec![Effect::SetTitle("? demo]52;c;AAAA2J Odd".into())]);
@@ -159,11 +159,11 @@ fn copied(fx: &[Effect]) -> Option<&str> {
 #[test]
 fn y_in_the_graph_copies_the_selected_build_id_and_says_so_until_the_next_key() {
     let mut m = running();
-    assert_eq!(m.selected, (1, 0), "the Train build action");
+    assert_eq!(m.session.selected, (1, 0), "the Train build action");
     assert_eq!(update(&mut m, key('y')), vec![Effect::Copy(BUILD_ID.into())]);
-    assert_eq!(m.info.as_deref(), Some(format!("copied build id {BUILD_ID}").as_str()));
+    assert_eq!(m.session.info.as_deref(), Some(format!("copied build id {BUILD_ID}").as_str()));
     update(&mut m, key('j'));
-    assert_eq!(m.info, None);
+    assert_eq!(m.session.info, None);
 }
 
 #[test]
@@ -173,11 +173,15 @@ fn upper_y_in_the_graph_copies_the_actions_console_url_or_builds_one() {
     let encoded = BUILD_ID.replace(':', "%3A");
     let url = format!("{CONSOLE}/codesuite/codebuild/projects/mlops-demo-build/build/{encoded}/?region=us-east-1");
     assert_eq!(copied(&fx), Some(url.as_str()));
-    assert!(m.info.as_deref().is_some_and(|i| i.starts_with("copied build URL https://us-east-1.")), "{:?}", m.info);
+    assert!(
+        m.session.info.as_deref().is_some_and(|i| i.starts_with("copied build URL https://us-east-1.")),
+        "{:?}",
+        m.session.info
+    );
 
     let aws_link = "https://console.aws.amazon.com/codesuite/codebuild/projects/p/build/b/?region=eu-west-1";
     let set_link = |m: &mut Model, link: &str| {
-        if let Some(s) = m.state.as_mut() {
+        if let Some(s) = m.session.state.as_mut() {
             s.stages[1].actions[0].external_url = Some(link.into());
         }
     };
@@ -192,9 +196,9 @@ fn upper_y_in_the_graph_copies_the_actions_console_url_or_builds_one() {
 fn an_action_without_a_build_copies_the_shown_execution() {
     let mut m = running();
     update(&mut m, key('l'));
-    assert_eq!(m.selected, (2, 0), "the approval");
+    assert_eq!(m.session.selected, (2, 0), "the approval");
     assert_eq!(copied(&update(&mut m, key('y'))), Some(EXEC));
-    assert_eq!(m.info.as_deref(), Some(format!("copied execution id {EXEC}").as_str()));
+    assert_eq!(m.session.info.as_deref(), Some(format!("copied execution id {EXEC}").as_str()));
     let url =
         format!("{CONSOLE}/codesuite/codepipeline/pipelines/mlops-demo/executions/{EXEC}/timeline?region=us-east-1");
     assert_eq!(copied(&update(&mut m, key('Y'))), Some(url.as_str()));
@@ -221,7 +225,7 @@ fn the_pipeline_list_copies_the_selected_pipeline() {
     update(&mut m, code(KeyCode::BackTab));
     update(&mut m, key('j'));
     assert_eq!(copied(&update(&mut m, key('y'))), Some("data-ingest"));
-    assert_eq!(m.info.as_deref(), Some("copied pipeline name data-ingest"));
+    assert_eq!(m.session.info.as_deref(), Some("copied pipeline name data-ingest"));
     let url = format!("{CONSOLE}/codesuite/codepipeline/pipelines/data-ingest/view?region=us-east-1");
     assert_eq!(copied(&update(&mut m, key('Y'))), Some(url.as_str()));
 }
@@ -230,11 +234,11 @@ fn the_pipeline_list_copies_the_selected_pipeline() {
 fn the_pipelines_popup_copies_the_selected_pipeline_too() {
     let mut m = running();
     update(&mut m, key('o'));
-    assert_eq!(m.mode, Mode::PipelinePopup);
+    assert_eq!(m.mode(), Mode::PipelinePopup);
     update(&mut m, key('j'));
     update(&mut m, key('j'));
     assert_eq!(copied(&update(&mut m, key('y'))), Some("web-frontend"));
-    assert_eq!(m.mode, Mode::PipelinePopup, "the popup stays open");
+    assert_eq!(m.mode(), Mode::PipelinePopup, "the popup stays open");
     let url = format!("{CONSOLE}/codesuite/codepipeline/pipelines/web-frontend/view?region=us-east-1");
     assert_eq!(copied(&update(&mut m, key('Y'))), Some(url.as_str()));
 }
@@ -243,10 +247,10 @@ fn the_pipelines_popup_copies_the_selected_pipeline_too() {
 fn nothing_to_copy_says_so_and_controls_are_dropped_from_ids() {
     let mut m = watching(Config::default());
     assert_eq!(update(&mut m, key('y')), vec![]);
-    assert!(m.info.as_deref().is_some_and(|i| i.starts_with("nothing to copy")), "{:?}", m.info);
+    assert!(m.session.info.as_deref().is_some_and(|i| i.starts_with("nothing to copy")), "{:?}", m.session.info);
 
     let mut m = running();
-    if let Some(s) = m.state.as_mut() {
+    if let Some(s) = m.session.state.as_mut() {
         s.stages[1].actions[0].external_id = Some("build:1\x1b]0;x\x07\u{9c}".into());
     }
     assert_eq!(copied(&update(&mut m, key('y'))), Some("build:1]0;x"));
@@ -256,14 +260,14 @@ fn nothing_to_copy_says_so_and_controls_are_dropped_from_ids() {
 fn long_ids_are_cut_to_the_notice_row_but_copied_whole() {
     let mut m = running();
     let long = format!("mlops-demo-build:{}", "9".repeat(80));
-    if let Some(s) = m.state.as_mut() {
+    if let Some(s) = m.session.state.as_mut() {
         s.stages[1].actions[0].external_id = Some(long.clone());
     }
     assert_eq!(copied(&update(&mut m, key('y'))), Some(long.as_str()));
-    let info = m.info.clone().unwrap_or_default();
+    let info = m.session.info.clone().unwrap_or_default();
     // One row at 80 columns (the notice row draws a leading space).
     assert!(info.ends_with('…') && info.chars().count() < 80, "{info}");
     update(&mut m, Msg::Resize(200, 50));
     update(&mut m, key('y'));
-    assert_eq!(m.info, Some(format!("copied build id {long}")), "wide enough for all of it");
+    assert_eq!(m.session.info, Some(format!("copied build id {long}")), "wide enough for all of it");
 }

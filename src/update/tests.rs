@@ -2,10 +2,10 @@ use crossterm::event::KeyCode;
 
 use super::test_input::{code, ctrl, key};
 use super::*;
+use crate::model::health::ApiFailure;
 use crate::model::samples::{self, BUILD_ID};
 use crate::model::snapshot::{LogBatch, LogEvent};
-use crate::model::{BuildSource, Mode, Pane};
-use crate::msg::ApiFailure;
+use crate::model::{BuildSource, Modal, Mode, Pane};
 
 fn running() -> Model {
     samples::model(samples::running_build(), 80, 24)
@@ -50,7 +50,7 @@ fn tab_cycles_focus_and_list_joins_only_when_wide() {
 fn first_pipeline_list_picks_a_pipeline_when_none_was_named() {
     let mut m = Model::new(Default::default(), Default::default(), None, samples::now());
     let fx = update(&mut m, Msg::Pipelines(Ok(samples::pipelines())));
-    assert_eq!(m.pipeline.as_deref(), Some("mlops-demo"));
+    assert_eq!(m.session.pipeline.as_deref(), Some("mlops-demo"));
     assert!(fx.contains(&Effect::WatchPipeline("mlops-demo".into())));
 }
 
@@ -67,50 +67,50 @@ fn pipeline_state_chooses_the_running_build_and_watches_it_once() {
 #[test]
 fn state_for_another_pipeline_is_ignored() {
     let mut m = running();
-    let before = m.state.clone();
+    let before = m.session.state.clone();
     let other = crate::model::snapshot::PipelineSnapshot { name: "x".into(), stages: vec![] };
     update(&mut m, Msg::PipelineState { pipeline: "other".into(), result: Ok(other) });
-    assert_eq!(m.state, before);
+    assert_eq!(m.session.state, before);
 }
 
 #[test]
 fn enter_on_a_codebuild_action_pins_it_and_again_unpins() {
     let mut m = running();
-    m.build.id = Some("old".into());
-    m.selected = (1, 0);
+    m.session.build.id = Some("old".into());
+    m.session.selected = (1, 0);
     let fx = update(&mut m, code(KeyCode::Enter));
-    assert_eq!(m.build.source, BuildSource::Action { stage: "Build".into(), action: "Train".into() });
+    assert_eq!(m.session.build.source, BuildSource::Action { stage: "Build".into(), action: "Train".into() });
     assert_eq!(fx, vec![Effect::WatchBuild(BUILD_ID.into())]);
     update(&mut m, code(KeyCode::Enter));
-    assert_eq!(m.build.source, BuildSource::Auto);
+    assert_eq!(m.session.build.source, BuildSource::Auto);
 }
 
 #[test]
 fn enter_on_a_non_build_action_does_nothing() {
     let mut m = running();
-    m.selected = (0, 0);
+    m.session.selected = (0, 0);
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty());
-    assert_eq!(m.build.source, BuildSource::Auto);
+    assert_eq!(m.session.build.source, BuildSource::Auto);
 }
 
 #[test]
 fn graph_moves_through_actions_and_stages() {
     let mut m = running();
-    m.selected = (0, 0);
+    m.session.selected = (0, 0);
     update(&mut m, key('j'));
-    assert_eq!(m.selected, (1, 0));
+    assert_eq!(m.session.selected, (1, 0));
     update(&mut m, key('j'));
-    assert_eq!(m.selected, (1, 1));
+    assert_eq!(m.session.selected, (1, 1));
     update(&mut m, key('l'));
-    assert_eq!(m.selected, (2, 0));
+    assert_eq!(m.session.selected, (2, 0));
     update(&mut m, key('G'));
-    assert_eq!(m.selected, (3, 0));
+    assert_eq!(m.session.selected, (3, 0));
     update(&mut m, key('h'));
-    assert_eq!(m.selected, (2, 0));
+    assert_eq!(m.session.selected, (2, 0));
     update(&mut m, key('g'));
-    assert_eq!(m.selected, (0, 0));
+    assert_eq!(m.session.selected, (0, 0));
     update(&mut m, key('k'));
-    assert_eq!(m.selected, (0, 0));
+    assert_eq!(m.session.selected, (0, 0));
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn g_in_the_log_shows_the_oldest_line() {
     update(&mut m, log(BUILD_ID, 0..500));
     m.focus = Pane::Log;
     update(&mut m, key('g'));
-    let rows = crate::ui::layout::log_rows(&m);
+    let rows = crate::layout::log_rows(&m);
     assert_eq!(m.logs.bottom_line(), Some(u64::from(rows) - 1));
 }
 
@@ -173,7 +173,7 @@ fn search_jumps_to_newest_match_and_n_goes_older_and_shift_n_newer() {
     for msg in [key('/'), key('l'), key('i'), key('n'), key('e'), key(' '), key('2'), code(KeyCode::Enter)] {
         update(&mut m, msg);
     }
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     // "line 2" matches 29..=20 and 2; the newest is line 29 (seq 29 after clear).
     let first = m.logs.buffer.first_seq();
     assert_eq!(m.logs.current_match, Some(first + 29));
@@ -191,9 +191,9 @@ fn typing_q_in_search_types_it_and_esc_cancels() {
     update(&mut m, key('/'));
     let fx = update(&mut m, key('q'));
     assert!(fx.is_empty());
-    assert_eq!(m.logs.input, "q");
+    assert_eq!(m.modal, Modal::Search("q".into()));
     update(&mut m, code(KeyCode::Esc));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(m.logs.search.is_none());
 }
 
@@ -212,9 +212,9 @@ fn w_t_z_toggle() {
 fn help_opens_and_closes() {
     let mut m = running();
     update(&mut m, key('?'));
-    assert_eq!(m.mode, Mode::Help);
+    assert_eq!(m.mode(), Mode::Help);
     let fx = update(&mut m, key('q'));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
     assert!(fx.is_empty(), "q closes help, it does not quit");
 }
 
@@ -222,23 +222,23 @@ fn help_opens_and_closes() {
 fn pipeline_popup_selects_another_pipeline_and_watches_its_rows() {
     let mut m = running();
     let fx = update(&mut m, key('o'));
-    assert_eq!(m.mode, Mode::PipelinePopup);
+    assert_eq!(m.mode(), Mode::PipelinePopup);
     assert!(matches!(&fx[..], [Effect::WatchRows(rows)] if rows.len() == 3));
     update(&mut m, key('j'));
     let fx = update(&mut m, code(KeyCode::Enter));
-    assert_eq!(m.pipeline.as_deref(), Some("data-ingest"));
+    assert_eq!(m.session.pipeline.as_deref(), Some("data-ingest"));
     assert!(fx.contains(&Effect::WatchPipeline("data-ingest".into())));
-    assert!(m.state.is_none() && m.logs.buffer.is_empty() && m.build.id.is_none());
+    assert!(m.session.state.is_none() && m.logs.buffer.is_empty() && m.session.build.id.is_none());
 }
 
 #[test]
 fn throttling_shows_in_health_but_not_as_a_notice() {
     let mut m = running();
     update(&mut m, Msg::Build { result: Err(failure("codebuild:BatchGetBuilds", FailureKind::Throttled)) });
-    assert!(m.notice.is_none());
-    assert_eq!(m.health.countdown(m.now), Some(8));
+    assert!(m.session.notice.is_none());
+    assert_eq!(m.session.health.countdown(m.now), Some(8));
     update(&mut m, Msg::ApiOk { api: "codebuild:BatchGetBuilds".into() });
-    assert!(m.health.worst().is_none());
+    assert!(m.session.health.worst().is_none());
 }
 
 #[test]
@@ -247,10 +247,13 @@ fn access_denied_shows_a_notice_until_that_api_recovers() {
     let api = "codepipeline:GetPipelineState";
     let result = Err(failure(api, FailureKind::Auth));
     update(&mut m, Msg::PipelineState { pipeline: "mlops-demo".into(), result });
-    assert_eq!(m.notice.as_ref().map(|n| n.text.as_str()), Some("codepipeline:GetPipelineState failed: fix it"));
-    assert!(m.state.is_some(), "the last good state stays on screen");
+    assert_eq!(
+        m.session.notice.as_ref().map(|n| n.text.as_str()),
+        Some("codepipeline:GetPipelineState failed: fix it")
+    );
+    assert!(m.session.state.is_some(), "the last good state stays on screen");
     update(&mut m, Msg::ApiOk { api: api.into() });
-    assert!(m.notice.is_none());
+    assert!(m.session.notice.is_none());
 }
 
 #[test]
@@ -263,7 +266,7 @@ fn focus_changes_become_effects() {
 #[test]
 fn idle_tick_does_not_dirty_but_a_running_build_does() {
     let mut m = samples::model(samples::failed_build(), 80, 24);
-    m.state = Some(samples::pipeline(crate::model::snapshot::Status::Failed));
+    m.session.state = Some(samples::pipeline(crate::model::snapshot::Status::Failed));
     m.now += chrono::TimeDelta::seconds(1);
     m.dirty = false;
     update(&mut m, Msg::Tick);
@@ -279,7 +282,7 @@ fn a_waiting_approval_redraws_once_a_minute_not_every_second() {
     let mut m = samples::model(samples::failed_build(), 80, 24);
     let mut state = samples::pipeline(crate::model::snapshot::Status::Succeeded);
     state.stages[2].actions[0].status = Some(crate::model::snapshot::Status::InProgress);
-    m.state = Some(state);
+    m.session.state = Some(state);
     let mut redraws = 0;
     for _ in 0..120 {
         m.now += chrono::TimeDelta::seconds(1);
@@ -293,7 +296,7 @@ fn a_waiting_approval_redraws_once_a_minute_not_every_second() {
 #[test]
 fn the_same_poll_result_does_not_dirty() {
     let mut m = running();
-    let state = m.state.clone().expect("sample state");
+    let state = m.session.state.clone().expect("sample state");
     m.dirty = false;
     update(&mut m, Msg::PipelineState { pipeline: "mlops-demo".into(), result: Ok(state) });
     assert!(!m.dirty);
@@ -302,37 +305,37 @@ fn the_same_poll_result_does_not_dirty() {
 #[test]
 fn new_build_clears_logs_and_medians() {
     let mut m = running();
-    let mut state = m.state.clone().expect("sample state");
+    let mut state = m.session.state.clone().expect("sample state");
     state.stages[1].actions[0].external_id = Some("next-build".into());
     let fx = update(&mut m, Msg::PipelineState { pipeline: "mlops-demo".into(), result: Ok(state) });
     assert_eq!(fx, vec![Effect::WatchBuild("next-build".into())]);
-    assert!(m.logs.buffer.is_empty() && m.build.snapshot.is_none() && m.build.medians.is_empty());
+    assert!(m.logs.buffer.is_empty() && m.session.build.snapshot.is_none() && m.session.build.medians.is_empty());
 }
 
 #[test]
 fn paste_types_one_clean_line_into_search_only() {
     let mut m = running();
     update(&mut m, Msg::Paste("ignored".into()));
-    assert_eq!(m.logs.input, "");
+    assert_eq!(m.modal, Modal::Normal);
     m.focus = Pane::Log;
     update(&mut m, key('/'));
     update(&mut m, Msg::Paste("ep\x1b[2Joch\nsecond line".into()));
-    assert_eq!(m.logs.input, "ep[2Joch");
+    assert_eq!(m.modal, Modal::Search("ep[2Joch".into()));
 }
 
 #[test]
 fn help_pages_forward_and_back_and_stops_at_the_ends() {
     let mut m = running();
     update(&mut m, key('?'));
-    assert_eq!((m.mode, m.help_page), (Mode::Help, 0));
-    let (_, _, pages) = crate::ui::popup::help_layout(&m, ratatui::layout::Rect::new(0, 0, 80, 24));
+    assert_eq!(m.modal, Modal::Help { page: 0 });
+    let (_, _, pages) = crate::layout::help::help_layout(&m, ratatui::layout::Rect::new(0, 0, 80, 24));
     assert!(pages >= 2, "80x24 needs more than one help page");
     for _ in 0..pages + 2 {
         update(&mut m, key('j'));
     }
-    assert_eq!(m.help_page, pages - 1);
+    assert_eq!(m.modal, Modal::Help { page: pages - 1 });
     update(&mut m, key('k'));
-    assert_eq!(m.help_page, pages - 2);
+    assert_eq!(m.modal, Modal::Help { page: pages - 2 });
     update(&mut m, key('?'));
-    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(m.mode(), Mode::Normal);
 }

@@ -3,9 +3,61 @@
 //! when (on open, on live poll ticks while a past execution runs), so these
 //! add no timer of their own to the request budget.
 
-use super::Ctx;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Ctx, Workers, pollers};
 use crate::model::history::{execution_snapshot, stage_medians};
 use crate::msg::{ApiFailure, Msg};
+
+/// Opening the history lists executions at once at most this often.
+const HISTORY_RELIST: Duration = Duration::from_secs(15);
+
+/// The history's effects: each starts a one-shot task (the open view
+/// lengthens the pipeline poll's list instead of adding one).
+impl Workers {
+    /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
+    pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
+        let token = self.history_token();
+        let (pipeline, id) = (pipeline.to_string(), execution_id.to_string());
+        self.spawn(&token, move |ctx| past_execution(ctx, pipeline, id));
+    }
+
+    /// Per-stage medians once (answer: `Msg::StageMedians`).
+    pub fn fetch_stage_medians(&mut self, pipeline: &str) {
+        let token = self.history_token();
+        let pipeline = pipeline.to_string();
+        self.spawn(&token, move |ctx| medians(ctx, pipeline));
+    }
+
+    /// While the history is open the pipeline poll lists `HISTORY_EXECUTIONS`;
+    /// opening lists them once now (one request) rather than waking every poller.
+    pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
+        self.history_open.store(open, Ordering::Relaxed);
+        // Opening and closing the view in a row lists at most once per 15 s:
+        // the poll lists the long list anyway while it is open.
+        let recent = self.history_listed.as_ref().is_some_and(|(p, at)| p == pipeline && at.elapsed() < HISTORY_RELIST);
+        if open && !recent {
+            self.history_listed = Some((pipeline.to_string(), Instant::now()));
+            let token = self.history_token();
+            let pipeline = pipeline.to_string();
+            self.spawn(&token, move |ctx| executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));
+        }
+    }
+
+    /// Drops history fetches in flight: their answers no longer apply.
+    pub fn cancel_history(&mut self) {
+        if let Some(old) = self.history.take() {
+            old.cancel();
+        }
+    }
+
+    fn history_token(&mut self) -> CancellationToken {
+        self.history.get_or_insert_with(|| self.root.child_token()).clone()
+    }
+}
 
 /// ListActionExecutions pages read for the medians: 200 action executions,
 /// a few dozen recent executions of a typical pipeline.

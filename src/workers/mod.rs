@@ -1,15 +1,18 @@
 //! Tokio tasks that poll AWS through `crate::aws` and send whole snapshots as
 //! `Msg`s. Each task owns its backoff; all share the focus/wake pace and are
 //! cancelled through `CancellationToken`s when replaced or when `Workers` drops.
+//! The push and control drivers here spawn a task per request the same way.
 //! Call the methods from inside a Tokio runtime: they spawn tasks.
 
 mod build;
+mod control;
 mod history;
 mod pace;
 mod pollers;
+mod push;
 mod tail;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,47 +20,11 @@ use tokio::sync::{mpsc::UnboundedSender, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::AwsClients;
+use crate::config::Intervals;
 use crate::msg::{ApiFailure, Msg};
+pub use control::ControlDriver;
 use pace::{Backoff, Pace, Pacer};
-
-/// Opening the history lists executions at once at most this often.
-const HISTORY_RELIST: Duration = Duration::from_secs(15);
-
-/// Poll intervals while the terminal is focused (×4 when it is not).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Intervals {
-    /// GetPipelineState while anything runs.
-    pub state_active: Duration,
-    /// GetPipelineState while nothing runs.
-    pub state_idle: Duration,
-    /// BatchGetBuilds while the watched build runs.
-    pub build: Duration,
-    /// GetLogEvents while the watched build runs and lines are arriving.
-    pub log: Duration,
-    /// GetLogEvents after a page came back empty (a quiet build).
-    pub log_quiet: Duration,
-    /// ListPipelines.
-    pub pipelines: Duration,
-    /// The latest execution of each visible list row.
-    pub rows: Duration,
-}
-
-impl Default for Intervals {
-    fn default() -> Self {
-        Self {
-            // The request budget while a build runs is 90/min: logs take up to
-            // 60 of it, so the graph and the phases poll a little slower than
-            // the log (user actions refresh at once anyway).
-            state_active: Duration::from_secs(5),
-            state_idle: Duration::from_secs(15),
-            build: Duration::from_secs(4),
-            log: Duration::from_secs(1),
-            log_quiet: Duration::from_secs(2),
-            pipelines: Duration::from_secs(300),
-            rows: Duration::from_secs(30),
-        }
-    }
-}
+pub use push::PushDriver;
 
 pub struct Workers {
     clients: Arc<AwsClients>,
@@ -73,7 +40,6 @@ pub struct Workers {
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
     rows: Option<(Vec<String>, CancellationToken)>,
-    // history
     history: Option<CancellationToken>,
     /// The history view is open: the pipeline poll lists more executions.
     history_open: Arc<AtomicBool>,
@@ -169,47 +135,6 @@ impl Workers {
         let watched = self.watched.clone();
         self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
         self.rows = Some((names, token));
-    }
-
-    // history
-    /// Rebuilds a past execution once (answer: `Msg::PastExecution`).
-    pub fn fetch_past_execution(&mut self, pipeline: &str, execution_id: &str) {
-        let token = self.history_token();
-        let (pipeline, id) = (pipeline.to_string(), execution_id.to_string());
-        self.spawn(&token, move |ctx| history::past_execution(ctx, pipeline, id));
-    }
-
-    /// Per-stage medians once (answer: `Msg::StageMedians`).
-    pub fn fetch_stage_medians(&mut self, pipeline: &str) {
-        let token = self.history_token();
-        let pipeline = pipeline.to_string();
-        self.spawn(&token, move |ctx| history::medians(ctx, pipeline));
-    }
-
-    /// While the history is open the pipeline poll lists `HISTORY_EXECUTIONS`;
-    /// opening lists them once now (one request) rather than waking every poller.
-    pub fn set_history_open(&mut self, pipeline: &str, open: bool) {
-        self.history_open.store(open, Ordering::Relaxed);
-        // Opening and closing the view in a row lists at most once per 15 s:
-        // the poll lists the long list anyway while it is open.
-        let recent = self.history_listed.as_ref().is_some_and(|(p, at)| p == pipeline && at.elapsed() < HISTORY_RELIST);
-        if open && !recent {
-            self.history_listed = Some((pipeline.to_string(), std::time::Instant::now()));
-            let token = self.history_token();
-            let pipeline = pipeline.to_string();
-            self.spawn(&token, move |ctx| history::executions(ctx, pipeline, pollers::HISTORY_EXECUTIONS));
-        }
-    }
-
-    /// Drops history fetches in flight: their answers no longer apply.
-    pub fn cancel_history(&mut self) {
-        if let Some(old) = self.history.take() {
-            old.cancel();
-        }
-    }
-
-    fn history_token(&mut self) -> CancellationToken {
-        self.history.get_or_insert_with(|| self.root.child_token()).clone()
     }
 
     /// Unfocused, every poll interval is 4× longer.

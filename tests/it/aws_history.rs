@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pipewatch::config::Intervals;
 use pipewatch::model::history::{execution_snapshot, stage_medians};
 use pipewatch::model::snapshot::Status;
 use pipewatch::msg::Msg;
-use pipewatch::workers::{Intervals, Workers};
+use pipewatch::workers::Workers;
 
 use crate::harness::{self, PIPELINE, buildspec};
 

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use pipewatch::app::{Driver, Running};
 use pipewatch::aws;
+use pipewatch::config::Intervals;
 use pipewatch::model::logs::LogSource;
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Options;
 use pipewatch::update::Effect;
-use pipewatch::workers::Intervals;
 
 use crate::harness;
 

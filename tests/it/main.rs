@@ -1,5 +1,8 @@
 //! The one integration-test crate: every module here links the AWS SDK once.
 
+// A test crate: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod aws_adapters;
 mod aws_assets;
 mod aws_history; // history

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use pipewatch::app::PushDriver;
 use pipewatch::aws;
 use pipewatch::msg::Msg;
+use pipewatch::workers::PushDriver;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use chrono::Utc;
 use pipewatch::config::Config;
 use pipewatch::model::control::{Confirm, ControlKind};
-use pipewatch::model::push::{PlanView, PushState};
-use pipewatch::model::{Connection, Mode, Model};
+use pipewatch::model::push::{PlanView, PushDialog};
+use pipewatch::model::{Connection, Modal, Model};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -191,16 +191,14 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
         let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
         model.size = (shot.cols, shot.rows);
         if shot.name.starts_with("push-confirm") {
-            model.mode = Mode::Push;
-            model.push = PushState::Confirm(PlanView::default());
+            model.modal = Modal::Push(PushDialog::Confirm(PlanView::default()));
         }
         if shot.name.starts_with("approve") {
             let kind = ControlKind::Approve { stage: "Approve".into(), action: "Approve".into(), token: "t".into() };
-            model.confirm = Some(Confirm::new("mlops-demo".into(), kind, false));
-            model.mode = Mode::Confirm;
+            model.modal = Modal::Confirm(Confirm::new("mlops-demo".into(), kind, false));
         }
         if shot.name.starts_with("history") {
-            model.mode = Mode::History;
+            model.modal = Modal::History;
         }
         let mut terminal = Terminal::new(TestBackend::new(shot.cols, shot.rows)).expect("test terminal");
         terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");

@@ -8,11 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use pipewatch::app::Driver;
-use pipewatch::config::Config;
+use pipewatch::app::{Driver, Running};
+use pipewatch::config::{Config, Intervals};
 use pipewatch::model::{Connection, Model};
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::{Intervals, Workers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -41,15 +40,19 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
 
     let clients = env.clients().await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut workers = Workers::new(Arc::new(clients), tx, Intervals::default())
-        .with_backoff(Duration::from_millis(200), Duration::from_secs(2));
-    workers.start();
+    let mut driver = Running::with_backoff(
+        Arc::new(clients),
+        tx,
+        Intervals::default(),
+        Duration::from_millis(200),
+        Duration::from_secs(2),
+    );
     let connection =
         Connection { account: None, region: "us-east-1".into(), profile: None, endpoint: Some(env.sandbox.endpoint()) };
     let mut model = Model::new(Config::default(), connection, Some("mlops-demo".into()), Utc::now());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     for effect in update::init(&model) {
-        workers.run(&effect);
+        driver.run(&effect);
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(150);
     let mut settled_at: Option<tokio::time::Instant> = None;
@@ -62,15 +65,16 @@ async fn a_2000_line_build_arrives_whole_through_throttling_latency_and_an_outag
             Err(_) => pipewatch::msg::Msg::Tick,
         };
         for effect in update::update(&mut model, msg) {
-            if effect != Effect::Quit {
-                workers.run(&effect);
+            // Not the test runner's terminal: no title, bell or clipboard.
+            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
+                driver.run(&effect);
             }
         }
         if model.dirty {
             terminal.draw(|f| pipewatch::ui::render(&model, f)).unwrap();
             model.dirty = false;
         }
-        let complete = model.build.snapshot.as_ref().is_some_and(|b| b.complete);
+        let complete = model.session.build.snapshot.as_ref().is_some_and(|b| b.complete);
         let has_last = log_texts(&model).iter().any(|l| l == &format!("line {LINES}"));
         if complete && has_last && settled_at.is_none() {
             // Keep listening a while: a repeated page would show up now.

@@ -9,11 +9,11 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pipewatch::app::{Driver, Running};
 use pipewatch::config::Config;
+use pipewatch::config::Intervals;
 use pipewatch::model::snapshot::Status;
 use pipewatch::model::{Connection, Mode, Model};
 use pipewatch::msg::Msg;
 use pipewatch::update::{self, Effect};
-use pipewatch::workers::Intervals;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::harness::{self, Env};
@@ -82,7 +82,7 @@ impl App {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "timed out waiting for {what}; notice: {:?}",
-                self.model.notice
+                self.model.session.notice
             );
             match tokio::time::timeout(Duration::from_millis(200), self.rx.recv()).await {
                 Ok(Some(msg)) => self.apply(msg),
@@ -107,16 +107,16 @@ impl App {
     }
 
     fn current_stage(&self) -> Option<String> {
-        Some(self.model.state.as_ref()?.stages.get(self.model.selected.0)?.name.clone())
+        Some(self.model.session.state.as_ref()?.stages.get(self.model.session.selected.0)?.name.clone())
     }
 
     fn notice(&self) -> String {
-        self.model.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+        self.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
     }
 }
 
 fn stage<'a>(m: &'a Model, name: &str) -> Option<&'a pipewatch::model::snapshot::StageSnapshot> {
-    m.state.as_ref()?.stages.iter().find(|s| s.name == name)
+    m.session.state.as_ref()?.stages.iter().find(|s| s.name == name)
 }
 
 fn stage_status(m: &Model, name: &str) -> Option<Status> {
@@ -136,10 +136,10 @@ async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
     let first_build = build_id(&app.model);
     app.select_stage("Build");
     app.press(KeyCode::Char('r'));
-    assert_eq!(app.model.mode, Mode::Confirm);
+    assert_eq!(app.model.mode(), Mode::Confirm);
 
     // Someone else retries it while the confirmation is open: AWS refuses ours.
-    let exec = app.model.state.as_ref().and_then(|s| s.stages[1].latest_execution.clone()).map(|(id, _)| id);
+    let exec = app.model.session.state.as_ref().and_then(|s| s.stages[1].latest_execution.clone()).map(|(id, _)| id);
     env.codepipeline()
         .retry_stage_execution()
         .pipeline_name(PIPELINE)
@@ -150,11 +150,11 @@ async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
         .await
         .expect("retry from another client");
     app.press(KeyCode::Enter);
-    app.until("the refusal", |m| m.notice.is_some()).await;
+    app.until("the refusal", |m| m.session.notice.is_some()).await;
     let notice = app.notice();
     assert!(notice.starts_with("retry of stage Build (failed actions) refused: "), "{notice}");
     assert!(!notice.contains('\n'));
-    assert_eq!(app.model.mode, Mode::Normal);
+    assert_eq!(app.model.mode(), Mode::Normal);
 
     // The other retry fails too; now ours goes through and starts a new build.
     app.until("the other retry to fail", |m| {
@@ -192,7 +192,7 @@ async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
     );
 
     app.press(KeyCode::Char('a'));
-    assert_eq!(app.model.mode, Mode::Confirm);
+    assert_eq!(app.model.mode(), Mode::Confirm);
     app.type_text("metrics look fine");
     app.press(KeyCode::Enter);
     app.until("the approval to succeed", |m| stage_status(m, "Approve") == Some(Status::Succeeded)).await;
@@ -205,8 +205,9 @@ async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
     app.select_stage("Deploy");
     app.press(KeyCode::Char('T'));
     app.press(KeyCode::Enter);
-    app.until("the run to finish", |m| m.executions.first().is_some_and(|e| e.status != Status::InProgress)).await;
-    assert_eq!(app.model.executions.first().map(|e| e.status.clone()), Some(Status::Succeeded));
+    app.until("the run to finish", |m| m.session.executions.first().is_some_and(|e| e.status != Status::InProgress))
+        .await;
+    assert_eq!(app.model.session.executions.first().map(|e| e.status.clone()), Some(Status::Succeeded));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,13 +216,13 @@ async fn x_abandons_the_running_execution_and_s_starts_a_new_one() {
     env.upload(SLOW).await;
     let mut app = App::start(&env, false).await;
     app.until("the build to run", |m| stage_status(m, "Build") == Some(Status::InProgress)).await;
-    let running = app.model.executions.first().map(|e| e.id.clone());
+    let running = app.model.session.executions.first().map(|e| e.id.clone());
     app.press(KeyCode::Char('x'));
     app.press(KeyCode::Right);
     app.type_text("wrong commit");
     app.press(KeyCode::Enter);
     app.until("the execution to stop", |m| {
-        m.executions.first().is_some_and(|e| Some(&e.id) == running.as_ref() && e.status == Status::Stopped)
+        m.session.executions.first().is_some_and(|e| Some(&e.id) == running.as_ref() && e.status == Status::Stopped)
     })
     .await;
     let exec = env
@@ -236,10 +237,12 @@ async fn x_abandons_the_running_execution_and_s_starts_a_new_one() {
     assert!(summary.contains("wrong commit"), "{summary}");
 
     app.press(KeyCode::Char('s'));
-    assert_eq!(app.model.mode, Mode::Confirm);
+    assert_eq!(app.model.mode(), Mode::Confirm);
     app.press(KeyCode::Enter);
-    app.until("the start's answer", |m| m.info.as_ref().is_some_and(|t| t.starts_with("started execution"))).await;
-    app.until("a new execution", |m| m.executions.first().is_some_and(|e| Some(&e.id) != running.as_ref())).await;
+    app.until("the start's answer", |m| m.session.info.as_ref().is_some_and(|t| t.starts_with("started execution")))
+        .await;
+    app.until("a new execution", |m| m.session.executions.first().is_some_and(|e| Some(&e.id) != running.as_ref()))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,7 +261,7 @@ async fn read_only_sends_no_mutating_request_whatever_is_pressed() {
     let started = std::fs::read_to_string(&log).expect("request log").lines().count();
     for key in ['s', 'r', 'R', 'x', 'a', 'T', 'p'] {
         app.press(KeyCode::Char(key));
-        assert_eq!(app.model.mode, Mode::Normal, "{key} opened a dialog in read-only mode");
+        assert_eq!(app.model.mode(), Mode::Normal, "{key} opened a dialog in read-only mode");
         app.press(KeyCode::Enter);
         assert!(app.notice().contains("are off"), "{key}: {}", app.notice());
     }

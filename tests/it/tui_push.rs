@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pipewatch::app::PushDriver;
 use pipewatch::aws::AwsClients;
 use pipewatch::msg::Msg;
+use pipewatch::workers::PushDriver;
 use tempfile::TempDir;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pipewatch::config::Intervals;
 use pipewatch::msg::{FailureKind, Msg};
 use pipewatch::sandbox::Options;
-use pipewatch::workers::{Intervals, Workers};
+use pipewatch::workers::Workers;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tokio::time::{Instant, timeout};
 

@@ -1,20 +1,31 @@
 //! Where each pane goes, as a pure function of the terminal size and the
-//! model. `update` uses it too, for page sizes and the visible list rows.
+//! model: `ui` draws into these areas, and `update` asks the same functions
+//! for page sizes, the visible list rows and the help's pages. Depends on the
+//! model and the keymap only (and ratatui's layout solver: geometry, no widgets).
 
-use ratatui::layout::{Constraint, Layout, Rect};
+pub mod graph;
+pub mod help;
+pub mod phases;
+pub mod text;
+
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 
 use crate::model::{Mode, Model, Pane};
-use crate::ui::{graph, phases};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Areas {
     pub header: Rect,
     pub notice: Rect,
     pub footer: Rect,
-    pub list: Option<Rect>,
-    pub graph: Option<Rect>,
-    pub phases: Option<Rect>,
-    pub log: Option<Rect>,
+    /// The panes on screen, in drawing order.
+    pub panes: Vec<(Pane, Rect)>,
+}
+
+impl Areas {
+    /// Where `pane` is, if it is on screen.
+    pub fn pane(&self, pane: Pane) -> Option<Rect> {
+        self.panes.iter().find(|(p, _)| *p == pane).map(|(_, r)| *r)
+    }
 }
 
 /// The log pane keeps at least this many rows (8 lines + its title) when
@@ -27,7 +38,8 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let footer = u16::from(h >= 3);
     // The notice names a fix; let a long one take a second row when there is room.
     // A confirmation (`info`) is the answer to the last key: it shows instead.
-    let notice_len = m.notice.as_ref().filter(|_| m.info.is_none()).map_or(0, |n| n.text.chars().count() + 3);
+    let notice_len =
+        m.session.notice.as_ref().filter(|_| m.session.info.is_none()).map_or(0, |n| n.text.chars().count() + 3);
     let notice = match notice_len {
         0 => status_rows(m, area),
         n if n > usize::from(area.width) && h >= 16 => 2,
@@ -40,22 +52,16 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
         Constraint::Length(footer),
     ])
     .areas(area);
-    let mut areas = Areas { header, notice, footer, ..Areas::default() };
+    let mut areas = Areas { header, notice, footer, panes: Vec::with_capacity(4) };
     if m.single_pane() || m.zoom {
-        let slot = match m.focus {
-            Pane::List => &mut areas.list,
-            Pane::Graph => &mut areas.graph,
-            Pane::Phases => &mut areas.phases,
-            Pane::Log => &mut areas.log,
-        };
-        *slot = Some(body);
+        areas.panes.push((m.focus, body));
         return areas;
     }
     let right = if m.list_is_pane() {
         let list_w = (body.width / 5).clamp(28, 40);
         let [list, right] =
             Layout::horizontal([Constraint::Length(list_w), Constraint::Fill(1)]).spacing(1).areas(body);
-        areas.list = Some(list);
+        areas.panes.push((Pane::List, list));
         right
     } else {
         body
@@ -65,16 +71,14 @@ pub fn compute(area: Rect, m: &Model) -> Areas {
     let phases_h = phases::wanted_height(m, right.width, rest.saturating_sub(LOG_MIN));
     let [g, p, l] =
         Layout::vertical([Constraint::Length(graph_h), Constraint::Length(phases_h), Constraint::Fill(1)]).areas(right);
-    areas.graph = Some(g);
-    areas.phases = Some(p);
-    areas.log = Some(l);
+    areas.panes.extend([(Pane::Graph, g), (Pane::Phases, p), (Pane::Log, l)]);
     areas
 }
 
 /// A confirmation or the push status (no notice shown): the push's "no run
 /// appeared" explanation is long, so it may take up to four rows on a tall screen.
 fn status_rows(m: &Model, area: Rect) -> u16 {
-    let Some(status) = m.info.clone().or_else(|| m.push.status_line()) else { return 0 };
+    let Some(status) = m.session.info.clone().or_else(|| m.session.push.status_line()) else { return 0 };
     let rows = (status.chars().count() + 1).div_ceil(usize::from(area.width.max(1)));
     let cap = match area.height {
         h if h >= 20 => 4,
@@ -91,12 +95,12 @@ fn screen(m: &Model) -> Rect {
 
 /// Log lines on screen (the pane minus its title row).
 pub fn log_rows(m: &Model) -> u16 {
-    compute(screen(m), m).log.map_or(0, |r| r.height.saturating_sub(1))
+    compute(screen(m), m).pane(Pane::Log).map_or(0, |r| r.height.saturating_sub(1))
 }
 
 /// The pipeline-list popup: centred, as tall as the list allows.
 pub fn popup_list(area: Rect, m: &Model) -> Rect {
-    let rows = u16::try_from(m.list.items.len()).unwrap_or(u16::MAX).max(1);
+    let rows = u16::try_from(m.session.list.items.len()).unwrap_or(u16::MAX).max(1);
     centered(area, 60, rows.saturating_add(2))
 }
 
@@ -108,19 +112,17 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Rows of the pipeline list shown now (pane or popup).
 pub fn list_rows(m: &Model) -> u16 {
-    if m.mode == Mode::PipelinePopup {
+    if m.mode() == Mode::PipelinePopup {
         return popup_list(screen(m), m).height.saturating_sub(2);
     }
-    compute(screen(m), m).list.map_or(0, |r| r.height.saturating_sub(1))
+    compute(screen(m), m).pane(Pane::List).map_or(0, |r| r.height.saturating_sub(1))
 }
 
 /// (first row shown, rows shown): the window that keeps the selection visible.
 pub fn list_window(m: &Model) -> (usize, usize) {
     let rows = usize::from(list_rows(m));
-    (m.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
+    (m.session.list.selected.saturating_sub(rows.saturating_sub(1)), rows)
 }
-
-// history
 
 /// The executions history popup: most of the screen, capped on big ones.
 pub fn history_popup(area: Rect) -> Rect {
@@ -143,6 +145,6 @@ pub fn history_split(inner: Rect) -> (Rect, Rect) {
 
 /// Execution rows the history table shows (its header excluded).
 pub fn history_rows(m: &Model) -> u16 {
-    let inner = history_popup(screen(m)).inner(ratatui::layout::Margin::new(1, 1));
+    let inner = history_popup(screen(m)).inner(Margin::new(1, 1));
     history_split(inner).0.height.saturating_sub(1)
 }
