@@ -5,9 +5,8 @@
 
 mod aws_adapters;
 mod aws_assets;
-mod aws_history; // history
+mod aws_history;
 mod awscli;
-// The config file
 mod config_file;
 mod credentials;
 mod cross_region;
