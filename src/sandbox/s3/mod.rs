@@ -16,6 +16,7 @@ use std::sync::Arc;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, body::Incoming};
 
+pub use objects::put_bytes;
 pub use store::{Store, Version, Versioning};
 
 use super::Shared;
