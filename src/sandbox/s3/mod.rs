@@ -173,6 +173,14 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
     let rid = req.request_id.clone();
     let (bucket, key) = split_path(&req.raw_path);
     let op = route(&req, !bucket.is_empty(), !key.is_empty());
+    let name = format!("{op:?}");
+    let admitted = match op {
+        Op::Unsupported | Op::NotAllowed => Ok(()),
+        _ => shared.limits.admit_s3(&name, req.has("versionId"), &bucket, &key),
+    };
+    if let Err(e) = admitted {
+        return (name, http::s3_error(&e, &resource, &rid, head));
+    }
     let result = match op {
         Op::ListBuckets => buckets::list_buckets(shared, &req),
         Op::CreateBucket => buckets::create(shared, req, &bucket).await,
@@ -208,7 +216,7 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
         resp
     });
-    (format!("{op:?}"), resp)
+    (name, resp)
 }
 
 fn add_headers<'a>(map: &mut HeaderMap, headers: impl IntoIterator<Item = (&'a str, &'a str)>) {

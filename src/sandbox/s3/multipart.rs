@@ -46,8 +46,15 @@ pub async fn upload_part(shared: &Arc<Shared>, req: S3Request, bucket: &str, key
     check_length(&req, MAX_PART)?;
     let id = upload_id(&req).to_string();
     let tmp_dir = with_store(shared, |s| s.upload(&id, bucket, key).map(|_| s.tmp_dir()))?;
-    let (received, tmp) =
-        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PART).await?;
+    let (received, tmp) = body::to_file(
+        req.body,
+        &req.headers,
+        req.expected_sha256.as_deref(),
+        &tmp_dir,
+        MAX_PART,
+        shared.limits.uplink.as_ref(),
+    )
+    .await?;
     let garbage = with_store(shared, |s| s.put_part(&id, bucket, key, number, (tmp, &received)))?;
     store::collect(garbage);
     let headers = [

@@ -75,8 +75,15 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     check_length(&req, MAX_PUT)?;
     let meta = meta_from_headers(&req.headers)?;
     let tmp_dir = with_store(shared, |s| s.bucket(bucket).map(|_| s.tmp_dir()))?;
-    let (received, tmp) =
-        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PUT).await?;
+    let (received, tmp) = body::to_file(
+        req.body,
+        &req.headers,
+        req.expected_sha256.as_deref(),
+        &tmp_dir,
+        MAX_PUT,
+        shared.limits.uplink.as_ref(),
+    )
+    .await?;
     let obj = NewObject {
         size: received.size,
         etag: received.md5_hex(),
@@ -179,6 +186,18 @@ fn etag_matches(header: &str, etag: &str) -> bool {
     header.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == etag)
 }
 
+/// S3 API Reference, GetObject and HeadObject, "Permissions": a missing object
+/// is 404 only to a caller allowed s3:ListBucket; anyone else gets 403, so
+/// that absence cannot be told from a lack of permission.
+fn hide_missing(shared: &Shared, e: S3Error) -> S3Error {
+    let missing = e.api.status == 404 && (e.api.code == "NoSuchKey" || e.api.code == "NoSuchVersion");
+    if missing && !shared.limits.allows("s3:ListBucket") {
+        ApiError::new(403, "AccessDenied", "Access Denied").into()
+    } else {
+        e
+    }
+}
+
 pub async fn get(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str, head: bool) -> S3Result {
     let version_id = req.param("versionId").filter(|v| !v.is_empty());
     let (version, versioning, file) = with_store(shared, |s| {
@@ -195,7 +214,8 @@ pub async fn get(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str,
             (false, None) => return Err(ApiError::new(500, "InternalError", "the object has no body").into()),
         };
         Ok::<_, S3Error>((version, b.versioning, file))
-    })?;
+    })
+    .map_err(|e| hide_missing(shared, e))?;
     if let Some(m) = req.header("if-match")
         && !etag_matches(m, &version.etag)
     {
