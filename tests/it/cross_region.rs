@@ -56,7 +56,6 @@ async fn a_build_not_in_its_region_stops_polling_and_says_where_it_looked() {
 /// of account 210987654321: its build is asked for there, through the TUI's
 /// driver, and its phases arrive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs sbxaws (a second Region and a cross-account action in the demo config)"]
 async fn a_cross_region_build_is_asked_for_in_its_region() {
     let env = harness::start().await;
     let s3 = env.s3();

@@ -17,6 +17,7 @@ mod headless_retry;
 mod moto_compare;
 mod push;
 mod push_preflight;
+mod push_triggers;
 mod push_upload;
 mod readme;
 mod sandbox_auth;

@@ -120,7 +120,6 @@ async fn a_stalled_upload_is_abandoned_with_a_clear_line_and_an_honest_gauge() {
 /// A push slower than the client-wide 20 s read and 30 s attempt timeouts
 /// still completes: ~70 MiB at the sandbox's 2 MiB/s upload limit.
 #[tokio::test]
-#[ignore = "needs sbxaws (the sandbox's --chaos bandwidth=)"]
 async fn a_push_longer_than_every_client_timeout_completes() {
     let opts = pipewatch::sandbox::Options {
         chaos: Some("bandwidth=2MiB/s".parse().expect("the documented bandwidth spec")),
