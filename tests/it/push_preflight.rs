@@ -109,3 +109,33 @@ async fn pipelines_push_cannot_preflight_are_pushed_with_one_line_why() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("the build reads buildspec.yml, but it is not in the workspace"), "{err}");
 }
+
+/// The demo's mlops-demo-eu builds in eu-west-1 (CodePipeline User Guide,
+/// "Add a cross-Region action"): its project is asked for there, not in the
+/// pipeline's Region, where it does not exist.
+#[tokio::test]
+async fn a_project_in_another_region_is_read_there() {
+    let env = harness::start().await;
+    let ws = tempfile::tempdir().expect("workspace");
+    std::fs::write(ws.path().join("app.py"), "print('hi')\n").expect("file");
+    let out = dry_run(&env, "mlops-demo-eu", ws.path()).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("is not in the workspace"), "{err}");
+    assert!(err.contains("preflight: inline in project mlops-demo-eu-evaluate"), "read in eu-west-1: {err}");
+}
+
+/// Without codebuild:BatchGetProjects the project's buildspec setting is
+/// unknown: not checked, said in one line, and the push goes on.
+#[tokio::test]
+async fn a_project_that_cannot_be_read_is_not_checked() {
+    let opts = Options { deny: "codebuild:BatchGetProjects".parse().expect("deny spec"), ..Options::ephemeral() };
+    let env = harness::start_with(opts).await;
+    let ws = tempfile::tempdir().expect("workspace");
+    std::fs::write(ws.path().join("app.py"), "print('hi')\n").expect("file");
+    let out = dry_run(&env, harness::PIPELINE, ws.path()).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let why = "preflight: not checked: warning: could not read project mlops-demo-build's buildspec setting in us-east-1: access denied";
+    assert_eq!(err.lines().filter(|l| l.contains(why)).count(), 1, "{err}");
+}
