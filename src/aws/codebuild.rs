@@ -25,8 +25,8 @@ impl AwsClients {
         const API: &str = "codebuild:BatchGetBuilds";
         let place = self.build_place(id);
         let region = place.region.clone().unwrap_or_else(|| self.region.clone());
-        let client = self.codebuild_in(&region);
-        let out = client.batch_get_builds().ids(id).send().await.map_err(|e| classify(API, &e))?;
+        let out =
+            self.in_region(&region).codebuild.batch_get_builds().ids(id).send().await.map_err(|e| classify(API, &e))?;
         let Some(build) = out.builds().first().map(|b| build_snapshot(b, &region)) else {
             return Err(build_not_found(id, &region, &place));
         };
@@ -46,8 +46,9 @@ impl AwsClients {
 
     /// `phase_medians` of a project in `region`.
     pub async fn phase_medians_in(&self, project: &str, region: &str) -> Result<Vec<(String, f64)>, ApiFailure> {
-        let codebuild = self.codebuild_in(region);
-        let ids = codebuild
+        let regional = self.in_region(region);
+        let ids = regional
+            .codebuild
             .list_builds_for_project()
             .project_name(project)
             .sort_order(SortOrderType::Descending)
@@ -58,7 +59,8 @@ impl AwsClients {
             .to_vec();
         let mut succeeded: Vec<Build> = Vec::new();
         for chunk in ids.chunks(MEDIAN_BATCH).take(MEDIAN_SCAN / MEDIAN_BATCH) {
-            let out = codebuild
+            let out = regional
+                .codebuild
                 .batch_get_builds()
                 .set_ids(Some(chunk.to_vec()))
                 .send()

@@ -67,6 +67,8 @@ pub struct AwsClients {
     /// What the clients were built from, for clients in other Regions.
     sdk: SdkConfig,
     forced_endpoint: Option<String>,
+    /// This connection's own CodeBuild and Logs, as a `Regional`.
+    home: std::sync::Arc<regions::Regional>,
     /// CodeBuild and Logs clients per other Region, built on first use.
     regional: Mutex<HashMap<String, std::sync::Arc<regions::Regional>>>,
     /// Build id -> where its action runs (from GetPipeline), for builds elsewhere.
@@ -163,10 +165,14 @@ impl AwsClients {
         if endpoint.is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some() {
             s3.set_force_path_style(Some(true));
         }
+        let codebuild = aws_sdk_codebuild::Client::from_conf(codebuild.build());
+        let logs = aws_sdk_cloudwatchlogs::Client::from_conf(logs.build());
+        let home = std::sync::Arc::new(regions::Regional { codebuild: codebuild.clone(), logs: logs.clone() });
         AwsClients {
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
-            codebuild: aws_sdk_codebuild::Client::from_conf(codebuild.build()),
-            logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
+            codebuild,
+            logs,
+            home,
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             sts: aws_sdk_sts::Client::from_conf(sts.build()),
             region,

@@ -190,7 +190,8 @@ impl AwsClients {
     /// The project's `source.buildspec` setting, asked in `region`.
     pub async fn project_buildspec(&self, project: &str, region: &str) -> Result<ProjectBuildspec, ApiFailure> {
         let out = self
-            .codebuild_in(region)
+            .in_region(region)
+            .codebuild
             .batch_get_projects()
             .names(project)
             .send()
