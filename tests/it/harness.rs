@@ -141,9 +141,30 @@ pub fn repo_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Sends one signed HTTP/1.1 request by hand (for bodies no SDK would send) and
-/// returns (status, body).
+/// Sends one signed HTTP/1.1 POST to `/` by hand (for bodies no SDK would
+/// send) and returns (status, body).
 pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let resp = raw_request(env, service, "/", headers, body).await;
+    (resp.status, String::from_utf8_lossy(&resp.body).into_owned())
+}
+
+/// An HTTP response read off the socket.
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one SigV4-signed HTTP/1.1 POST to `path` by hand, for wire formats
+/// no SDK here speaks (RPC v2 CBOR) or requests no SDK would send.
+pub async fn raw_request(env: &Env, service: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
     use sha2::Digest;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = env.sandbox.addr.to_string();
@@ -157,14 +178,16 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
     let hash = hex::encode(sha2::Sha256::digest(body));
     let parts = sandbox::sigv4::RequestParts {
         method: "POST",
-        raw_path: "/",
+        raw_path: path,
         raw_query: "",
         headers: &map,
         payload_hash: &hash,
     };
     let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
-    let mut req =
-        format!("POST / HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
     for (k, v) in &map {
         req.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
     }
@@ -174,10 +197,15 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
     stream.write_all(body).await.unwrap();
     let mut resp = Vec::new();
     stream.read_to_end(&mut resp).await.unwrap();
-    let text = String::from_utf8_lossy(&resp).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
+    let split = resp.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&resp[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    RawResponse { status, headers, body: resp[split + 4..].to_vec() }
 }
 
 /// Reads a log stream as a careful client must against AWS: startFromHead
