@@ -262,6 +262,7 @@ impl ConnectArgs {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            sdk_retries: false,
         }
     }
 }

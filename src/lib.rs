@@ -18,6 +18,7 @@ pub mod layout;
 pub mod model;
 pub mod msg;
 pub mod pack;
+pub mod partition;
 pub mod push;
 pub mod sandbox;
 pub mod sanitize;

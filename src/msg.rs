@@ -65,6 +65,11 @@ pub enum Msg {
     PushFollowing {
         execution_id: String,
     },
+    /// The source polls: the run starts at the next poll, no `s` meanwhile.
+    PushWaitingForPoll {
+        version_id: String,
+        note: String,
+    },
     /// No run picked our version up in time: why, and `s` to start one.
     PushNoExecution {
         version_id: String,

@@ -4,8 +4,9 @@
 use aws_sdk_codebuild::types::{Build, BuildPhase, LogsConfigStatusType, LogsLocation, SortOrderType};
 
 use super::errors::classify;
+use super::regions::build_not_found;
 use super::{AwsClients, status_of, time_of};
-use crate::model::health::{ApiFailure, FailureKind};
+use crate::model::health::ApiFailure;
 use crate::model::snapshot::{BuildSnapshot, PhaseSnapshot, S3Log, Status};
 
 /// How many successful builds the medians are taken over.
@@ -17,22 +18,36 @@ const MEDIAN_BATCH: usize = 10;
 const MEDIAN_SCAN: usize = 50;
 
 impl AwsClients {
-    /// BatchGetBuilds for one id.
+    /// BatchGetBuilds for one id, in the Region its action runs in (as
+    /// GetPipelineState last said); an id in buildsNotFound is a final
+    /// failure (`is_build_not_found`).
     pub async fn build(&self, id: &str) -> Result<BuildSnapshot, ApiFailure> {
         const API: &str = "codebuild:BatchGetBuilds";
-        let out = self.codebuild.batch_get_builds().ids(id).send().await.map_err(|e| classify(API, &e))?;
-        out.builds().first().map(build_snapshot).ok_or_else(|| ApiFailure {
-            api: API.into(),
-            kind: FailureKind::Service,
-            message: format!("build {id} not found"),
-            retry_in_secs: None,
-        })
+        let place = self.build_place(id);
+        let region = place.region.clone().unwrap_or_else(|| self.region.clone());
+        let out =
+            self.in_region(&region).codebuild.batch_get_builds().ids(id).send().await.map_err(|e| classify(API, &e))?;
+        let Some(build) = out.builds().first().map(|b| build_snapshot(b, &region)) else {
+            return Err(build_not_found(id, &region, &place));
+        };
+        if region != self.region
+            && let (Some(group), Some(stream)) = (&build.log_group, &build.log_stream)
+        {
+            self.remember_stream(group, stream, &region);
+        }
+        Ok(build)
     }
 
     /// Median seconds per phase (in phase order) over the project's last 5
     /// SUCCEEDED builds; empty when it has none.
     pub async fn phase_medians(&self, project: &str) -> Result<Vec<(String, f64)>, ApiFailure> {
-        let ids = self
+        self.phase_medians_in(project, &self.region).await
+    }
+
+    /// `phase_medians` of a project in `region`.
+    pub async fn phase_medians_in(&self, project: &str, region: &str) -> Result<Vec<(String, f64)>, ApiFailure> {
+        let regional = self.in_region(region);
+        let ids = regional
             .codebuild
             .list_builds_for_project()
             .project_name(project)
@@ -44,7 +59,7 @@ impl AwsClients {
             .to_vec();
         let mut succeeded: Vec<Build> = Vec::new();
         for chunk in ids.chunks(MEDIAN_BATCH).take(MEDIAN_SCAN / MEDIAN_BATCH) {
-            let out = self
+            let out = regional
                 .codebuild
                 .batch_get_builds()
                 .set_ids(Some(chunk.to_vec()))
@@ -93,7 +108,7 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
     Some(if values.len().is_multiple_of(2) { (values[mid - 1] + values[mid]) / 2.0 } else { values[mid] })
 }
 
-fn build_snapshot(b: &Build) -> BuildSnapshot {
+fn build_snapshot(b: &Build, region: &str) -> BuildSnapshot {
     let logs = b.logs();
     BuildSnapshot {
         id: b.id().unwrap_or("").to_string(),
@@ -111,6 +126,7 @@ fn build_snapshot(b: &Build) -> BuildSnapshot {
             .is_some_and(|c| c.status() == &LogsConfigStatusType::Disabled),
         s3_log: logs.and_then(s3_log),
         complete: b.build_complete(),
+        region: Some(region.to_string()),
     }
 }
 

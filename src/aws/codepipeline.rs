@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_codepipeline::types::{ActionState, PipelineExecutionSummary, StageState};
 
 use super::errors::classify;
+use super::regions::ActionPlace;
 use super::{AwsClients, status_of, time_of};
 use crate::model::health::ApiFailure;
 use crate::model::snapshot::{
@@ -18,6 +19,8 @@ use crate::model::snapshot::{
 pub(crate) struct ActionTypes {
     version: Option<i32>,
     by_action: HashMap<(String, String), (String, String)>,
+    /// Actions declared to run in another Region or as another role.
+    places: HashMap<(String, String), ActionPlace>,
     /// Stages and actions in declaration order (for past executions).
     pub(super) declaration: PipelineDeclaration,
 }
@@ -60,7 +63,16 @@ impl AwsClients {
             .await
             .map_err(|e| classify("codepipeline:GetPipelineState", &e))?;
         let types = self.action_types(name, state.pipeline_version()).await?;
-        let stages = state.stage_states().iter().map(|s| stage_snapshot(s, &types)).collect();
+        let stages: Vec<StageSnapshot> = state.stage_states().iter().map(|s| stage_snapshot(s, &types)).collect();
+        // Builds of actions elsewhere are asked for where they run.
+        for stage in &stages {
+            for action in &stage.actions {
+                let place = types.places.get(&(stage.name.clone(), action.name.clone()));
+                if let (Some(place), Some(id)) = (place, &action.external_id) {
+                    self.remember_build(id, place.clone());
+                }
+            }
+        }
         Ok(PipelineSnapshot { name: name.to_string(), stages })
     }
 
@@ -97,9 +109,14 @@ impl AwsClients {
             let mut declared = DeclaredStage { name: stage.name().to_string(), actions: Vec::new() };
             for action in stage.actions() {
                 let t = action.action_type_id();
+                let key = (stage.name().to_string(), action.name().to_string());
                 if let Some(t) = t {
-                    let key = (stage.name().to_string(), action.name().to_string());
-                    types.by_action.insert(key, (t.category().as_str().to_string(), t.provider().to_string()));
+                    types.by_action.insert(key.clone(), (t.category().as_str().to_string(), t.provider().to_string()));
+                }
+                let region = action.region().filter(|r| *r != self.region).map(str::to_string);
+                let role_arn = action.role_arn().map(str::to_string);
+                if region.is_some() || role_arn.is_some() {
+                    types.places.insert(key, ActionPlace { region, role_arn });
                 }
                 declared.actions.push(DeclaredAction {
                     name: action.name().to_string(),

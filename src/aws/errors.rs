@@ -3,9 +3,9 @@
 
 use std::error::Error;
 
-use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_codepipeline::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
+use super::credential_errors::credential_problem;
 use crate::model::health::{ApiFailure, FailureKind};
 
 const THROTTLE_CODES: [&str; 7] = [
@@ -31,16 +31,17 @@ const DENIED_CODES: [&str; 3] = ["AccessDenied", "AccessDeniedException", "Unaut
 /// A 503 from the service itself: shown as offline, like an unreachable endpoint.
 const UNAVAILABLE_CODES: [&str; 2] = ["ServiceUnavailable", "ServiceUnavailableException"];
 
+/// Marks a failure on the service's side (HTTP 5xx): worth retrying.
+pub const SERVER_ERROR: &str = "server error";
+
 /// `api` is the IAM action name, e.g. "codepipeline:GetPipelineState".
 pub(crate) fn classify<E>(api: &str, err: &SdkError<E>) -> ApiFailure
 where
     E: ProvideErrorMetadata + Error + 'static,
 {
     let failure = |kind, message: String| ApiFailure { api: api.to_string(), kind, message, retry_in_secs: None };
-    if let Some(reason) = credentials_error(err) {
-        // An SSO profile whose cached token expired (or was never made): a login fixes it.
-        let kind = if is_sso_problem(&reason) { FailureKind::Expired } else { FailureKind::Auth };
-        return failure(kind, no_credentials_message(&reason));
+    if let Some((kind, message)) = credential_problem(err) {
+        return failure(kind, message);
     }
     match err {
         SdkError::ServiceError(_) | SdkError::ResponseError(_) => {}
@@ -76,6 +77,9 @@ where
         failure(FailureKind::Auth, format!("access denied for {api}: allow {api} in this identity's IAM policy"))
     } else if UNAVAILABLE_CODES.contains(&code) {
         failure(FailureKind::Offline, format!("{api}: service unavailable ({code})"))
+    } else if let Some(s) = status.filter(|s| *s >= 500) {
+        let what = if code.is_empty() { String::new() } else { format!("{code}, ") };
+        failure(FailureKind::Service, format!("{api}: {SERVER_ERROR} ({what}HTTP {s}); retrying"))
     } else if code.is_empty() {
         let what = status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| root_cause(err));
         failure(FailureKind::Service, format!("{api}: {what}"))
@@ -84,41 +88,12 @@ where
     }
 }
 
-/// The credentials provider's complaint, if that is what failed: it comes
-/// wrapped as a dispatch or construction failure, so walk the source chain.
-fn credentials_error(err: &(dyn Error + 'static)) -> Option<String> {
-    let mut cur: Option<&(dyn Error + 'static)> = Some(err);
-    while let Some(e) = cur {
-        if e.downcast_ref::<CredentialsError>().is_some() {
-            return Some(DisplayErrorContext(e).to_string());
-        }
-        cur = e.source();
-    }
-    None
-}
-
-/// The SSO credentials and token providers name SSO in their errors ("the
-/// SSO token has expired and cannot be refreshed", "failed to load the
-/// cached SSO token").
-fn is_sso_problem(reason: &str) -> bool {
-    reason.to_ascii_lowercase().split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "sso")
-}
-
-fn no_credentials_message(reason: &str) -> String {
-    let fix = if is_sso_problem(reason) {
-        "the SSO session expired or was never started: run `aws sso login` (with --profile if you use one)"
-    } else {
-        "run `aws configure` or `aws sso login`, set AWS_PROFILE, or pass --profile"
-    };
-    format!("no usable AWS credentials: {fix}")
-}
-
 fn raw_status<E>(err: &SdkError<E>) -> Option<u16> {
     err.raw_response().map(|r| r.status().as_u16())
 }
 
 /// The innermost cause, e.g. "Connection refused (os error 111)".
-fn root_cause(err: &(dyn Error + 'static)) -> String {
+pub(super) fn root_cause(err: &(dyn Error + 'static)) -> String {
     let mut cur = err;
     while let Some(next) = cur.source() {
         cur = next;
@@ -126,7 +101,7 @@ fn root_cause(err: &(dyn Error + 'static)) -> String {
     one_line(&cur.to_string())
 }
 
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let line = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
     if line.chars().count() > 200 { line.chars().take(199).chain(['…']).collect() } else { line }
 }
@@ -199,6 +174,7 @@ mod tests {
 
     #[test]
     fn sso_is_found_as_a_word_only() {
+        use super::super::credential_errors::is_sso_problem;
         assert!(is_sso_problem("failed to load the cached SSO token"));
         assert!(is_sso_problem("sso_session `corp` not found"));
         assert!(!is_sso_problem("no profile named `lasso`"));

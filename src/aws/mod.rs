@@ -6,13 +6,16 @@
 mod codebuild;
 mod codepipeline;
 mod control;
+mod credential_errors;
 mod errors;
 mod history;
 mod logs;
 pub mod profiles;
 mod push;
+mod regions;
 mod sandbox_session;
 mod sts;
+mod upload;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -26,11 +29,15 @@ use color_eyre::eyre::{Result, eyre};
 use crate::model::snapshot::{Status, Time};
 
 pub use codebuild::median;
+pub use errors::SERVER_ERROR;
 pub use logs::LOG_PAGE_LIMIT;
 pub use push::{
-    ByteProgress, PipelineSources, RemoteObject, S3Source, SHA_METADATA, SUMMARY_METADATA, Upload, Versioning,
+    BuildAction, ByteProgress, PipelineSources, ProjectBuildspec, RemoteObject, S3Source, SHA_METADATA,
+    SUMMARY_METADATA, Upload, Versioning,
 };
+pub use regions::{ActionPlace, is_build_not_found};
 pub use sandbox_session::{default_workspace, start_sandbox_session};
+pub use upload::STALL_TIMEOUT;
 
 /// What the user chose on the command line; `None` means "ask aws-config's
 /// default chain" (env, profile files, SSO, IMDS).
@@ -39,6 +46,8 @@ pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The SDK's standard retry mode (headless commands); off for the TUI.
+    pub sdk_retries: bool,
 }
 
 /// One client per service, plus what the header shows about the connection.
@@ -55,11 +64,28 @@ pub struct AwsClients {
     /// Pipeline name -> (pipeline version, (stage, action) -> (category, provider)),
     /// from GetPipeline: the declaration rarely changes, the state every poll.
     action_types: Mutex<HashMap<String, codepipeline::ActionTypes>>,
+    /// What the clients were built from, for clients in other Regions.
+    sdk: SdkConfig,
+    forced_endpoint: Option<String>,
+    /// This connection's own CodeBuild and Logs, as a `Regional`.
+    home: std::sync::Arc<regions::Regional>,
+    /// CodeBuild and Logs clients per other Region, built on first use.
+    regional: Mutex<HashMap<String, std::sync::Arc<regions::Regional>>>,
+    /// Build id -> where its action runs (from GetPipeline), for builds elsewhere.
+    build_places: Mutex<HashMap<String, ActionPlace>>,
+    /// (log group, stream) -> Region, for the logs of builds found elsewhere.
+    stream_regions: Mutex<HashMap<(String, String), String>>,
 }
 
-/// The SDK does not retry: the workers own backoff and show it in the header.
-fn retry_config() -> RetryConfig {
-    RetryConfig::disabled()
+/// The TUI's workers own their backoff and show it in the header, so there
+/// the SDK does not retry. Headless commands (`sdk_retries`) use the SDK's
+/// standard mode (AWS SDKs and Tools Reference Guide, "Retry behavior": 3
+/// attempts, full-jitter exponential backoff up to 20 s, a client-side retry
+/// quota): it covers the one-shot calls that have no loop of their own
+/// (push's GetPipeline, HeadObject, BatchGetProjects), while their polling
+/// loops back off on top (`headless::retry`) through longer spells.
+fn retry_config(sdk_retries: bool) -> RetryConfig {
+    if sdk_retries { RetryConfig::standard().with_max_attempts(3) } else { RetryConfig::disabled() }
 }
 
 /// Short enough that an unreachable endpoint shows as offline within seconds,
@@ -76,8 +102,9 @@ fn timeout_config() -> TimeoutConfig {
 /// here: credentials are resolved on first use, so their errors arrive as
 /// `FailureKind::Auth` from the first request.
 pub async fn connect(opts: &ConnectOptions) -> Result<AwsClients> {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config()).timeout_config(timeout_config());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry_config(opts.sdk_retries))
+        .timeout_config(timeout_config());
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
@@ -105,7 +132,7 @@ pub async fn for_endpoint(endpoint: &str, access_key: &str, secret: &str, region
         .region(Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(creds))
-        .retry_config(retry_config())
+        .retry_config(retry_config(false))
         .timeout_config(timeout_config())
         .build();
     AwsClients::from_sdk(&sdk, region.to_string(), None, Some(endpoint.to_string()), Some(endpoint))
@@ -138,16 +165,25 @@ impl AwsClients {
         if endpoint.is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some() {
             s3.set_force_path_style(Some(true));
         }
+        let codebuild = aws_sdk_codebuild::Client::from_conf(codebuild.build());
+        let logs = aws_sdk_cloudwatchlogs::Client::from_conf(logs.build());
+        let home = std::sync::Arc::new(regions::Regional { codebuild: codebuild.clone(), logs: logs.clone() });
         AwsClients {
             codepipeline: aws_sdk_codepipeline::Client::from_conf(codepipeline.build()),
-            codebuild: aws_sdk_codebuild::Client::from_conf(codebuild.build()),
-            logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
+            codebuild,
+            logs,
+            home,
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             sts: aws_sdk_sts::Client::from_conf(sts.build()),
             region,
             profile,
             endpoint,
             action_types: Mutex::new(HashMap::new()),
+            sdk: sdk.clone(),
+            forced_endpoint: forced_endpoint.map(str::to_string),
+            regional: Mutex::new(HashMap::new()),
+            build_places: Mutex::new(HashMap::new()),
+            stream_regions: Mutex::new(HashMap::new()),
         }
     }
 }

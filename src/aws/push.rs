@@ -1,20 +1,13 @@
 //! The SDK calls behind `pipewatch push`: the pipeline's S3 source, bucket
-//! versioning, the pushed object's metadata, one streamed PutObject with byte
-//! progress, the build project's buildspec and starting an execution.
+//! versioning, the pushed object's metadata (the PutObject itself is in
+//! `upload.rs`), the build project's buildspec and starting an execution.
 
-use std::path::{Path, PathBuf};
-use std::pin::Pin;
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use aws_sdk_codepipeline::types::{SourceRevisionOverride, SourceRevisionType};
 use aws_sdk_s3::error::ProvideErrorMetadata;
-use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::BucketVersioningStatus;
-use bytes::Bytes;
-use futures_util::Stream;
-use http_body::{Frame, SizeHint};
-use tokio_util::io::ReaderStream;
 
 use super::errors::classify;
 use super::{AwsClients, status_of, time_of};
@@ -37,14 +30,49 @@ pub struct S3Source {
     pub poll_for_source_changes: Option<String>,
 }
 
+impl S3Source {
+    /// The source polls for changes: `PollForSourceChanges` is true, or
+    /// absent, which CodePipeline reads as true (CodePipeline User Guide,
+    /// "Amazon S3 source action reference": "PollForSourceChanges … Default: true").
+    pub fn polls(&self) -> bool {
+        !self.poll_for_source_changes.as_deref().is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
+    }
+}
+
 /// What push needs from GetPipeline.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PipelineSources {
     /// "V1" or "V2" (absent means V1).
     pub pipeline_type: Option<String>,
     pub s3_sources: Vec<S3Source>,
-    /// ProjectName of each CodeBuild action, in stage order.
-    pub build_projects: Vec<String>,
+    /// The actions that run code (CodeBuild, Commands), in stage order.
+    pub build_actions: Vec<BuildAction>,
+    /// GetPipeline `metadata.pollingDisabledAt`: CodePipeline stopped polling
+    /// (after 30 days without a run), so polling sources start nothing.
+    pub polling_disabled_at: Option<Time>,
+}
+
+/// An action that runs code: a CodeBuild action reads a buildspec, a
+/// Commands action (V2) runs the commands in its declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildAction {
+    pub stage: String,
+    pub action: String,
+    /// "CodeBuild" or "Commands".
+    pub provider: String,
+    /// CodeBuild's `ProjectName`.
+    pub project: Option<String>,
+    /// The action's own Region, when declared.
+    pub region: Option<String>,
+}
+
+/// A CodeBuild project's `source.buildspec`, as BatchGetProjects tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectBuildspec {
+    /// In projectsNotFound: another account's, or not in that Region.
+    NotFound,
+    /// The setting: a path in the source, inline YAML, an S3 ARN, or unset.
+    Set(Option<String>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,13 +103,18 @@ pub struct Upload {
     pub size: u64,
     pub sha256: String,
     pub summary: String,
+    /// No bytes moved for this long abandons the upload (`STALL_TIMEOUT`).
+    pub stall_timeout: std::time::Duration,
 }
 
 impl AwsClients {
     /// GetPipeline: its type, S3 source actions and CodeBuild projects.
     pub async fn pipeline_sources(&self, name: &str) -> Result<PipelineSources, ApiFailure> {
         let out = self.get_pipeline(name).await?;
-        let mut sources = PipelineSources::default();
+        let mut sources = PipelineSources {
+            polling_disabled_at: out.metadata().and_then(|m| m.polling_disabled_at()).and_then(time_of),
+            ..PipelineSources::default()
+        };
         let Some(pipeline) = out.pipeline() else { return Ok(sources) };
         sources.pipeline_type = pipeline.pipeline_type().map(|t| t.as_str().to_string());
         for stage in pipeline.stages() {
@@ -97,7 +130,13 @@ impl AwsClients {
                         key: get("S3ObjectKey").unwrap_or_default(),
                         poll_for_source_changes: get("PollForSourceChanges"),
                     }),
-                    (_, _, "CodeBuild") => sources.build_projects.extend(get("ProjectName")),
+                    (_, "AWS", provider @ ("CodeBuild" | "Commands")) => sources.build_actions.push(BuildAction {
+                        stage: stage.name().to_string(),
+                        action: action.name().to_string(),
+                        provider: provider.to_string(),
+                        project: get("ProjectName"),
+                        region: action.region().map(str::to_string),
+                    }),
                     _ => {}
                 }
             }
@@ -133,44 +172,35 @@ impl AwsClients {
                 }))
             }
             Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(None),
+            // S3 API Reference, HeadObject: without s3:ListBucket, a missing key answers 403, not 404.
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Err(ApiFailure {
+                api: "s3:HeadObject".into(),
+                kind: FailureKind::Auth,
+                message: format!(
+                    "s3://{bucket}/{key} is not there or this identity may not list the bucket (S3 answers 403 to HeadObject on a missing key without s3:ListBucket): allow s3:ListBucket on {} and s3:GetObject on {} to tell",
+                    crate::partition::s3_bucket_arn(&self.region, bucket),
+                    crate::partition::s3_object_arn(&self.region, bucket, key)
+                ),
+                retry_in_secs: None,
+            }),
             Err(e) => Err(classify("s3:HeadObject", &e)),
         }
     }
 
-    /// One PutObject streamed from disk; returns the new VersionId.
-    pub async fn put_package(&self, upload: &Upload, progress: ByteProgress) -> Result<Option<String>, ApiFailure> {
-        let body = ProgressBody::open(&upload.path, upload.size, progress).await.map_err(|e| ApiFailure {
-            api: "s3:PutObject".into(),
-            kind: FailureKind::Service,
-            message: format!("reading the package {}: {e}", upload.path.display()),
-            retry_in_secs: None,
-        })?;
+    /// The project's `source.buildspec` setting, asked in `region`.
+    pub async fn project_buildspec(&self, project: &str, region: &str) -> Result<ProjectBuildspec, ApiFailure> {
         let out = self
-            .s3
-            .put_object()
-            .bucket(&upload.bucket)
-            .key(&upload.key)
-            .content_type("application/zip")
-            .content_length(i64::try_from(upload.size).unwrap_or(i64::MAX))
-            .metadata(SHA_METADATA, &upload.sha256)
-            .metadata(SUMMARY_METADATA, &upload.summary)
-            .body(ByteStream::from_body_1_x(body))
-            .send()
-            .await
-            .map_err(|e| put_failure(&upload.bucket, &upload.key, &e))?;
-        Ok(out.version_id().map(str::to_string))
-    }
-
-    /// The project's `source.buildspec` (a path or inline YAML), if set.
-    pub async fn project_buildspec(&self, project: &str) -> Result<Option<String>, ApiFailure> {
-        let out = self
+            .in_region(region)
             .codebuild
             .batch_get_projects()
             .names(project)
             .send()
             .await
             .map_err(|e| classify("codebuild:BatchGetProjects", &e))?;
-        Ok(out.projects().first().and_then(|p| p.source()).and_then(|s| s.buildspec()).map(str::to_string))
+        Ok(match out.projects().first() {
+            None => ProjectBuildspec::NotFound,
+            Some(p) => ProjectBuildspec::Set(p.source().and_then(|s| s.buildspec()).map(str::to_string)),
+        })
     }
 
     /// StartPipelineExecution, pinned to `(source action, version id)` when given (V2 only).
@@ -209,14 +239,15 @@ impl AwsClients {
 
 /// AccessDenied names the action and object; a network failure says that a
 /// single PUT leaves no partial object behind.
-fn put_failure<E>(bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
+pub(super) fn put_failure<E>(region: &str, bucket: &str, key: &str, err: &aws_sdk_s3::error::SdkError<E>) -> ApiFailure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let mut failure = classify("s3:PutObject", err);
     if matches!(err.code(), Some("AccessDenied" | "AccessDeniedException")) {
         failure.message = format!(
-            "access denied: this identity may not s3:PutObject on arn:aws:s3:::{bucket}/{key}; allow s3:PutObject on that object in its IAM policy (and the bucket policy)"
+            "access denied: this identity may not s3:PutObject on {}; allow s3:PutObject on that object in its IAM policy (and the bucket policy)",
+            crate::partition::s3_object_arn(region, bucket, key)
         );
     } else if failure.kind == FailureKind::Offline {
         failure.message = format!(
@@ -225,48 +256,4 @@ where
         );
     }
     failure
-}
-
-/// A file as an HTTP body of known length that reports the bytes read.
-struct ProgressBody {
-    stream: ReaderStream<tokio::fs::File>,
-    remaining: u64,
-    sent: u64,
-    progress: ByteProgress,
-}
-
-impl ProgressBody {
-    async fn open(path: &Path, size: u64, progress: ByteProgress) -> std::io::Result<Self> {
-        let file = tokio::fs::File::open(path).await?;
-        Ok(Self { stream: ReaderStream::with_capacity(file, 256 << 10), remaining: size, sent: 0, progress })
-    }
-}
-
-impl http_body::Body for ProgressBody {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.stream).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                let n = chunk.len() as u64;
-                this.sent += n;
-                this.remaining = this.remaining.saturating_sub(n);
-                (this.progress)(this.sent);
-                Poll::Ready(Some(Ok(Frame::data(chunk))))
-            }
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.remaining == 0
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.remaining)
-    }
 }

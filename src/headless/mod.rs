@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod config;
+mod dry_run;
 pub mod logs;
 pub mod push;
 pub mod retry;

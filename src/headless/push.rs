@@ -14,8 +14,7 @@ use crate::cli::PushArgs;
 use crate::model::snapshot::Status;
 use crate::msg::FailureKind;
 use crate::pack::PackOptions;
-use crate::pack::preflight::BuildspecSource;
-use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest};
+use crate::push::{self, ExecuteOptions, PushError, PushPlan, PushRequest, Trigger};
 
 use super::status::pick_pipeline;
 pub use super::status::{EXIT_FAILED, EXIT_OK, EXIT_SETUP};
@@ -34,7 +33,9 @@ pub async fn run(args: PushArgs) -> i32 {
 async fn run_inner(args: &PushArgs) -> i32 {
     let (clients, plan) = match connect_and_plan(args).await {
         Ok(done) => done,
-        Err(Setup { message, reached_aws: false }) if args.dry_run => return offline_dry_run(args, &message).await,
+        Err(Setup { message, reached_aws: false }) if args.dry_run => {
+            return super::dry_run::offline_dry_run(args, &message).await;
+        }
         Err(Setup { message, .. }) => return fail(EXIT_SETUP, &message),
     };
     describe(&plan);
@@ -108,15 +109,30 @@ async fn upload_and_follow(clients: &AwsClients, args: &PushArgs, plan: &PushPla
         "pushed s3://{}/{} version {version} (sha256 {}) in {secs:.2} s, {rate:.1} MB/s",
         result.bucket, result.key, result.sha256
     );
-    if !version.is_empty() {
-        let found = push::find_execution(clients, &plan.pipeline, &version, opts.execution_timeout, opts.poll_every);
+    let trigger = plan.trigger();
+    if let Some(note) = push::trigger_note(plan, &version).filter(|_| !version.is_empty()) {
+        eprintln!("{note}");
+    }
+    // A polling source's run comes with the poll: --wait waits for it.
+    let look_for = match trigger {
+        Trigger::Poll if args.wait => opts.execution_timeout.max(push::POLL_WAIT),
+        Trigger::PollingDisabled(_) => Duration::ZERO,
+        _ => opts.execution_timeout,
+    };
+    if !version.is_empty() && !look_for.is_zero() {
+        let found = push::find_execution(clients, &plan.pipeline, &version, look_for, opts.poll_every);
         match found.await {
             Ok(id) => result.execution_id = id,
             Err(e) => return fail(exit_code_of(&e), &e.to_string()),
         }
     }
-    if result.execution_id.is_none() && !version.is_empty() {
-        eprintln!("{}", push::no_execution_explanation(plan, &version, opts.execution_timeout));
+    if result.execution_id.is_none() && !version.is_empty() && trigger == Trigger::Poll {
+        // Never offered: a start now and the poll later would be two runs.
+        eprintln!("no run yet: version {version}'s run starts at the source's next poll");
+    } else if result.execution_id.is_none() && !version.is_empty() {
+        if !matches!(trigger, Trigger::PollingDisabled(_)) {
+            eprintln!("{}", push::no_execution_explanation(plan, &version, look_for));
+        }
         if args.yes || confirm("Start an execution now?") {
             match push::start_execution(clients, plan, &version).await {
                 Ok(id) => result.execution_id = Some(id),
@@ -151,7 +167,8 @@ struct Setup {
 
 async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Setup> {
     let offline = |message: String| Setup { message, reached_aws: false };
-    let opts = args.connect.options();
+    // The SDK's standard retries: see `headless::retry`.
+    let opts = aws::ConnectOptions { sdk_retries: true, ..args.connect.options() };
     let clients = aws::connect(&opts).await.map_err(|e| offline(format!("{e:#}")))?;
     let pipeline = pick_pipeline(&clients, args.pipeline.as_deref()).await.map_err(offline)?;
     let req = PushRequest {
@@ -164,45 +181,6 @@ async fn connect_and_plan(args: &PushArgs) -> Result<(AwsClients, PushPlan), Set
         Err(e @ PushError::Api(_)) => Err(offline(e.to_string())),
         Err(e) => Err(Setup { message: e.to_string(), reached_aws: true }),
     }
-}
-
-/// `--dry-run` without AWS: packs and checks the buildspec the project would
-/// most likely read (the root buildspec.yml, else the only one one level down,
-/// as in the seed's `model/buildspec.yml` layout).
-async fn offline_dry_run(args: &PushArgs, why: &str) -> i32 {
-    let source = match crate::pack::resolve_workspace(args.workspace.as_deref()) {
-        Ok(ws) => guess_buildspec(&ws),
-        Err(e) => return fail(EXIT_SETUP, &format!("{e:#}")),
-    };
-    let shown = match &source {
-        BuildspecSource::Path(p) => p.clone(),
-        _ => "buildspec.yml".to_string(),
-    };
-    eprintln!("warning: {why}\n  dry run without the pipeline: checking {shown} (the project may name another)");
-    let opts = PackOptions { workspace: args.workspace.clone(), temp_dir: None };
-    let (package, checked, _) = match push::pack_and_check(opts, source).await {
-        Ok(done) => done,
-        Err(e) => return fail(EXIT_SETUP, &e.to_string()),
-    };
-    eprintln!("  {} files, {} bytes zipped, sha256 {}", package.entries.len(), package.zip_bytes, package.sha256);
-    for f in &checked.findings {
-        eprintln!("  preflight: {}: {f}", checked.buildspec);
-    }
-    if let Some(dest) = &args.zip_out
-        && let Err(e) = package.save_as(dest)
-    {
-        return fail(EXIT_SETUP, &format!("{e:#}"));
-    }
-    if args.json {
-        let findings: Vec<String> = checked.findings.iter().map(|f| f.to_string()).collect();
-        let value = json!({
-            "bucket": null, "key": null, "versionId": null, "executionId": null, "status": "DryRun",
-            "sha256": package.sha256, "files": package.entries.len(), "bytes": package.zip_bytes,
-            "excludedSecrets": package.excluded_secrets, "preflight": findings,
-        });
-        println!("{value}");
-    }
-    if checked.has_errors() && !args.force { EXIT_SETUP } else { EXIT_OK }
 }
 
 /// What the TUI's confirmation shows, on stderr.
@@ -309,24 +287,7 @@ fn print_json(
     println!("{value}");
 }
 
-fn fail(code: i32, message: &str) -> i32 {
+pub(super) fn fail(code: i32, message: &str) -> i32 {
     eprintln!("pipewatch push: {message}");
     code
-}
-
-/// The root buildspec.yml if present, else the only `*/buildspec.yml`.
-fn guess_buildspec(workspace: &std::path::Path) -> BuildspecSource {
-    if workspace.join("buildspec.yml").is_file() {
-        return BuildspecSource::Default;
-    }
-    let Ok(entries) = std::fs::read_dir(workspace) else { return BuildspecSource::Default };
-    let found: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.path().join("buildspec.yml").is_file())
-        .filter_map(|e| e.file_name().to_str().map(|d| format!("{d}/buildspec.yml")))
-        .collect();
-    match found.as_slice() {
-        [only] => BuildspecSource::Path(only.clone()),
-        _ => BuildspecSource::Default,
-    }
 }

@@ -10,6 +10,8 @@ use crate::cli::{ConnectArgs, StatusArgs};
 use crate::model::snapshot::{PipelineSnapshot, Status, Time};
 use crate::msg::ApiFailure;
 
+use super::retry::Retry;
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_SETUP: i32 = 2;
@@ -25,29 +27,37 @@ pub async fn run(args: StatusArgs) -> i32 {
     }
 }
 
+/// Every pipeline's row, even when some could not be read: those show
+/// "error" (the reason on stderr) and the exit code is 1.
 async fn all_pipelines(clients: &AwsClients, as_json: bool) -> i32 {
-    let pipelines = match clients.list_pipelines().await {
+    let pipelines = match with_retry(Retry::first_contact(), || clients.list_pipelines()).await {
         Ok(p) => p,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, None)),
     };
     let now = Utc::now();
     let mut rows = Vec::new();
+    let mut unread = 0;
     for p in &pipelines {
-        let latest = match clients.list_executions(&p.name, 1).await {
-            Ok(mut list) if !list.is_empty() => Some(list.remove(0)),
-            Ok(_) => None,
-            Err(e) => return fail(EXIT_FAILED, &e.message),
+        let latest = match with_retry(Retry::new(), || clients.list_executions(&p.name, 1)).await {
+            Ok(mut list) if !list.is_empty() => Ok(Some(list.remove(0))),
+            Ok(_) => Ok(None),
+            Err(e) => {
+                unread += 1;
+                eprintln!("pipewatch: {}: {}", p.name, e.message);
+                Err(e.message)
+            }
         };
         rows.push((p, latest));
     }
+    let code = if unread > 0 { EXIT_FAILED } else { EXIT_OK };
     if as_json {
         let list: Vec<Value> = rows
             .iter()
             .map(|(p, latest)| {
-                json!({
+                let mut row = json!({
                     "name": p.name,
                     "pipelineType": p.pipeline_type,
-                    "latest": latest.as_ref().map(|e| {
+                    "latest": latest.as_ref().ok().and_then(Option::as_ref).map(|e| {
                         let seen = e.last_update.or(e.start);
                         json!({
                             "executionId": e.id,
@@ -57,25 +67,31 @@ async fn all_pipelines(clients: &AwsClients, as_json: bool) -> i32 {
                             "ageSecs": seen.map(|t| (now - t).num_seconds().max(0)),
                         })
                     }),
-                })
+                });
+                // Only a row that could not be read has an "error".
+                if let (Err(message), Some(obj)) = (latest, row.as_object_mut()) {
+                    obj.insert("error".into(), json!(message));
+                }
+                row
             })
             .collect();
         println!("{}", json!({ "pipelines": list }));
-        return EXIT_OK;
+        return code;
     }
     let mut table = vec![["PIPELINE".to_string(), "STATUS".into(), "AGE".into(), "EXECUTION".into()]];
     for (p, latest) in &rows {
         table.push(match latest {
-            Some(e) => [p.name.clone(), status_name(&e.status), age(e.last_update.or(e.start), now), e.id.clone()],
-            None => [p.name.clone(), "-".into(), "-".into(), "-".into()],
+            Ok(Some(e)) => [p.name.clone(), status_name(&e.status), age(e.last_update.or(e.start), now), e.id.clone()],
+            Ok(None) => [p.name.clone(), "-".into(), "-".into(), "-".into()],
+            Err(_) => [p.name.clone(), "error".into(), "-".into(), "-".into()],
         });
     }
     print_table(&table);
-    EXIT_OK
+    code
 }
 
 async fn one_pipeline(clients: &AwsClients, name: &str, as_json: bool) -> i32 {
-    let state = match clients.pipeline_state(name).await {
+    let state = match with_retry(Retry::first_contact(), || clients.pipeline_state(name)).await {
         Ok(s) => s,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, Some(name))),
     };
@@ -179,9 +195,30 @@ pub fn status_name(s: &Status) -> String {
     }
 }
 
-/// Clients from the connection flags, or the exit code after printing why not.
+/// Clients from the connection flags (with the SDK's standard retries: see
+/// `headless::retry`), or the exit code after printing why not.
 pub async fn connect(args: &ConnectArgs) -> Result<AwsClients, i32> {
-    aws::connect(&args.options()).await.map_err(|e| fail(EXIT_SETUP, &format!("{e:#}")))
+    let opts = aws::ConnectOptions { sdk_retries: true, ..args.options() };
+    aws::connect(&opts).await.map_err(|e| fail(EXIT_SETUP, &format!("{e:#}")))
+}
+
+/// `call` until it succeeds, backing off as `retry` says (`headless::retry`);
+/// the failure when it is not worth retrying.
+pub async fn with_retry<T, F, Fut>(mut retry: Retry, mut call: F) -> Result<T, ApiFailure>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiFailure>>,
+{
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) => {
+                if let Err(line) = retry.after(&e).await {
+                    return Err(ApiFailure { message: line, ..e });
+                }
+            }
+        }
+    }
 }
 
 /// A failed first call, worded as what to change.
@@ -207,7 +244,7 @@ pub async fn pick_pipeline(clients: &AwsClients, given: Option<&str>) -> Result<
     if let Some(name) = given {
         return Ok(name.to_string());
     }
-    let all = clients.list_pipelines().await.map_err(|e| e.message)?;
+    let all = with_retry(Retry::first_contact(), || clients.list_pipelines()).await.map_err(|e| e.message)?;
     match all.as_slice() {
         [only] => Ok(only.name.clone()),
         [] => Err("no pipelines in this region: pass --pipeline NAME (or --region)".into()),

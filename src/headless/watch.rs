@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::status::{EXIT_FAILED, EXIT_OK, EXIT_SETUP, connect, fail, pick_pipeline, setup_message, status_name};
+use super::retry::{Retry, poll_interval};
+use super::status::{
+    EXIT_FAILED, EXIT_OK, EXIT_SETUP, connect, fail, pick_pipeline, setup_message, status_name, with_retry,
+};
 use crate::aws::AwsClients;
 use crate::cli::WatchArgs;
 use crate::model::snapshot::{PipelineSnapshot, Status};
 use crate::push::is_final;
-
-/// Consecutive API failures tolerated before giving up.
-const MAX_FAILURES: u32 = 5;
 
 pub async fn run(args: WatchArgs) -> i32 {
     tokio::select! {
@@ -33,13 +33,13 @@ async fn run_inner(args: &WatchArgs) -> i32 {
         Err(message) => return fail(EXIT_SETUP, &message),
     };
     // The first state call doubles as the check that the pipeline exists.
-    let first = match clients.pipeline_state(&pipeline).await {
+    let first = match with_retry(Retry::first_contact(), || clients.pipeline_state(&pipeline)).await {
         Ok(s) => s,
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, Some(&pipeline))),
     };
     let execution = match &args.execution {
         Some(id) => id.clone(),
-        None => match clients.list_executions(&pipeline, 1).await {
+        None => match with_retry(Retry::new(), || clients.list_executions(&pipeline, 1)).await {
             Ok(list) => match list.into_iter().next() {
                 Some(e) => e.id,
                 None => {
@@ -55,7 +55,7 @@ async fn run_inner(args: &WatchArgs) -> i32 {
     println!("{} watching {pipeline} execution {execution}", now());
     let mut seen = Seen::default();
     seen.report(&first, &execution);
-    let every = Duration::from_secs_f64(args.interval.clamp(0.05, 3600.0));
+    let every = poll_interval(args.interval);
     let end = match follow(&clients, &pipeline, &execution, every, &mut seen).await {
         Ok(s) => s,
         Err(message) => return fail(EXIT_FAILED, &message),
@@ -68,7 +68,8 @@ async fn run_inner(args: &WatchArgs) -> i32 {
 }
 
 /// Polls until the execution's status is final. The status is read before
-/// the state, so the last state printed already shows the end.
+/// the state, so the last state printed already shows the end. Throttling
+/// and outages are waited out (`headless::retry`).
 async fn follow(
     clients: &AwsClients,
     pipeline: &str,
@@ -76,7 +77,7 @@ async fn follow(
     every: Duration,
     seen: &mut Seen,
 ) -> Result<Status, String> {
-    let mut failures = 0;
+    let mut retry = Retry::new();
     loop {
         let polled = async {
             let status = clients.execution_status(pipeline, execution).await?;
@@ -85,14 +86,16 @@ async fn follow(
         };
         match polled.await {
             Ok((status, state)) => {
-                failures = 0;
+                retry.succeeded();
                 seen.report(&state, execution);
                 if is_final(&status) {
                     return Ok(status);
                 }
             }
-            Err(e) if failures + 1 >= MAX_FAILURES => return Err(e.message),
-            Err(_) => failures += 1,
+            Err(e) => {
+                retry.after(&e).await?;
+                continue;
+            }
         }
         tokio::time::sleep(every).await;
     }

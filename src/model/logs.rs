@@ -155,6 +155,9 @@ pub enum LogSource {
     },
     /// CloudWatch Logs off and no S3 log: nothing to show.
     NoLog,
+    /// BatchGetBuilds does not know the build where it was asked (another
+    /// Region or account): polling stopped; the line says why.
+    BuildNotFound(String),
 }
 
 impl LogView {

@@ -74,6 +74,12 @@ pub enum PushState {
     Waiting {
         version_id: Option<String>,
     },
+    /// Uploaded to a polling source: its run starts at the next poll, so no
+    /// `s` is offered (it would start a second run).
+    WaitingForPoll {
+        version_id: String,
+        note: String,
+    },
     /// No execution appeared: `s` starts one pinned to our version.
     NoExecution {
         version_id: String,
@@ -92,6 +98,7 @@ impl PushState {
         match self {
             PushState::Waiting { version_id: Some(v) } => Some(format!("pushed version {v}; waiting for its run…")),
             PushState::Waiting { version_id: None } => Some("pushed; waiting for a run…".into()),
+            PushState::WaitingForPoll { note, .. } => Some(format!("pushed · {note}")),
             // The key first: a small screen may cut the explanation's tail.
             PushState::NoExecution { explanation, .. } => Some(format!("press s to start the run · {explanation}")),
             PushState::Starting => Some("starting the run…".into()),

@@ -110,6 +110,7 @@ pub fn running_build() -> BuildSnapshot {
         cloudwatch_logs_disabled: false,
         s3_log: None,
         complete: false,
+        region: None,
     }
 }
 

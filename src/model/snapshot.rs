@@ -106,6 +106,8 @@ pub struct BuildSnapshot {
     /// Where CodeBuild writes the log when the project sends it to S3.
     pub s3_log: Option<S3Log>,
     pub complete: bool,
+    /// The Region the build runs in (None: the connection's own).
+    pub region: Option<String>,
 }
 
 /// A build's S3 log object (`logs.s3LogsArn`) and its console link.

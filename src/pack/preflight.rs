@@ -26,12 +26,20 @@ pub struct Finding {
 }
 
 /// Where the build reads its buildspec from: the CodeBuild project's
-/// `source.buildspec` (a path in the source, or inline YAML), else the root.
+/// `source.buildspec` (a path in the source, inline YAML, or an S3 object's
+/// ARN: CodeBuild API Reference, ProjectSource.buildspec), else the root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BuildspecSource {
     Default,
     Path(String),
-    Inline { project: String, text: String },
+    /// In the project, not the package: checked, but it never blocks a push.
+    Inline {
+        project: String,
+        text: String,
+    },
+    /// Nothing in the package is read as a buildspec, or what is read could
+    /// not be known: why, in one line. Never blocks a push.
+    Unchecked(String),
 }
 
 impl BuildspecSource {
@@ -40,6 +48,9 @@ impl BuildspecSource {
         match value.map(str::trim) {
             None | Some("") => BuildspecSource::Default,
             Some(v) if v.contains('\n') => BuildspecSource::Inline { project: project.into(), text: v.into() },
+            Some(v) if v.starts_with("arn:") && v.contains(":s3:::") => BuildspecSource::Unchecked(format!(
+                "project {project} reads its buildspec from S3 ({v}), not from this package"
+            )),
             Some(v) => BuildspecSource::Path(v.trim_start_matches("./").into()),
         }
     }
@@ -87,7 +98,18 @@ fn warning(line: Option<usize>, message: impl Into<String>) -> Finding {
 pub fn preflight(workspace: &Path, entries: &[String], source: &BuildspecSource) -> Preflight {
     let path = match source {
         BuildspecSource::Inline { project, text } => {
-            return Preflight { buildspec: format!("inline in project {project}"), findings: check_text(text) };
+            // Not in the package: the push can neither break nor fix it.
+            let mut findings = vec![warning(
+                None,
+                format!(
+                    "the buildspec is inline in project {project}, not in this package: its findings do not block the push"
+                ),
+            )];
+            findings.extend(check_text(text).into_iter().map(|f| Finding { severity: Severity::Warning, ..f }));
+            return Preflight { buildspec: format!("inline in project {project}"), findings };
+        }
+        BuildspecSource::Unchecked(why) => {
+            return Preflight { buildspec: "not checked".into(), findings: vec![warning(None, why.clone())] };
         }
         BuildspecSource::Default => "buildspec.yml".to_string(),
         BuildspecSource::Path(p) => p.clone(),

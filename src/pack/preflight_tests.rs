@@ -106,10 +106,28 @@ fn the_buildspec_must_be_in_the_package() {
     );
 }
 
+/// CodeBuild API Reference, ProjectSource.buildspec: inline YAML lives in
+/// the project, so its problems are shown but cannot block a push.
 #[test]
-fn an_inline_project_buildspec_is_checked_as_is() {
+fn an_inline_project_buildspec_is_checked_as_is_without_blocking() {
     let source = BuildspecSource::from_project("proj", Some("version: 0.3\nphases: {}\n"));
     let checked = preflight(std::path::Path::new("/nonexistent"), &[], &source);
     assert_eq!(checked.buildspec, "inline in project proj");
-    assert!(checked.errors().any(|f| f.message.contains("0.3")), "{checked:?}");
+    assert!(checked.warnings().any(|f| f.message.contains("0.3")), "{checked:?}");
+    assert!(checked.warnings().any(|f| f.message.contains("do not block the push")), "{checked:?}");
+    assert!(!checked.has_errors(), "{checked:?}");
+}
+
+/// CodeBuild API Reference, ProjectSource.buildspec: "Specify the buildspec
+/// file using its ARN (for example, arn:aws:s3:::my-codebuild-sample2/buildspec.yml)".
+#[test]
+fn a_buildspec_in_s3_is_not_checked_and_says_why() {
+    let arn = "arn:aws:s3:::my-codebuild-sample2/buildspec.yml";
+    let source = BuildspecSource::from_project("proj", Some(arn));
+    let checked = preflight(std::path::Path::new("/nonexistent"), &[], &source);
+    assert!(!checked.has_errors(), "{checked:?}");
+    let why: Vec<String> = checked.warnings().map(|f| f.message.clone()).collect();
+    assert_eq!(why, vec![format!("project proj reads its buildspec from S3 ({arn}), not from this package")]);
+    let cn = BuildspecSource::from_project("proj", Some("arn:aws-cn:s3:::b/spec.yml"));
+    assert!(matches!(cn, BuildspecSource::Unchecked(_)), "{cn:?}");
 }

@@ -8,14 +8,15 @@ mod run;
 use std::fmt;
 use std::time::Duration;
 
-use crate::aws::{AwsClients, RemoteObject, S3Source, Versioning};
+use crate::aws::{AwsClients, BuildAction, ProjectBuildspec, RemoteObject, S3Source, Versioning};
+use crate::model::snapshot::Time;
 use crate::msg::ApiFailure;
 use crate::pack::preflight::{self, BuildspecSource, Preflight};
 use crate::pack::{self, PackOptions, Package};
 
 pub use run::{
-    ExecuteOptions, PushResult, execute, find_execution, follow, is_final, no_execution_explanation, start_execution,
-    upload,
+    ExecuteOptions, POLL_WAIT, PushResult, execute, find_execution, follow, is_final, no_execution_explanation,
+    start_execution, trigger_note, upload,
 };
 
 /// S3's limit for one PutObject.
@@ -44,12 +45,39 @@ pub struct PushPlan {
     pub summary: String,
     /// Versioning off, checks that could not run: shown, never blocking.
     pub warnings: Vec<String>,
+    /// No bytes moved for this long abandons the upload.
+    pub stall_timeout: Duration,
+    /// GetPipeline `metadata.pollingDisabledAt`.
+    pub polling_disabled_at: Option<Time>,
+}
+
+/// What starts a run once the object is uploaded (CodePipeline User Guide,
+/// "Amazon S3 source action reference" and "Pipeline structure reference",
+/// metadata.pollingDisabledAt).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trigger {
+    /// `PollForSourceChanges` false: an EventBridge rule on the bucket's
+    /// events, within seconds when it exists.
+    Events,
+    /// CodePipeline's next poll of the source: minutes, never sooner.
+    Poll,
+    /// The source would poll, but CodePipeline stopped polling on this date
+    /// (after 30 days without a run): nothing starts a run.
+    PollingDisabled(Time),
 }
 
 impl PushPlan {
     /// The object at the key already holds this exact package.
     pub fn unchanged(&self) -> bool {
         self.remote.as_ref().and_then(|r| r.sha256.as_deref()) == Some(self.package.sha256.as_str())
+    }
+
+    pub fn trigger(&self) -> Trigger {
+        match (self.source.polls(), self.polling_disabled_at) {
+            (false, _) => Trigger::Events,
+            (true, None) => Trigger::Poll,
+            (true, Some(at)) => Trigger::PollingDisabled(at),
+        }
     }
 
     /// "unchanged since version V pushed at T", when it is.
@@ -151,16 +179,7 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         )),
         Err(e) => warnings.push(format!("could not check versioning of {}: {}", source.bucket, e.message)),
     }
-    let buildspec = match declared.build_projects.first() {
-        None => BuildspecSource::Default,
-        Some(project) => match clients.project_buildspec(project).await {
-            Ok(value) => BuildspecSource::from_project(project, value.as_deref()),
-            Err(e) => {
-                warnings.push(format!("could not read project {project}'s buildspec setting: {}", e.message));
-                BuildspecSource::Default
-            }
-        },
-    };
+    let buildspec = buildspec_source(clients, &declared.build_actions).await;
     let (package, preflight, summary) = pack_and_check(req.pack.clone(), buildspec).await?;
     if package.zip_bytes > MAX_PUT_BYTES {
         return Err(PushError::TooLarge { bytes: package.zip_bytes });
@@ -182,7 +201,42 @@ pub async fn plan(clients: &AwsClients, req: &PushRequest) -> Result<PushPlan, P
         remote,
         summary,
         warnings,
+        stall_timeout: crate::aws::STALL_TIMEOUT,
+        polling_disabled_at: declared.polling_disabled_at,
     })
+}
+
+/// Which buildspec the pipeline's first CodeBuild action reads from the
+/// package, asked of its project in the action's own Region. A pipeline
+/// without one, or a project that cannot be read, is not checked (and says
+/// why): only a real problem in the package's buildspec blocks a push.
+async fn buildspec_source(clients: &AwsClients, actions: &[BuildAction]) -> BuildspecSource {
+    let Some(build) = actions.iter().find(|a| a.provider == "CodeBuild") else {
+        return BuildspecSource::Unchecked(match actions.first() {
+            Some(a) => format!(
+                "{}/{} is a {} action: it runs the commands in the pipeline's declaration, no buildspec from this package",
+                a.stage, a.action, a.provider
+            ),
+            None => "the pipeline has no CodeBuild action, so nothing in this package is read as a buildspec".into(),
+        });
+    };
+    let Some(project) = &build.project else {
+        return BuildspecSource::Unchecked(format!(
+            "CodeBuild action {}/{} names no project",
+            build.stage, build.action
+        ));
+    };
+    let region = build.region.as_deref().unwrap_or(&clients.region);
+    match clients.project_buildspec(project, region).await {
+        Ok(ProjectBuildspec::Set(value)) => BuildspecSource::from_project(project, value.as_deref()),
+        Ok(ProjectBuildspec::NotFound) => BuildspecSource::Unchecked(format!(
+            "project {project} is not visible in {region} to this identity (another account's?), so its buildspec setting is unknown"
+        )),
+        Err(e) => BuildspecSource::Unchecked(format!(
+            "could not read project {project}'s buildspec setting in {region}: {}",
+            e.message
+        )),
+    }
 }
 
 /// Packs on a blocking thread (it is CPU-bound) and preflights the result;

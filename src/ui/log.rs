@@ -58,6 +58,7 @@ fn empty_text(source: &LogSource) -> String {
         }
         LogSource::S3Only { link, fetched: true } => format!("The build's S3 log is empty: {link}"),
         LogSource::NoLog => "This build keeps no log: CloudWatch Logs and S3 logs are both off for its project.".into(),
+        LogSource::BuildNotFound(why) => format!("Not shown: {why}."),
     }
 }
 

@@ -8,6 +8,7 @@ use super::Effect;
 use crate::model::Model;
 use crate::model::selection::{is_build_action, selected_action};
 use crate::model::snapshot::ActionSnapshot;
+use crate::partition::Partition;
 use crate::sanitize::printable;
 
 /// Ids shown on the notice row are cut to the row, but show at least this much.
@@ -55,8 +56,11 @@ pub(super) fn pipeline_payload(m: &Model, url: bool) -> Option<Copied> {
 pub(super) fn build_payload(m: &Model, url: bool) -> Option<Copied> {
     let id = m.session.build.id.as_ref()?;
     Some(if url {
-        let project = m.session.build.snapshot.as_ref().map(|b| b.project.as_str());
-        Copied { what: "build URL", text: build_url(&m.session.connection.region, project, id) }
+        let build = m.session.build.snapshot.as_ref();
+        let project = build.map(|b| b.project.as_str());
+        // A build of a cross-Region action lives in its own Region's console.
+        let region = build.and_then(|b| b.region.as_deref()).unwrap_or(&m.session.connection.region);
+        Copied { what: "build URL", text: build_url(region, project, id) }
     } else {
         Copied { what: "build id", text: id.clone() }
     })
@@ -99,8 +103,9 @@ fn segment(s: &str) -> String {
     utf8_percent_encode(s, PATH_SEGMENT).to_string()
 }
 
+/// The console of the Region's partition (aws, aws-cn, aws-us-gov).
 fn console(region: &str) -> String {
-    format!("https://{}.console.aws.amazon.com", segment(region))
+    Partition::of_region(region).console(&segment(region))
 }
 
 pub fn pipeline_url(region: &str, pipeline: &str) -> String {
@@ -133,3 +138,7 @@ pub fn build_url(region: &str, project: Option<&str>, build_id: &str) -> String 
         segment(region)
     )
 }
+
+#[cfg(test)]
+#[path = "copy_tests.rs"]
+mod tests;

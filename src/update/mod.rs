@@ -183,6 +183,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PushProgress { sent, total } => push::progress(m, sent, total),
         Msg::PushUploaded { version_id } => push::uploaded(m, version_id),
         Msg::PushFollowing { execution_id } => push::following(m, execution_id, &mut fx),
+        Msg::PushWaitingForPoll { version_id, note } => push::waiting_for_poll(m, version_id, note),
         Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
         Msg::PushFailed(text) => push::fail(m, text),
         Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),

@@ -11,7 +11,7 @@ pub const PUSH_NOTICE: &str = "push";
 
 /// `p`: plan a push of the workspace to the shown pipeline.
 pub(super) fn start(m: &mut Model, fx: &mut Vec<Effect>) {
-    if matches!(m.session.push, PushState::Waiting { .. } | PushState::Starting) {
+    if matches!(m.session.push, PushState::Waiting { .. } | PushState::WaitingForPoll { .. } | PushState::Starting) {
         fail(m, "a push is still waiting for its run; try again once it shows".into());
         return;
     }
@@ -119,6 +119,11 @@ pub(super) fn following(m: &mut Model, execution_id: String, fx: &mut Vec<Effect
     m.session.build.source = BuildSource::Auto;
     m.dirty = true;
     fx.push(Effect::RefreshNow);
+}
+
+pub(super) fn waiting_for_poll(m: &mut Model, version_id: String, note: String) {
+    m.session.push = PushState::WaitingForPoll { version_id, note };
+    m.dirty = true;
 }
 
 pub(super) fn no_execution(m: &mut Model, version_id: String, explanation: String) {

@@ -162,3 +162,22 @@ fn p_without_a_pipeline_says_how_to_pick_one() {
     assert_eq!(m.mode(), Mode::Normal);
     assert!(m.session.notice.as_ref().is_some_and(|n| n.text.contains("choose one with o")));
 }
+
+/// CodePipeline User Guide, "Amazon S3 source action reference": a polling
+/// source starts its run at the next poll; a start now would be a second run.
+#[test]
+fn a_polling_source_waits_for_its_poll_without_offering_s() {
+    let mut m = confirming(view());
+    update(&mut m, code(KeyCode::Enter));
+    update(&mut m, Msg::PushUploaded { version_id: Some("v9".into()) });
+    let note = "the source polls for changes …: version v9's run starts at CodePipeline's next poll".to_string();
+    update(&mut m, Msg::PushWaitingForPoll { version_id: "v9".into(), note: note.clone() });
+    assert_eq!(m.session.push.status_line(), Some(format!("pushed · {note}")));
+    let fx = update(&mut m, key('s'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::StartPushedRun { .. })), "{fx:?}");
+    assert!(matches!(m.session.push, PushState::WaitingForPoll { .. }), "{:?}", m.session.push);
+    update(&mut m, code(KeyCode::Esc));
+    assert!(matches!(update(&mut m, key('p')).as_slice(), []), "one push at a time while its run is awaited");
+    update(&mut m, Msg::PushFollowing { execution_id: "exec-44".into() });
+    assert_eq!(m.session.push.followed(), Some("exec-44"));
+}

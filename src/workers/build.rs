@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Ctx, tail};
+use crate::aws::is_build_not_found;
 use crate::model::logs::LogSource;
 use crate::model::snapshot::BuildSnapshot;
 use crate::msg::Msg;
@@ -16,6 +17,9 @@ const LOG_NAME_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Tries for the medians before giving up until the next watch.
 const MEDIAN_ATTEMPTS: u32 = 3;
+/// BatchGetBuilds answers buildsNotFound this many times in a row before the
+/// build counts as not there (a build just started may not be listed yet).
+const NOT_FOUND_TRIES: u32 = 3;
 
 pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
     let mut backoff = ctx.new_backoff();
@@ -23,10 +27,19 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
     let finished = Arc::new(AtomicBool::new(false));
     let mut tailing = false;
     let mut medians_asked = false;
+    let mut not_found = 0;
     loop {
         let build = match ctx.clients.build(&build_id).await {
             Ok(build) => build,
             Err(failure) => {
+                not_found = if is_build_not_found(&failure) { not_found + 1 } else { 0 };
+                if not_found >= NOT_FOUND_TRIES {
+                    // Final: the same question gets the same answer, so stop asking.
+                    let source = LogSource::BuildNotFound(failure.message.clone());
+                    ctx.send(Msg::LogSource { build_id: build_id.clone(), source });
+                    ctx.send(Msg::Build { result: Err(failure) });
+                    return;
+                }
                 let (failure, delay) = ctx.failed(&mut backoff, failure);
                 ctx.send(Msg::Build { result: Err(failure) });
                 if !ctx.pacer.backoff(delay).await {
@@ -38,7 +51,8 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         ctx.succeeded(&mut backoff);
         if !medians_asked {
             medians_asked = true;
-            ctx.spawn_sub(medians(ctx.fork(), build.project.clone()));
+            let region = build.region.clone().unwrap_or_else(|| ctx.clients.region.clone());
+            ctx.spawn_sub(medians(ctx.fork(), build.project.clone(), region));
         }
         if !tailing {
             tailing = start_log(&ctx, &build, &finished);
@@ -82,10 +96,10 @@ fn start_log(ctx: &Ctx, build: &BuildSnapshot, finished: &Arc<AtomicBool>) -> bo
     true
 }
 
-async fn medians(mut ctx: Ctx, project: String) {
+async fn medians(mut ctx: Ctx, project: String, region: String) {
     let mut backoff = ctx.new_backoff();
     for _ in 0..MEDIAN_ATTEMPTS {
-        match ctx.clients.phase_medians(&project).await {
+        match ctx.clients.phase_medians_in(&project, &region).await {
             Ok(medians) => {
                 ctx.succeeded(&mut backoff);
                 ctx.send(Msg::PhaseMedians { project, medians });

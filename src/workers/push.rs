@@ -14,7 +14,7 @@ use crate::model::push::{FindingLevel, PlanView, SourceChoice};
 use crate::msg::Msg;
 use crate::pack::PackOptions;
 use crate::pack::preflight::Severity;
-use crate::push::{self, PushError, PushPlan, PushRequest};
+use crate::push::{self, PushError, PushPlan, PushRequest, Trigger};
 
 /// Progress messages at most this often (the gauge needs no more).
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -34,6 +34,8 @@ pub struct PushDriver {
     execution_timeout: Duration,
     /// Where packages are written (default: the system temp dir).
     temp_dir: Option<PathBuf>,
+    /// An upload that moves no bytes for this long is abandoned.
+    stall_timeout: Duration,
 }
 
 impl PushDriver {
@@ -46,7 +48,14 @@ impl PushDriver {
             task: None,
             execution_timeout: push::DEFAULT_EXECUTION_TIMEOUT,
             temp_dir: None,
+            stall_timeout: crate::aws::STALL_TIMEOUT,
         }
+    }
+
+    /// How long an upload may move no bytes before it is abandoned.
+    pub fn with_stall_timeout(mut self, timeout: Duration) -> Self {
+        self.stall_timeout = timeout;
+        self
     }
 
     /// How long to wait for the run an upload starts before offering `s`.
@@ -96,10 +105,11 @@ impl PushDriver {
     }
 
     pub fn execute(&mut self) {
-        let Some(plan) = lock(&self.pending).take() else {
+        let Some(mut plan) = lock(&self.pending).take() else {
             let _ = self.tx.send(Msg::PushFailed("nothing to push: the plan is gone; press p again".into()));
             return;
         };
+        plan.stall_timeout = self.stall_timeout;
         let (clients, tx, pending) = (self.clients.clone(), self.tx.clone(), self.pending.clone());
         let timeout = self.execution_timeout;
         self.task = Some(tokio::spawn(async move {
@@ -120,6 +130,22 @@ impl PushDriver {
                 let _ = tx.send(Msg::PushFailed(text));
                 return;
             };
+            let mut timeout = timeout;
+            match plan.trigger() {
+                Trigger::Events => {}
+                // Nothing will start a run: say so at once, and offer `s`.
+                Trigger::PollingDisabled(_) => {
+                    let explanation = push::no_execution_explanation(&plan, &version_id, Duration::ZERO);
+                    *lock(&pending) = Some(plan);
+                    let _ = tx.send(Msg::PushNoExecution { version_id, explanation });
+                    return;
+                }
+                Trigger::Poll => {
+                    let note = push::trigger_note(&plan, &version_id).unwrap_or_default();
+                    let _ = tx.send(Msg::PushWaitingForPoll { version_id: version_id.clone(), note });
+                    timeout = timeout.max(push::POLL_WAIT);
+                }
+            }
             let msg = match push::find_execution(&clients, &plan.pipeline, &version_id, timeout, FIND_EVERY).await {
                 Ok(Some(execution_id)) => Msg::PushFollowing { execution_id },
                 Ok(None) => {

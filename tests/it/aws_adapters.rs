@@ -179,6 +179,7 @@ async fn connect_honours_the_endpoint_and_reports_missing_credentials_as_auth() 
         profile: None,
         region: Some("eu-west-1".into()),
         endpoint_url: Some(env.sandbox.endpoint()),
+        ..Default::default()
     };
     let clients = aws::connect(&opts).await.expect("connect does no network IO");
     assert_eq!(clients.region, "eu-west-1");

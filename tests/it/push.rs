@@ -221,6 +221,7 @@ async fn put_package_against_moto_keeps_version_metadata_and_checksum() {
         size: package.zip_bytes,
         sha256: package.sha256.clone(),
         summary: "pushed by test@host: moto".into(),
+        stall_timeout: aws::STALL_TIMEOUT,
     };
     let version = clients.put_package(&upload, Arc::new(|_| {})).await.expect("put to moto");
     let version = version.expect("moto returns a VersionId on a versioned bucket");
@@ -249,6 +250,7 @@ async fn a_network_failure_says_no_half_object_was_left() {
         size: package.zip_bytes,
         sha256: package.sha256.clone(),
         summary: "s".into(),
+        stall_timeout: aws::STALL_TIMEOUT,
     };
     let err = clients.put_package(&upload, Arc::new(|_| {})).await.expect_err("nothing listens there");
     assert!(
