@@ -25,7 +25,9 @@ impl AwsClients {
     /// follower acts on (`crate::follow`), not failures.
     pub async fn log_page(&self, group: &str, stream: &str, position: &LogPosition) -> Result<LogRead, ApiFailure> {
         const API: &str = "logs:GetLogEvents";
-        let req = self
+        // A cross-Region build's stream lives in that build's Region.
+        let regional = self.in_region(&self.stream_region(group, stream));
+        let req = regional
             .logs
             .get_log_events()
             .log_group_name(group)

@@ -21,7 +21,6 @@ const MAX_REMEMBERED: usize = 1000;
 /// (tests/it/aws_assets.rs) sees every SDK call.
 pub(super) struct Regional {
     pub(super) codebuild: aws_sdk_codebuild::Client,
-    #[expect(dead_code, reason = "for log_page in aws/logs.rs (its owner wires it): a cross-Region build's log")]
     pub(super) logs: aws_sdk_cloudwatchlogs::Client,
 }
 
@@ -61,7 +60,6 @@ impl AwsClients {
     /// The Region of a build's log stream: its build's Region once the build
     /// was found elsewhere, else this connection's. Read it with
     /// `in_region(&region).logs`.
-    #[expect(dead_code, reason = "for log_page in aws/logs.rs (its owner wires it): a cross-Region build's log")]
     pub(super) fn stream_region(&self, group: &str, stream: &str) -> String {
         let found = lock(&self.stream_regions).get(&(group.to_string(), stream.to_string())).cloned();
         found.unwrap_or_else(|| self.region.clone())

@@ -92,6 +92,19 @@ async fn a_cross_region_build_is_asked_for_in_its_region() {
     };
     assert_eq!(build.region.as_deref(), Some("eu-west-1"));
     assert_eq!(build.project, "mlops-demo-eu-evaluate");
+    // Its log is read from that Region's CloudWatch Logs, without a failure.
+    loop {
+        let msg = tokio::time::timeout_at(deadline, rx.recv()).await.expect("the eu log within 60 s").expect("open");
+        match msg {
+            Msg::Log { result: Ok(batch), .. }
+                if batch.events.iter().any(|e| e.message == "Evaluating in eu-west-1") =>
+            {
+                break;
+            }
+            Msg::Log { result: Err(f), .. } => panic!("the eu log failed: {f:?}"),
+            _ => {}
+        }
+    }
     // Asked in the pipeline's own Region, the same id is not there.
     let fresh = env.clients().await;
     let err = fresh.build(&build_id).await.expect_err("not in us-east-1");
