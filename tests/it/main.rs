@@ -15,6 +15,7 @@ mod headless_cmds;
 mod moto_compare;
 mod push;
 mod readme;
+mod s3_conformance;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;

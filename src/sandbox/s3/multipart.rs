@@ -6,12 +6,14 @@ use std::sync::Arc;
 use md5::{Digest, Md5};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 
+use super::errors::invalid_argument;
 use super::objects::{check_length, meta_from_headers, version_header};
 use super::store::{self, NewObject};
+use super::uploads::Completed;
 use super::xml::{Xml, malformed, parse};
-use super::{S3Request, S3Result, body, respond, with_store, xml_response};
+use super::{S3Error, S3Request, S3Result, body, respond, with_store, xml_response};
 use crate::sandbox::Shared;
-use crate::sandbox::http::{self, ApiError};
+use crate::sandbox::http::{self, ApiError, Response};
 
 const MAX_PART: u64 = 5 * 1024 * 1024 * 1024;
 /// Every part but the last must be at least this big.
@@ -20,6 +22,14 @@ const MAX_PARTS: u32 = 10_000;
 
 fn upload_id(req: &S3Request) -> &str {
     req.param("uploadId").unwrap_or("")
+}
+
+/// The `partNumber` parameter: 1 to 10,000.
+pub fn part_number(req: &S3Request) -> Result<u32, S3Error> {
+    let raw = req.param("partNumber").unwrap_or("");
+    raw.parse::<u32>().ok().filter(|n| (1..=MAX_PARTS).contains(n)).ok_or_else(|| {
+        invalid_argument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", raw)
+    })
 }
 
 fn internal(e: std::io::Error) -> ApiError {
@@ -35,14 +45,7 @@ pub fn create(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) ->
 }
 
 pub async fn upload_part(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) -> S3Result {
-    let number = req.param("partNumber").and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=MAX_PARTS).contains(n));
-    let Some(number) = number else {
-        return Err(ApiError::client(
-            "InvalidArgument",
-            "Part number must be an integer between 1 and 10000, inclusive",
-        )
-        .into());
-    };
+    let number = part_number(&req)?;
     check_length(&req, MAX_PART)?;
     let id = upload_id(&req).to_string();
     let tmp_dir = with_store(shared, |s| s.upload(&id, bucket, key).map(|_| s.tmp_dir()))?;
@@ -86,7 +89,13 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
     let host = req.header("host").unwrap_or("localhost").to_string();
     let doc = body::to_memory(req.body, &req.headers, req.expected_sha256.as_deref(), 8 * 1024 * 1024).await?;
     // An unknown upload is reported before a bad document, as S3 does.
-    with_store(shared, |s| s.upload(&id, bucket, key).map(|_| ()))?;
+    let done = with_store(shared, |s| match s.upload(&id, bucket, key) {
+        Ok(_) => Ok(None),
+        Err(e) => s.completion(&id, bucket, key).cloned().map(Some).ok_or(e),
+    })?;
+    if let Some(done) = done {
+        return retried(done, &doc, &host, &req.request_id);
+    }
     let wanted = requested_parts(&doc)?;
     let numbers: Vec<u32> = wanted.iter().map(|(n, _)| *n).collect();
     let tmp_dir = with_store(shared, |s| s.tmp_dir());
@@ -134,23 +143,53 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
     drop(out);
     let etag = format!("{}-{}", hex::encode(md5s.finalize()), files.len());
     let crc32 = body::base64(&crc.finalize().to_be_bytes());
-    let (version, versioning, garbage) = with_store(shared, |s| {
-        let (upload, mut garbage) = s.remove_upload(&id).ok_or_else(store::no_upload)?;
+    let finished = with_store(shared, |s| {
+        let Some((upload, mut garbage)) = s.remove_upload(&id) else {
+            // Completed by a concurrent request while this one assembled.
+            return s.completion(&id, bucket, key).cloned().map(Err).ok_or_else(store::no_upload);
+        };
         let obj = NewObject { size, etag, crc32: Some(crc32), meta: upload.meta, parts: Some(files.len()) };
         let (version, replaced) = s.put(bucket, key, tmp, obj)?;
         garbage.extend(replaced);
-        Ok::<_, ApiError>((version, s.bucket(bucket)?.versioning, garbage))
+        let versioning = s.bucket(bucket)?.versioning;
+        let done = Completed {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            parts: wanted.clone(),
+            etag: version.etag.clone(),
+            version_id: version_header(versioning, &version.version_id).map(|(_, v)| v),
+        };
+        s.record_completion(&id, done.clone());
+        Ok::<_, ApiError>(Ok((done, version.version_id, garbage)))
     })?;
+    let (done, version_id, garbage) = match finished {
+        Ok(new) => new,
+        Err(done) => return retried(done, &doc, &host, &req.request_id),
+    };
     store::collect(garbage);
-    shared.object_created(bucket, key, &version.version_id);
+    shared.object_created(bucket, key, &version_id);
+    Ok(completion_response(&done, &host, &req.request_id))
+}
+
+/// A CompleteMultipartUpload for an upload already completed: the same answer
+/// when it names the same parts (a retry); any other list finds no upload.
+fn retried(done: Completed, doc: &[u8], host: &str, rid: &str) -> S3Result {
+    if requested_parts(doc).ok().as_ref() != Some(&done.parts) {
+        return Err(store::no_upload().into());
+    }
+    Ok(completion_response(&done, host, rid))
+}
+
+fn completion_response(done: &Completed, host: &str, rid: &str) -> Response {
+    let (bucket, key) = (&done.bucket, &done.key);
     let mut doc = Xml::new("CompleteMultipartUploadResult");
     doc.elem("Location", format!("http://{host}/{bucket}/{key}"))
         .elem("Bucket", bucket)
         .elem("Key", key)
-        .elem("ETag", format!("\"{}\"", version.etag));
+        .elem("ETag", format!("\"{}\"", done.etag));
     let mut headers = vec![("content-type".to_string(), "application/xml".to_string())];
-    headers.extend(version_header(versioning, &version.version_id));
-    Ok(respond(200, &headers, http::full(doc.finish()), &req.request_id))
+    headers.extend(done.version_id.clone().map(|v| ("x-amz-version-id".to_string(), v)));
+    respond(200, &headers, http::full(doc.finish()), rid)
 }
 
 pub fn abort(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) -> S3Result {

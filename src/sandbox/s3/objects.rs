@@ -12,7 +12,7 @@ use tokio_util::io::ReaderStream;
 
 use super::store::{self, Bucket, NewObject, ObjectMeta, Version, Versioning};
 use super::xml::http_date;
-use super::{S3Error, S3Request, S3Result, body, respond, with_store};
+use super::{S3Error, S3Request, S3Result, body, errors, respond, with_store};
 use crate::sandbox::Shared;
 use crate::sandbox::http::{self, ApiError};
 
@@ -110,6 +110,7 @@ fn find<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<&'a Ve
             Some(v) if v.delete_marker => Err(S3Error {
                 api: ApiError::new(404, "NoSuchKey", "The specified key does not exist."),
                 headers: marker_headers(v),
+                details: Vec::new(),
             }),
             Some(v) => Ok(v),
         },
@@ -122,6 +123,7 @@ fn find<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<&'a Ve
                     "The specified method is not allowed against this resource.",
                 ),
                 headers: marker_headers(v),
+                details: Vec::new(),
             }),
             Some(v) => Ok(v),
         },
@@ -145,10 +147,7 @@ fn parse_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, S3
     };
     match range {
         Some(r) => Ok(Some(r)),
-        None => Err(S3Error {
-            api: ApiError::new(416, "InvalidRange", "The requested range is not satisfiable"),
-            headers: vec![("content-range", format!("bytes */{size}"))],
-        }),
+        None => Err(errors::invalid_range(header.unwrap_or(""), size)),
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use tempfile::TempPath;
 
-pub use super::uploads::Upload;
+pub use super::uploads::{Completions, Upload};
 use crate::sandbox::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,6 +23,8 @@ pub enum Versioning {
 pub struct Bucket {
     pub created: DateTime<Utc>,
     pub region: String,
+    /// CreateBucketConfiguration.LocationConstraint as given; empty in us-east-1.
+    pub location: String,
     pub versioning: Versioning,
     /// Versions of each key, oldest first.
     pub objects: BTreeMap<String, Vec<Version>>,
@@ -77,6 +79,7 @@ pub struct Store {
     pub root: PathBuf,
     pub buckets: BTreeMap<String, Bucket>,
     pub uploads: HashMap<String, Upload>,
+    pub completed: Completions,
 }
 
 pub fn no_bucket() -> ApiError {
@@ -95,6 +98,12 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// Whether `id` could name a version here ("null" or a [`new_id`]); S3 answers
+/// a malformed one with InvalidArgument, not NoSuchVersion.
+pub fn well_formed_version_id(id: &str) -> bool {
+    id == "null" || (id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
 impl Store {
     pub fn new(root: PathBuf) -> Result<Self> {
         // The index is not persisted, so bodies left by an earlier run are orphans.
@@ -105,7 +114,7 @@ impl Store {
             }
             std::fs::create_dir_all(&path).wrap_err_with(|| format!("cannot create {}", path.display()))?;
         }
-        Ok(Self { root, buckets: BTreeMap::new(), uploads: HashMap::new() })
+        Ok(Self { root, buckets: BTreeMap::new(), uploads: HashMap::new(), completed: Completions::default() })
     }
 
     pub fn tmp_dir(&self) -> PathBuf {
@@ -120,6 +129,7 @@ impl Store {
         let bucket = self.buckets.entry(name.to_string()).or_insert_with(|| Bucket {
             created: Utc::now(),
             region: "us-east-1".into(),
+            location: String::new(),
             versioning: Versioning::Off,
             objects: BTreeMap::new(),
         });

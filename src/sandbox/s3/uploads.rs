@@ -1,7 +1,7 @@
 //! Multipart uploads in the store: parts are files under `root/data` until the
 //! upload is completed (they are concatenated into a new version) or aborted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -18,6 +18,30 @@ pub struct Upload {
     pub meta: ObjectMeta,
     pub parts: BTreeMap<u32, Part>,
 }
+
+/// A completed upload, remembered so that a retried CompleteMultipartUpload
+/// gets the same answer (S3 API Reference, CompleteMultipartUpload: "if
+/// CompleteMultipartUpload fails, applications should be prepared to retry").
+#[derive(Clone, Debug, PartialEq)]
+pub struct Completed {
+    pub bucket: String,
+    pub key: String,
+    /// (part number, ETag) as the completion named them.
+    pub parts: Vec<(u32, String)>,
+    pub etag: String,
+    /// The x-amz-version-id the completion reported, if any.
+    pub version_id: Option<String>,
+}
+
+/// The most recent completions, oldest dropped first.
+#[derive(Default)]
+pub struct Completions {
+    by_id: HashMap<String, Completed>,
+    order: VecDeque<String>,
+}
+
+/// How many completions are remembered for retries.
+const REMEMBERED: usize = 1000;
 
 pub struct Part {
     /// md5 hex, no quotes.
@@ -84,6 +108,24 @@ impl Store {
             out.push((copy, part.md5.clone()));
         }
         Ok(out)
+    }
+
+    /// Remembers how an upload was completed.
+    pub fn record_completion(&mut self, id: &str, done: Completed) {
+        let c = &mut self.completed;
+        if c.by_id.insert(id.to_string(), done).is_none() {
+            c.order.push_back(id.to_string());
+        }
+        while c.order.len() > REMEMBERED {
+            if let Some(old) = c.order.pop_front() {
+                c.by_id.remove(&old);
+            }
+        }
+    }
+
+    /// How upload `id` of `bucket`/`key` was completed, if it was.
+    pub fn completion(&self, id: &str, bucket: &str, key: &str) -> Option<&Completed> {
+        self.completed.by_id.get(id).filter(|c| c.bucket == bucket && c.key == key)
     }
 
     /// Forgets an upload; its part files become garbage.
