@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::sandbox::chaos::Chaos;
+use crate::sandbox::realism::Realism;
 
 #[derive(Debug, Parser)]
 #[command(name = "pipewatch", version, about = "A terminal monitor for AWS CodePipeline")]
@@ -205,6 +206,17 @@ pub struct SandboxArgs {
     /// Append one JSON line per request (time, service, operation, status, ms).
     #[arg(long, value_name = "FILE")]
     pub request_log: Option<PathBuf>,
+    /// Turn AWS's log timing off: lines readable at once, full pages, short PROVISIONING.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Tune AWS's harshness, e.g. ingest=0.5s-5s,partial=0.05,token-ttl=24h,provisioning=3s
+    /// (the defaults). --lenient wins over the timing keys.
+    #[arg(long, value_name = "SPEC", value_parser = parse_realism)]
+    pub realism: Option<Realism>,
+}
+
+fn parse_realism(s: &str) -> Result<Realism, String> {
+    s.parse()
 }
 
 fn parse_chaos(s: &str) -> Result<Chaos, String> {

@@ -64,6 +64,8 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         chaos: args.chaos,
         request_log: args.request_log,
         credentials,
+        realism: args.realism.unwrap_or_default(),
+        lenient: args.lenient,
     };
     let sb = sandbox::start(opts).await?;
     let c = sb.credentials();

@@ -1,7 +1,6 @@
 //! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
 
 pub mod completions;
-// The config file
 pub mod config;
 pub mod logs;
 pub mod push;

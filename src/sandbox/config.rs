@@ -8,6 +8,8 @@ use color_eyre::eyre::{Result, WrapErr, eyre};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::codebuild::logtarget::split_location;
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct SandboxConfig {
     #[serde(default)]
@@ -122,8 +124,17 @@ impl SandboxConfig {
             }
         }
         for pr in &cfg.projects {
-            if pr.get("name").and_then(Value::as_str).is_none() {
+            let Some(name) = pr.get("name").and_then(Value::as_str) else {
                 return Err(eyre!("{origin}: every project needs a \"name\""));
+            };
+            // CodeBuild API Reference, S3LogsConfig: ENABLED needs a location.
+            let s3 = pr.pointer("/logsConfig/s3Logs");
+            if s3.and_then(|s| s.get("status")).and_then(Value::as_str) == Some("ENABLED")
+                && s3_log_bucket(pr).is_none()
+            {
+                return Err(eyre!(
+                    "{origin}: project {name}: logsConfig.s3Logs.location (bucket or bucket/prefix) is required when s3Logs is ENABLED"
+                ));
             }
         }
         Ok(cfg)
@@ -143,10 +154,23 @@ impl SandboxConfig {
                 out.push((store.location, true));
             }
         }
+        // Where projects with S3 logs write them.
+        out.extend(self.projects.iter().filter_map(s3_log_bucket).map(|b| (b, false)));
         out.sort();
         out.dedup_by(|a, b| a.0 == b.0);
         out
     }
+}
+
+/// The bucket of a project's `logsConfig.s3Logs.location` (`bucket[/prefix]`
+/// or its ARN), when S3 logs are enabled.
+fn s3_log_bucket(project: &Value) -> Option<String> {
+    let s3 = project.pointer("/logsConfig/s3Logs")?;
+    if s3.get("status").and_then(Value::as_str) != Some("ENABLED") {
+        return None;
+    }
+    let location = s3.get("location").and_then(Value::as_str)?;
+    split_location(location).map(|(bucket, _)| bucket.to_string())
 }
 
 impl PipelineDecl {
@@ -185,6 +209,17 @@ mod tests {
             "projects":[]}"#;
         let err = SandboxConfig::parse(text, "x.json").unwrap_err().to_string();
         assert!(err.contains("'nope'"), "{err}");
+    }
+
+    #[test]
+    fn s3_log_buckets_exist_and_need_a_location() {
+        let text = r#"{"projects":[{"name":"p","logsConfig":{"cloudWatchLogs":{"status":"DISABLED"},
+            "s3Logs":{"status":"ENABLED","location":"arn:aws:s3:::log-bucket/prefix"}}}]}"#;
+        let cfg = SandboxConfig::parse(text, "x.json").unwrap();
+        assert_eq!(cfg.buckets(), [("log-bucket".to_string(), false)]);
+        let missing = r#"{"projects":[{"name":"p","logsConfig":{"s3Logs":{"status":"ENABLED"}}}]}"#;
+        let err = SandboxConfig::parse(missing, "x.json").unwrap_err().to_string();
+        assert!(err.contains("project p") && err.contains("s3Logs.location"), "{err}");
     }
 
     #[test]

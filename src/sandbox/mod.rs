@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 pub mod logs;
 pub mod paging;
+pub mod realism;
 pub mod reqlog;
 pub mod s3;
 mod server;
@@ -46,6 +47,10 @@ pub struct Options {
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<PathBuf>,
     pub credentials: Credentials,
+    /// AWS's harshness (log delays, partial pages, token expiry); see `realism`.
+    pub realism: realism::Realism,
+    /// Turns the timing parts of `realism` off (`--lenient`).
+    pub lenient: bool,
 }
 
 impl Options {
@@ -60,6 +65,8 @@ impl Options {
             chaos: None,
             request_log: None,
             credentials: random_credentials(),
+            realism: realism::Realism::default(),
+            lenient: false,
         }
     }
 }
@@ -78,6 +85,8 @@ pub struct Shared {
     pub started: Instant,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
+    /// What the sandbox runs with (lenient already applied).
+    pub realism: realism::Realism,
     pub s3: Mutex<s3::Store>,
     pub logs: Mutex<logs::Store>,
     pub builds: Mutex<codebuild::Store>,
@@ -154,6 +163,7 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         Some(path) => Some(reqlog::RequestLog::open(path)?),
         None => None,
     };
+    let realism = if opts.lenient { opts.realism.lenient() } else { opts.realism.clone() };
     let mut s3 = s3::Store::new(state_dir.join("s3"))?;
     for (bucket, versioned) in cfg.buckets() {
         s3.ensure_bucket(&bucket, versioned);
@@ -165,7 +175,8 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         chaos: opts.chaos.clone(),
         request_log,
         s3: Mutex::new(s3),
-        logs: Mutex::new(logs::Store::default()),
+        logs: Mutex::new(logs::Store::new(&realism)),
+        realism,
         builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),
         pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
         kick: Notify::new(),

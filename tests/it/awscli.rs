@@ -2,6 +2,7 @@
 //! the sandbox. The venv is installed by scripts/test.sh.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -60,12 +61,18 @@ async fn awscli_v1_lists_pipelines_uploads_and_reads_builds_and_logs() {
     let group = build["logs"]["groupName"].as_str().unwrap().to_string();
     let stream = build["logs"]["streamName"].as_str().unwrap().to_string();
 
-    let events = aws(
-        &env,
-        &["logs", "get-log-events", "--log-group-name", &group, "--log-stream-name", &stream, "--start-from-head"],
-    )
+    // The CodeBuild agent ships lines seconds after they are printed: ask
+    // again until the line is in (CloudWatch Logs API Reference, GetLogEvents).
+    let messages = harness::eventually("the build's line in the log", Duration::from_secs(30), || async {
+        let events = aws(
+            &env,
+            &["logs", "get-log-events", "--log-group-name", &group, "--log-stream-name", &stream, "--start-from-head"],
+        )
+        .await;
+        let messages: Vec<String> =
+            events["events"].as_array()?.iter().filter_map(|e| e["message"].as_str().map(str::to_string)).collect();
+        messages.iter().any(|m| m == "from-awscli").then_some(messages)
+    })
     .await;
-    let messages: Vec<&str> =
-        events["events"].as_array().unwrap().iter().filter_map(|e| e["message"].as_str()).collect();
-    assert!(messages.contains(&"from-awscli"), "{messages:?}");
+    assert!(messages.iter().any(|m| m.starts_with("[Container] ")), "{messages:?}");
 }

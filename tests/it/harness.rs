@@ -167,3 +167,66 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
+
+/// Reads a log stream as a careful client must against AWS: startFromHead
+/// with every token, again at once while the token changes (pages may be cut
+/// short), waiting while the stream does not exist yet (it is created when
+/// PROVISIONING ends) and while lines are still being ingested. Returns once
+/// the client has caught up and `done` holds for the lines read; panics after
+/// `timeout`.
+pub async fn read_log_until(
+    env: &Env,
+    group: &str,
+    stream: &str,
+    timeout: Duration,
+    done: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let logs = env.logs();
+    let deadline = tokio::time::Instant::now() + timeout;
+    let (mut lines, mut token): (Vec<String>, Option<String>) = (Vec::new(), None);
+    loop {
+        let page = logs
+            .get_log_events()
+            .log_group_name(group)
+            .log_stream_name(stream)
+            .start_from_head(true)
+            .set_next_token(token.clone())
+            .send()
+            .await;
+        let caught_up = match page {
+            Ok(page) => {
+                lines.extend(page.events().iter().map(|e| e.message().unwrap_or_default().to_string()));
+                let next = page.next_forward_token().map(str::to_string);
+                let same = next.is_some() && next == token;
+                token = next;
+                same
+            }
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => true,
+            Err(e) => panic!("GetLogEvents {group} {stream}: {e:?}"),
+        };
+        if caught_up && done(&lines) {
+            return lines;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {timeout:?} reading {group} {stream}; read so far: {lines:#?}");
+        }
+        if caught_up {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The whole log of a finished build. Every line is printed before the build
+/// ends and readable at most the sandbox's longest ingestion delay after it
+/// was printed (as the CodeBuild agent ships it), so the log is complete once
+/// that much time has passed since the end and the reader has caught up.
+pub async fn complete_log(env: &Env, build: &aws_sdk_codebuild::types::Build) -> Vec<String> {
+    assert!(build.build_complete(), "complete_log needs a finished build: {:?}", build.id());
+    let end = build.end_time().expect("a finished build has an end time");
+    let end_ms = end.secs() * 1000 + i64::from(end.subsec_nanos() / 1_000_000);
+    let settled_ms = end_ms + env.sandbox.shared.realism.ingest_delay.1.as_millis() as i64 + 500;
+    let logs = build.logs().expect("logs");
+    let (group, stream) = (logs.group_name().expect("group name"), logs.stream_name().expect("stream name"));
+    read_log_until(env, group, stream, Duration::from_secs(60), |_| chrono::Utc::now().timestamp_millis() >= settled_ms)
+        .await
+}

@@ -115,30 +115,14 @@ async fn watch_exit_status_is_0_when_the_execution_succeeds() {
 }
 
 /// Every event of the stream through the SDK, sanitised as the command does,
-/// and whether the raw stream held an escape sequence.
+/// and whether the raw stream held an escape sequence. The build must have
+/// ended; its lines may still be arriving (the agent ships them late), which
+/// `complete_log` waits out.
 async fn all_lines(env: &Env, build: &str) -> (Vec<String>, bool) {
-    let logs = env.build(build).await.logs().expect("logs").clone();
-    let (group, stream) = (logs.group_name().expect("group"), logs.stream_name().expect("stream"));
-    let mut lines = Vec::new();
-    let mut raw_escape = false;
-    let mut token: Option<String> = None;
-    loop {
-        let req = env.logs().get_log_events().log_group_name(group).log_stream_name(stream);
-        let req = match &token {
-            Some(t) => req.next_token(t),
-            None => req.start_from_head(true),
-        };
-        let page = req.send().await.expect("get log events");
-        for e in page.events() {
-            raw_escape |= e.message().unwrap_or("").contains('\u{1b}');
-            lines.extend(pipewatch::sanitize::sanitize(e.message().unwrap_or("")).into_iter().map(|l| l.text));
-        }
-        let next = page.next_forward_token().map(str::to_string);
-        if next == token {
-            return (lines, raw_escape);
-        }
-        token = next;
-    }
+    let raw = harness::complete_log(env, &env.build(build).await).await;
+    let raw_escape = raw.iter().any(|m| m.contains('\u{1b}'));
+    let lines = raw.iter().flat_map(|m| pipewatch::sanitize::sanitize(m)).map(|l| l.text).collect();
+    (lines, raw_escape)
 }
 
 #[tokio::test]
@@ -161,7 +145,7 @@ async fn logs_follow_prints_every_line_once_in_order_without_escapes() {
         ["line-one", "line-two", "line-three"],
         "{text}"
     );
-    // The build has ended, so the stream is complete: exactly its lines, once.
+    // The build has ended: the whole stream, read for itself, is exactly what was printed.
     let (expected, raw_escape) = all_lines(&env, &build).await;
     assert!(raw_escape, "the build printed an escape sequence for the command to strip");
     assert_eq!(printed, expected);

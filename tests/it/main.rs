@@ -5,9 +5,8 @@
 
 mod aws_adapters;
 mod aws_assets;
-mod aws_history; // history
+mod aws_history;
 mod awscli;
-// The config file
 mod config_file;
 mod demo_workspace;
 mod harness;
@@ -21,7 +20,9 @@ mod sandbox_cli;
 mod sandbox_codebuild;
 mod sandbox_logs;
 mod sandbox_modes;
+mod sandbox_paging;
 mod sandbox_pipeline;
+mod sandbox_realism;
 mod sandbox_s3;
 mod sandbox_state;
 mod screenshots;

@@ -473,8 +473,6 @@ fn l_runs_aws_sso_login_in_the_terminal_and_the_tui_comes_back() {
     assert!(after.contains("EXITED 0"), "{after}");
 }
 
-// history
-
 /// The 8-hex-digit execution ids in the history table, newest first.
 fn history_ids(screen: &str) -> Vec<String> {
     let is_id = |t: &str| t.len() == 8 && t.chars().all(|c| c.is_ascii_hexdigit());
@@ -522,8 +520,6 @@ fn e_opens_the_history_and_enter_shows_an_older_execution_with_its_build_log() {
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     assert!(after.contains("EXITED 0"), "{after}");
 }
-
-// control
 
 /// A workspace whose build passes at once (with an artifact for Deploy).
 fn quick_workspace(dir: &Path) -> std::path::PathBuf {

@@ -236,7 +236,7 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         }
         m => m,
     };
-    let id = launch(
+    let (_, build) = launch(
         shared,
         Launch {
             project: name.to_string(),
@@ -249,8 +249,6 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
             timeout_minutes,
         },
     )?;
-    let store = lock(&shared.builds);
-    let build = store.build(&id).map(|b| b.to_json()).ok_or_else(|| ApiError::internal("the build vanished"))?;
     Ok(json!({ "build": build }))
 }
 

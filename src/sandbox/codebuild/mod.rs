@@ -1,10 +1,12 @@
 //! CodeBuild: projects from the sandbox config, and builds that really run
 //! their buildspec (bash in a temp dir) while the API reports their phases.
 
+mod agent;
 pub mod api;
 mod exec;
 mod files;
 mod flow;
+pub(crate) mod logtarget;
 mod model;
 mod runner;
 
@@ -19,6 +21,7 @@ use serde_json::{Value, json};
 use super::http::{ApiError, ApiResult, epoch_secs};
 use super::{ACCOUNT_ID, Shared, lock};
 use exec::{Control, Halt};
+use logtarget::LogTarget;
 use model::{Build, REGION};
 use runner::SourceInput;
 
@@ -163,6 +166,7 @@ pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String>
             timeout_minutes: None,
         },
     )
+    .map(|(id, _)| id)
 }
 
 /// Stops a running build (StopBuild, or a pipeline stop).
@@ -173,11 +177,13 @@ pub fn stop_build(shared: &Arc<Shared>, id: &str) {
     }
 }
 
-fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<String> {
+/// Queues a build and starts its runner; returns the id and the build as
+/// StartBuild reports it (still QUEUED, whatever the runner does next).
+fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
     let uuid = uuid::Uuid::new_v4().to_string();
     let now = Utc::now();
     let control = Arc::new(Control::default());
-    let job = {
+    let (job, queued) = {
         let mut store = lock(&shared.builds);
         let project = store.project(&l.project).cloned().ok_or_else(|| {
             ApiError::client(
@@ -210,7 +216,6 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<String> {
             l.timeout_minutes.or_else(|| project.get("timeoutInMinutes").and_then(Value::as_u64)).unwrap_or(60);
         let mut build = Build {
             id: id.clone(),
-            uuid: uuid.clone(),
             arn: arn.clone(),
             number,
             project: name.clone(),
@@ -225,14 +230,16 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<String> {
             service_role: project.get("serviceRole").and_then(Value::as_str).map(str::to_string),
             timeout_minutes,
             queued_timeout_minutes: project.get("queuedTimeoutInMinutes").and_then(Value::as_u64).unwrap_or(480),
+            log: LogTarget::of_project(&project, &name, &uuid),
         };
         build.enter("SUBMITTED", now);
         build.finish("SUCCEEDED", None, now);
         build.enter("QUEUED", now);
-        let group = build.log_group();
+        let log = build.log.clone();
+        let queued = build.to_json();
         store.builds.push(build);
         store.running.insert(id.clone(), control.clone());
-        runner::Job {
+        let job = runner::Job {
             id,
             uuid: uuid.clone(),
             arn,
@@ -247,14 +254,14 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<String> {
             source_version: l.source_version.unwrap_or_default(),
             initiator: l.initiator,
             image: environment.get("image").and_then(Value::as_str).unwrap_or("aws/codebuild/standard:7.0").to_string(),
-            group,
+            log,
             start_ms: now.timestamp_millis(),
-        }
+        };
+        (job, queued)
     };
-    lock(&shared.logs).create_stream(&job.group, &job.uuid);
     let id = job.id.clone();
     tokio::spawn(runner::run(shared.clone(), job));
-    Ok(id)
+    Ok((id, queued))
 }
 
 /// Project variables with StartBuild's overrides replacing same-named ones.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::logtarget::LogTarget;
 use crate::sandbox::ACCOUNT_ID;
 use crate::sandbox::http::epoch_secs;
 
@@ -28,7 +29,6 @@ pub struct Phase {
 #[derive(Clone, Debug)]
 pub struct Build {
     pub id: String,
-    pub uuid: String,
     pub arn: String,
     pub number: u64,
     pub project: String,
@@ -44,13 +44,10 @@ pub struct Build {
     pub service_role: Option<String>,
     pub timeout_minutes: u64,
     pub queued_timeout_minutes: u64,
+    pub log: LogTarget,
 }
 
 impl Build {
-    pub fn log_group(&self) -> String {
-        format!("/aws/codebuild/{}", self.project)
-    }
-
     pub fn complete(&self) -> bool {
         self.end.is_some()
     }
@@ -86,7 +83,7 @@ impl Build {
     pub fn to_json(&self) -> Value {
         let phases: Vec<Value> = self.phases.iter().map(phase_json).collect();
         let current = self.phases.last().map(|p| p.kind).unwrap_or("SUBMITTED");
-        let group = self.log_group();
+        let provisioned = self.phases.iter().any(|p| p.kind == "PROVISIONING");
         let mut b = json!({
             "id": self.id,
             "arn": self.arn,
@@ -102,14 +99,7 @@ impl Build {
             "secondaryArtifacts": [],
             "artifacts": { "location": "" },
             "environment": self.environment,
-            "logs": {
-                "groupName": group,
-                "streamName": self.uuid,
-                "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={REGION}#logEvent:group={group};stream={}", self.uuid),
-                "cloudWatchLogsArn": format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}:log-stream:{}", self.uuid),
-                "cloudWatchLogs": { "status": "ENABLED" },
-                "s3Logs": { "status": "DISABLED", "encryptionDisabled": false },
-            },
+            "logs": self.log.to_json(provisioned),
             "timeoutInMinutes": self.timeout_minutes,
             "queuedTimeoutInMinutes": self.queued_timeout_minutes,
             "buildComplete": self.complete(),
@@ -159,7 +149,6 @@ mod tests {
         let t = Utc::now();
         Build {
             id: "p:u".into(),
-            uuid: "u".into(),
             arn: "arn".into(),
             number: 1,
             project: "p".into(),
@@ -174,6 +163,7 @@ mod tests {
             service_role: None,
             timeout_minutes: 60,
             queued_timeout_minutes: 480,
+            log: LogTarget::of_project(&json!({}), "p", "u"),
         }
     }
 

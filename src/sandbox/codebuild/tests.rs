@@ -45,7 +45,8 @@ fn phase<'a>(build: &'a Value, kind: &str) -> Option<&'a Value> {
 #[tokio::test]
 async fn the_timeout_kills_the_command_and_times_the_build_out() {
     let sb = crate::sandbox::start(Options::ephemeral()).await.unwrap();
-    lock(&sb.shared.builds).timeout_override = Some(Duration::from_millis(1500));
+    // The timeout counts from the start; let it fall 1.5 s into BUILD.
+    lock(&sb.shared.builds).timeout_override = Some(sb.shared.realism.provisioning + Duration::from_millis(1500));
     let tmp = tempfile::tempdir().unwrap();
     let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo $$ > /dev/null; sleep 30\n  post_build:\n    commands:\n      - echo post\n";
     let (_, outcome, build) = run_to_end(&sb, source_zip(tmp.path(), spec), Duration::from_secs(40)).await;
@@ -75,8 +76,8 @@ async fn kill_all_stops_running_builds() {
         artifact_zip: None,
     };
     let id = start_build(&sb.shared, req).unwrap();
-    // Wait until the command runs, then shut everything down.
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // Wait until the command runs (after PROVISIONING), then shut everything down.
+    let deadline = Instant::now() + sb.shared.realism.provisioning + Duration::from_secs(5);
     while lock(&sb.shared.builds).build(&id).unwrap().phases.last().map(|p| p.kind) != Some("BUILD") {
         assert!(Instant::now() < deadline, "BUILD never started");
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -1,32 +1,15 @@
-//! GetLogEvents and its position tokens.
-//!
-//! A token names a gap between two events of the stream: `f/` reads the events
-//! after it, `b/` the events up to it. The gap is recorded as the (timestamp,
-//! seq) key of the event just before it, not as an index, so events inserted
-//! out of order elsewhere do not shift it. The wire form looks like AWS's:
-//! `f/` + 56 digits + `/s` (20 for the timestamp, 20 for the seq, 16 check).
+//! GetLogEvents, as the CloudWatch Logs API Reference describes it: pages of
+//! up to 10,000 events or 1 MB, pages that may be partial or empty before the
+//! end, the end of the stream shown by handing back the token sent, tokens
+//! that expire, and a page direction set by `startFromHead`.
 
+use rand::RngExt;
 use serde_json::{Value, json};
 
 use super::params::{self, bad_token, req_str};
-use super::{Event, Store, Stream};
+use super::token::{Mark, ORIGIN, Token};
+use super::{Event, Store};
 use crate::sandbox::http::ApiResult;
-
-/// A gap in a stream: events with a key <= the mark are before it.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-pub struct Mark {
-    ts: i64,
-    seq: u64,
-}
-
-/// Before every event (seqs start at 1).
-const ORIGIN: Mark = Mark { ts: i64::MIN, seq: 0 };
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub enum Token {
-    Forward(Mark),
-    Backward(Mark),
-}
 
 impl Event {
     pub fn mark(&self) -> Mark {
@@ -37,126 +20,125 @@ impl Event {
     }
 }
 
-/// Mixes the two numbers so a hand-edited or truncated token is caught.
-fn check(a: u64, b: u64) -> u64 {
-    let mut x = a ^ b.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15;
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    (x ^ (x >> 31)) % 10_000_000_000_000_000
-}
-
-pub fn encode(token: Token) -> String {
-    let (dir, m) = match token {
-        Token::Forward(m) => ('f', m),
-        Token::Backward(m) => ('b', m),
-    };
-    // Shift the signed timestamp so it sorts and prints as 20 plain digits.
-    let ts = (m.ts as u64) ^ (1 << 63);
-    format!("{dir}/{ts:020}{:020}{:016}/s", m.seq, check(ts, m.seq))
-}
-
-pub fn decode(s: &str) -> ApiResult<Token> {
-    let (dir, rest) = s.split_at_checked(2).ok_or_else(bad_token)?;
-    let digits = rest
-        .strip_suffix("/s")
-        .filter(|d| d.len() == 56 && d.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(bad_token)?;
-    let ts: u64 = digits[..20].parse().map_err(|_| bad_token())?;
-    let seq: u64 = digits[20..40].parse().map_err(|_| bad_token())?;
-    let sum: u64 = digits[40..].parse().map_err(|_| bad_token())?;
-    if sum != check(ts, seq) {
-        return Err(bad_token());
-    }
-    let mark = Mark { ts: (ts ^ (1 << 63)) as i64, seq };
-    match dir {
-        "f/" => Ok(Token::Forward(mark)),
-        "b/" => Ok(Token::Backward(mark)),
-        _ => Err(bad_token()),
-    }
-}
-
-/// AWS caps a page at 1 MB, counting each event as its message plus 26 bytes.
+/// GetLogEvents: "as many log events as can fit in a response size of 1 MB (up
+/// to 10,000 log events)". How the megabyte is counted is not said; an event is
+/// counted as PutLogEvents counts it: its message in UTF-8 plus 26 bytes.
 const MAX_PAGE_BYTES: usize = 1_048_576;
 const EVENT_OVERHEAD: usize = 26;
 
-pub struct Page<'a> {
-    pub events: &'a [Event],
-    pub backward: Mark,
-    pub forward: Mark,
-}
-
-/// One GetLogEvents page. `end` is exclusive, as AWS documents.
-pub fn read(
-    stream: &Stream,
-    start: Option<i64>,
-    end: Option<i64>,
-    token: Option<Token>,
-    limit: usize,
-    from_head: bool,
-) -> Page<'_> {
-    let all = &stream.events;
-    let lo = start.map_or(0, |s| all.partition_point(|e| e.timestamp < s));
-    let hi = end.map_or(all.len(), |t| all.partition_point(|e| e.timestamp < t)).max(lo);
-    let window = &all[lo..hi];
-    let (range, unchanged) = match token {
-        Some(Token::Forward(m)) => (forward_span(window, window.partition_point(|e| e.mark() <= m), limit), m),
-        Some(Token::Backward(m)) => (backward_span(window, window.partition_point(|e| e.mark() <= m), limit), m),
-        None if from_head => (forward_span(window, 0, limit), ORIGIN),
-        None => (backward_span(window, window.len(), limit), ORIGIN),
-    };
-    let events = &window[range];
-    match (events.first(), events.last()) {
-        (Some(first), Some(last)) => Page { events, backward: first.mark_before(), forward: last.mark() },
-        // Nothing to return: hand back the position asked for, so a poller
-        // keeps its place and sees what is appended later.
-        _ => Page { events, backward: unchanged, forward: unchanged },
-    }
-}
-
-fn forward_span(events: &[Event], from: usize, limit: usize) -> std::ops::Range<usize> {
-    let mut bytes = 0;
-    let mut to = from;
-    while to < events.len() && to - from < limit {
-        bytes += events[to].message.len() + EVENT_OVERHEAD;
-        if bytes > MAX_PAGE_BYTES && to > from {
+/// Up to `limit` events (and 1 MB) from the start of `from..to`.
+fn head_span(events: &[Event], from: usize, to: usize, limit: usize) -> std::ops::Range<usize> {
+    let (mut bytes, mut end) = (0, from);
+    while end < to && end - from < limit {
+        bytes += events[end].message.len() + EVENT_OVERHEAD;
+        if bytes > MAX_PAGE_BYTES && end > from {
             break;
         }
-        to += 1;
+        end += 1;
     }
-    from..to
+    from..end
 }
 
-fn backward_span(events: &[Event], to: usize, limit: usize) -> std::ops::Range<usize> {
-    let mut bytes = 0;
-    let mut from = to;
-    while from > 0 && to - from < limit {
-        bytes += events[from - 1].message.len() + EVENT_OVERHEAD;
-        if bytes > MAX_PAGE_BYTES && from < to {
+/// Up to `limit` events (and 1 MB) from the end of `from..to`.
+fn tail_span(events: &[Event], from: usize, to: usize, limit: usize) -> std::ops::Range<usize> {
+    let (mut bytes, mut start) = (0, to);
+    while start > from && to - start < limit {
+        bytes += events[start - 1].message.len() + EVENT_OVERHEAD;
+        if bytes > MAX_PAGE_BYTES && start < to {
             break;
         }
-        from -= 1;
+        start -= 1;
     }
-    from..to
+    start..to
 }
 
-pub fn get_log_events(store: &Store, input: &Value) -> ApiResult {
+/// The gap before `window[i]` (or after the last event when `i == len`).
+fn gap(window: &[Event], i: usize, fallback: Mark) -> Mark {
+    match (i.checked_sub(1).and_then(|p| window.get(p)), window.get(i)) {
+        (Some(before), _) => before.mark(),
+        (None, Some(first)) => first.mark_before(),
+        (None, None) => fallback,
+    }
+}
+
+pub fn get_log_events(store: &Store, input: &Value, now: i64) -> ApiResult {
     let group = params::group_name(input)?;
     let stream_name = req_str(input, "logStreamName")?;
     let start = params::opt_i64(input, "startTime")?;
     let end = params::opt_i64(input, "endTime")?;
     let limit = params::limit(input, 10_000, 10_000)?;
     let from_head = params::opt_bool(input, "startFromHead")?.unwrap_or(false);
-    let token = params::next_token(input)?.map(decode).transpose()?;
+    let sent = params::next_token(input)?;
+    let token = sent.map(Token::decode).transpose()?;
+    // "The token expires after 24 hours." AWS names no other error for it than
+    // the one for a token it cannot read.
+    if token.is_some_and(|t| now - t.issued > store.token_ttl_ms) {
+        return Err(bad_token());
+    }
+    let (partial, cut_roll) = (store.partial_probability, rand::rng().random::<f64>());
     let stream = store.stream(group, stream_name)?;
-    let page = read(stream, start, end, token, limit, from_head);
-    let events: Vec<Value> = page
-        .events
+    let all = &stream.events;
+    let lo = start.map_or(0, |s| all.partition_point(|e| e.timestamp < s));
+    // endTime is exclusive ("equal to or later than this time are not included").
+    let hi = end.map_or(all.len(), |t| all.partition_point(|e| e.timestamp < t)).max(lo);
+    let window = &all[lo..hi];
+    let at = |m: Mark| window.partition_point(|e| e.mark() <= m);
+    // What is left to read: after a forward token, before a backward one.
+    let (from, to) = match token {
+        Some(t) if t.forward => (at(t.mark), window.len()),
+        Some(t) => (0, at(t.mark)),
+        None => (0, window.len()),
+    };
+    // startFromHead picks which end of what is left the page comes from, even
+    // with a token: the API Reference says a previous nextForwardToken needs
+    // startFromHead=true. Clients that left it out report what follows from
+    // this: only the newest page after the token, with the events between
+    // skipped (fluent-plugin-cloudwatch-logs#234 "we only got the most recent
+    // bits of logs"; treasure-data/digdag#1593 "occasional missing ECS task
+    // logs", where startFromHead changed the result only once a limit was set;
+    // aws-sdk-java-v2#1252 and awslabs/aws-athena-query-federation#99, a
+    // paginator that returned only its first page / incomplete data).
+    let full = if from_head { head_span(window, from, to, limit) } else { tail_span(window, from, to, limit) };
+    // Before the end AWS may cut a page short, to nothing at worst, and still
+    // hand out a new token ("Partially full or empty pages don't necessarily
+    // mean that pagination is finished").
+    let cut = !full.is_empty() && cut_roll < partial && !token.is_some_and(|t| t.after_empty_cut);
+    let range = if cut {
+        let keep = rand::rng().random_range(0..full.len());
+        if from_head { full.start..full.start + keep } else { full.end - keep..full.end }
+    } else {
+        full.clone()
+    };
+    let events = &window[range];
+    let fallback = token.map_or(ORIGIN, |t| t.mark);
+    let (backward, forward) = match (events.first(), events.last()) {
+        (Some(first), Some(last)) => (first.mark_before(), last.mark()),
+        _ if cut => {
+            let g = gap(window, if from_head { full.start } else { full.end }, fallback);
+            (g, g)
+        }
+        // Nothing in this direction: the position asked for, so a poller keeps
+        // its place and sees what is appended later.
+        _ => (fallback, fallback),
+    };
+    let (nothing, empty_cut) = (events.is_empty(), cut && events.is_empty());
+    let issue = |forward: bool, mark: Mark| {
+        let t = Token { forward, mark, issued: now, after_empty_cut: empty_cut, nonce: store.next_nonce() };
+        match sent {
+            // "If you have reached the end of the stream, it returns the same token you passed in."
+            Some(s) if nothing && !cut && token.is_some_and(|t| t.forward == forward) => s.to_string(),
+            // A new token must not look like the one sent.
+            Some(s) if t.encode() == s => Token { nonce: store.next_nonce(), ..t }.encode(),
+            _ => t.encode(),
+        }
+    };
+    let events: Vec<Value> = events
         .iter()
         .map(|e| json!({ "timestamp": e.timestamp, "message": &*e.message, "ingestionTime": e.ingestion }))
         .collect();
     Ok(json!({
+        "nextForwardToken": issue(true, forward),
+        "nextBackwardToken": issue(false, backward),
         "events": events,
-        "nextForwardToken": encode(Token::Forward(page.forward)),
-        "nextBackwardToken": encode(Token::Backward(page.backward)),
     }))
 }

@@ -6,22 +6,37 @@ mod describe;
 mod events;
 mod filter;
 mod params;
+mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 
 use serde_json::{Value, json};
 
 use super::http::{ApiError, ApiResult};
+use super::realism::Realism;
 use super::{ACCOUNT_ID, Shared, lock};
 use params::{constraint, invalid, req_str};
 
 /// Every sandbox ARN names this region, whatever the client was configured with.
 const REGION: &str = "us-east-1";
 
-#[derive(Default)]
 pub struct Store {
     groups: BTreeMap<String, Group>,
+    /// Chance that a GetLogEvents page is cut short before the end.
+    partial_probability: f64,
+    token_ttl_ms: i64,
+    /// Makes tokens issued in the same millisecond differ.
+    nonce: AtomicU16,
+}
+
+/// Exact paging and AWS's 24-hour tokens: what the unit tests of the paging
+/// rules want. The sandbox builds its store with `Store::new`.
+impl Default for Store {
+    fn default() -> Self {
+        Self::new(&Realism { partial_page_probability: 0.0, ..Realism::default() })
+    }
 }
 
 struct Group {
@@ -79,6 +94,25 @@ impl Stream {
 }
 
 impl Store {
+    pub fn new(realism: &Realism) -> Self {
+        Self {
+            groups: BTreeMap::new(),
+            partial_probability: realism.partial_page_probability,
+            token_ttl_ms: i64::try_from(realism.token_ttl.as_millis()).unwrap_or(i64::MAX),
+            nonce: AtomicU16::new(0),
+        }
+    }
+
+    fn next_nonce(&self) -> u16 {
+        self.nonce.fetch_add(1, Ordering::Relaxed) % 1000
+    }
+
+    /// Whether the stream exists (CodeBuild creates a build's stream when
+    /// PROVISIONING ends).
+    pub fn has_stream(&self, group: &str, stream: &str) -> bool {
+        self.groups.get(group).is_some_and(|g| g.streams.contains_key(stream))
+    }
+
     /// Creates the group and stream if they do not exist.
     pub fn create_stream(&mut self, group: &str, stream: &str) {
         let now = now_ms();
@@ -126,7 +160,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
 /// The operations, on a store the caller has locked; `now` is ingestion time.
 fn call(store: &mut Store, op: &str, input: &Value, now: i64) -> ApiResult {
     match op {
-        "GetLogEvents" => events::get_log_events(store, input),
+        "GetLogEvents" => events::get_log_events(store, input, now),
         "FilterLogEvents" => filter::filter_log_events(store, input),
         "DescribeLogStreams" => describe::describe_log_streams(store, input),
         // Sandbox conveniences, so a test can run the same calls against moto
@@ -248,5 +282,7 @@ fn put_log_events(store: &mut Store, input: &Value, now: i64) -> ApiResult {
     Ok(out)
 }
 
+#[cfg(test)]
+mod paging_tests;
 #[cfg(test)]
 mod tests;

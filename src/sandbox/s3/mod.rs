@@ -19,6 +19,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, body::Incoming};
 
 pub use errors::S3Error;
+pub use objects::put_bytes;
 pub use store::{Store, Version, Versioning};
 
 use super::Shared;

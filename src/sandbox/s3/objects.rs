@@ -99,6 +99,28 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     Ok(respond(200, &headers, http::empty(), &req.request_id))
 }
 
+/// Stores `bytes` as the newest version of `key`, as a PutObject would: how
+/// the sandbox's own services write to S3 (CodeBuild's S3 build logs).
+pub fn put_bytes(shared: &Shared, bucket: &str, key: &str, bytes: &[u8], content_type: &str) -> Result<(), ApiError> {
+    use md5::Digest;
+    use std::io::Write;
+    let failed = |e: std::io::Error| ApiError::new(500, "InternalError", format!("cannot store the object: {e}"));
+    let tmp_dir = with_store(shared, |s| s.bucket(bucket).map(|_| s.tmp_dir()))?;
+    let mut file = tempfile::NamedTempFile::new_in(tmp_dir).map_err(failed)?;
+    file.write_all(bytes).map_err(failed)?;
+    let obj = NewObject {
+        size: bytes.len() as u64,
+        etag: hex::encode(md5::Md5::digest(bytes)),
+        crc32: Some(body::base64(&crc32fast::hash(bytes).to_be_bytes())),
+        meta: ObjectMeta { content_type: Some(content_type.to_string()), user: Vec::new(), headers: Vec::new() },
+        parts: None,
+    };
+    let (version, garbage) = with_store(shared, |s| s.put(bucket, key, file.into_temp_path(), obj))?;
+    store::collect(garbage);
+    shared.object_created(bucket, key, &version.version_id);
+    Ok(())
+}
+
 /// Finds the version a GET/HEAD addresses, with S3's errors for delete markers.
 fn find<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<&'a Version, S3Error> {
     let marker_headers =

@@ -148,13 +148,10 @@ impl Env {
         ours.unwrap_or_else(|| panic!("execution {id} is listed")).clone()
     }
 
-    /// Every message of `build`'s log stream, read through CloudWatch Logs.
+    /// Every message of finished `build`'s log stream, read through CloudWatch
+    /// Logs as a client must (lines arrive late, pages may be cut short).
     pub async fn log_lines(&self, build: &Build) -> Vec<String> {
-        let logs = build.logs().expect("the build has logs");
-        let get = self.logs().get_log_events().log_group_name(logs.group_name().expect("group"));
-        let get = get.log_stream_name(logs.stream_name().expect("stream")).start_from_head(true);
-        let out = get.send().await.expect("get log events");
-        out.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
+        super::complete_log(self, build).await
     }
 
     /// Build `id` as BatchGetBuilds returns it.

@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use super::agent::Agent;
 use super::exec::{self, Control, Exit, Halt, Shell};
 use super::flow::{self, Ended, Step};
+use super::logtarget::LogTarget;
 use super::model::{Build, Context};
 use crate::buildspec::{Buildspec, OnFailure, PhaseSpec};
 use crate::sandbox::{Shared, lock};
@@ -47,12 +49,9 @@ pub struct Job {
     pub source_version: String,
     pub initiator: String,
     pub image: String,
-    pub group: String,
+    pub log: LogTarget,
     pub start_ms: i64,
 }
-
-/// How PROVISIONING appears to take: long enough to see phases advance.
-const PROVISIONING: Duration = Duration::from_millis(300);
 
 struct PhaseEnd {
     status: &'static str,
@@ -89,6 +88,7 @@ struct Runner {
     spec: Buildspec,
     shell: Shell,
     succeeding: bool,
+    agent: Arc<Agent>,
 }
 
 pub async fn run(shared: Arc<Shared>, job: Job) {
@@ -102,10 +102,17 @@ pub async fn run(shared: Arc<Shared>, job: Job) {
         }
     });
     let shell = Shell { state: job.dir.join("shell"), src: job.dir.join("src"), env: Vec::new() };
-    let mut r = Runner { shared: shared.clone(), job, spec: Buildspec::default(), shell, succeeding: true };
+    let agent = Agent::start(shared.clone(), job.log.clone());
+    let mut r = Runner { shared: shared.clone(), job, spec: Buildspec::default(), shell, succeeding: true, agent };
     r.phases().await;
     watchdog.abort();
     control.kill_all_groups();
+    // The agent may still be shipping the last lines after the build is
+    // closed, as on AWS; the S3 copy is written before.
+    let lines = r.agent.finish();
+    if let Some(s3) = &r.job.log.s3 {
+        steps::write_s3_log(&shared, s3, &lines).await;
+    }
     let status = match control.halted() {
         Some(Halt::Stopped) => "STOPPED",
         Some(Halt::TimedOut) => "TIMED_OUT",
@@ -132,9 +139,15 @@ impl Runner {
             b.enter("PROVISIONING", now);
         });
         let halted = tokio::select! {
-            _ = tokio::time::sleep(PROVISIONING) => self.job.control.halted(),
+            _ = tokio::time::sleep(self.shared.realism.provisioning) => self.job.control.halted(),
             _ = self.job.control.wake.notified() => self.job.control.halted(),
         };
+        // "The CloudWatch Logs stream is created during the PROVISIONING phase"
+        // (CodeBuild API Reference, LogsLocation): the agent ships from now on.
+        if self.job.log.cloudwatch {
+            lock(&self.shared.logs).create_stream(&self.job.log.group, &self.job.log.stream);
+        }
+        self.agent.stream_created();
         let mut step = Some(Step::DownloadSource);
         if let Some(h) = halted {
             self.end_phase("PROVISIONING", PhaseEnd::halted(h), false);
@@ -241,7 +254,6 @@ impl Runner {
     }
 
     fn append(&self, line: String) {
-        let ts = Utc::now().timestamp_millis();
-        lock(&self.shared.logs).append(&self.job.group, &self.job.uuid, vec![(ts, line)]);
+        self.agent.print(Utc::now().timestamp_millis(), line);
     }
 }

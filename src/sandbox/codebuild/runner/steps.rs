@@ -3,9 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use super::{PhaseEnd, Runner, SourceInput};
 use crate::buildspec::{self, OnFailure};
+use crate::sandbox::Shared;
 use crate::sandbox::codebuild::files;
+use crate::sandbox::codebuild::logtarget::S3Log;
 use crate::sandbox::codebuild::model::REGION;
 
 impl Runner {
@@ -135,6 +139,29 @@ impl Runner {
         })
         .await;
         PhaseEnd::ok()
+    }
+}
+
+/// Writes the build's log, gzipped, to the sandbox's S3 at the key AWS uses
+/// (`<location>/<build uuid>.gz`). A failure is reported, not fatal: the
+/// build's outcome does not depend on it.
+pub(super) async fn write_s3_log(shared: &Arc<Shared>, s3: &S3Log, lines: &[String]) {
+    use std::io::Write;
+    let mut text = lines.join("\n");
+    text.push('\n');
+    let object = format!("s3://{}/{}", s3.bucket, s3.key);
+    let (shared, s3) = (shared.clone(), s3.clone());
+    let written = tokio::task::spawn_blocking(move || {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        let bytes = gz.finish().map_err(|e| e.to_string())?;
+        crate::sandbox::s3::put_bytes(&shared, &s3.bucket, &s3.key, &bytes, "application/gzip")
+            .map_err(|e| format!("{}: {}", e.code, e.message))
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    if let Err(e) = written {
+        tracing::warn!("cannot write the S3 build log {object}: {e}");
     }
 }
 
