@@ -188,6 +188,12 @@ pub async fn delete_objects(shared: &Arc<Shared>, req: S3Request, bucket: &str) 
             // Whitespace is part of a key: ' lead' and 'lead' are different objects.
             let key = o.child_raw("Key").ok_or_else(malformed)?;
             let asked = o.child_text("VersionId");
+            if let Some(id) = asked.filter(|id| !store::well_formed_version_id(id)) {
+                // Per key, and reported in quiet mode too (DeleteObjects, "Error").
+                doc.open("Error").elem("Key", key).elem("VersionId", id).elem("Code", "InvalidArgument");
+                doc.elem("Message", "Invalid version id specified").close("Error");
+                continue;
+            }
             let (reported, marker, g) = s.delete(bucket, key, asked)?;
             garbage.extend(g);
             if quiet {

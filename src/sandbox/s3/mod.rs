@@ -5,6 +5,7 @@ mod body;
 mod buckets;
 mod chunked;
 mod errors;
+mod get;
 mod list;
 mod listing;
 mod multipart;
@@ -182,7 +183,7 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         Op::ListObjectsV2 => listing::objects(shared, &req, &bucket, true),
         Op::DeleteObjects => buckets::delete_objects(shared, req, &bucket).await,
         Op::PutObject => objects::put(shared, req, &bucket, &key).await,
-        Op::GetObject | Op::HeadObject => objects::get(shared, &req, &bucket, &key, head).await,
+        Op::GetObject | Op::HeadObject => get::get(shared, &req, &bucket, &key, head).await,
         Op::DeleteObject => objects::delete(shared, &req, &bucket, &key),
         Op::CreateMultipartUpload => multipart::create(shared, &req, &bucket, &key),
         Op::UploadPart => multipart::upload_part(shared, req, &bucket, &key).await,

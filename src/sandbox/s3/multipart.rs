@@ -124,11 +124,12 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
     let mut out = BufWriter::with_capacity(1 << 20, tokio::fs::File::from_std(file));
     let mut crc = crc32fast::Hasher::new();
     let mut md5s = Md5::new();
-    let mut size = 0u64;
+    let mut sizes = Vec::with_capacity(files.len());
     let mut buf = vec![0u8; 1 << 20];
     for (path, md5) in &files {
         md5s.update(md5);
         let mut part = tokio::fs::File::open(path).await.map_err(internal)?;
+        let mut size = 0u64;
         loop {
             let n = part.read(&mut buf).await.map_err(internal)?;
             if n == 0 {
@@ -138,7 +139,9 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
             out.write_all(&buf[..n]).await.map_err(internal)?;
             size += n as u64;
         }
+        sizes.push(size);
     }
+    let size = sizes.iter().sum();
     out.flush().await.map_err(internal)?;
     drop(out);
     let etag = format!("{}-{}", hex::encode(md5s.finalize()), files.len());
@@ -148,7 +151,7 @@ pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &
             // Completed by a concurrent request while this one assembled.
             return s.completion(&id, bucket, key).cloned().map(Err).ok_or_else(store::no_upload);
         };
-        let obj = NewObject { size, etag, crc32: Some(crc32), meta: upload.meta, parts: Some(files.len()) };
+        let obj = NewObject { size, etag, crc32: Some(crc32), meta: upload.meta, parts: Some(sizes) };
         let (version, replaced) = s.put(bucket, key, tmp, obj)?;
         garbage.extend(replaced);
         let versioning = s.bucket(bucket)?.versioning;

@@ -59,7 +59,8 @@ pub struct Version {
     /// Base64 CRC32 of the whole body.
     pub crc32: Option<String>,
     pub meta: ObjectMeta,
-    pub parts: Option<usize>,
+    /// Part sizes, in order, of an object completed from a multipart upload.
+    pub parts: Option<Vec<u64>>,
     file: Option<String>,
 }
 
@@ -69,7 +70,8 @@ pub struct NewObject {
     pub etag: String,
     pub crc32: Option<String>,
     pub meta: ObjectMeta,
-    pub parts: Option<usize>,
+    /// Part sizes, in order, of an object completed from a multipart upload.
+    pub parts: Option<Vec<u64>>,
 }
 
 /// Files no longer referenced; the caller deletes them after unlocking.

@@ -4,8 +4,10 @@
 //! the document it follows.
 
 mod buckets;
+mod errors;
 mod keys;
 mod multipart;
+mod objects;
 
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
