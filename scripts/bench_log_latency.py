@@ -4,6 +4,11 @@ logs -f` show it, against `pipewatch sandbox` with its AWS-like defaults
 (log stream created as provisioning ends, events readable 0.5-5 s after they
 are printed, request-rate buckets).
 
+Two runs: the TUI started before the upload (idle until then: it finds the
+new run at its idle pace, GetPipelineState every 15 s), and the TUI started
+right after the upload, before the build (the pipeline is active: a build
+about to start is polled for every second).
+
 For each line it prints: the print time (in the line), the time CloudWatch
 made it readable (ingestionTime, read back afterwards: the earliest any tailer
 of the log group could show it), and when each client first showed it. The
@@ -40,6 +45,12 @@ artifacts:
 
 
 def main():
+    for tui_first in (True, False):
+        print("== TUI started", "before the upload (idle)" if tui_first else "after the upload, before the build")
+        once(tui_first)
+
+
+def once(tui_first):
     work = tempfile.mkdtemp()
     sock = f"pwlat-{os.getpid()}"
     sb = subprocess.Popen([BIN, "sandbox", "--addr", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
@@ -54,7 +65,7 @@ def main():
             break
     endpoint = env["AWS_ENDPOINT_URL"]
     try:
-        run(work, sock, env, endpoint)
+        run(work, sock, env, endpoint, tui_first)
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], stderr=subprocess.DEVNULL)
         sb.terminate()
@@ -65,15 +76,17 @@ def aws(env, *args):
     return json.loads(out.stdout) if out.stdout.strip() else {}
 
 
-def run(work, sock, env, endpoint):
+def run(work, sock, env, endpoint, tui_first):
     os.makedirs(os.path.join(work, "ws/model"))
     zpath = os.path.join(work, "ws.zip")
     with zipfile.ZipFile(zpath, "w") as z:
         z.writestr("model/buildspec.yml", BUILDSPEC)
     tui_env = " ".join(f"{k}='{v}'" for k, v in env.items() if k.startswith("AWS_"))
     cmd = f"env {tui_env} {BIN} --endpoint-url {endpoint} --region us-east-1 --pipeline mlops-demo"
-    subprocess.run(["tmux", "-L", sock, "new", "-d", "-s", "lat", "-x", "200", "-y", "50", cmd], check=True)
-    time.sleep(3)
+    start_tui = ["tmux", "-L", sock, "new", "-d", "-s", "lat", "-x", "200", "-y", "50", cmd]
+    if tui_first:
+        subprocess.run(start_tui, check=True)
+        time.sleep(3)
     seen_tui, seen_cli = {}, {}
     stop = threading.Event()
 
@@ -86,13 +99,17 @@ def run(work, sock, env, endpoint):
                 seen_tui.setdefault(int(m.group(1)), now)
             time.sleep(0.05)
 
-    threading.Thread(target=watch_tui, daemon=True).start()
     aws(env, "s3api", "put-object", "--bucket", "pipewatch-demo-source", "--key", "workspace.zip", "--body", zpath)
+    if not tui_first:
+        subprocess.run(start_tui, check=True)
+    threading.Thread(target=watch_tui, daemon=True).start()
     # `logs -f` starts as soon as the build has an id (a script would do the same).
     build_id = None
     while build_id is None:
         state = aws(env, "codepipeline", "get-pipeline-state", "--name", "mlops-demo")
         for stage in state.get("stageStates", []):
+            if stage.get("stageName") != "Build":
+                continue
             for a in stage.get("actionStates", []):
                 ex = a.get("latestExecution", {})
                 if a.get("actionName") and ex.get("externalExecutionId") and ex.get("status") == "InProgress":

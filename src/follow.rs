@@ -38,6 +38,9 @@ const MAX_EMPTY_RUSH: u32 = 5;
 /// After an expired token the read restarts this long before the last event
 /// seen, so events ingested late with an earlier timestamp are not skipped.
 const RESUME_BACK_MS: i64 = 60_000;
+/// A stream quiet for less than this is still read at the live pace: a build's
+/// next lines often follow a short pause (between phases, commands).
+const QUIET_AFTER: Duration = Duration::from_secs(10);
 /// Bound on the events remembered for that de-duplication.
 const RECENT_CAP: usize = 100_000;
 
@@ -88,6 +91,8 @@ pub struct LogFollow {
     /// every read found nothing, and how many.
     empty_since_end: Option<(Instant, u32)>,
     empty_rush: u32,
+    /// When the last events (or the first read) came.
+    lively_at: Option<Instant>,
     settle: Duration,
 }
 
@@ -107,6 +112,7 @@ impl LogFollow {
             resume_until: None,
             empty_since_end: None,
             empty_rush: 0,
+            lively_at: None,
             settle,
         }
     }
@@ -139,6 +145,7 @@ impl LogFollow {
     }
 
     fn on_page(&mut self, batch: LogBatch, ended: bool, now: Instant, now_ms: i64) -> (Vec<LogEvent>, Next) {
+        let lively_at = *self.lively_at.get_or_insert(now);
         let unchanged = matches!(&self.position, LogPosition::Token(t) if *t == batch.next_token);
         let bytes: usize = batch.events.iter().map(|e| e.message.len()).sum();
         let count = batch.events.len();
@@ -153,10 +160,17 @@ impl LogFollow {
                 self.empty_rush += 1;
                 return (events, Next::Now);
             }
-            let next = if ended { self.found_nothing(now) } else { Next::Quiet };
+            let next = if ended {
+                self.found_nothing(now)
+            } else if now.duration_since(lively_at) < QUIET_AFTER {
+                Next::Live
+            } else {
+                Next::Quiet
+            };
             return (events, next);
         }
         self.empty_rush = 0;
+        self.lively_at = Some(now);
         self.empty_since_end = None;
         let behind = newest.is_some_and(|ts| now_ms.saturating_sub(ts) > BEHIND_MS);
         let next = if count >= CATCH_UP_EVENTS || bytes >= CATCH_UP_BYTES || behind { Next::Now } else { Next::Live };

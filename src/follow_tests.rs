@@ -23,9 +23,11 @@ fn reads_from_the_head_then_from_each_forward_token() {
     assert_eq!(texts(&shown), ["a", "b"]);
     assert_eq!(next, Next::Live, "a small, recent page is the live edge");
     assert_eq!(f.position(), &LogPosition::Token("f1".into()));
-    let (shown, next) = f.on_read(page("f1", vec![]), false, t0, NOW_MS);
+    let (shown, next) = f.on_read(page("f1", vec![]), false, t0 + Duration::from_secs(1), NOW_MS);
     assert!(shown.is_empty());
-    assert_eq!(next, Next::Quiet, "an unchanged token is the end of the stream for now");
+    assert_eq!(next, Next::Live, "an unchanged token is the end for now; a short pause keeps the live pace");
+    let later = t0 + QUIET_AFTER;
+    assert_eq!(f.on_read(page("f1", vec![]), false, later, NOW_MS).1, Next::Quiet, "a quiet build is read slower");
 }
 
 #[test]
@@ -59,7 +61,7 @@ fn big_partial_empty_or_old_pages_are_read_again_at_once() {
         let token = format!("t{}", f.empty_rush);
         assert_eq!(f.on_read(page(&token, vec![]), false, t0, NOW_MS).1, Next::Now);
     }
-    assert_eq!(f.on_read(page("endless", vec![]), false, t0, NOW_MS).1, Next::Quiet, "no endless rush");
+    assert_eq!(f.on_read(page("endless", vec![]), false, t0, NOW_MS).1, Next::Live, "no endless rush");
 }
 
 #[test]
@@ -68,7 +70,7 @@ fn the_end_needs_empty_reads_spread_over_the_settle_time_after_the_build_ended()
     let t0 = Instant::now();
     f.on_read(page("t1", vec![ev(NOW_MS, "a")]), false, t0, NOW_MS);
     // Unchanged while the build runs: never the end.
-    assert_eq!(f.on_read(page("t1", vec![]), false, t0, NOW_MS).1, Next::Quiet);
+    assert_eq!(f.on_read(page("t1", vec![]), false, t0, NOW_MS).1, Next::Live);
     // Ended: two unchanged reads, but too close together.
     assert_eq!(f.on_read(page("t1", vec![]), true, t0 + Duration::from_secs(1), NOW_MS).1, Next::Quiet);
     assert_eq!(f.on_read(page("t1", vec![]), true, t0 + Duration::from_secs(3), NOW_MS).1, Next::Quiet);

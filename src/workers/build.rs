@@ -11,6 +11,9 @@ use crate::model::logs::LogSource;
 use crate::model::snapshot::BuildSnapshot;
 use crate::msg::Msg;
 
+/// BatchGetBuilds while a new build has no log location yet.
+const LOG_NAME_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Tries for the medians before giving up until the next watch.
 const MEDIAN_ATTEMPTS: u32 = 3;
 
@@ -44,8 +47,11 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         if complete {
             finished.store(true, Ordering::SeqCst);
         }
+        // CodeBuild names the log when PROVISIONING starts: until then ask
+        // every second, so the tail starts with the build's first lines.
+        let named = build.cloudwatch_logs_disabled || build.log_group.is_some();
         ctx.send(Msg::Build { result: Ok(build) });
-        let interval = ctx.intervals.build;
+        let interval = if named { ctx.intervals.build } else { ctx.intervals.build.min(LOG_NAME_POLL) };
         // The followed build: full pace even while the terminal is unfocused.
         if complete || !ctx.pacer.interval_active(interval).await {
             return;
