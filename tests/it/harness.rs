@@ -7,10 +7,12 @@
 
 mod cli;
 mod config;
+mod raw;
 mod scenario;
 
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
 pub use config::two_stage_pipeline;
+pub use raw::RawResponse;
 pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};
 
 use std::io::Write;
@@ -133,7 +135,6 @@ pub fn repo_root() -> std::path::PathBuf {
 /// returns (status, body).
 pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     use sha2::Digest;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = env.sandbox.addr.to_string();
     let amz_date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let mut map = hyper::HeaderMap::new();
@@ -151,21 +152,16 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
         payload_hash: &hash,
     };
     let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
-    let mut req =
-        format!("POST / HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-    for (k, v) in &map {
-        req.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
-    }
-    req.push_str("\r\n");
-    let mut stream = tokio::net::TcpStream::connect(env.sandbox.addr).await.unwrap();
-    stream.write_all(req.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut resp = Vec::new();
-    stream.read_to_end(&mut resp).await.unwrap();
-    let text = String::from_utf8_lossy(&resp).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    (status, body)
+    let mut sent: Vec<(&str, &str)> = vec![("authorization", &auth)];
+    sent.extend(map.iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap())));
+    let resp = raw(env, "POST", "/", &sent, body).await;
+    (resp.status, resp.text())
+}
+
+/// Sends one HTTP/1.1 request to the sandbox as written, unsigned unless the
+/// caller signed it (a presigned URL in `target`, say).
+pub async fn raw(env: &Env, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
+    raw::send(env.sandbox.addr, method, target, headers, body).await
 }
 
 /// Reads a log stream as a careful client must against AWS: startFromHead

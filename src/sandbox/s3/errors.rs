@@ -2,7 +2,11 @@
 //! (delete markers, ranges) and the extra elements of the error document (S3
 //! API Reference, "Error responses": BucketName, UploadId, ArgumentName, ...).
 
+use chrono::{DateTime, Utc};
+
 use crate::sandbox::http::ApiError;
+use crate::sandbox::sigv4::AuthError;
+use crate::sandbox::sigv4::presign::PresignError;
 
 /// An error plus what S3 sends with it.
 #[derive(Debug)]
@@ -78,6 +82,60 @@ pub fn not_implemented(operation: &str, header: &str) -> S3Error {
         "A header you provided implies functionality that is not implemented: {operation} ({header}) is not served by the pipewatch sandbox"
     );
     S3Error::from(ApiError::new(501, "NotImplemented", message)).detail("Header", header)
+}
+
+/// A failed SigV4 check of the Authorization header, as S3 reports it.
+pub fn auth_error(e: AuthError) -> ApiError {
+    match e {
+        AuthError::Missing => ApiError::new(403, "AccessDenied", "Access Denied"),
+        AuthError::UnknownKey => ApiError::new(
+            403,
+            "InvalidAccessKeyId",
+            "The AWS Access Key Id you provided does not exist in our records.",
+        ),
+        AuthError::Skewed => ApiError::new(
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        ),
+        AuthError::Malformed(m) => ApiError::client("AuthorizationHeaderMalformed", m),
+        AuthError::BadSignature => ApiError::new(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        ),
+    }
+}
+
+fn iso_seconds(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A failed presigned URL: an expired one is 403 AccessDenied "Request has
+/// expired" naming X-Amz-Expires, Expires and ServerTime, as S3 sends it.
+pub fn presign_error(e: PresignError) -> S3Error {
+    let now = iso_seconds(Utc::now());
+    match e {
+        PresignError::Auth(e) => auth_error(e).into(),
+        PresignError::Query(m) => ApiError::client("AuthorizationQueryParametersError", m).into(),
+        PresignError::SigV2 => ApiError::client(
+            "InvalidRequest",
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        )
+        .into(),
+        PresignError::Expired { expires_secs, expires_at } => {
+            S3Error::from(ApiError::new(403, "AccessDenied", "Request has expired"))
+                .detail("X-Amz-Expires", expires_secs.to_string())
+                .detail("Expires", iso_seconds(expires_at))
+                .detail("ServerTime", now)
+        }
+        PresignError::NotYetValid { signed_at, expires_at } => {
+            S3Error::from(ApiError::new(403, "AccessDenied", "Request is not yet valid"))
+                .detail("X-Amz-Date", signed_at.timestamp_millis().to_string())
+                .detail("Expires", iso_seconds(expires_at))
+                .detail("ServerTime", now)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, body::Incoming};
 
-pub use errors::S3Error;
+pub use errors::{S3Error, auth_error, presign_error};
 pub use objects::put_bytes;
 pub use store::{Store, Version, Versioning};
 
@@ -204,14 +204,20 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
     };
     let resp = result.unwrap_or_else(|e| {
         let e = e.with_context(&bucket, &key, upload_id.as_deref(), version_id.as_deref());
-        let mut resp = http::s3_error(&e.api, &resource, &rid, head);
-        if !head && !e.details.is_empty() {
-            *resp.body_mut() = http::full(http::s3_error_doc(&e.api, &e.details, &resource, &rid));
-        }
-        add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
-        resp
+        error_response(&e, &resource, &rid, head)
     });
     (format!("{op:?}"), resp)
+}
+
+/// An error as S3 sends it: the document with its details (none for HEAD)
+/// and the headers that go with it.
+pub fn error_response(e: &S3Error, resource: &str, rid: &str, head: bool) -> Response {
+    let mut resp = http::s3_error(&e.api, resource, rid, head);
+    if !head && !e.details.is_empty() {
+        *resp.body_mut() = http::full(http::s3_error_doc(&e.api, &e.details, resource, rid));
+    }
+    add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    resp
 }
 
 fn add_headers<'a>(map: &mut HeaderMap, headers: impl IntoIterator<Item = (&'a str, &'a str)>) {

@@ -8,6 +8,7 @@ mod errors;
 mod keys;
 mod multipart;
 mod objects;
+mod presign;
 
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
