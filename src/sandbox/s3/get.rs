@@ -178,12 +178,12 @@ pub async fn get(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str,
             (start, end - start + 1, 206)
         }
         None => {
+            // The checksum is of the whole object: not sent with a part.
             if part.is_none()
                 && req.header("x-amz-checksum-mode").is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
-                && let Some(crc) = &version.crc32
+                && let Some(checksum) = &version.checksum
             {
-                headers.push(("x-amz-checksum-crc32".into(), crc.clone()));
-                headers.push(("x-amz-checksum-type".into(), "FULL_OBJECT".into()));
+                headers.extend(checksum.headers());
             }
             (0, version.size, 200)
         }

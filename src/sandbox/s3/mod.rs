@@ -3,7 +3,9 @@
 
 mod body;
 mod buckets;
+mod checksum;
 mod chunked;
+mod complete;
 mod errors;
 mod get;
 mod list;
@@ -187,7 +189,7 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         Op::DeleteObject => objects::delete(shared, &req, &bucket, &key),
         Op::CreateMultipartUpload => multipart::create(shared, &req, &bucket, &key),
         Op::UploadPart => multipart::upload_part(shared, req, &bucket, &key).await,
-        Op::CompleteMultipartUpload => multipart::complete(shared, req, &bucket, &key).await,
+        Op::CompleteMultipartUpload => complete::complete(shared, req, &bucket, &key).await,
         Op::AbortMultipartUpload => multipart::abort(shared, &req, &bucket, &key),
         Op::CopyObject => Err(errors::not_implemented("CopyObject", "x-amz-copy-source")),
         Op::UploadPartCopy => Err(errors::not_implemented("UploadPartCopy", "x-amz-copy-source")),

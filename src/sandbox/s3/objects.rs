@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use hyper::HeaderMap;
 
+use super::checksum::{Algorithm, Checksum};
 use super::store::{self, NewObject, ObjectMeta, Versioning};
 use super::{S3Request, S3Result, body, get, respond, with_store};
 use crate::sandbox::Shared;
@@ -69,11 +70,12 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     let meta = meta_from_headers(&req.headers)?;
     let tmp_dir = with_store(shared, |s| s.bucket(bucket).map(|_| s.tmp_dir()))?;
     let (received, tmp) =
-        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PUT).await?;
+        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PUT, None).await?;
+    let checksum = received.stored();
     let obj = NewObject {
         size: received.size,
         etag: received.md5_hex(),
-        crc32: Some(received.crc32_b64()),
+        checksum: Some(checksum.clone()),
         meta,
         parts: None,
     };
@@ -83,11 +85,8 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     })?;
     store::collect(garbage);
     shared.object_created(bucket, key, &version.version_id);
-    let mut headers = vec![
-        ("etag".to_string(), format!("\"{}\"", version.etag)),
-        ("x-amz-checksum-crc32".to_string(), received.crc32_b64()),
-        ("x-amz-checksum-type".to_string(), "FULL_OBJECT".to_string()),
-    ];
+    let mut headers = vec![("etag".to_string(), format!("\"{}\"", version.etag))];
+    headers.extend(checksum.headers());
     headers.extend(version_header(versioning, &version.version_id));
     Ok(respond(200, &headers, http::empty(), &req.request_id))
 }
@@ -104,7 +103,7 @@ pub fn put_bytes(shared: &Shared, bucket: &str, key: &str, bytes: &[u8], content
     let obj = NewObject {
         size: bytes.len() as u64,
         etag: hex::encode(md5::Md5::digest(bytes)),
-        crc32: Some(body::base64(&crc32fast::hash(bytes).to_be_bytes())),
+        checksum: Some(Checksum::full(Algorithm::Crc32, body::base64(&crc32fast::hash(bytes).to_be_bytes()))),
         meta: ObjectMeta { content_type: Some(content_type.to_string()), user: Vec::new(), headers: Vec::new() },
         parts: None,
     };

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use tempfile::TempPath;
 
+use super::checksum::Checksum;
 pub use super::uploads::{Completions, Upload};
 use crate::sandbox::http::ApiError;
 
@@ -56,8 +57,8 @@ pub struct Version {
     pub size: u64,
     /// Without quotes: md5 hex, or md5-of-md5s-N for multipart.
     pub etag: String,
-    /// Base64 CRC32 of the whole body.
-    pub crc32: Option<String>,
+    /// The additional checksum kept (CRC32 unless the client sent a SHA).
+    pub checksum: Option<Checksum>,
     pub meta: ObjectMeta,
     /// Part sizes, in order, of an object completed from a multipart upload.
     pub parts: Option<Vec<u64>>,
@@ -68,7 +69,7 @@ pub struct Version {
 pub struct NewObject {
     pub size: u64,
     pub etag: String,
-    pub crc32: Option<String>,
+    pub checksum: Option<Checksum>,
     pub meta: ObjectMeta,
     /// Part sizes, in order, of an object completed from a multipart upload.
     pub parts: Option<Vec<u64>>,
@@ -216,7 +217,7 @@ impl Store {
             last_modified: Utc::now(),
             size: obj.size,
             etag: obj.etag,
-            crc32: obj.crc32,
+            checksum: obj.checksum,
             meta: obj.meta,
             parts: obj.parts,
             file: Some(file),
@@ -264,7 +265,7 @@ impl Store {
                     last_modified: Utc::now(),
                     size: 0,
                     etag: String::new(),
-                    crc32: None,
+                    checksum: None,
                     meta: ObjectMeta::default(),
                     parts: None,
                     file: None,

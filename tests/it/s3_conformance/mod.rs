@@ -4,6 +4,7 @@
 //! the document it follows.
 
 mod buckets;
+mod checksums;
 mod errors;
 mod keys;
 mod multipart;
