@@ -203,16 +203,27 @@ pub struct SandboxArgs {
     /// Inject faults, e.g. throttle=0.3,latency=100ms-500ms,outage=30s@60s,error=0.05
     #[arg(long, value_name = "SPEC", value_parser = parse_chaos)]
     pub chaos: Option<Chaos>,
-    /// Append one JSON line per request (time, service, operation, status, ms).
+    /// Append one JSON line per request (time, service, operation, status, ms, error).
     #[arg(long, value_name = "FILE")]
     pub request_log: Option<PathBuf>,
-    /// Turn AWS's log timing off: lines readable at once, full pages, short PROVISIONING.
+    /// Kinder than AWS: no request-rate limits, and no log timing (lines
+    /// readable at once, full pages, short PROVISIONING).
     #[arg(long)]
     pub lenient: bool,
     /// Tune AWS's harshness, e.g. ingest=0.5s-5s,partial=0.05,token-ttl=24h,provisioning=3s
     /// (the defaults). --lenient wins over the timing keys.
     #[arg(long, value_name = "SPEC", value_parser = parse_realism)]
     pub realism: Option<Realism>,
+    /// IAM actions the caller lacks, answered AccessDenied as AWS does,
+    /// e.g. s3:ListBucket,codebuild:BatchGetBuilds
+    #[arg(long, value_name = "ACTIONS", value_parser = parse_deny)]
+    pub deny: Option<crate::sandbox::limits::DenyList>,
+    /// Request-rate overrides in requests per second (0: unlimited), e.g. GetLogEvents=25,codebuild:*=2
+    #[arg(long, value_name = "SPEC", value_parser = parse_rates)]
+    pub rates: Option<crate::sandbox::limits::RateOverrides>,
+    /// How often S3 sources that poll (PollForSourceChanges absent or true) look for a new version.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::sandbox::chaos::parse_duration)]
+    pub poll_interval: std::time::Duration,
 }
 
 fn parse_realism(s: &str) -> Result<Realism, String> {
@@ -220,6 +231,14 @@ fn parse_realism(s: &str) -> Result<Realism, String> {
 }
 
 fn parse_chaos(s: &str) -> Result<Chaos, String> {
+    s.parse()
+}
+
+fn parse_deny(s: &str) -> Result<crate::sandbox::limits::DenyList, String> {
+    s.parse()
+}
+
+fn parse_rates(s: &str) -> Result<crate::sandbox::limits::RateOverrides, String> {
     s.parse()
 }
 

@@ -64,6 +64,9 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         chaos: args.chaos,
         request_log: args.request_log,
         credentials,
+        deny: args.deny.unwrap_or_default(),
+        rates: args.rates.unwrap_or_default(),
+        poll_interval: args.poll_interval,
         realism: args.realism.unwrap_or_default(),
         lenient: args.lenient,
     };

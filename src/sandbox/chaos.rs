@@ -1,6 +1,7 @@
 //! `--chaos SPEC`: injected throttling, latency, outages and server errors, so
 //! the app's backoff and gap-free log tailing can be exercised locally.
-//! SPEC is comma-separated: `throttle=0.3,latency=100ms-500ms,outage=30s@60s,error=0.05`.
+//! SPEC is comma-separated: `throttle=0.3,latency=100ms-500ms,outage=30s@60s,error=0.05`,
+//! plus `bandwidth=2MiB/s`, a cap on how fast uploads (PutObject, UploadPart) are read.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,6 +13,8 @@ pub struct Chaos {
     pub latency: Option<(Duration, Duration)>,
     /// (length, start after sandbox start)
     pub outage: Option<(Duration, Duration)>,
+    /// Upload bytes per second, shared by every upload.
+    pub bandwidth: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -63,6 +66,31 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// `2MiB/s`, `500KiB/s`, `1MB/s`, `64kB/s` or a bare number of bytes per second.
+pub fn parse_bandwidth(s: &str) -> Result<u64, String> {
+    let bad = || format!("bandwidth={s}: expected bytes per second like 2MiB/s, 500KiB/s or 1MB/s");
+    let t = s.trim();
+    let t = t.strip_suffix("/s").unwrap_or(t);
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    let scale = match unit {
+        "" | "B" => 1.0,
+        "kB" | "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "GiB" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(bad()),
+    };
+    let rate = n * scale;
+    if !(rate >= 1.0 && rate.is_finite()) {
+        return Err(bad());
+    }
+    Ok(rate as u64)
+}
+
 fn parse_probability(key: &str, v: &str) -> Result<f64, String> {
     match v.parse::<f64>() {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
@@ -93,7 +121,10 @@ impl FromStr for Chaos {
                         .ok_or_else(|| format!("outage={value}: expected LENGTH@START, e.g. 30s@60s"))?;
                     chaos.outage = Some((parse_duration(len)?, parse_duration(at)?));
                 }
-                _ => return Err(format!("unknown chaos key '{key}' (use throttle, latency, outage, error)")),
+                "bandwidth" => chaos.bandwidth = Some(parse_bandwidth(value)?),
+                _ => {
+                    return Err(format!("unknown chaos key '{key}' (use throttle, latency, outage, error, bandwidth)"));
+                }
             }
         }
         Ok(chaos)
@@ -111,6 +142,20 @@ mod tests {
         assert_eq!(c.error, 0.05);
         assert_eq!(c.latency, Some((Duration::from_millis(100), Duration::from_millis(500))));
         assert_eq!(c.outage, Some((Duration::from_secs(30), Duration::from_secs(60))));
+        assert_eq!(c.bandwidth, None);
+    }
+
+    #[test]
+    fn bandwidth_takes_binary_and_decimal_units() {
+        let c: Chaos = "bandwidth=2MiB/s".parse().unwrap();
+        assert_eq!(c.bandwidth, Some(2 * 1024 * 1024));
+        assert_eq!(parse_bandwidth("500KiB/s"), Ok(500 * 1024));
+        assert_eq!(parse_bandwidth("1MB/s"), Ok(1_000_000));
+        assert_eq!(parse_bandwidth("64kB"), Ok(64_000));
+        assert_eq!(parse_bandwidth("4096"), Ok(4096));
+        assert!(parse_bandwidth("2Mbit/s").unwrap_err().contains("bytes per second"));
+        assert!(parse_bandwidth("0").is_err());
+        assert!(c.decide(Duration::ZERO).fault.is_none(), "a bandwidth cap injects no faults");
     }
 
     #[test]

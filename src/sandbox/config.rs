@@ -1,7 +1,10 @@
 //! The sandbox's pipelines and CodeBuild projects, in AWS's own JSON shapes:
-//! the `pipeline` object of `get-pipeline` and the project objects of
-//! `batch-get-projects`. The built-in default is the demo pipeline.
+//! the `pipeline` object of `get-pipeline` (or its whole output, `pipeline` and
+//! `metadata`) and the project objects of `batch-get-projects` (a project whose
+//! `arn` names another Region or account lives there). The built-in default is
+//! the demo pipeline.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use color_eyre::eyre::{Result, WrapErr, eyre};
@@ -16,6 +19,9 @@ pub struct SandboxConfig {
     pub pipelines: Vec<Value>,
     #[serde(default)]
     pub projects: Vec<Value>,
+    /// GetPipeline's `metadata` given with a pipeline, by pipeline name.
+    #[serde(skip)]
+    pub metadata: BTreeMap<String, Value>,
 }
 
 /// The parts of a pipeline declaration the engine acts on.
@@ -30,6 +36,9 @@ pub struct PipelineDecl {
     pub pipeline_type: String,
     #[serde(default)]
     pub artifact_store: Option<ArtifactStoreDecl>,
+    /// Region -> store: required by AWS once an action runs in another Region.
+    #[serde(default)]
+    pub artifact_stores: BTreeMap<String, ArtifactStoreDecl>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -56,6 +65,12 @@ pub struct ActionDecl {
     pub input_artifacts: Vec<ArtifactName>,
     #[serde(default)]
     pub output_artifacts: Vec<ArtifactName>,
+    /// Cross-Region actions name their Region; absent: the pipeline's.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Cross-account actions name a role in the other account.
+    #[serde(default)]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, serde::Serialize)]
@@ -92,6 +107,28 @@ impl ActionDecl {
     pub fn is_manual_approval(&self) -> bool {
         self.action_type_id.category == "Approval" && self.action_type_id.provider == "Manual"
     }
+    /// An S3 source that polls: `PollForSourceChanges` absent means true for
+    /// pipelines created with the CLI or CloudFormation (CodePipeline User Guide,
+    /// "Valid settings for the PollForSourceChanges parameter").
+    pub fn polls(&self) -> bool {
+        self.is_s3_source()
+            && !self.configuration.get("PollForSourceChanges").is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    }
+    /// The Region the action runs in.
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or(super::regions::HOME)
+    }
+}
+
+/// Where a project lives: the Region and account of its `arn`, else the
+/// sandbox's own.
+pub fn project_home(project: &Value) -> (String, String) {
+    project
+        .get("arn")
+        .and_then(Value::as_str)
+        .and_then(super::regions::arn_region_account)
+        .map(|(r, a)| (r.to_string(), a.to_string()))
+        .unwrap_or_else(|| (super::regions::HOME.to_string(), super::ACCOUNT_ID.to_string()))
 }
 
 impl SandboxConfig {
@@ -106,16 +143,30 @@ impl SandboxConfig {
     }
 
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
-        let cfg: SandboxConfig =
+        let mut cfg: SandboxConfig =
             serde_json::from_str(text).map_err(|e| eyre!("{origin}: line {} column {}: {e}", e.line(), e.column()))?;
+        // GetPipeline's whole output: keep the declaration, file the metadata.
+        for entry in &mut cfg.pipelines {
+            if let Some(inner) = entry.get("pipeline").cloned() {
+                let name = inner.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                if let Some(meta) = entry.get("metadata").filter(|m| m.is_object()) {
+                    cfg.metadata.insert(name, meta.clone());
+                }
+                *entry = inner;
+            }
+        }
         for p in &cfg.pipelines {
             let decl = PipelineDecl::parse(p).map_err(|e| eyre!("{origin}: {e}"))?;
             for action in decl.stages.iter().flat_map(|s| &s.actions) {
                 if action.is_codebuild() {
                     let project = action.configuration.get("ProjectName").map(String::as_str).unwrap_or("");
-                    if !cfg.projects.iter().any(|pr| pr.get("name").and_then(Value::as_str) == Some(project)) {
+                    let region = action.region();
+                    let found = cfg.projects.iter().any(|pr| {
+                        pr.get("name").and_then(Value::as_str) == Some(project) && project_home(pr).0 == region
+                    });
+                    if !found {
                         return Err(eyre!(
-                            "{origin}: pipeline {} action {} uses CodeBuild project '{project}', which the config does not define",
+                            "{origin}: pipeline {} action {} uses CodeBuild project '{project}' in {region}, which the config does not define",
                             decl.name,
                             action.name
                         ));
@@ -153,6 +204,7 @@ impl SandboxConfig {
             if let Some(store) = decl.artifact_store {
                 out.push((store.location, true));
             }
+            out.extend(decl.artifact_stores.into_values().map(|store| (store.location, true)));
         }
         // Where projects with S3 logs write them.
         out.extend(self.projects.iter().filter_map(s3_log_bucket).map(|b| (b, false)));
@@ -183,7 +235,31 @@ impl PipelineDecl {
         if !["SUPERSEDED", "QUEUED", "PARALLEL"].contains(&decl.execution_mode.as_str()) {
             return Err(format!("pipeline {}: executionMode must be SUPERSEDED, QUEUED or PARALLEL", decl.name));
         }
+        decl.check_artifact_stores()?;
         Ok(decl)
+    }
+
+    /// CodePipeline API Reference, PipelineDeclaration: artifactStore or
+    /// artifactStores, not both; with a cross-Region action, artifactStores with
+    /// a store for the pipeline's Region and for each action's.
+    fn check_artifact_stores(&self) -> Result<(), String> {
+        let name = &self.name;
+        if self.artifact_store.is_some() && !self.artifact_stores.is_empty() {
+            return Err(format!("pipeline {name}: give artifactStore or artifactStores, not both"));
+        }
+        let home = super::regions::HOME;
+        let mut regions: Vec<&str> = self.stages.iter().flat_map(|s| &s.actions).map(ActionDecl::region).collect();
+        if regions.iter().all(|r| *r == home) {
+            return Ok(());
+        }
+        if self.artifact_stores.is_empty() {
+            return Err(format!("pipeline {name}: a cross-Region action needs artifactStores (one per Region)"));
+        }
+        regions.push(home);
+        match regions.into_iter().find(|r| !self.artifact_stores.contains_key(*r)) {
+            Some(r) => Err(format!("pipeline {name}: artifactStores has no store for {r}")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -209,6 +285,56 @@ mod tests {
             "projects":[]}"#;
         let err = SandboxConfig::parse(text, "x.json").unwrap_err().to_string();
         assert!(err.contains("'nope'"), "{err}");
+    }
+
+    #[test]
+    fn the_demo_has_a_cross_region_cross_account_pipeline() {
+        let cfg = SandboxConfig::demo().unwrap();
+        let eu = PipelineDecl::parse(&cfg.pipelines[1]).unwrap();
+        let action = &eu.stages[1].actions[0];
+        assert_eq!((eu.name.as_str(), action.region()), ("mlops-demo-eu", "eu-west-1"));
+        assert!(action.role_arn.as_deref().is_some_and(|r| r.contains(":210987654321:")));
+        let project = cfg.projects.iter().find(|p| p["name"] == "mlops-demo-eu-evaluate").unwrap();
+        assert_eq!(project_home(project), ("eu-west-1".to_string(), "210987654321".to_string()));
+        assert!(cfg.buckets().contains(&("pipewatch-demo-artifacts-eu-west-1".to_string(), true)));
+        let demo = PipelineDecl::parse(&cfg.pipelines[0]).unwrap();
+        assert!(!demo.stages[0].actions[0].polls(), "the demo pipeline is event-driven, as its template");
+    }
+
+    fn two_stage(action_extra: &str, stores: &str) -> String {
+        format!(
+            r#"{{"pipelines":[{{"name":"p",{stores}"stages":[
+            {{"name":"S","actions":[{{"name":"S","actionTypeId":{{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}}}]}},
+            {{"name":"B","actions":[{{"name":"B",{action_extra}"actionTypeId":{{"category":"Build","owner":"AWS","provider":"CodeBuild","version":"1"}},"configuration":{{"ProjectName":"x"}}}}]}}]}}],
+            "projects":[{{"name":"x","arn":"arn:aws:codebuild:eu-west-1:123456789012:project/x"}}]}}"#
+        )
+    }
+
+    #[test]
+    fn cross_region_actions_need_a_project_there_and_a_store_per_region() {
+        // CodePipeline API Reference, PipelineDeclaration.artifactStores.
+        let stores =
+            r#""artifactStores":{"us-east-1":{"type":"S3","location":"a"},"eu-west-1":{"type":"S3","location":"b"}},"#;
+        assert!(SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, stores), "x").is_ok());
+        let err = SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, ""), "x").unwrap_err().to_string();
+        assert!(err.contains("needs artifactStores"), "{err}");
+        let one = r#""artifactStores":{"eu-west-1":{"type":"S3","location":"b"}},"#;
+        let err = SandboxConfig::parse(&two_stage(r#""region":"eu-west-1","#, one), "x").unwrap_err().to_string();
+        assert!(err.contains("no store for us-east-1"), "{err}");
+        let err = SandboxConfig::parse(&two_stage("", ""), "x").unwrap_err().to_string();
+        assert!(err.contains("'x' in us-east-1"), "the project lives in eu-west-1: {err}");
+    }
+
+    #[test]
+    fn a_pipeline_may_be_given_as_get_pipeline_output() {
+        let text = r#"{"pipelines":[{"pipeline":{"name":"p","stages":[
+            {"name":"S","actions":[{"name":"S","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}]},
+            {"name":"A","actions":[{"name":"A","actionTypeId":{"category":"Approval","owner":"AWS","provider":"Manual","version":"1"}}]}]},
+            "metadata":{"pollingDisabledAt":1767607200}}]}"#;
+        let cfg = SandboxConfig::parse(text, "x").unwrap();
+        assert_eq!(cfg.pipelines[0]["name"], "p");
+        assert_eq!(cfg.metadata["p"]["pollingDisabledAt"], 1767607200);
+        assert!(PipelineDecl::parse(&cfg.pipelines[0]).unwrap().stages[0].actions[0].polls());
     }
 
     #[test]

@@ -45,6 +45,11 @@ impl ApiError {
 
 pub type ApiResult<T = Value> = Result<T, ApiError>;
 
+/// The error code of an error response, kept in its extensions (never sent)
+/// so the request log can say which error each request got.
+#[derive(Clone, Debug)]
+pub struct ErrorCode(pub String);
+
 pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -68,6 +73,7 @@ pub fn json_error(err: &ApiError, request_id: &str) -> Response {
         .header("content-type", "application/x-amz-json-1.1")
         .header("x-amzn-requestid", request_id)
         .header("x-amzn-errortype", err.code.as_str())
+        .extension(ErrorCode(err.code.clone()))
         .body(full(body.to_string()))
         .unwrap_or_else(|_| hyper::Response::new(empty()))
 }
@@ -79,6 +85,7 @@ pub fn s3_error(err: &ApiError, resource: &str, request_id: &str, head: bool) ->
         .status(err.status)
         .header("content-type", "application/xml")
         .header("x-amz-request-id", request_id)
+        .extension(ErrorCode(err.code.clone()))
         .body(full(body))
         .unwrap_or_else(|_| hyper::Response::new(empty()))
 }
@@ -110,6 +117,7 @@ pub fn query_error(err: &ApiError, request_id: &str) -> Response {
         .status(err.status)
         .header("content-type", "text/xml")
         .header("x-amzn-requestid", request_id)
+        .extension(ErrorCode(err.code.clone()))
         .body(full(body))
         .unwrap_or_else(|_| hyper::Response::new(empty()))
 }

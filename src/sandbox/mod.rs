@@ -8,9 +8,11 @@ pub mod codebuild;
 pub mod codepipeline;
 pub mod config;
 pub mod http;
+pub mod limits;
 pub mod logs;
 pub mod paging;
 pub mod realism;
+pub mod regions;
 pub mod reqlog;
 pub mod s3;
 mod server;
@@ -20,7 +22,7 @@ pub mod sts;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use color_eyre::eyre::{Result, WrapErr, bail};
 use tokio::sync::Notify;
@@ -49,9 +51,20 @@ pub struct Options {
     pub credentials: Credentials,
     /// AWS's harshness (log delays, partial pages, token expiry); see `realism`.
     pub realism: realism::Realism,
-    /// Turns the timing parts of `realism` off (`--lenient`).
+    /// Turns off what makes the sandbox as harsh as AWS: the timing parts of
+    /// `realism` and the request-rate buckets (`--lenient`).
     pub lenient: bool,
+    /// `--deny`: IAM actions the caller lacks.
+    pub deny: limits::DenyList,
+    /// `--rates`: request-rate overrides per operation.
+    pub rates: limits::RateOverrides,
+    /// How often polling S3 sources (PollForSourceChanges absent or true) look for a new version.
+    pub poll_interval: Duration,
 }
+
+/// AWS does not publish how often CodePipeline polls a source; a minute keeps
+/// a client from expecting a run at once.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Options {
     /// Loopback on an ephemeral port with random credentials: what tests and
@@ -67,6 +80,9 @@ impl Options {
             credentials: random_credentials(),
             realism: realism::Realism::default(),
             lenient: false,
+            deny: Default::default(),
+            rates: Default::default(),
+            poll_interval: DEFAULT_POLL_INTERVAL,
         }
     }
 }
@@ -85,10 +101,12 @@ pub struct Shared {
     pub started: Instant,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
+    pub limits: limits::Limits,
     /// What the sandbox runs with (lenient already applied).
     pub realism: realism::Realism,
     pub s3: Mutex<s3::Store>,
-    pub logs: Mutex<logs::Store>,
+    /// Per Region, as CloudWatch Logs keeps them.
+    pub logs: Mutex<regions::Regions<logs::Store>>,
     pub builds: Mutex<codebuild::Store>,
     pub pipelines: Mutex<codepipeline::Store>,
     /// Wakes the pipeline engine when something it waits for has changed.
@@ -174,16 +192,21 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         started: Instant::now(),
         chaos: opts.chaos.clone(),
         request_log,
+        limits: limits::Limits::new(&opts),
         s3: Mutex::new(s3),
-        logs: Mutex::new(logs::Store::new(&realism)),
+        logs: Mutex::new(regions::Regions::new({
+            let realism = realism.clone();
+            move |region| logs::Store::new(&realism).in_region(region)
+        })),
         realism,
         builds: Mutex::new(codebuild::Store::new(cfg.projects.clone(), state_dir.join(BUILDS_DIR))),
-        pipelines: Mutex::new(codepipeline::Store::new(cfg.pipelines.clone())),
+        pipelines: Mutex::new(codepipeline::Store::new(&cfg, opts.poll_interval)),
         kick: Notify::new(),
     });
     let listener =
         tokio::net::TcpListener::bind(opts.addr).await.wrap_err_with(|| format!("cannot listen on {}", opts.addr))?;
     let addr = listener.local_addr()?;
+    codepipeline::engine::prepare(&shared);
     let shutdown = CancellationToken::new();
     let server = tokio::spawn(server::serve(listener, shared.clone(), shutdown.clone()));
     let engine = tokio::spawn(codepipeline::engine::run(shared.clone()));

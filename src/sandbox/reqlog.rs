@@ -29,8 +29,10 @@ impl RequestLog {
         Ok(Self { file: Mutex::new(file) })
     }
 
-    pub fn write(&self, service: &str, op: &str, status: u16, elapsed: Duration) {
-        let line = serde_json::json!({
+    /// `error`: the error code the request was answered with (e.g.
+    /// ThrottlingException, SlowDown), so throttled calls can be counted.
+    pub fn write(&self, service: &str, op: &str, status: u16, elapsed: Duration, error: Option<&str>) {
+        let mut line = serde_json::json!({
             "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "service": service,
             "operation": op,
@@ -38,6 +40,9 @@ impl RequestLog {
             "ms": elapsed.as_secs_f64() * 1000.0,
             "mutating": is_mutating(op),
         });
+        if let Some(code) = error {
+            line["error"] = serde_json::json!(code);
+        }
         let mut file = super::lock(&self.file);
         // The log is diagnostic: a full disk must not fail the request.
         let _ = writeln!(file, "{line}");

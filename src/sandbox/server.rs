@@ -108,13 +108,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
         }
         if let Some(fault) = decision.fault {
             let resp = fault_response(protocol, fault, &rid);
-            log(&shared, service, &op, resp.status().as_u16(), started);
+            log(&shared, service, &op, &resp, started);
             return resp;
         }
     }
     let resp = match protocol {
         Protocol::Json => {
-            let (resp, _) = small_request(&shared, req, |shared, body, _scope| {
+            let (resp, _) = small_request(&shared, req, |shared, body, scope| {
                 let input: Value = if body.is_empty() {
                     Value::Object(Default::default())
                 } else {
@@ -125,10 +125,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                 if !input.is_object() {
                     return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
                 }
+                let region = scope.region.as_str();
+                shared.limits.admit_json(service, &op, region, &input)?;
                 match service {
-                    "codepipeline" => codepipeline::api::dispatch(shared, &op, &input),
-                    "codebuild" => codebuild::api::dispatch(shared, &op, &input),
-                    "logs" => logs::dispatch(shared, &op, &input),
+                    "codepipeline" => codepipeline::api::dispatch(shared, &op, &input, region),
+                    "codebuild" => codebuild::api::dispatch(shared, &op, &input, region),
+                    "logs" => logs::dispatch(shared, &op, &input, region),
                     _ => Err(ApiError::client(
                         "UnknownOperationException",
                         "The action or operation requested is invalid.",
@@ -154,7 +156,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             resp
         }
     };
-    log(&shared, service, &op, resp.status().as_u16(), started);
+    log(&shared, service, &op, &resp, started);
     resp
 }
 
@@ -320,8 +322,9 @@ pub fn form_pairs(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn log(shared: &Shared, service: &str, op: &str, status: u16, started: Instant) {
+fn log(shared: &Shared, service: &str, op: &str, resp: &Response, started: Instant) {
     if let Some(log) = &shared.request_log {
-        log.write(service, op, status, started.elapsed());
+        let error = resp.extensions().get::<http::ErrorCode>().map(|c| c.0.as_str());
+        log.write(service, op, resp.status().as_u16(), started.elapsed(), error);
     }
 }

@@ -50,6 +50,18 @@ pub async fn sdk_config(endpoint: &str, creds: &sandbox::Credentials) -> SdkConf
         .await
 }
 
+/// The SDK's standard retry mode, as a real client has it: a throttled call is
+/// retried with backoff. For tests about what a call returns, not about the
+/// sandbox's rate limits.
+pub fn retrying(sdk: &SdkConfig) -> SdkConfig {
+    sdk.to_builder().retry_config(RetryConfig::standard().with_max_attempts(10)).build()
+}
+
+/// The same credentials and endpoint, signing for another Region.
+pub fn in_region(sdk: &SdkConfig, region: &'static str) -> SdkConfig {
+    sdk.to_builder().region(aws_config::Region::from_static(region)).build()
+}
+
 impl Env {
     pub fn codepipeline(&self) -> aws_sdk_codepipeline::Client {
         aws_sdk_codepipeline::Client::new(&self.sdk)

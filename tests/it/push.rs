@@ -22,7 +22,9 @@ fn workspace(build_command: &str) -> tempfile::TempDir {
 
 /// `pipewatch push` against the sandbox of `env`.
 fn push_cmd(env: &Env, args: &[&str]) -> Cli {
-    pipewatch(["push"]).sandbox(env).args(args)
+    let cli = pipewatch(["push"]).sandbox(env).args(args);
+    // The demo config has two pipelines, so push is told which one.
+    if args.contains(&"--pipeline") { cli } else { cli.args(["--pipeline", PIPELINE]) }
 }
 
 fn request(ws: &Path) -> PushRequest {

@@ -28,7 +28,8 @@ async fn the_binary_prints_credentials_then_listening_and_they_work() {
     assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
     let sdk = harness::sdk_config(&endpoint, &creds).await;
     let out = aws_sdk_codepipeline::Client::new(&sdk).list_pipelines().send().await.expect("list pipelines");
-    assert_eq!(out.pipelines().len(), 1);
+    // The demo pipeline and its cross-Region sibling.
+    assert_eq!(out.pipelines().len(), 2);
     run.child.kill().await.unwrap();
 }
 
@@ -45,6 +46,20 @@ fn a_bad_chaos_spec_is_a_usage_error() {
     let out = pipewatch(["sandbox", "--chaos", "throttle=7"]).run();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("probability"));
+}
+
+#[test]
+fn bad_deny_rates_and_bandwidth_specs_are_usage_errors() {
+    for (args, reason) in [
+        (["--deny", "ListBucket"], "IAM action like s3:ListBucket"),
+        (["--rates", "GetLogEvents=fast"], "requests per second"),
+        (["--chaos", "bandwidth=2Mbit/s"], "bytes per second"),
+        (["--poll-interval", "soon"], "duration"),
+    ] {
+        let out = pipewatch(["sandbox"]).args(args).run();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(reason), "{args:?}: {out:?}");
+    }
 }
 
 #[tokio::test]

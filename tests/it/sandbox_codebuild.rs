@@ -17,6 +17,7 @@ fn start(env: &Env, files: &[(&str, &str)], artifact_zip: Option<PathBuf>) -> (T
     std::fs::write(&zip, harness::zip_of(files)).unwrap();
     let req = BuildRequest {
         project: "mlops-demo-build".into(),
+        region: "us-east-1".into(),
         source_zip: zip,
         source_version: "v-123".into(),
         initiator: "codepipeline/mlops-demo".into(),

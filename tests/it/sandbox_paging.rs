@@ -10,9 +10,16 @@ use pipewatch::sandbox::Options;
 
 use crate::harness::{self, Env};
 
+/// A client that retries a throttled call, as a real one does: paging through
+/// a stream takes more GetLogEvents calls a second than its quota of 10
+/// (CloudWatch Logs quotas).
+fn logs(env: &Env) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::new(&harness::retrying(&env.sdk))
+}
+
 /// Puts `n` events of `size` bytes each, in PutLogEvents-sized batches.
 async fn put_events(env: &Env, group: &str, stream: &str, n: usize, size: usize) {
-    let logs = env.logs();
+    let logs = logs(env);
     logs.create_log_group().log_group_name(group).send().await.unwrap();
     logs.create_log_stream().log_group_name(group).log_stream_name(stream).send().await.unwrap();
     let t0 = chrono::Utc::now().timestamp_millis() - 60_000;
@@ -39,9 +46,9 @@ async fn put_events(env: &Env, group: &str, stream: &str, n: usize, size: usize)
 /// startFromHead=true until the same token comes back.
 async fn page_through(env: &Env, group: &str, stream: &str, limit: Option<i32>) -> (Vec<usize>, Vec<String>) {
     let (mut sizes, mut messages, mut token) = (Vec::new(), Vec::new(), None::<String>);
+    let logs = logs(env);
     loop {
-        let page = env
-            .logs()
+        let page = logs
             .get_log_events()
             .log_group_name(group)
             .log_stream_name(stream)
@@ -114,7 +121,7 @@ async fn a_forward_token_without_start_from_head_reads_the_newest_page_after_it(
     // (fluent-plugin-cloudwatch-logs#234, treasure-data/digdag#1593).
     let env = harness::start().await;
     put_events(&env, "g", "s", 30, 10).await;
-    let logs = env.logs();
+    let logs = logs(&env);
     let get = || logs.get_log_events().log_group_name("g").log_stream_name("s").limit(5);
     let first_8 = |p: &aws_sdk_cloudwatchlogs::operation::get_log_events::GetLogEventsOutput| -> Vec<String> {
         p.events().iter().map(|e| e.message().unwrap()[..8].to_string()).collect()

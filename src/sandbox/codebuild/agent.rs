@@ -108,7 +108,8 @@ impl Agent {
 
     /// Appends lines to the stream in PutLogEvents-sized batches.
     fn put(&self, lines: Vec<Line>) {
-        let mut logs = lock(&self.shared.logs);
+        let mut regions = lock(&self.shared.logs);
+        let logs = regions.region(&self.target.region);
         let (mut batch, mut bytes) = (Vec::new(), 0);
         for line in lines {
             let size = line.message.len() + EVENT_OVERHEAD;

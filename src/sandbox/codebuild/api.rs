@@ -13,15 +13,17 @@ use crate::sandbox::{Shared, lock};
 /// Page size of the List operations.
 const PAGE: usize = 100;
 
-pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
+/// `region` is the request's signing Region: projects and builds are regional,
+/// so a client sees only its Region's (a build elsewhere is in buildsNotFound).
+pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
     match op {
-        "BatchGetBuilds" => batch_get_builds(shared, input),
-        "ListBuildsForProject" => list_builds_for_project(shared, input),
-        "ListBuilds" => list_builds(shared, input),
-        "BatchGetProjects" => batch_get_projects(shared, input),
-        "ListProjects" => list_projects(shared, input),
-        "StartBuild" => start_build(shared, input),
-        "StopBuild" => stop(shared, input),
+        "BatchGetBuilds" => batch_get_builds(shared, input, region),
+        "ListBuildsForProject" => list_builds_for_project(shared, input, region),
+        "ListBuilds" => list_builds(shared, input, region),
+        "BatchGetProjects" => batch_get_projects(shared, input, region),
+        "ListProjects" => list_projects(shared, input, region),
+        "StartBuild" => start_build(shared, input, region),
+        "StopBuild" => stop(shared, input, region),
         _ => Err(ApiError::client(
             "UnknownOperationException",
             format!("Operation {op} is not supported by the sandbox"),
@@ -82,13 +84,13 @@ fn page(input: &Value, items: Vec<String>, key: &str) -> ApiResult {
     Ok(out)
 }
 
-fn batch_get_builds(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn batch_get_builds(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let ids = string_list(input, "ids")?;
     let store = lock(&shared.builds);
     let mut builds = Vec::new();
     let mut missing = Vec::new();
     for id in ids {
-        match store.build(&id) {
+        match store.build_in(region, &id) {
             Some(b) => builds.push(b.to_json()),
             None => missing.push(id),
         }
@@ -96,38 +98,40 @@ fn batch_get_builds(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     Ok(json!({ "builds": builds, "buildsNotFound": missing }))
 }
 
-fn list_builds_for_project(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn list_builds_for_project(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let name = required(input, "projectName")?;
     let desc = descending(input)?;
     let store = lock(&shared.builds);
     let project = store
-        .project(name)
+        .project(region, name)
         .and_then(|p| p.get("name"))
         .and_then(Value::as_str)
         .ok_or_else(|| not_found(format!("The provided project name {name} does not exist")))?;
-    let mut ids: Vec<String> = store.builds.iter().filter(|b| b.project == project).map(|b| b.id.clone()).collect();
+    let mut ids: Vec<String> =
+        store.builds.iter().filter(|b| b.project == project && b.region == region).map(|b| b.id.clone()).collect();
     if desc {
         ids.reverse();
     }
     page(input, ids, "ids")
 }
 
-fn list_builds(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn list_builds(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let desc = descending(input)?;
-    let mut ids: Vec<String> = lock(&shared.builds).builds.iter().map(|b| b.id.clone()).collect();
+    let mut ids: Vec<String> =
+        lock(&shared.builds).builds.iter().filter(|b| b.region == region).map(|b| b.id.clone()).collect();
     if desc {
         ids.reverse();
     }
     page(input, ids, "ids")
 }
 
-fn batch_get_projects(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn batch_get_projects(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let names = string_list(input, "names")?;
     let store = lock(&shared.builds);
     let mut projects = Vec::new();
     let mut missing = Vec::new();
     for name in names {
-        match store.project(&name) {
+        match store.project(region, &name) {
             Some(p) => projects.push(p.clone()),
             None => missing.push(name),
         }
@@ -135,7 +139,7 @@ fn batch_get_projects(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     Ok(json!({ "projects": projects, "projectsNotFound": missing }))
 }
 
-fn list_projects(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn list_projects(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let key = match input.get("sortBy").and_then(Value::as_str) {
         None | Some("NAME") => "name",
         Some("CREATED_TIME") => "created",
@@ -145,8 +149,7 @@ fn list_projects(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     // Names sort ascending unless told otherwise.
     let desc = input.get("sortOrder").is_some() && descending(input)?;
     let mut projects: Vec<(String, String)> = lock(&shared.builds)
-        .projects
-        .iter()
+        .projects_in(region)
         .map(|p| {
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let sort = match p.get(key) {
@@ -164,11 +167,11 @@ fn list_projects(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     page(input, projects.into_iter().map(|(_, n)| n).collect(), "projects")
 }
 
-fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let name = required(input, "projectName")?;
-    let project = lock(&shared.builds).project(name).cloned().ok_or_else(|| {
+    let project = lock(&shared.builds).project(region, name).cloned().ok_or_else(|| {
         not_found(format!(
-            "Project cannot be found: arn:aws:codebuild:us-east-1:{}:project/{name}",
+            "Project cannot be found: arn:aws:codebuild:{region}:{}:project/{name}",
             crate::sandbox::ACCOUNT_ID
         ))
     })?;
@@ -240,6 +243,7 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         shared,
         Launch {
             project: name.to_string(),
+            region: region.to_string(),
             source,
             source_version: version,
             initiator: "sandbox".into(),
@@ -252,11 +256,11 @@ fn start_build(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     Ok(json!({ "build": build }))
 }
 
-fn stop(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+fn stop(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let id = required(input, "id")?;
     let build_id = {
         let store = lock(&shared.builds);
-        let b = store.build(id).ok_or_else(|| not_found(format!("Build {id} does not exist")))?;
+        let b = store.build_in(region, id).ok_or_else(|| not_found(format!("Build {id} does not exist")))?;
         if b.complete() {
             return Err(invalid(format!("Build {id} is already complete and cannot be stopped")));
         }

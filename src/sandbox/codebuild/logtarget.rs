@@ -3,8 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::model::REGION;
-use crate::sandbox::ACCOUNT_ID;
+use crate::sandbox::config::project_home;
 
 /// The S3 copy of a build log: `<location>/<build uuid>.gz`, as the
 /// s3LogsArn and s3DeepLink in AWS's examples show it (CodeBuild User Guide,
@@ -24,6 +23,9 @@ pub struct LogTarget {
     /// the start; otherwise only once the build is provisioned.
     pub named_upfront: bool,
     pub s3: Option<S3Log>,
+    /// Where the project lives: the log is in that Region's CloudWatch Logs.
+    pub region: String,
+    account: String,
     /// `logsConfig` as the project gives it, echoed in `logs`.
     cloudwatch_config: Value,
     s3_config: Value,
@@ -64,12 +66,15 @@ impl LogTarget {
                 bucket: bucket.to_string(),
                 key: if prefix.is_empty() { format!("{uuid}.gz") } else { format!("{prefix}/{uuid}.gz") },
             });
+        let (region, account) = project_home(project);
         Self {
             cloudwatch: !cloudwatch_config.get("status").is_some_and(|s| s == "DISABLED"),
             group,
             stream,
             named_upfront: configured_group.is_some(),
             s3,
+            region,
+            account,
             cloudwatch_config,
             s3_config,
         }
@@ -82,9 +87,10 @@ impl LogTarget {
     pub fn to_json(&self, provisioned: bool) -> Value {
         let named = self.cloudwatch && (provisioned || self.named_upfront);
         let (group, stream) = if named { (self.group.as_str(), self.stream.as_str()) } else { ("null", "null") };
+        let (region, account) = (&self.region, &self.account);
         let mut logs = json!({
-            "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={REGION}#logEvent:group={group};stream={stream}"),
-            "cloudWatchLogsArn": format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}:log-stream:{stream}"),
+            "deepLink": format!("https://console.aws.amazon.com/cloudwatch/home?region={region}#logEvent:group={group};stream={stream}"),
+            "cloudWatchLogsArn": format!("arn:aws:logs:{region}:{account}:log-group:{group}:log-stream:{stream}"),
             "cloudWatchLogs": self.cloudwatch_config,
             "s3Logs": self.s3_config,
         });
@@ -95,7 +101,7 @@ impl LogTarget {
         if let Some(s3) = &self.s3 {
             let object = format!("{}/{}", s3.bucket, s3.key);
             logs["s3LogsArn"] = json!(format!("arn:aws:s3:::{object}"));
-            logs["s3DeepLink"] = json!(format!("https://s3.console.aws.amazon.com/s3/object/{object}?region={REGION}"));
+            logs["s3DeepLink"] = json!(format!("https://s3.console.aws.amazon.com/s3/object/{object}?region={region}"));
         }
         logs
     }

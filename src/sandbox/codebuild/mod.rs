@@ -18,17 +18,20 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+use super::config::project_home;
 use super::http::{ApiError, ApiResult, epoch_secs};
 use super::{ACCOUNT_ID, Shared, lock};
 use exec::{Control, Halt};
 use logtarget::LogTarget;
-use model::{Build, REGION};
+use model::Build;
 use runner::SourceInput;
 
 /// What the pipeline engine asks for when a CodeBuild action starts.
 #[derive(Clone, Debug)]
 pub struct BuildRequest {
     pub project: String,
+    /// The action's Region: the project is looked up there.
+    pub region: String,
     /// The input artifact: a zip the build unpacks into its source directory.
     pub source_zip: PathBuf,
     /// Shown as sourceVersion / resolvedSourceVersion (e.g. the S3 version id).
@@ -51,6 +54,7 @@ pub struct BuildOutcome {
 /// A build as StartBuild or the engine describe it, before it has an id.
 struct Launch {
     project: String,
+    region: String,
     source: SourceInput,
     source_version: Option<String>,
     initiator: String,
@@ -81,14 +85,15 @@ impl Store {
             .into_iter()
             .map(|mut p| {
                 let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                // A project whose arn names another Region or account lives there.
+                let (region, account) = project_home(&p);
                 if let Some(obj) = p.as_object_mut() {
-                    obj.insert("arn".into(), json!(format!("arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:project/{name}")));
+                    obj.insert("arn".into(), json!(format!("arn:aws:codebuild:{region}:{account}:project/{name}")));
                     obj.entry("created").or_insert(now.clone());
                     obj.entry("lastModified").or_insert(now.clone());
                     obj.entry("timeoutInMinutes").or_insert(json!(60));
                     obj.entry("queuedTimeoutInMinutes").or_insert(json!(480));
-                    obj.entry("encryptionKey")
-                        .or_insert(json!(format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:alias/aws/s3")));
+                    obj.entry("encryptionKey").or_insert(json!(format!("arn:aws:kms:{region}:{account}:alias/aws/s3")));
                     obj.entry("logsConfig").or_insert(json!({
                         "cloudWatchLogs": { "status": "ENABLED" },
                         "s3Logs": { "status": "DISABLED", "encryptionDisabled": false }
@@ -108,15 +113,26 @@ impl Store {
         }
     }
 
-    /// A project by name or ARN.
-    pub fn project(&self, name: &str) -> Option<&Value> {
-        self.projects.iter().find(|p| {
+    /// A project of `region` by name or ARN.
+    pub fn project(&self, region: &str, name: &str) -> Option<&Value> {
+        self.projects.iter().filter(|p| project_home(p).0 == region).find(|p| {
             p.get("name").and_then(Value::as_str) == Some(name) || p.get("arn").and_then(Value::as_str) == Some(name)
         })
     }
 
+    /// The projects of one Region, in config order.
+    pub fn projects_in<'a>(&'a self, region: &'a str) -> impl Iterator<Item = &'a Value> {
+        self.projects.iter().filter(move |p| project_home(p).0 == region)
+    }
+
+    /// Any build by id or ARN (the engine's view: it knows the ids it started).
     fn build(&self, id: &str) -> Option<&Build> {
         self.builds.iter().find(|b| b.id == id || b.arn == id)
+    }
+
+    /// A build of `region` by id or ARN: what a client signing for it may see.
+    fn build_in(&self, region: &str, id: &str) -> Option<&Build> {
+        self.build(id).filter(|b| b.region == region)
     }
 
     fn build_mut(&mut self, id: &str) -> Option<&mut Build> {
@@ -157,6 +173,7 @@ pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String>
         shared,
         Launch {
             project: req.project,
+            region: req.region,
             source: SourceInput::Zip(req.source_zip),
             source_version: Some(req.source_version).filter(|v| !v.is_empty()),
             initiator: req.initiator,
@@ -185,20 +202,21 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
     let control = Arc::new(Control::default());
     let (job, queued) = {
         let mut store = lock(&shared.builds);
-        let project = store.project(&l.project).cloned().ok_or_else(|| {
+        let project = store.project(&l.region, &l.project).cloned().ok_or_else(|| {
             ApiError::client(
                 "ResourceNotFoundException",
-                format!("Project cannot be found: arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:project/{}", l.project),
+                format!("Project cannot be found: arn:aws:codebuild:{}:{ACCOUNT_ID}:project/{}", l.region, l.project),
             )
         })?;
         let name = project.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let (region, account) = project_home(&project);
         let number = {
             let n = store.numbers.entry(name.clone()).or_insert(0);
             *n += 1;
             *n
         };
         let id = format!("{name}:{uuid}");
-        let arn = format!("arn:aws:codebuild:{REGION}:{ACCOUNT_ID}:build/{id}");
+        let arn = format!("arn:aws:codebuild:{region}:{account}:build/{id}");
         let mut source =
             project.get("source").filter(|s| s.is_object()).cloned().unwrap_or_else(|| json!({ "type": "NO_SOURCE" }));
         for (k, v) in &l.source_override {
@@ -219,6 +237,8 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
             arn: arn.clone(),
             number,
             project: name.clone(),
+            region: region.clone(),
+            account: account.clone(),
             start: now,
             end: None,
             status: "IN_PROGRESS".into(),

@@ -5,10 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::logtarget::LogTarget;
-use crate::sandbox::ACCOUNT_ID;
 use crate::sandbox::http::epoch_secs;
-
-pub const REGION: &str = "us-east-1";
 
 #[derive(Clone, Debug)]
 pub struct Context {
@@ -32,6 +29,9 @@ pub struct Build {
     pub arn: String,
     pub number: u64,
     pub project: String,
+    /// Where the project lives; the build's ARNs and links name it.
+    pub region: String,
+    pub account: String,
     pub start: DateTime<Utc>,
     pub end: Option<DateTime<Utc>>,
     /// IN_PROGRESS, then SUCCEEDED, FAILED, FAULT, STOPPED or TIMED_OUT.
@@ -104,7 +104,7 @@ impl Build {
             "queuedTimeoutInMinutes": self.queued_timeout_minutes,
             "buildComplete": self.complete(),
             "initiator": self.initiator,
-            "encryptionKey": format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:alias/aws/s3"),
+            "encryptionKey": format!("arn:aws:kms:{}:{}:alias/aws/s3", self.region, self.account),
         });
         if let Some(end) = self.end {
             b["endTime"] = epoch_secs(end);
@@ -152,6 +152,8 @@ mod tests {
             arn: "arn".into(),
             number: 1,
             project: "p".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
             start: t,
             end: None,
             status: "IN_PROGRESS".into(),

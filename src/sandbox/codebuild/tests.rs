@@ -20,6 +20,7 @@ fn source_zip(dir: &std::path::Path, buildspec: &str) -> PathBuf {
 async fn run_to_end(sb: &Sandbox, zip: PathBuf, within: Duration) -> (String, BuildOutcome, Value) {
     let req = BuildRequest {
         project: "mlops-demo-build".into(),
+        region: "us-east-1".into(),
         source_zip: zip,
         source_version: "v1".into(),
         initiator: "codepipeline/test".into(),
@@ -70,6 +71,7 @@ async fn kill_all_stops_running_builds() {
     let zip = source_zip(tmp.path(), spec);
     let req = BuildRequest {
         project: "mlops-demo-build".into(),
+        region: "us-east-1".into(),
         source_zip: zip,
         source_version: String::new(),
         initiator: "x".into(),

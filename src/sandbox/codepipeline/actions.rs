@@ -100,8 +100,10 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
         return;
     };
     let artifact_zip = decl.output_artifacts.first().map(|o| artifacts_dir(shared, e).join(format!("{}.zip", o.name)));
+    let region = decl.region().to_string();
     let request = BuildRequest {
         project: project.clone(),
+        region: region.clone(),
         source_zip,
         source_version: e.sources.first().map(|r| r.revision_id.clone()).unwrap_or_default(),
         initiator: format!("codepipeline/{pipeline}"),
@@ -110,7 +112,7 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
     match codebuild::start_build(shared, request) {
         Ok(id) => {
             exec.external_url = Some(format!(
-                "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{}/?region=us-east-1",
+                "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/build/{}/?region={region}",
                 id.replace(':', "%3A")
             ));
             exec.external_id = Some(id);

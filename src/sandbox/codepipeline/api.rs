@@ -9,7 +9,25 @@ use crate::sandbox::http::{ApiError, ApiResult, Input};
 use crate::sandbox::paging::offset_page;
 use crate::sandbox::{Shared, lock};
 
-pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
+/// ListPipelines' default page size is not documented (the model allows 1 to
+/// 1000); the sandbox pages by 100, so a client that ignores nextToken misses
+/// pipelines as it would on AWS with many.
+const LIST_PIPELINES_PAGE: usize = 100;
+
+/// `region` is the request's signing Region: pipelines live in the sandbox's
+/// home Region, and a client signing for another sees none, as on AWS.
+pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    if region != crate::sandbox::regions::HOME {
+        if op == "ListPipelines" {
+            page(Vec::new(), input, "pipelines", LIST_PIPELINES_PAGE, 1000)?;
+            return Ok(json!({ "pipelines": [] }));
+        }
+        let name = input.opt_str("name").or_else(|| input.opt_str("pipelineName")).unwrap_or_default();
+        return Err(ApiError::client(
+            "PipelineNotFoundException",
+            format!("Account '{}' does not have a pipeline with name '{name}'", crate::sandbox::ACCOUNT_ID),
+        ));
+    }
     let result = match op {
         "StartPipelineExecution" => control::start(shared, input),
         "StopPipelineExecution" => control::stop(shared, input),
@@ -31,7 +49,7 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
     match op {
         "ListPipelines" => {
             let all: Vec<Value> = store.pipelines.iter().map(view::pipeline_summary).collect();
-            page(all, input, "pipelines", 1000)
+            page(all, input, "pipelines", LIST_PIPELINES_PAGE, 1000)
         }
         "GetPipeline" => {
             let p = store.pipeline(input.req_str("name")?)?;
@@ -54,7 +72,8 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
             store.pipeline(name)?;
             let all: Vec<Value> =
                 store.executions.iter().rev().filter(|e| e.pipeline == name).map(view::execution_summary).collect();
-            page(all, input, "pipelineExecutionSummaries", 100)
+            // CodePipeline API Reference, ListPipelineExecutions: 1-100, default 100.
+            page(all, input, "pipelineExecutionSummaries", 100, 100)
         }
         "GetPipelineExecution" => {
             let name = input.req_str("pipelineName")?;
@@ -77,7 +96,7 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
                 .collect();
             // Newest first, as AWS lists them.
             all.sort_by_key(|a| std::cmp::Reverse(a.0));
-            page(all.into_iter().map(|(_, v)| v).collect(), input, "actionExecutionDetails", 100)
+            page(all.into_iter().map(|(_, v)| v).collect(), input, "actionExecutionDetails", 100, 100)
         }
         _ => Err(ApiError::client(
             "UnknownOperationException",
@@ -87,20 +106,36 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
 }
 
 /// maxResults/nextToken paging over an already ordered list; the token is the
-/// offset of the next item.
-fn page(all: Vec<Value>, input: &Value, field: &str, default_max: usize) -> ApiResult {
-    let max = match input.get("maxResults").and_then(Value::as_u64) {
-        Some(0) => return Err(ApiError::validation("maxResults must be at least 1")),
-        // AWS caps pages; capping also keeps offset arithmetic in range.
-        Some(n) => (n as usize).min(default_max),
-        None => default_max,
+/// offset of the next item. `maxResults` outside 1..=`max` is refused, as the
+/// API model's bounds make AWS refuse it.
+fn page(all: Vec<Value>, input: &Value, field: &str, default_size: usize, max: usize) -> ApiResult {
+    let size = match input.get("maxResults") {
+        None | Some(Value::Null) => default_size,
+        Some(v) => {
+            let n = v.as_i64().ok_or_else(|| {
+                ApiError::client("SerializationException", "Unexpected value type for field 'maxResults'")
+            })?;
+            let rule = if n < 1 {
+                "greater than or equal to 1".to_string()
+            } else if n as u64 > max as u64 {
+                format!("less than or equal to {max}")
+            } else {
+                String::new()
+            };
+            if !rule.is_empty() {
+                return Err(ApiError::validation(format!(
+                    "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value {rule}"
+                )));
+            }
+            n as usize
+        }
     };
     let bad_token = || ApiError::client("InvalidNextTokenException", "The next token is not valid.");
     let start = match input.opt_str("nextToken") {
         Some(t) => t.parse::<usize>().map_err(|_| bad_token())?,
         None => 0,
     };
-    let (items, next) = offset_page(all, start, max).ok_or_else(bad_token)?;
+    let (items, next) = offset_page(all, start, size).ok_or_else(bad_token)?;
     let mut out = json!({ field: items });
     if let Some(next) = next {
         out["nextToken"] = json!(next.to_string());

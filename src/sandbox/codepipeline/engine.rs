@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::actions;
 use super::{Execution, Position, SourceEvent, SourceRevision, Store, new_id};
+use super::{actions, polling};
 use crate::sandbox::{Shared, lock};
 
 pub async fn run(shared: Arc<Shared>) {
@@ -21,11 +21,17 @@ pub async fn run(shared: Arc<Shared>) {
     }
 }
 
+/// Records what polling sources hold at start, before any request arrives.
+pub fn prepare(shared: &Arc<Shared>) {
+    polling::baseline(shared, &mut lock(&shared.pipelines));
+}
+
 pub fn advance(shared: &Arc<Shared>) {
     let mut store = lock(&shared.pipelines);
     for event in std::mem::take(&mut store.pending) {
         start_from_upload(shared, &mut store, &event);
     }
+    polling::poll(shared, &mut store);
     // A step can unblock another execution (a stage freed), so repeat until calm.
     for _ in 0..32 {
         let mut changed = false;
@@ -46,8 +52,9 @@ pub fn advance(shared: &Arc<Shared>) {
     }
 }
 
-/// An upload to a pipeline's S3 source key starts a run, as the EventBridge
-/// rule AWS recommends would: trigger CloudWatchEvent, revision = VersionId.
+/// An upload to an event-driven S3 source (`PollForSourceChanges: false`)
+/// starts a run, as the EventBridge rule AWS recommends would: trigger
+/// CloudWatchEvent, revision = VersionId. Polling sources wait for their poll.
 fn start_from_upload(shared: &Arc<Shared>, store: &mut Store, ev: &SourceEvent) {
     let targets: Vec<(String, String)> = store
         .pipelines
@@ -59,6 +66,7 @@ fn start_from_upload(shared: &Arc<Shared>, store: &mut Store, ev: &SourceEvent) 
                 .flat_map(|s| &s.actions)
                 .filter(|a| {
                     a.is_s3_source()
+                        && !a.polls()
                         && a.configuration.get("S3Bucket") == Some(&ev.bucket)
                         && a.configuration.get("S3ObjectKey") == Some(&ev.key)
                 })

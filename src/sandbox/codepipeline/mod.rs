@@ -5,6 +5,7 @@ mod actions;
 pub mod api;
 mod control;
 pub mod engine;
+mod polling;
 mod view;
 
 use std::collections::BTreeMap;
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::config::PipelineDecl;
+use super::config::{PipelineDecl, SandboxConfig};
 use super::http::ApiError;
 
 pub type Time = DateTime<Utc>;
@@ -27,6 +28,8 @@ pub struct Pipeline {
     pub inbound: Vec<Transition>,
     /// Outbound transition per stage: holds executions after the stage.
     pub outbound: Vec<Transition>,
+    /// GetPipeline's `metadata.pollingDisabledAt`: polling no longer starts runs.
+    pub polling_disabled_at: Option<Time>,
 }
 
 #[derive(Clone, Debug)]
@@ -130,24 +133,41 @@ pub struct Store {
     /// Oldest first.
     pub executions: Vec<Execution>,
     pub pending: Vec<SourceEvent>,
+    /// Polling S3 sources and what their last poll saw.
+    pub polls: polling::Polls,
     /// Executions per pipeline whose artifacts are kept (tests lower it).
     pub artifact_retention: usize,
 }
 
 impl Store {
-    pub fn new(declarations: Vec<Value>) -> Self {
+    pub fn new(cfg: &SandboxConfig, poll_interval: std::time::Duration) -> Self {
         let now = Utc::now();
-        let pipelines = declarations
-            .into_iter()
+        let pipelines = cfg
+            .pipelines
+            .iter()
             .filter_map(|raw| {
                 // SandboxConfig::parse has already validated every declaration.
-                let decl = PipelineDecl::parse(&raw).ok()?;
+                let decl = PipelineDecl::parse(raw).ok()?;
                 let open = Transition { enabled: true, reason: None, changed_at: None };
                 let n = decl.stages.len();
-                Some(Pipeline { raw, decl, created: now, inbound: vec![open.clone(); n], outbound: vec![open; n] })
+                let polling_disabled_at = cfg.metadata.get(&decl.name).and_then(polling::disabled_at);
+                Some(Pipeline {
+                    raw: raw.clone(),
+                    decl,
+                    created: now,
+                    inbound: vec![open.clone(); n],
+                    outbound: vec![open; n],
+                    polling_disabled_at,
+                })
             })
             .collect();
-        Self { pipelines, executions: Vec::new(), pending: Vec::new(), artifact_retention: ARTIFACT_RETENTION }
+        Self {
+            pipelines,
+            executions: Vec::new(),
+            pending: Vec::new(),
+            polls: polling::Polls::new(poll_interval),
+            artifact_retention: ARTIFACT_RETENTION,
+        }
     }
 
     /// The artifact directories (`root/<execution id>`) of ended executions

@@ -28,10 +28,11 @@ pub fn get_pipeline(p: &Pipeline) -> Value {
         obj.entry("executionMode").or_insert(json!(p.decl.execution_mode));
         obj.entry("pipelineType").or_insert(json!(p.decl.pipeline_type));
     }
-    json!({
-        "pipeline": decl,
-        "metadata": { "pipelineArn": pipeline_arn(&p.decl.name), "created": epoch_secs(p.created), "updated": epoch_secs(p.created) },
-    })
+    let mut metadata = json!({ "pipelineArn": pipeline_arn(&p.decl.name), "created": epoch_secs(p.created), "updated": epoch_secs(p.created) });
+    if let Some(at) = p.polling_disabled_at {
+        metadata["pollingDisabledAt"] = epoch_secs(at);
+    }
+    json!({ "pipeline": decl, "metadata": metadata })
 }
 
 fn transition(t: &Transition) -> Value {
@@ -230,7 +231,7 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
             "actionTypeId": decl.action_type_id,
             "configuration": decl.configuration,
             "resolvedConfiguration": decl.configuration,
-            "region": "us-east-1",
+            "region": decl.region(),
             "inputArtifacts": artifacts(&decl.input_artifacts),
         },
         "output": {

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::params::{self, bad_token, constraint, invalid};
-use super::{Store, Stream, group_arn};
+use super::{Store, Stream};
 use crate::sandbox::http::ApiResult;
 use crate::sandbox::paging::offset_page;
 
@@ -27,11 +27,11 @@ fn page<T>(items: Vec<T>, token: Option<&str>, limit: usize) -> ApiResult<(Vec<T
     Ok((page, next.map(encode_offset)))
 }
 
-fn stream_json(group: &str, name: &str, s: &Stream) -> Value {
+fn stream_json(store: &Store, group: &str, name: &str, s: &Stream) -> Value {
     let mut v = json!({
         "logStreamName": name,
         "creationTime": s.created,
-        "arn": format!("{}:log-stream:{name}", group_arn(group)),
+        "arn": format!("{}:log-stream:{name}", store.group_arn(group)),
         // AWS has reported 0 for streams since 2019 (groups keep the real count).
         "storedBytes": 0,
     });
@@ -76,7 +76,8 @@ pub fn describe_log_streams(store: &Store, input: &Value) -> ApiResult {
         streams.reverse();
     }
     let (page, next) = page(streams, token, limit)?;
-    let mut out = json!({ "logStreams": page.iter().map(|(n, s)| stream_json(group_name, n, s)).collect::<Vec<_>>() });
+    let mut out =
+        json!({ "logStreams": page.iter().map(|(n, s)| stream_json(store, group_name, n, s)).collect::<Vec<_>>() });
     if let Some(next) = next {
         out["nextToken"] = json!(next);
     }
@@ -106,8 +107,8 @@ pub fn describe_log_groups(store: &Store, input: &Value) -> ApiResult {
                 "logGroupName": name,
                 "creationTime": g.created,
                 "metricFilterCount": 0,
-                "arn": format!("{}:*", group_arn(name)),
-                "logGroupArn": group_arn(name),
+                "arn": format!("{}:*", store.group_arn(name)),
+                "logGroupArn": store.group_arn(name),
                 "storedBytes": g.streams.values().map(|s| s.stored_bytes).sum::<u64>(),
                 "logGroupClass": "STANDARD",
             })

@@ -19,10 +19,9 @@ use super::realism::Realism;
 use super::{ACCOUNT_ID, Shared, lock};
 use params::{constraint, invalid, req_str};
 
-/// Every sandbox ARN names this region, whatever the client was configured with.
-const REGION: &str = "us-east-1";
-
 pub struct Store {
+    /// The Region the groups live in; their ARNs name it.
+    region: String,
     groups: BTreeMap<String, Group>,
     /// Chance that a GetLogEvents page is cut short before the end.
     partial_probability: f64,
@@ -94,13 +93,21 @@ impl Stream {
 }
 
 impl Store {
+    /// An empty store in the sandbox's home Region.
     pub fn new(realism: &Realism) -> Self {
         Self {
+            region: super::regions::HOME.to_string(),
             groups: BTreeMap::new(),
             partial_probability: realism.partial_page_probability,
             token_ttl_ms: i64::try_from(realism.token_ttl.as_millis()).unwrap_or(i64::MAX),
             nonce: AtomicU16::new(0),
         }
+    }
+
+    /// The same store for another Region: its ARNs name that Region.
+    pub fn in_region(mut self, region: &str) -> Self {
+        self.region = region.to_string();
+        self
     }
 
     fn next_nonce(&self) -> u16 {
@@ -149,12 +156,15 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn group_arn(group: &str) -> String {
-    format!("arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group}")
+impl Store {
+    fn group_arn(&self, group: &str) -> String {
+        format!("arn:aws:logs:{}:{ACCOUNT_ID}:log-group:{group}", self.region)
+    }
 }
 
-pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value) -> ApiResult {
-    call(&mut lock(&shared.logs), op, input, now_ms())
+/// `region` is the request's signing Region: each Region has its own groups.
+pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    call(lock(&shared.logs).region(region), op, input, now_ms())
 }
 
 /// The operations, on a store the caller has locked; `now` is ingestion time.

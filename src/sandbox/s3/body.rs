@@ -18,6 +18,7 @@ use tokio::io::{AsyncWriteExt, BufWriter};
 use super::checksum::{Algorithm, Checksum};
 use super::chunked::ChunkDecoder;
 use crate::sandbox::http::{ApiError, header_str};
+use crate::sandbox::limits::Uplink;
 
 /// What the received body hashed to.
 #[derive(Debug, Clone, Default)]
@@ -76,14 +77,16 @@ impl Sink {
 }
 
 /// Streams the body into a new temp file in `dir`; the file is deleted unless
-/// the caller persists the returned path. `also`: a digest to compute even if
-/// the client sends none (the checksum algorithm of a multipart upload).
+/// the caller persists the returned path. With an `uplink`, the body is read
+/// no faster than it allows. `also`: a digest to compute even if the client
+/// sends none (the checksum algorithm of a multipart upload).
 pub async fn to_file(
     body: Incoming,
     headers: &HeaderMap,
     expected_sha256: Option<&str>,
     dir: &Path,
     max: u64,
+    uplink: Option<&Uplink>,
     also: Option<Algorithm>,
 ) -> Result<(Received, TempPath), ApiError> {
     let tmp = tempfile::Builder::new()
@@ -92,7 +95,7 @@ pub async fn to_file(
         .map_err(|e| ApiError::new(500, "InternalError", format!("cannot create a temp file: {e}")))?;
     let (file, path) = tmp.into_parts();
     let mut sink = Sink::File(BufWriter::with_capacity(1 << 20, tokio::fs::File::from_std(file)));
-    let received = receive(body, headers, expected_sha256, &mut sink, max, also).await?;
+    let received = receive(body, headers, expected_sha256, &mut sink, max, uplink, also).await?;
     if let Sink::File(mut f) = sink {
         f.flush().await.map_err(|e| ApiError::new(500, "InternalError", format!("cannot write the object: {e}")))?;
     }
@@ -107,7 +110,7 @@ pub async fn to_memory(
     max: u64,
 ) -> Result<Vec<u8>, ApiError> {
     let mut sink = Sink::Memory(Vec::new());
-    receive(body, headers, expected_sha256, &mut sink, max, None).await?;
+    receive(body, headers, expected_sha256, &mut sink, max, None, None).await?;
     match sink {
         Sink::Memory(v) => Ok(v),
         Sink::File(_) => Ok(Vec::new()),
@@ -133,6 +136,7 @@ async fn receive(
     expected_sha256: Option<&str>,
     sink: &mut Sink,
     max: u64,
+    uplink: Option<&Uplink>,
     also: Option<Algorithm>,
 ) -> Result<Received, ApiError> {
     let chunked = is_aws_chunked(headers);
@@ -156,7 +160,12 @@ async fn receive(
         let frame = frame
             .map_err(|e| ApiError::client("IncompleteBody", format!("The request body could not be read: {e}")))?;
         let data = match frame.into_data() {
-            Ok(data) => data,
+            Ok(data) => {
+                if let Some(link) = uplink {
+                    link.carry(data.len()).await;
+                }
+                data
+            }
             Err(frame) => {
                 if let Ok(trailers) = frame.into_trailers() {
                     for (name, value) in &trailers {

@@ -102,6 +102,18 @@ fn part_range(version: &Version, number: u32) -> Result<Option<(u64, u64)>, S3Er
     Ok((*len > 0).then(|| (start, start + len - 1)))
 }
 
+/// S3 API Reference, GetObject and HeadObject, "Permissions": a missing object
+/// is 404 only to a caller allowed s3:ListBucket; anyone else gets 403, so
+/// that absence cannot be told from a lack of permission.
+fn hide_missing(shared: &Shared, e: S3Error) -> S3Error {
+    let missing = e.api.status == 404 && (e.api.code == "NoSuchKey" || e.api.code == "NoSuchVersion");
+    if missing && !shared.limits.allows("s3:ListBucket") {
+        ApiError::new(403, "AccessDenied", "Access Denied").into()
+    } else {
+        e
+    }
+}
+
 /// HTTP's entity-tag match: `*` or any of a comma-separated list, quotes optional.
 fn etag_matches(header: &str, etag: &str) -> bool {
     header.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == etag)
@@ -131,7 +143,8 @@ pub async fn get(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str,
             (false, None) => return Err(ApiError::new(500, "InternalError", "the object has no body").into()),
         };
         Ok::<_, S3Error>((version, b.versioning, file))
-    })?;
+    })
+    .map_err(|e| hide_missing(shared, e))?;
     if let Some(m) = req.header("if-match")
         && !etag_matches(m, &version.etag)
     {

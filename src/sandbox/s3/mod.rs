@@ -172,6 +172,14 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
     let version_id = req.param("versionId").map(str::to_string);
     let (bucket, key) = split_path(&req.raw_path);
     let op = route(&req, !bucket.is_empty(), !key.is_empty());
+    let name = format!("{op:?}");
+    let admitted = match op {
+        Op::Unsupported | Op::NotAllowed => Ok(()),
+        _ => shared.limits.admit_s3(&name, req.has("versionId"), &bucket, &key),
+    };
+    if let Err(e) = admitted {
+        return (name, http::s3_error(&e, &resource, &rid, head));
+    }
     let result = match op {
         Op::ListBuckets => buckets::list_buckets(shared, &req),
         Op::CreateBucket => buckets::create(shared, req, &bucket).await,
@@ -208,7 +216,7 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         let e = e.with_context(&bucket, &key, upload_id.as_deref(), version_id.as_deref());
         error_response(&e, &resource, &rid, head)
     });
-    (format!("{op:?}"), resp)
+    (name, resp)
 }
 
 /// An error as S3 sends it: the document with its details (none for HEAD)

@@ -49,8 +49,16 @@ pub async fn upload_part(shared: &Arc<Shared>, req: S3Request, bucket: &str, key
     let id = upload_id(&req).to_string();
     let (tmp_dir, algorithm) = with_store(shared, |s| s.upload(&id, bucket, key).map(|u| (s.tmp_dir(), u.algorithm)))?;
     let sha = algorithm.filter(|a| *a != Algorithm::Crc32);
-    let (received, tmp) =
-        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PART, sha).await?;
+    let (received, tmp) = body::to_file(
+        req.body,
+        &req.headers,
+        req.expected_sha256.as_deref(),
+        &tmp_dir,
+        MAX_PART,
+        shared.limits.uplink.as_ref(),
+        sha,
+    )
+    .await?;
     // S3 API Reference, PutObject and UploadPart, InvalidRequest: a part's
     // checksum must be of the upload's algorithm.
     if let Some(expected) = sha

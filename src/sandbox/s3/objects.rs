@@ -69,8 +69,16 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     check_length(&req, MAX_PUT)?;
     let meta = meta_from_headers(&req.headers)?;
     let tmp_dir = with_store(shared, |s| s.bucket(bucket).map(|_| s.tmp_dir()))?;
-    let (received, tmp) =
-        body::to_file(req.body, &req.headers, req.expected_sha256.as_deref(), &tmp_dir, MAX_PUT, None).await?;
+    let (received, tmp) = body::to_file(
+        req.body,
+        &req.headers,
+        req.expected_sha256.as_deref(),
+        &tmp_dir,
+        MAX_PUT,
+        shared.limits.uplink.as_ref(),
+        None,
+    )
+    .await?;
     let checksum = received.stored();
     let obj = NewObject {
         size: received.size,

@@ -5,6 +5,8 @@ use serde_json::json;
 /// A two-stage pipeline `name`: an S3 source (`<name>-src`, key `src.zip`)
 /// then CodeBuild project `project` running the inline buildspec `spec`, in
 /// execution `mode`; the build's output artifact is `build_output` if given.
+/// The source is event-driven (`PollForSourceChanges: false`), so every upload
+/// starts a run at once; a polling source would start one run per poll.
 pub fn two_stage_pipeline(name: &str, mode: &str, project: &str, spec: &str, build_output: Option<&str>) -> String {
     let outputs: Vec<_> = build_output.into_iter().map(|o| json!({ "name": o })).collect();
     json!({
@@ -17,7 +19,7 @@ pub fn two_stage_pipeline(name: &str, mode: &str, project: &str, spec: &str, bui
                 { "name": "Source", "actions": [{
                     "name": "Source",
                     "actionTypeId": { "category": "Source", "owner": "AWS", "provider": "S3", "version": "1" },
-                    "configuration": { "S3Bucket": format!("{name}-src"), "S3ObjectKey": "src.zip" },
+                    "configuration": { "S3Bucket": format!("{name}-src"), "S3ObjectKey": "src.zip", "PollForSourceChanges": "false" },
                     "outputArtifacts": [{ "name": "Src" }]
                 }]},
                 { "name": "Build", "actions": [{

@@ -145,7 +145,9 @@ impl Runner {
         // "The CloudWatch Logs stream is created during the PROVISIONING phase"
         // (CodeBuild API Reference, LogsLocation): the agent ships from now on.
         if self.job.log.cloudwatch {
-            lock(&self.shared.logs).create_stream(&self.job.log.group, &self.job.log.stream);
+            lock(&self.shared.logs)
+                .region(&self.job.log.region)
+                .create_stream(&self.job.log.group, &self.job.log.stream);
         }
         self.agent.stream_created();
         let mut step = Some(Step::DownloadSource);

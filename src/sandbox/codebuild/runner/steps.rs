@@ -10,7 +10,6 @@ use crate::buildspec::{self, OnFailure};
 use crate::sandbox::Shared;
 use crate::sandbox::codebuild::files;
 use crate::sandbox::codebuild::logtarget::S3Log;
-use crate::sandbox::codebuild::model::REGION;
 
 impl Runner {
     pub(super) async fn download_source(&mut self) -> PhaseEnd {
@@ -100,8 +99,8 @@ impl Runner {
             ("CODEBUILD_BUILD_SUCCEEDING", "1".into()),
             ("CODEBUILD_START_TIME", j.start_ms.to_string()),
             ("CODEBUILD_LOG_PATH", j.uuid.clone()),
-            ("AWS_REGION", REGION.into()),
-            ("AWS_DEFAULT_REGION", REGION.into()),
+            ("AWS_REGION", j.log.region.clone()),
+            ("AWS_DEFAULT_REGION", j.log.region.clone()),
         ];
         env.extend(own.into_iter().map(|(k, v)| (k.to_string(), v)));
         env
