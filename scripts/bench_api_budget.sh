@@ -33,7 +33,7 @@ sleep 5   # source stage and build start
 count() { wc -l < "$work/req.jsonl"; }
 a=$(count); sleep 60; b=$(count)
 echo "requests/min while a build runs: $((b - a))"
-sleep 3  # build done, run waits at the manual approval
+sleep 25  # build done (and its log settled), run waits at the manual approval
 a=$(count); sleep 60; b=$(count)
 echo "requests/min idle (run waiting at approval): $((b - a))"
 python3 - "$work/req.jsonl" <<'PY'

@@ -63,6 +63,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         state_dir: args.state_dir,
         chaos: args.chaos,
         request_log: args.request_log,
+        record_responses: None,
         credentials,
         deny: args.deny.unwrap_or_default(),
         rates: args.rates.unwrap_or_default(),

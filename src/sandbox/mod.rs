@@ -3,6 +3,7 @@
 //! buildspecs for real. It is a sibling of the app, not a layer under it: the app
 //! reaches it only over HTTP through the real SDK clients.
 
+pub mod cbor;
 pub mod chaos;
 pub mod codebuild;
 pub mod codepipeline;
@@ -11,9 +12,12 @@ pub mod http;
 pub mod limits;
 pub mod logs;
 pub mod paging;
+mod protocol;
 pub mod realism;
+pub mod recorder;
 pub mod regions;
 pub mod reqlog;
+pub mod rpcv2;
 pub mod s3;
 mod server;
 pub mod sigv4;
@@ -48,6 +52,8 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<PathBuf>,
+    /// Record every JSON service answer here (see `recorder`); tests only.
+    pub record_responses: Option<PathBuf>,
     pub credentials: Credentials,
     /// AWS's harshness (log delays, partial pages, token expiry); see `realism`.
     pub realism: realism::Realism,
@@ -77,6 +83,7 @@ impl Options {
             state_dir: None,
             chaos: None,
             request_log: None,
+            record_responses: None,
             credentials: random_credentials(),
             realism: realism::Realism::default(),
             lenient: false,
@@ -101,6 +108,7 @@ pub struct Shared {
     pub started: Instant,
     pub chaos: Option<chaos::Chaos>,
     pub request_log: Option<reqlog::RequestLog>,
+    pub recorder: Option<recorder::ResponseRecorder>,
     pub limits: limits::Limits,
     /// What the sandbox runs with (lenient already applied).
     pub realism: realism::Realism,
@@ -181,6 +189,10 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         Some(path) => Some(reqlog::RequestLog::open(path)?),
         None => None,
     };
+    let recorder = match &opts.record_responses {
+        Some(path) => Some(recorder::ResponseRecorder::open(path)?),
+        None => None,
+    };
     let realism = if opts.lenient { opts.realism.lenient() } else { opts.realism.clone() };
     let mut s3 = s3::Store::new(state_dir.join("s3"))?;
     for (bucket, versioned) in cfg.buckets() {
@@ -192,6 +204,7 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
         started: Instant::now(),
         chaos: opts.chaos.clone(),
         request_log,
+        recorder,
         limits: limits::Limits::new(&opts),
         s3: Mutex::new(s3),
         logs: Mutex::new(regions::Regions::new({

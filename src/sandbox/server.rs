@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use http_body_util::{BodyExt, Limited};
+use hyper::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{HeaderMap, Request};
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -17,9 +17,10 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::chaos::Fault;
-use super::http::{self, ApiError, Response};
+use super::http::{self, ApiError, ApiResult, Response};
+use super::protocol::{Protocol, classify, service_and_op, unknown_json_service, unknown_query_service};
 use super::sigv4::{self, AuthError, RequestParts, presign};
-use super::{Shared, codebuild, codepipeline, logs, s3, sts};
+use super::{Shared, codebuild, codepipeline, logs, rpcv2, s3, sts};
 
 /// JSON and query bodies are small; anything bigger is a client bug.
 const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
@@ -55,50 +56,47 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, shutdown: Cancell
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Protocol {
-    /// JSON 1.1 with X-Amz-Target: CodePipeline, CodeBuild, Logs.
-    Json,
-    /// STS's query protocol.
-    Query,
-    S3,
-}
-
-fn classify(headers: &HeaderMap, raw_query: &str) -> Protocol {
-    if headers.contains_key("x-amz-target") {
-        return Protocol::Json;
+/// Runs a CodePipeline, CodeBuild or Logs operation on its input document,
+/// whichever protocol carried it, in the request's signing Region (after the
+/// rate and access limits), and records the answer.
+fn call_service(
+    shared: &Arc<Shared>,
+    protocol: &str,
+    service: &str,
+    op: &str,
+    input: &Value,
+    region: &str,
+) -> ApiResult<Value> {
+    let outcome = shared.limits.admit_json(service, op, region, input).and_then(|()| match service {
+        "codepipeline" => codepipeline::api::dispatch(shared, op, input, region),
+        "codebuild" => codebuild::api::dispatch(shared, op, input, region),
+        "logs" => logs::dispatch(shared, op, input, region),
+        _ => Err(ApiError::client("UnknownOperationException", format!("Service {service} is not served"))),
+    });
+    if let Some(recorder) = &shared.recorder {
+        recorder.record(protocol, service, op, &outcome);
     }
-    // A presigned URL carries its credential scope in the query.
-    match sigv4::scope_of(headers).or_else(|| presign::scope_of_query(raw_query)) {
-        Some(scope) if scope.service == "sts" => Protocol::Query,
-        Some(_) => Protocol::S3,
-        None => {
-            let form = http::header_str(headers, "content-type")
-                .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-            if form { Protocol::Query } else { Protocol::S3 }
-        }
-    }
-}
-
-fn service_and_op(headers: &HeaderMap) -> (&'static str, String) {
-    let target = http::header_str(headers, "x-amz-target").unwrap_or("");
-    let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
-    let service = match prefix {
-        "CodePipeline_20150709" => "codepipeline",
-        "CodeBuild_20161006" => "codebuild",
-        "Logs_20140328" => "logs",
-        _ => "unknown",
-    };
-    (service, op.to_string())
+    outcome
 }
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
     let started = Instant::now();
     let rid = http::request_id();
-    let protocol = classify(req.headers(), req.uri().query().unwrap_or(""));
+    let protocol = classify(req.headers());
     let (service, mut op) = match protocol {
         Protocol::Json => service_and_op(req.headers()),
-        Protocol::Query => ("sts", String::new()),
+        Protocol::RpcV2 => match rpcv2::route(req.method(), req.uri().path(), req.headers()) {
+            Ok(routed) => routed,
+            Err(e) => {
+                let resp = rpcv2::error(&e, None, &rid);
+                log(&shared, "unknown", "", &resp, started);
+                return resp;
+            }
+        },
+        Protocol::Query => match sigv4::scope_of(req.headers()) {
+            Some(scope) if scope.service != "sts" => ("unknown", String::new()),
+            _ => ("sts", String::new()),
+        },
         Protocol::S3 => ("s3", String::new()),
     };
     if let Some(chaos) = &shared.chaos {
@@ -113,6 +111,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
         }
     }
     let resp = match protocol {
+        Protocol::Json if service == "unknown" => http::json_error(&unknown_json_service(req.headers()), &rid),
         Protocol::Json => {
             let (resp, _) = small_request(&shared, req, |shared, body, scope| {
                 let input: Value = if body.is_empty() {
@@ -125,25 +124,27 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                 if !input.is_object() {
                     return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
                 }
-                let region = scope.region.as_str();
-                shared.limits.admit_json(service, &op, region, &input)?;
-                match service {
-                    "codepipeline" => codepipeline::api::dispatch(shared, &op, &input, region),
-                    "codebuild" => codebuild::api::dispatch(shared, &op, &input, region),
-                    "logs" => logs::dispatch(shared, &op, &input, region),
-                    _ => Err(ApiError::client(
-                        "UnknownOperationException",
-                        "The action or operation requested is invalid.",
-                    )),
-                }
-                .map(|v| http::json_response(&v, &rid))
+                call_service(shared, "json", service, &op, &input, &scope.region).map(|v| http::json_response(&v, &rid))
             })
             .await;
             resp.unwrap_or_else(|e| http::json_error(&e, &rid))
         }
+        Protocol::RpcV2 => {
+            let headers = req.headers().clone();
+            let (resp, _) = small_request(&shared, req, |shared, body, scope| {
+                let input = rpcv2::check_body(&headers, &body)?;
+                let output = call_service(shared, rpcv2::CBOR, service, &op, &input, &scope.region)?;
+                Ok(rpcv2::response(service, &op, &output, &rid))
+            })
+            .await;
+            resp.unwrap_or_else(|e| rpcv2::error(&e, Some(service), &rid))
+        }
         Protocol::Query => {
             let (resp, action) = small_request(&shared, req, |shared, body, scope| {
                 let form: Vec<(String, String)> = form_pairs(&String::from_utf8_lossy(&body));
+                if scope.service != "sts" {
+                    return Err(unknown_query_service(&scope.service, &form));
+                }
                 sts::dispatch(shared, &form, scope, &rid)
             })
             .await;
@@ -304,6 +305,7 @@ fn fault_response(protocol: Protocol, fault: Fault, rid: &str) -> Response {
     };
     match protocol {
         Protocol::Json => http::json_error(&err, rid),
+        Protocol::RpcV2 => rpcv2::error(&err, None, rid),
         Protocol::Query => http::query_error(&err, rid),
         Protocol::S3 => http::s3_error(&err, "", rid, false),
     }

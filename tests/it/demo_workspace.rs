@@ -42,6 +42,11 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The demo workspace as committed, with its pauses switched off (the default
 /// build takes about half a minute) and, if `fail`, its failure switch on.
 fn demo_zip(fail: bool) -> Vec<u8> {
+    harness::zip_dir(demo_copy(fail).path())
+}
+
+/// A copy of the demo workspace, patched as `demo_zip` says.
+pub fn demo_copy(fail: bool) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&demo_dir(), tmp.path());
     let path = tmp.path().join("model/buildspec.yml");
@@ -54,7 +59,7 @@ fn demo_zip(fail: bool) -> Vec<u8> {
         patched = flipped;
     }
     std::fs::write(&path, patched).unwrap();
-    harness::zip_dir(tmp.path())
+    tmp
 }
 
 /// Uploads `zip` as the pipeline's source; returns the execution it starts.

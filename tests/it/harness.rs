@@ -143,9 +143,16 @@ pub fn repo_root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Sends one signed HTTP/1.1 request by hand (for bodies no SDK would send) and
-/// returns (status, body).
+/// Sends one signed HTTP/1.1 POST to `/` by hand (for bodies no SDK would
+/// send) and returns (status, body).
 pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let resp = raw_request(env, service, "/", headers, body).await;
+    (resp.status, resp.text())
+}
+
+/// Sends one SigV4-signed HTTP/1.1 POST to `path` by hand, for wire formats
+/// no SDK here speaks (RPC v2 CBOR) or requests no SDK would send.
+pub async fn raw_request(env: &Env, service: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
     use sha2::Digest;
     let host = env.sandbox.addr.to_string();
     let amz_date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
@@ -158,7 +165,7 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
     let hash = hex::encode(sha2::Sha256::digest(body));
     let parts = sandbox::sigv4::RequestParts {
         method: "POST",
-        raw_path: "/",
+        raw_path: path,
         raw_query: "",
         headers: &map,
         payload_hash: &hash,
@@ -166,8 +173,7 @@ pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body
     let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
     let mut sent: Vec<(&str, &str)> = vec![("authorization", &auth)];
     sent.extend(map.iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap())));
-    let resp = raw(env, "POST", "/", &sent, body).await;
-    (resp.status, resp.text())
+    raw(env, "POST", path, &sent, body).await
 }
 
 /// Sends one HTTP/1.1 request to the sandbox as written, unsigned unless the

@@ -139,10 +139,10 @@ async fn default_read_returns_the_newest_events_and_pages_backwards() {
     }
     assert_eq!(newest_first, batch(20 - newest_first.len(), 20), "the newest, contiguous, none twice");
 
-    // The group may also be named by ARN.
+    // The group may also be named by ARN (without the `:*` of DescribeLogGroups' `arn`).
     let by_arn = logs
         .get_log_events()
-        .log_group_identifier("arn:aws:logs:us-east-1:123456789012:log-group:g:*")
+        .log_group_identifier("arn:aws:logs:us-east-1:123456789012:log-group:g")
         .log_stream_name("s")
         .limit(1)
         .send()

@@ -101,7 +101,10 @@ pub fn stop(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     let reason = input.opt_str("reason").map(str::to_string);
     let mut store = lock(&shared.pipelines);
     store.pipeline(name)?;
-    let i = store.execution_index(name, id)?;
+    // StopPipelineExecution models no "not found" error: an id that names no
+    // execution of the pipeline names nothing that can be stopped.
+    let i =
+        store.execution_index(name, id).map_err(|_| not_stoppable(id, "it is not an execution of this pipeline"))?;
     let e = &mut store.executions[i];
     match (e.status.as_str(), &e.stop) {
         ("InProgress", None) => {}
@@ -112,15 +115,14 @@ pub fn stop(shared: &Arc<Shared>, input: &Value) -> ApiResult {
                 "A stop request for this pipeline execution has already been made.",
             ));
         }
-        (status, _) => {
-            return Err(ApiError::client(
-                "PipelineExecutionNotStoppableException",
-                format!("Unable to stop pipeline execution {id}: its status is {status}"),
-            ));
-        }
+        (status, _) => return Err(not_stoppable(id, &format!("its status is {status}"))),
     }
     e.stop = Some((abandon, reason));
     Ok(json!({ "pipelineExecutionId": id }))
+}
+
+fn not_stoppable(id: &str, why: &str) -> ApiError {
+    ApiError::client("PipelineExecutionNotStoppableException", format!("Unable to stop pipeline execution {id}: {why}"))
 }
 
 pub fn retry(shared: &Arc<Shared>, input: &Value) -> ApiResult {
@@ -133,13 +135,24 @@ pub fn retry(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     }
     let mut store = lock(&shared.pipelines);
     let s = store.stage_index(name, stage_name)?;
-    let i = store.execution_index(name, id)?;
-    if store.latest_in_stage(name, s).map(|e| e.id.as_str()) != Some(id) {
-        return Err(ApiError::client(
-            "NotLatestPipelineExecutionException",
-            format!("Execution {id} is not the latest execution of stage {stage_name}"),
-        ));
+    // RetryStageExecution models no "not found" error either: only the latest
+    // execution in the stage can be retried, and an unknown id is not it.
+    match store.latest_in_stage(name, s) {
+        None => {
+            return Err(ApiError::client(
+                "StageNotRetryableException",
+                format!("Stage {stage_name} has not run in any execution, so it cannot be retried"),
+            ));
+        }
+        Some(latest) if latest.id != id => {
+            return Err(ApiError::client(
+                "NotLatestPipelineExecutionException",
+                format!("Execution {id} is not the latest execution of stage {stage_name}"),
+            ));
+        }
+        Some(_) => {}
     }
+    let i = store.execution_index(name, id)?;
     if busy_elsewhere(&store, name, i, s) {
         return Err(ApiError::client(
             "ConflictException",

@@ -103,7 +103,7 @@ pub fn describe_log_groups(store: &Store, input: &Value) -> ApiResult {
     let items: Vec<Value> = page
         .iter()
         .map(|(name, g)| {
-            json!({
+            let mut v = json!({
                 "logGroupName": name,
                 "creationTime": g.created,
                 "metricFilterCount": 0,
@@ -111,7 +111,11 @@ pub fn describe_log_groups(store: &Store, input: &Value) -> ApiResult {
                 "logGroupArn": store.group_arn(name),
                 "storedBytes": g.streams.values().map(|s| s.stored_bytes).sum::<u64>(),
                 "logGroupClass": "STANDARD",
-            })
+            });
+            if let Some(days) = g.retention_days {
+                v["retentionInDays"] = json!(days);
+            }
+            v
         })
         .collect();
     let mut out = json!({ "logGroups": items });

@@ -5,6 +5,7 @@
 mod describe;
 mod events;
 mod filter;
+mod manage;
 mod params;
 mod token;
 
@@ -41,6 +42,9 @@ impl Default for Store {
 struct Group {
     created: i64,
     streams: BTreeMap<String, Stream>,
+    /// PutRetentionPolicy's days; None: events never expire.
+    retention_days: Option<i64>,
+    tags: BTreeMap<String, String>,
 }
 
 struct Stream {
@@ -64,7 +68,7 @@ struct Event {
 
 impl Group {
     fn new(now: i64) -> Self {
-        Self { created: now, streams: BTreeMap::new() }
+        Self { created: now, streams: BTreeMap::new(), retention_days: None, tags: BTreeMap::new() }
     }
 }
 
@@ -179,6 +183,16 @@ fn call(store: &mut Store, op: &str, input: &Value, now: i64) -> ApiResult {
         "CreateLogGroup" => create_log_group(store, input, now),
         "CreateLogStream" => create_log_stream(store, input, now),
         "PutLogEvents" => put_log_events(store, input, now),
+        "DeleteLogGroup" => manage::delete_log_group(store, input),
+        "DeleteLogStream" => manage::delete_log_stream(store, input),
+        "PutRetentionPolicy" => manage::put_retention_policy(store, input),
+        "DeleteRetentionPolicy" => manage::delete_retention_policy(store, input),
+        "TagLogGroup" => manage::tag_log_group(store, input),
+        "UntagLogGroup" => manage::untag_log_group(store, input),
+        "ListTagsLogGroup" => manage::list_tags_log_group(store, input),
+        "TagResource" => manage::tag_resource(store, input),
+        "UntagResource" => manage::untag_resource(store, input),
+        "ListTagsForResource" => manage::list_tags_for_resource(store, input),
         _ => Err(ApiError::client("UnknownOperationException", "The action or operation requested is invalid.")),
     }
 }
@@ -203,10 +217,14 @@ fn check_name(field: &str, name: &str, group: bool) -> ApiResult<()> {
 fn create_log_group(store: &mut Store, input: &Value, now: i64) -> ApiResult {
     let name = req_str(input, "logGroupName")?;
     check_name("logGroupName", name, true)?;
+    let tags = match input.get("tags") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(_) => manage::tag_map(input, "tags")?,
+    };
     if store.groups.contains_key(name) {
         return Err(ApiError::client("ResourceAlreadyExistsException", "The specified log group already exists"));
     }
-    store.groups.insert(name.to_string(), Group::new(now));
+    store.groups.insert(name.to_string(), Group { tags, ..Group::new(now) });
     Ok(json!({}))
 }
 

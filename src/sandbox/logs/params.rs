@@ -93,7 +93,7 @@ pub fn group_name(input: &Value) -> ApiResult<&str> {
     match (opt_str(input, "logGroupName")?, opt_str(input, "logGroupIdentifier")?) {
         (Some(_), Some(_)) => Err(invalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")),
         (Some(name), None) => non_empty("logGroupName", name),
-        (None, Some(id)) => non_empty("logGroupIdentifier", name_of_identifier(id)),
+        (None, Some(id)) => non_empty("logGroupIdentifier", name_of_identifier(identifier(id)?)),
         (None, None) => Err(invalid("Either logGroupName or logGroupIdentifier must be specified.")),
     }
 }
@@ -102,15 +102,28 @@ fn non_empty<'a>(field: &str, s: &'a str) -> ApiResult<&'a str> {
     if s.is_empty() { Err(constraint(field, "", "Member must have length greater than or equal to 1")) } else { Ok(s) }
 }
 
-/// `arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*]` -> NAME; a plain name as is.
+/// `logGroupIdentifier` checked as the model constrains it: 1 to 2048
+/// characters of `[\w#+=/:,.@-]`. The pattern has no `*`, so the `...:*` form
+/// of a group ARN (DescribeLogGroups' `arn`) is refused as AWS refuses it;
+/// `logGroupArn` is the form to pass.
+fn identifier(id: &str) -> ApiResult<&str> {
+    const FIELD: &str = "logGroupIdentifier";
+    if id.len() > 2048 {
+        return Err(constraint(FIELD, id, "Member must have length less than or equal to 2048"));
+    }
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"_#+=/:,.@-".contains(&b);
+    if !id.bytes().all(allowed) {
+        return Err(constraint(FIELD, id, "Member must satisfy regular expression pattern: [\\w#+=/:,.@-]*"));
+    }
+    Ok(id)
+}
+
+/// `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` -> NAME; a plain name as is.
 fn name_of_identifier(id: &str) -> &str {
     if !id.starts_with("arn:") {
         return id;
     }
-    match id.split_once(":log-group:") {
-        Some((_, rest)) => rest.strip_suffix(":*").unwrap_or(rest),
-        None => id,
-    }
+    id.split_once(":log-group:").map_or(id, |(_, name)| name)
 }
 
 /// A 56-digit number from a counter, as AWS's sequence tokens and ids look.
@@ -125,8 +138,14 @@ mod tests {
 
     #[test]
     fn group_identifier_accepts_name_or_arn() {
-        let arn = json!({"logGroupIdentifier": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/codebuild/x:*"});
+        let arn = json!({"logGroupIdentifier": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/codebuild/x"});
         assert_eq!(group_name(&arn).unwrap(), "/aws/codebuild/x");
+        // The wildcard form is not an identifier: `*` is outside the pattern.
+        let wildcard =
+            json!({"logGroupIdentifier": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/codebuild/x:*"});
+        let e = group_name(&wildcard).unwrap_err();
+        assert_eq!(e.code, "InvalidParameterException");
+        assert!(e.message.contains("at 'logGroupIdentifier' failed to satisfy constraint"), "{}", e.message);
         assert_eq!(group_name(&json!({"logGroupIdentifier": "g"})).unwrap(), "g");
         assert_eq!(group_name(&json!({"logGroupName": "g"})).unwrap(), "g");
         let both = group_name(&json!({"logGroupName": "g", "logGroupIdentifier": "g"})).unwrap_err();
