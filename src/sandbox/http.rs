@@ -80,17 +80,7 @@ pub fn json_error(err: &ApiError, request_id: &str) -> Response {
 
 /// S3's REST-XML error body. HEAD responses carry no body, as on AWS.
 pub fn s3_error(err: &ApiError, resource: &str, request_id: &str, head: bool) -> Response {
-    let body = if head {
-        String::new()
-    } else {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><Resource>{}</Resource><RequestId>{}</RequestId></Error>",
-            xml_escape(&err.code),
-            xml_escape(&err.message),
-            xml_escape(resource),
-            request_id
-        )
-    };
+    let body = if head { String::new() } else { s3_error_doc(err, &[], resource, request_id) };
     hyper::Response::builder()
         .status(err.status)
         .header("content-type", "application/xml")
@@ -98,6 +88,21 @@ pub fn s3_error(err: &ApiError, resource: &str, request_id: &str, head: bool) ->
         .extension(ErrorCode(err.code.clone()))
         .body(full(body))
         .unwrap_or_else(|_| hyper::Response::new(empty()))
+}
+
+/// S3's error document; `details` are the elements S3 adds for some codes
+/// (BucketName, UploadId, ArgumentName, ...), after the message.
+pub fn s3_error_doc(err: &ApiError, details: &[(&str, String)], resource: &str, request_id: &str) -> String {
+    let mut doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message>",
+        xml_escape(&err.code),
+        xml_escape(&err.message)
+    );
+    for (name, value) in details {
+        doc.push_str(&format!("<{name}>{}</{name}>", xml_escape(value)));
+    }
+    doc.push_str(&format!("<Resource>{}</Resource><RequestId>{request_id}</RequestId></Error>", xml_escape(resource)));
+    doc
 }
 
 /// STS (query protocol) error body.
@@ -126,6 +131,8 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // A raw CR would reach the reader as LF (XML end-of-line handling).
+            '\r' => out.push_str("&#13;"),
             c => out.push(c),
         }
     }

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::chaos::Fault;
 use super::http::{self, ApiError, ApiResult, Response};
 use super::protocol::{Protocol, classify, service_and_op, unknown_json_service, unknown_query_service};
-use super::sigv4::{self, AuthError, RequestParts};
+use super::sigv4::{self, AuthError, RequestParts, presign};
 use super::{Shared, codebuild, codepipeline, logs, rpcv2, s3, sts};
 
 /// JSON and query bodies are small; anything bigger is a client bug.
@@ -200,51 +200,24 @@ where
 
 async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> (String, Response) {
     let (parts, body) = req.into_parts();
-    let claimed = http::header_str(&parts.headers, "x-amz-content-sha256").map(str::to_string);
     let head = parts.method == hyper::Method::HEAD;
     let resource = parts.uri.path().to_string();
-    let Some(claimed) = claimed else {
-        let err = if parts.headers.contains_key("authorization") {
-            ApiError::client("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
-        } else {
-            ApiError::new(403, "AccessDenied", "Access Denied")
-        };
-        return (String::new(), http::s3_error(&err, &resource, rid, head));
+    let raw_query = parts.uri.query().unwrap_or("");
+    let authenticated = if !parts.headers.contains_key("authorization") && presign::is_presigned(raw_query) {
+        let now = chrono::Utc::now();
+        presign::verify(&shared.credentials, parts.method.as_str(), parts.uri.path(), raw_query, &parts.headers, now)
+            .map(|p| (p.scope, p.payload_hash))
+            .map_err(s3::presign_error)
+    } else {
+        s3_header_auth(shared, &parts).map_err(s3::S3Error::from)
     };
-    let request = RequestParts {
-        method: parts.method.as_str(),
-        raw_path: parts.uri.path(),
-        raw_query: parts.uri.query().unwrap_or(""),
-        headers: &parts.headers,
-        payload_hash: &claimed,
+    let (scope, payload_hash) = match authenticated {
+        Ok(ok) => ok,
+        Err(e) => return (String::new(), s3::error_response(&e, &resource, rid, head)),
     };
-    let scope = match sigv4::verify(&shared.credentials, &request) {
-        Ok(scope) => scope,
-        Err(e) => {
-            let err = match e {
-                AuthError::Missing => ApiError::new(403, "AccessDenied", "Access Denied"),
-                AuthError::UnknownKey => ApiError::new(
-                    403,
-                    "InvalidAccessKeyId",
-                    "The AWS Access Key Id you provided does not exist in our records.",
-                ),
-                AuthError::Skewed => ApiError::new(
-                    403,
-                    "RequestTimeTooSkewed",
-                    "The difference between the request time and the current time is too large.",
-                ),
-                AuthError::Malformed(m) => ApiError::client("AuthorizationHeaderMalformed", m),
-                AuthError::BadSignature => ApiError::new(
-                    403,
-                    "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                ),
-            };
-            return (String::new(), http::s3_error(&err, &resource, rid, head));
-        }
-    };
-    let expected_sha256 = (claimed.len() == 64 && claimed.bytes().all(|b| b.is_ascii_hexdigit())).then_some(claimed);
-    let query = form_pairs(parts.uri.query().unwrap_or(""));
+    let expected_sha256 =
+        (payload_hash.len() == 64 && payload_hash.bytes().all(|b| b.is_ascii_hexdigit())).then_some(payload_hash);
+    let query = form_pairs(raw_query);
     let request = s3::S3Request {
         method: parts.method,
         raw_path: parts.uri.path().to_string(),
@@ -256,6 +229,27 @@ async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> 
         region: scope.region,
     };
     s3::handle(shared, request).await
+}
+
+/// SigV4 in the Authorization header; S3 also wants x-amz-content-sha256.
+/// Returns the scope and the payload hash the client signed.
+fn s3_header_auth(shared: &Shared, parts: &hyper::http::request::Parts) -> Result<(sigv4::Scope, String), ApiError> {
+    let Some(claimed) = http::header_str(&parts.headers, "x-amz-content-sha256").map(str::to_string) else {
+        return Err(if parts.headers.contains_key("authorization") {
+            ApiError::client("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
+        } else {
+            ApiError::new(403, "AccessDenied", "Access Denied")
+        });
+    };
+    let request = RequestParts {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        payload_hash: &claimed,
+    };
+    let scope = sigv4::verify(&shared.credentials, &request).map_err(s3::auth_error)?;
+    Ok((scope, claimed))
 }
 
 fn auth_error(e: AuthError, query: bool) -> ApiError {

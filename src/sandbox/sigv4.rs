@@ -2,6 +2,8 @@
 //! its credentials: it runs commands from uploaded zips, so an unsigned request
 //! from another local user must not reach the engine.
 
+pub mod presign;
+
 use hmac::{Hmac, KeyInit, Mac};
 use hyper::HeaderMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};

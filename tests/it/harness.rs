@@ -7,10 +7,12 @@
 
 mod cli;
 mod config;
+mod raw;
 mod scenario;
 
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
 pub use config::two_stage_pipeline;
+pub use raw::RawResponse;
 pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};
 
 use std::io::Write;
@@ -145,28 +147,13 @@ pub fn repo_root() -> std::path::PathBuf {
 /// send) and returns (status, body).
 pub async fn raw_signed(env: &Env, service: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     let resp = raw_request(env, service, "/", headers, body).await;
-    (resp.status, String::from_utf8_lossy(&resp.body).into_owned())
-}
-
-/// An HTTP response read off the socket.
-pub struct RawResponse {
-    pub status: u16,
-    /// Header names lower-cased.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
+    (resp.status, resp.text())
 }
 
 /// Sends one SigV4-signed HTTP/1.1 POST to `path` by hand, for wire formats
 /// no SDK here speaks (RPC v2 CBOR) or requests no SDK would send.
 pub async fn raw_request(env: &Env, service: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
     use sha2::Digest;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = env.sandbox.addr.to_string();
     let amz_date = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let mut map = hyper::HeaderMap::new();
@@ -184,28 +171,15 @@ pub async fn raw_request(env: &Env, service: &str, path: &str, headers: &[(&str,
         payload_hash: &hash,
     };
     let auth = sandbox::sigv4::sign(env.sandbox.credentials(), "us-east-1", service, &parts, &amz_date);
-    let mut req = format!(
-        "POST {path} HTTP/1.1\r\nauthorization: {auth}\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in &map {
-        req.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap()));
-    }
-    req.push_str("\r\n");
-    let mut stream = tokio::net::TcpStream::connect(env.sandbox.addr).await.unwrap();
-    stream.write_all(req.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut resp = Vec::new();
-    stream.read_to_end(&mut resp).await.unwrap();
-    let split = resp.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&resp[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    RawResponse { status, headers, body: resp[split + 4..].to_vec() }
+    let mut sent: Vec<(&str, &str)> = vec![("authorization", &auth)];
+    sent.extend(map.iter().map(|(k, v)| (k.as_str(), v.to_str().unwrap())));
+    raw(env, "POST", path, &sent, body).await
+}
+
+/// Sends one HTTP/1.1 request to the sandbox as written, unsigned unless the
+/// caller signed it (a presigned URL in `target`, say).
+pub async fn raw(env: &Env, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> RawResponse {
+    raw::send(env.sandbox.addr, method, target, headers, body).await
 }
 
 /// Reads a log stream as a careful client must against AWS: startFromHead

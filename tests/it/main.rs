@@ -24,6 +24,7 @@ mod push_preflight;
 mod push_triggers;
 mod push_upload;
 mod readme;
+mod s3_conformance;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;

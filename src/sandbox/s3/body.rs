@@ -10,20 +10,27 @@ use http_body_util::BodyExt;
 use hyper::HeaderMap;
 use hyper::body::Incoming;
 use md5::{Digest, Md5};
+use sha1::Sha1;
 use sha2::Sha256;
 use tempfile::TempPath;
 use tokio::io::{AsyncWriteExt, BufWriter};
 
+use super::checksum::{Algorithm, Checksum};
 use super::chunked::ChunkDecoder;
 use crate::sandbox::http::{ApiError, header_str};
 use crate::sandbox::limits::Uplink;
 
 /// What the received body hashed to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Received {
     pub size: u64,
     pub md5: Vec<u8>,
     pub crc32: u32,
+    /// Computed when the request carries or announces one, or the caller asked.
+    pub sha1: Option<Vec<u8>>,
+    pub sha256: Option<Vec<u8>>,
+    /// The checksums the client sent that were checked, in the order sent.
+    pub verified: Vec<Algorithm>,
 }
 
 impl Received {
@@ -32,6 +39,19 @@ impl Received {
     }
     pub fn crc32_b64(&self) -> String {
         base64(&self.crc32.to_be_bytes())
+    }
+    /// The body's digest under `algorithm`, base64, if it was computed.
+    pub fn digest(&self, algorithm: Algorithm) -> Option<String> {
+        match algorithm {
+            Algorithm::Crc32 => Some(self.crc32_b64()),
+            Algorithm::Sha1 => self.sha1.as_deref().map(base64),
+            Algorithm::Sha256 => self.sha256.as_deref().map(base64),
+        }
+    }
+    /// The checksum S3 keeps: the SHA the client sent, else CRC32.
+    pub fn stored(&self) -> Checksum {
+        let algorithm = self.verified.iter().copied().find(|a| *a != Algorithm::Crc32).unwrap_or(Algorithm::Crc32);
+        Checksum::full(algorithm, self.digest(algorithm).unwrap_or_default())
     }
 }
 
@@ -58,7 +78,8 @@ impl Sink {
 
 /// Streams the body into a new temp file in `dir`; the file is deleted unless
 /// the caller persists the returned path. With an `uplink`, the body is read
-/// no faster than it allows.
+/// no faster than it allows. `also`: a digest to compute even if the client
+/// sends none (the checksum algorithm of a multipart upload).
 pub async fn to_file(
     body: Incoming,
     headers: &HeaderMap,
@@ -66,6 +87,7 @@ pub async fn to_file(
     dir: &Path,
     max: u64,
     uplink: Option<&Uplink>,
+    also: Option<Algorithm>,
 ) -> Result<(Received, TempPath), ApiError> {
     let tmp = tempfile::Builder::new()
         .prefix("upload-")
@@ -73,7 +95,7 @@ pub async fn to_file(
         .map_err(|e| ApiError::new(500, "InternalError", format!("cannot create a temp file: {e}")))?;
     let (file, path) = tmp.into_parts();
     let mut sink = Sink::File(BufWriter::with_capacity(1 << 20, tokio::fs::File::from_std(file)));
-    let received = receive(body, headers, expected_sha256, &mut sink, max, uplink).await?;
+    let received = receive(body, headers, expected_sha256, &mut sink, max, uplink, also).await?;
     if let Sink::File(mut f) = sink {
         f.flush().await.map_err(|e| ApiError::new(500, "InternalError", format!("cannot write the object: {e}")))?;
     }
@@ -88,7 +110,7 @@ pub async fn to_memory(
     max: u64,
 ) -> Result<Vec<u8>, ApiError> {
     let mut sink = Sink::Memory(Vec::new());
-    receive(body, headers, expected_sha256, &mut sink, max, None).await?;
+    receive(body, headers, expected_sha256, &mut sink, max, None, None).await?;
     match sink {
         Sink::Memory(v) => Ok(v),
         Sink::File(_) => Ok(Vec::new()),
@@ -115,16 +137,22 @@ async fn receive(
     sink: &mut Sink,
     max: u64,
     uplink: Option<&Uplink>,
+    also: Option<Algorithm>,
 ) -> Result<Received, ApiError> {
     let chunked = is_aws_chunked(headers);
     let mut decoder = chunked.then(ChunkDecoder::default);
     let announced = header_str(headers, "x-amz-trailer").unwrap_or("");
-    let want_sha256 = expected_sha256.is_some()
-        || headers.contains_key("x-amz-checksum-sha256")
-        || announced.contains("x-amz-checksum-sha256");
+    let declared = ["x-amz-checksum-algorithm", "x-amz-sdk-checksum-algorithm"]
+        .iter()
+        .filter_map(|h| header_str(headers, h).and_then(Algorithm::parse))
+        .collect::<Vec<_>>();
+    let wanted = |a: Algorithm| {
+        also == Some(a) || declared.contains(&a) || headers.contains_key(a.header()) || announced.contains(a.header())
+    };
     let mut md5 = Md5::new();
     let mut crc = crc32fast::Hasher::new();
-    let mut sha = want_sha256.then(Sha256::new);
+    let mut sha = (expected_sha256.is_some() || wanted(Algorithm::Sha256)).then(Sha256::new);
+    let mut sha1 = wanted(Algorithm::Sha1).then(Sha1::new);
     let mut size = 0u64;
     let mut http_trailers: Vec<(String, String)> = Vec::new();
     let mut pieces: Vec<Bytes> = Vec::new();
@@ -165,6 +193,9 @@ async fn receive(
             if let Some(sha) = sha.as_mut() {
                 sha.update(piece);
             }
+            if let Some(sha1) = sha1.as_mut() {
+                sha1.update(piece);
+            }
             sink.write(piece).await?;
         }
     }
@@ -191,9 +222,15 @@ async fn receive(
             ));
         }
     }
-    let received = Received { size, md5: md5.finalize().to_vec(), crc32: crc.finalize() };
-    let sha = sha.map(|s| s.finalize().to_vec());
-    if let (Some(expected), Some(actual)) = (expected_sha256, &sha)
+    let mut received = Received {
+        size,
+        md5: md5.finalize().to_vec(),
+        crc32: crc.finalize(),
+        sha1: sha1.map(|s| s.finalize().to_vec()),
+        sha256: sha.map(|s| s.finalize().to_vec()),
+        verified: Vec::new(),
+    };
+    if let (Some(expected), Some(actual)) = (expected_sha256, &received.sha256)
         && !expected.eq_ignore_ascii_case(&hex::encode(actual))
     {
         return Err(ApiError::client(
@@ -207,18 +244,16 @@ async fn receive(
         return Err(ApiError::client("BadDigest", "The Content-MD5 you specified did not match what we received."));
     }
     for (name, value) in &claims {
-        let (algorithm, actual) = match name.as_str() {
-            "x-amz-checksum-crc32" => ("CRC32", received.crc32_b64()),
-            "x-amz-checksum-sha256" => ("SHA256", sha.as_deref().map(base64).unwrap_or_default()),
-            // CRC32C, CRC64NVME and SHA1 are accepted but not verified.
-            _ => continue,
-        };
+        // CRC32C, CRC64NVME and the like are accepted but not verified.
+        let Some(algorithm) = Algorithm::of_header(name) else { continue };
+        let Some(actual) = received.digest(algorithm) else { continue };
         if value != &actual {
             return Err(ApiError::client(
                 "BadDigest",
-                format!("The {algorithm} you specified did not match the calculated checksum."),
+                format!("The {} you specified did not match the calculated checksum.", algorithm.name()),
             ));
         }
+        received.verified.push(algorithm);
     }
     Ok(received)
 }

@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use super::list::{self, Entry};
 use super::store::{self, Bucket, Versioning};
 use super::xml::{Xml, iso, malformed, parse};
-use super::{S3Request, S3Result, body, respond, with_store, xml_response};
+use super::{S3Error, S3Request, S3Result, body, respond, with_store, xml_response};
 use crate::sandbox::Shared;
 use crate::sandbox::http::{self, ApiError};
 
@@ -40,14 +39,69 @@ pub fn list_buckets(shared: &Arc<Shared>, req: &S3Request) -> S3Result {
     Ok(xml_response(doc.finish(), &req.request_id))
 }
 
+/// The values S3 accepts as `CreateBucketConfiguration.LocationConstraint`
+/// (botocore's S3 model, shape BucketLocationConstraint). us-east-1 is not one:
+/// a bucket there is created without a constraint.
+#[rustfmt::skip]
+const LOCATION_CONSTRAINTS: &[&str] = &[
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "EU",
+    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-2", "us-gov-east-1",
+    "us-gov-west-1", "us-west-1", "us-west-2",
+];
+
+/// The bucket's (Region, stored constraint) from the request's configuration
+/// and the Region it was signed for (the endpoint's Region). S3 API Reference,
+/// CreateBucket and "List of error codes": an unknown constraint is
+/// InvalidLocationConstraint; a regional endpoint accepts only its own Region.
+fn placement(doc: &[u8], signing_region: &str) -> Result<(String, String), S3Error> {
+    let constraint = if doc.iter().all(u8::is_ascii_whitespace) {
+        String::new()
+    } else {
+        let root = parse(doc)?;
+        if root.name != "CreateBucketConfiguration" {
+            return Err(malformed().into());
+        }
+        root.child_text("LocationConstraint").unwrap_or("").to_string()
+    };
+    if !constraint.is_empty() && !LOCATION_CONSTRAINTS.contains(&constraint.as_str()) {
+        let err = ApiError::client("InvalidLocationConstraint", "The specified location-constraint is not valid");
+        return Err(S3Error::from(err).detail("LocationConstraint", constraint));
+    }
+    let region = match constraint.as_str() {
+        "" => "us-east-1",
+        "EU" => "eu-west-1",
+        other => other,
+    };
+    // The us-east-1 endpoint creates buckets in any Region (CreateBucket:
+    // "the signature calculations ... must use us-east-1 as the Region").
+    if signing_region != "us-east-1" && region != signing_region {
+        let named = if constraint.is_empty() { "unspecified" } else { constraint.as_str() };
+        return Err(ApiError::client(
+            "IllegalLocationConstraintException",
+            format!("The {named} location constraint is incompatible for the region specific endpoint this request was sent to."),
+        )
+        .into());
+    }
+    Ok((region.to_string(), constraint))
+}
+
 pub async fn create(shared: &Arc<Shared>, req: S3Request, bucket: &str) -> S3Result {
-    // The body (an optional CreateBucketConfiguration) only names a region.
-    body::to_memory(req.body, &req.headers, req.expected_sha256.as_deref(), SMALL_BODY).await?;
+    let doc = body::to_memory(req.body, &req.headers, req.expected_sha256.as_deref(), SMALL_BODY).await?;
     if !valid_name(bucket) {
         return Err(ApiError::client("InvalidBucketName", "The specified bucket is not valid.").into());
     }
+    let (region, location) = placement(&doc, &req.region)?;
     with_store(shared, |s| {
-        if s.buckets.contains_key(bucket) {
+        if let Some(existing) = s.buckets.get(bucket) {
+            // BucketAlreadyOwnedByYou: "For legacy compatibility, if you re-create
+            // an existing bucket that you already own in the North Virginia Region,
+            // Amazon S3 returns 200 OK".
+            if existing.region == "us-east-1" && region == "us-east-1" {
+                return Ok(());
+            }
             return Err(ApiError::new(
                 409,
                 "BucketAlreadyOwnedByYou",
@@ -56,12 +110,7 @@ pub async fn create(shared: &Arc<Shared>, req: S3Request, bucket: &str) -> S3Res
         }
         s.buckets.insert(
             bucket.to_string(),
-            Bucket {
-                created: Utc::now(),
-                region: req.region.clone(),
-                versioning: Versioning::Off,
-                objects: Default::default(),
-            },
+            Bucket { created: Utc::now(), region, location, versioning: Versioning::Off, objects: Default::default() },
         );
         Ok(())
     })?;
@@ -79,11 +128,11 @@ pub fn delete(shared: &Arc<Shared>, req: &S3Request, bucket: &str) -> S3Result {
 }
 
 pub fn location(shared: &Arc<Shared>, req: &S3Request, bucket: &str) -> S3Result {
-    let region = with_store(shared, |s| s.bucket(bucket).map(|b| b.region.clone()))?;
-    // us-east-1 is reported as an empty constraint, as S3 has always done.
-    let region = if region == "us-east-1" { String::new() } else { http::xml_escape(&region) };
+    // The constraint the bucket was created with: empty for us-east-1, as S3
+    // has always reported it, and "EU" if that is what was asked for.
+    let location = with_store(shared, |s| s.bucket(bucket).map(|b| http::xml_escape(&b.location)))?;
     let doc = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{}\">{region}</LocationConstraint>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"{}\">{location}</LocationConstraint>",
         super::xml::NS
     );
     Ok(xml_response(doc, &req.request_id))
@@ -122,107 +171,6 @@ pub fn get_versioning(shared: &Arc<Shared>, req: &S3Request, bucket: &str) -> S3
     Ok(xml_response(doc.finish(), &req.request_id))
 }
 
-fn max_keys(req: &S3Request) -> Result<usize, ApiError> {
-    match req.param("max-keys") {
-        None | Some("") => Ok(1000),
-        Some(v) => v.parse::<i64>().ok().filter(|n| *n >= 0).map(|n| n.min(1000) as usize).ok_or_else(|| {
-            ApiError::client("InvalidArgument", "Provided max-keys not an integer or within integer range")
-        }),
-    }
-}
-
-fn common_prefixes(doc: &mut Xml, entries: &[Entry<'_>]) {
-    for e in entries {
-        if let Entry::Prefix(p) = e {
-            doc.open("CommonPrefixes").elem("Prefix", p).close("CommonPrefixes");
-        }
-    }
-}
-
-pub fn list_versions(shared: &Arc<Shared>, req: &S3Request, bucket: &str) -> S3Result {
-    let max = max_keys(req)?;
-    let prefix = req.param("prefix").unwrap_or("");
-    let delimiter = req.param("delimiter").filter(|d| !d.is_empty());
-    let key_marker = req.param("key-marker").unwrap_or("");
-    let version_marker = req.param("version-id-marker").unwrap_or("");
-    let mut doc = Xml::new("ListVersionsResult");
-    doc.elem("Name", bucket)
-        .elem("Prefix", prefix)
-        .elem("KeyMarker", key_marker)
-        .elem("VersionIdMarker", version_marker);
-    doc.elem("MaxKeys", max).opt("Delimiter", delimiter);
-    with_store(shared, |s| {
-        let b = s.bucket(bucket)?;
-        let page = list::versions(b, prefix, delimiter, key_marker, version_marker, max);
-        doc.elem("IsTruncated", page.truncated);
-        if let Some((key, version)) = page.next_marker() {
-            doc.elem("NextKeyMarker", key).opt("NextVersionIdMarker", version);
-        }
-        for e in &page.entries {
-            let Entry::Version { key, version: v, latest } = e else { continue };
-            let tag = if v.delete_marker { "DeleteMarker" } else { "Version" };
-            doc.open(tag).elem("Key", key).elem("VersionId", &v.version_id).elem("IsLatest", latest);
-            doc.elem("LastModified", iso(v.last_modified));
-            if !v.delete_marker {
-                doc.elem("ETag", format!("\"{}\"", v.etag)).elem("Size", v.size).elem("StorageClass", "STANDARD");
-            }
-            doc.owner().close(tag);
-        }
-        common_prefixes(&mut doc, &page.entries);
-        Ok::<_, ApiError>(())
-    })?;
-    Ok(xml_response(doc.finish(), &req.request_id))
-}
-
-/// ListObjects (v1, `marker`) and ListObjectsV2 (`continuation-token`).
-pub fn list_objects(shared: &Arc<Shared>, req: &S3Request, bucket: &str, v2: bool) -> S3Result {
-    let max = max_keys(req)?;
-    let prefix = req.param("prefix").unwrap_or("");
-    let delimiter = req.param("delimiter").filter(|d| !d.is_empty());
-    let token = req.param("continuation-token").filter(|t| !t.is_empty());
-    let after = match (v2, token) {
-        (true, Some(t)) => hex::decode(t)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(|| ApiError::client("InvalidArgument", "The continuation token provided is incorrect"))?,
-        (true, None) => req.param("start-after").unwrap_or("").to_string(),
-        (false, _) => req.param("marker").unwrap_or("").to_string(),
-    };
-    let mut doc = Xml::new("ListBucketResult");
-    doc.elem("Name", bucket).elem("Prefix", prefix);
-    if !v2 {
-        doc.elem("Marker", req.param("marker").unwrap_or(""));
-    }
-    doc.elem("MaxKeys", max).opt("Delimiter", delimiter);
-    let owner = !v2 || req.param("fetch-owner") == Some("true");
-    with_store(shared, |s| {
-        let b = s.bucket(bucket)?;
-        let page = list::objects(b, prefix, delimiter, &after, max);
-        doc.elem("IsTruncated", page.truncated);
-        let next = page.next_marker().map(|(k, _)| k);
-        if v2 {
-            doc.elem("KeyCount", page.entries.len())
-                .opt("ContinuationToken", token)
-                .opt("StartAfter", req.param("start-after"));
-            doc.opt("NextContinuationToken", next.map(hex::encode));
-        } else {
-            doc.opt("NextMarker", next);
-        }
-        for e in &page.entries {
-            let Entry::Version { key, version: v, .. } = e else { continue };
-            doc.open("Contents").elem("Key", key).elem("LastModified", iso(v.last_modified));
-            doc.elem("ETag", format!("\"{}\"", v.etag)).elem("Size", v.size).elem("StorageClass", "STANDARD");
-            if owner {
-                doc.owner();
-            }
-            doc.close("Contents");
-        }
-        common_prefixes(&mut doc, &page.entries);
-        Ok::<_, ApiError>(())
-    })?;
-    Ok(xml_response(doc.finish(), &req.request_id))
-}
-
 /// DeleteObjects: `<Delete><Quiet/><Object><Key/><VersionId/></Object>...`.
 pub async fn delete_objects(shared: &Arc<Shared>, req: S3Request, bucket: &str) -> S3Result {
     let body = body::to_memory(req.body, &req.headers, req.expected_sha256.as_deref(), 2 * SMALL_BODY).await?;
@@ -237,8 +185,15 @@ pub async fn delete_objects(shared: &Arc<Shared>, req: S3Request, bucket: &str) 
     with_store(shared, |s| {
         s.bucket(bucket)?;
         for o in objects {
-            let key = o.child_text("Key").ok_or_else(malformed)?;
+            // Whitespace is part of a key: ' lead' and 'lead' are different objects.
+            let key = o.child_raw("Key").ok_or_else(malformed)?;
             let asked = o.child_text("VersionId");
+            if let Some(id) = asked.filter(|id| !store::well_formed_version_id(id)) {
+                // Per key, and reported in quiet mode too (DeleteObjects, "Error").
+                doc.open("Error").elem("Key", key).elem("VersionId", id).elem("Code", "InvalidArgument");
+                doc.elem("Message", "Invalid version id specified").close("Error");
+                continue;
+            }
             let (reported, marker, g) = s.delete(bucket, key, asked)?;
             garbage.extend(g);
             if quiet {

@@ -3,8 +3,13 @@
 
 mod body;
 mod buckets;
+mod checksum;
 mod chunked;
+mod complete;
+mod errors;
+mod get;
 mod list;
+mod listing;
 mod multipart;
 mod objects;
 mod store;
@@ -16,6 +21,7 @@ use std::sync::Arc;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, body::Incoming};
 
+pub use errors::{S3Error, auth_error, presign_error};
 pub use objects::put_bytes;
 pub use store::{Store, Version, Versioning};
 
@@ -49,19 +55,6 @@ impl S3Request {
     }
 }
 
-/// An error plus the headers S3 sends with it (delete-marker details).
-#[derive(Debug)]
-pub struct S3Error {
-    pub api: ApiError,
-    pub headers: Vec<(&'static str, String)>,
-}
-
-impl From<ApiError> for S3Error {
-    fn from(api: ApiError) -> Self {
-        Self { api, headers: Vec::new() }
-    }
-}
-
 pub type S3Result = Result<Response, S3Error>;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +78,8 @@ enum Op {
     UploadPart,
     CompleteMultipartUpload,
     AbortMultipartUpload,
+    CopyObject,
+    UploadPartCopy,
     Unsupported,
     NotAllowed,
 }
@@ -143,8 +138,10 @@ fn route(req: &S3Request, has_bucket: bool, has_key: bool) -> Op {
             _ => Op::NotAllowed,
         },
         (true, true) => match *m {
+            // The copy source decides first: UploadPartCopy also carries uploadId.
+            Method::PUT if req.headers.contains_key("x-amz-copy-source") && req.has("uploadId") => Op::UploadPartCopy,
+            Method::PUT if req.headers.contains_key("x-amz-copy-source") => Op::CopyObject,
             Method::PUT if req.has("uploadId") => Op::UploadPart,
-            Method::PUT if req.headers.contains_key("x-amz-copy-source") => Op::Unsupported,
             Method::PUT => Op::PutObject,
             Method::GET if req.has("uploadId") => Op::Unsupported,
             Method::GET => Op::GetObject,
@@ -171,6 +168,8 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
     let head = req.method == Method::HEAD;
     let resource = req.raw_path.clone();
     let rid = req.request_id.clone();
+    let upload_id = req.param("uploadId").map(str::to_string);
+    let version_id = req.param("versionId").map(str::to_string);
     let (bucket, key) = split_path(&req.raw_path);
     let op = route(&req, !bucket.is_empty(), !key.is_empty());
     let name = format!("{op:?}");
@@ -189,17 +188,19 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         Op::GetBucketLocation => buckets::location(shared, &req, &bucket),
         Op::PutBucketVersioning => buckets::put_versioning(shared, req, &bucket).await,
         Op::GetBucketVersioning => buckets::get_versioning(shared, &req, &bucket),
-        Op::ListObjectVersions => buckets::list_versions(shared, &req, &bucket),
-        Op::ListObjects => buckets::list_objects(shared, &req, &bucket, false),
-        Op::ListObjectsV2 => buckets::list_objects(shared, &req, &bucket, true),
+        Op::ListObjectVersions => listing::versions(shared, &req, &bucket),
+        Op::ListObjects => listing::objects(shared, &req, &bucket, false),
+        Op::ListObjectsV2 => listing::objects(shared, &req, &bucket, true),
         Op::DeleteObjects => buckets::delete_objects(shared, req, &bucket).await,
         Op::PutObject => objects::put(shared, req, &bucket, &key).await,
-        Op::GetObject | Op::HeadObject => objects::get(shared, &req, &bucket, &key, head).await,
+        Op::GetObject | Op::HeadObject => get::get(shared, &req, &bucket, &key, head).await,
         Op::DeleteObject => objects::delete(shared, &req, &bucket, &key),
         Op::CreateMultipartUpload => multipart::create(shared, &req, &bucket, &key),
         Op::UploadPart => multipart::upload_part(shared, req, &bucket, &key).await,
-        Op::CompleteMultipartUpload => multipart::complete(shared, req, &bucket, &key).await,
+        Op::CompleteMultipartUpload => complete::complete(shared, req, &bucket, &key).await,
         Op::AbortMultipartUpload => multipart::abort(shared, &req, &bucket, &key),
+        Op::CopyObject => Err(errors::not_implemented("CopyObject", "x-amz-copy-source")),
+        Op::UploadPartCopy => Err(errors::not_implemented("UploadPartCopy", "x-amz-copy-source")),
         Op::Unsupported => Err(ApiError::new(
             501,
             "NotImplemented",
@@ -212,11 +213,21 @@ pub async fn handle(shared: &Arc<Shared>, req: S3Request) -> (String, Response) 
         }
     };
     let resp = result.unwrap_or_else(|e| {
-        let mut resp = http::s3_error(&e.api, &resource, &rid, head);
-        add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
-        resp
+        let e = e.with_context(&bucket, &key, upload_id.as_deref(), version_id.as_deref());
+        error_response(&e, &resource, &rid, head)
     });
     (name, resp)
+}
+
+/// An error as S3 sends it: the document with its details (none for HEAD)
+/// and the headers that go with it.
+pub fn error_response(e: &S3Error, resource: &str, rid: &str, head: bool) -> Response {
+    let mut resp = http::s3_error(&e.api, resource, rid, head);
+    if !head && !e.details.is_empty() {
+        *resp.body_mut() = http::full(http::s3_error_doc(&e.api, &e.details, resource, rid));
+    }
+    add_headers(resp.headers_mut(), e.headers.iter().map(|(k, v)| (*k, v.as_str())));
+    resp
 }
 
 fn add_headers<'a>(map: &mut HeaderMap, headers: impl IntoIterator<Item = (&'a str, &'a str)>) {

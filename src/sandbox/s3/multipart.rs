@@ -1,51 +1,54 @@
-//! Multipart uploads: parts stream to their own files; completion concatenates
-//! them into one object whose ETag is the MD5 of the parts' MD5s, `-N`.
+//! Multipart uploads: create, parts streamed to their own files, abort
+//! (completion is in `complete`).
 
 use std::sync::Arc;
 
-use md5::{Digest, Md5};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
-
-use super::objects::{check_length, meta_from_headers, version_header};
-use super::store::{self, NewObject};
-use super::xml::{Xml, malformed, parse};
-use super::{S3Request, S3Result, body, respond, with_store, xml_response};
+use super::checksum::Algorithm;
+use super::errors::invalid_argument;
+use super::objects::{check_length, meta_from_headers};
+use super::store;
+use super::xml::Xml;
+use super::{S3Error, S3Request, S3Result, body, respond, with_store, xml_response};
 use crate::sandbox::Shared;
 use crate::sandbox::http::{self, ApiError};
 
 const MAX_PART: u64 = 5 * 1024 * 1024 * 1024;
-/// Every part but the last must be at least this big.
-const MIN_PART: u64 = 5 * 1024 * 1024;
 const MAX_PARTS: u32 = 10_000;
 
 fn upload_id(req: &S3Request) -> &str {
     req.param("uploadId").unwrap_or("")
 }
 
-fn internal(e: std::io::Error) -> ApiError {
-    ApiError::new(500, "InternalError", format!("cannot assemble the object: {e}"))
+/// The `partNumber` parameter: 1 to 10,000.
+pub fn part_number(req: &S3Request) -> Result<u32, S3Error> {
+    let raw = req.param("partNumber").unwrap_or("");
+    raw.parse::<u32>().ok().filter(|n| (1..=MAX_PARTS).contains(n)).ok_or_else(|| {
+        invalid_argument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", raw)
+    })
 }
 
 pub fn create(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) -> S3Result {
     let meta = meta_from_headers(&req.headers)?;
-    let id = with_store(shared, |s| s.create_upload(bucket, key, meta))?;
+    let algorithm = req.header("x-amz-checksum-algorithm").and_then(Algorithm::parse);
+    let id = with_store(shared, |s| s.create_upload(bucket, key, meta, algorithm))?;
     let mut doc = Xml::new("InitiateMultipartUploadResult");
     doc.elem("Bucket", bucket).elem("Key", key).elem("UploadId", &id);
-    Ok(xml_response(doc.finish(), &req.request_id))
+    let mut resp = xml_response(doc.finish(), &req.request_id);
+    if let Some(a) = algorithm.filter(|a| *a != Algorithm::Crc32) {
+        let headers = [("x-amz-checksum-algorithm", a.name()), ("x-amz-checksum-type", "COMPOSITE")];
+        for (name, value) in headers {
+            resp.headers_mut().insert(name, hyper::header::HeaderValue::from_static(value));
+        }
+    }
+    Ok(resp)
 }
 
 pub async fn upload_part(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) -> S3Result {
-    let number = req.param("partNumber").and_then(|n| n.parse::<u32>().ok()).filter(|n| (1..=MAX_PARTS).contains(n));
-    let Some(number) = number else {
-        return Err(ApiError::client(
-            "InvalidArgument",
-            "Part number must be an integer between 1 and 10000, inclusive",
-        )
-        .into());
-    };
+    let number = part_number(&req)?;
     check_length(&req, MAX_PART)?;
     let id = upload_id(&req).to_string();
-    let tmp_dir = with_store(shared, |s| s.upload(&id, bucket, key).map(|_| s.tmp_dir()))?;
+    let (tmp_dir, algorithm) = with_store(shared, |s| s.upload(&id, bucket, key).map(|u| (s.tmp_dir(), u.algorithm)))?;
+    let sha = algorithm.filter(|a| *a != Algorithm::Crc32);
     let (received, tmp) = body::to_file(
         req.body,
         &req.headers,
@@ -53,111 +56,27 @@ pub async fn upload_part(shared: &Arc<Shared>, req: S3Request, bucket: &str, key
         &tmp_dir,
         MAX_PART,
         shared.limits.uplink.as_ref(),
+        sha,
     )
     .await?;
+    // S3 API Reference, PutObject and UploadPart, InvalidRequest: a part's
+    // checksum must be of the upload's algorithm.
+    if let Some(expected) = sha
+        && let Some(actual) = received.verified.iter().find(|a| **a != expected)
+    {
+        let message = format!(
+            "Checksum Type mismatch occurred, expected checksum Type: {}, actual checksum Type: {}",
+            expected.name().to_ascii_lowercase(),
+            actual.name().to_ascii_lowercase()
+        );
+        return Err(ApiError::client("InvalidRequest", message).into());
+    }
     let garbage = with_store(shared, |s| s.put_part(&id, bucket, key, number, (tmp, &received)))?;
     store::collect(garbage);
-    let headers = [
-        ("etag".to_string(), format!("\"{}\"", received.md5_hex())),
-        ("x-amz-checksum-crc32".to_string(), received.crc32_b64()),
-    ];
+    let shown = sha.or_else(|| received.verified.first().copied()).unwrap_or(Algorithm::Crc32);
+    let mut headers = vec![("etag".to_string(), format!("\"{}\"", received.md5_hex()))];
+    headers.extend(received.digest(shown).map(|d| (shown.header().to_string(), d)));
     Ok(respond(200, &headers, http::empty(), &req.request_id))
-}
-
-/// The (part number, ETag) list a CompleteMultipartUpload body names.
-fn requested_parts(doc: &[u8]) -> Result<Vec<(u32, String)>, ApiError> {
-    let root = parse(doc)?;
-    if root.name != "CompleteMultipartUpload" {
-        return Err(malformed());
-    }
-    let mut parts = Vec::new();
-    for part in root.children("Part") {
-        let number = part.child_text("PartNumber").and_then(|n| n.parse::<u32>().ok()).ok_or_else(malformed)?;
-        let etag = part.child_text("ETag").ok_or_else(malformed)?.trim_matches('"').to_string();
-        parts.push((number, etag));
-    }
-    if parts.is_empty() {
-        return Err(malformed());
-    }
-    if parts.windows(2).any(|w| w[0].0 >= w[1].0) {
-        return Err(ApiError::client(
-            "InvalidPartOrder",
-            "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
-        ));
-    }
-    Ok(parts)
-}
-
-pub async fn complete(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) -> S3Result {
-    let id = upload_id(&req).to_string();
-    let host = req.header("host").unwrap_or("localhost").to_string();
-    let doc = body::to_memory(req.body, &req.headers, req.expected_sha256.as_deref(), 8 * 1024 * 1024).await?;
-    // An unknown upload is reported before a bad document, as S3 does.
-    with_store(shared, |s| s.upload(&id, bucket, key).map(|_| ()))?;
-    let wanted = requested_parts(&doc)?;
-    let numbers: Vec<u32> = wanted.iter().map(|(n, _)| *n).collect();
-    let tmp_dir = with_store(shared, |s| s.tmp_dir());
-    // Removed (with the part links in it) when Complete returns.
-    let parts_dir = tempfile::Builder::new().prefix("parts-").tempdir_in(&tmp_dir).map_err(internal)?;
-    let files = with_store(shared, |s| {
-        let upload = s.upload(&id, bucket, key)?;
-        for (i, (number, etag)) in wanted.iter().enumerate() {
-            let part = upload.parts.get(number).filter(|p| p.etag == *etag).ok_or_else(|| {
-                ApiError::client(
-                    "InvalidPart",
-                    "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-                )
-            })?;
-            if part.size < MIN_PART && i + 1 < wanted.len() {
-                return Err(ApiError::client(
-                    "EntityTooSmall",
-                    "Your proposed upload is smaller than the minimum allowed object size.",
-                ));
-            }
-        }
-        s.snapshot_parts(upload, &numbers, parts_dir.path()).map_err(internal)
-    })?;
-    let tmp = tempfile::Builder::new().prefix("complete-").tempfile_in(&tmp_dir).map_err(internal)?;
-    let (file, tmp) = tmp.into_parts();
-    let mut out = BufWriter::with_capacity(1 << 20, tokio::fs::File::from_std(file));
-    let mut crc = crc32fast::Hasher::new();
-    let mut md5s = Md5::new();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 1 << 20];
-    for (path, md5) in &files {
-        md5s.update(md5);
-        let mut part = tokio::fs::File::open(path).await.map_err(internal)?;
-        loop {
-            let n = part.read(&mut buf).await.map_err(internal)?;
-            if n == 0 {
-                break;
-            }
-            crc.update(&buf[..n]);
-            out.write_all(&buf[..n]).await.map_err(internal)?;
-            size += n as u64;
-        }
-    }
-    out.flush().await.map_err(internal)?;
-    drop(out);
-    let etag = format!("{}-{}", hex::encode(md5s.finalize()), files.len());
-    let crc32 = body::base64(&crc.finalize().to_be_bytes());
-    let (version, versioning, garbage) = with_store(shared, |s| {
-        let (upload, mut garbage) = s.remove_upload(&id).ok_or_else(store::no_upload)?;
-        let obj = NewObject { size, etag, crc32: Some(crc32), meta: upload.meta, parts: Some(files.len()) };
-        let (version, replaced) = s.put(bucket, key, tmp, obj)?;
-        garbage.extend(replaced);
-        Ok::<_, ApiError>((version, s.bucket(bucket)?.versioning, garbage))
-    })?;
-    store::collect(garbage);
-    shared.object_created(bucket, key, &version.version_id);
-    let mut doc = Xml::new("CompleteMultipartUploadResult");
-    doc.elem("Location", format!("http://{host}/{bucket}/{key}"))
-        .elem("Bucket", bucket)
-        .elem("Key", key)
-        .elem("ETag", format!("\"{}\"", version.etag));
-    let mut headers = vec![("content-type".to_string(), "application/xml".to_string())];
-    headers.extend(version_header(versioning, &version.version_id));
-    Ok(respond(200, &headers, http::full(doc.finish()), &req.request_id))
 }
 
 pub fn abort(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) -> S3Result {
@@ -168,24 +87,4 @@ pub fn abort(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) -> 
     })?;
     store::collect(garbage);
     Ok(respond(204, &[], http::empty(), &req.request_id))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::requested_parts;
-
-    #[test]
-    fn completion_parts_must_be_listed_in_ascending_order() {
-        let doc = |parts: &str| format!("<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>");
-        let ok = doc(
-            "<Part><PartNumber>1</PartNumber><ETag>\"a\"</ETag></Part><Part><PartNumber>3</PartNumber><ETag>b</ETag></Part>",
-        );
-        assert_eq!(requested_parts(ok.as_bytes()).unwrap(), vec![(1, "a".to_string()), (3, "b".to_string())]);
-        let unordered = doc(
-            "<Part><PartNumber>2</PartNumber><ETag>a</ETag></Part><Part><PartNumber>1</PartNumber><ETag>b</ETag></Part>",
-        );
-        assert_eq!(requested_parts(unordered.as_bytes()).unwrap_err().code, "InvalidPartOrder");
-        assert_eq!(requested_parts(doc("").as_bytes()).unwrap_err().code, "MalformedXML");
-        assert_eq!(requested_parts(b"<Other/>").unwrap_err().code, "MalformedXML");
-    }
 }

@@ -1,18 +1,12 @@
-//! PutObject, GetObject, HeadObject, DeleteObject.
+//! PutObject and DeleteObject (GetObject and HeadObject are in `get`).
 
-use std::io::SeekFrom;
 use std::sync::Arc;
 
-use futures_util::TryStreamExt;
-use http_body_util::{BodyExt, StreamBody};
 use hyper::HeaderMap;
-use hyper::body::Frame;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
-use tokio_util::io::ReaderStream;
 
-use super::store::{self, Bucket, NewObject, ObjectMeta, Version, Versioning};
-use super::xml::http_date;
-use super::{S3Error, S3Request, S3Result, body, respond, with_store};
+use super::checksum::{Algorithm, Checksum};
+use super::store::{self, NewObject, ObjectMeta, Versioning};
+use super::{S3Request, S3Result, body, get, respond, with_store};
 use crate::sandbox::Shared;
 use crate::sandbox::http::{self, ApiError};
 
@@ -82,12 +76,14 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
         &tmp_dir,
         MAX_PUT,
         shared.limits.uplink.as_ref(),
+        None,
     )
     .await?;
+    let checksum = received.stored();
     let obj = NewObject {
         size: received.size,
         etag: received.md5_hex(),
-        crc32: Some(received.crc32_b64()),
+        checksum: Some(checksum.clone()),
         meta,
         parts: None,
     };
@@ -97,11 +93,8 @@ pub async fn put(shared: &Arc<Shared>, req: S3Request, bucket: &str, key: &str) 
     })?;
     store::collect(garbage);
     shared.object_created(bucket, key, &version.version_id);
-    let mut headers = vec![
-        ("etag".to_string(), format!("\"{}\"", version.etag)),
-        ("x-amz-checksum-crc32".to_string(), received.crc32_b64()),
-        ("x-amz-checksum-type".to_string(), "FULL_OBJECT".to_string()),
-    ];
+    let mut headers = vec![("etag".to_string(), format!("\"{}\"", version.etag))];
+    headers.extend(checksum.headers());
     headers.extend(version_header(versioning, &version.version_id));
     Ok(respond(200, &headers, http::empty(), &req.request_id))
 }
@@ -118,7 +111,7 @@ pub fn put_bytes(shared: &Shared, bucket: &str, key: &str, bytes: &[u8], content
     let obj = NewObject {
         size: bytes.len() as u64,
         etag: hex::encode(md5::Md5::digest(bytes)),
-        crc32: Some(body::base64(&crc32fast::hash(bytes).to_be_bytes())),
+        checksum: Some(Checksum::full(Algorithm::Crc32, body::base64(&crc32fast::hash(bytes).to_be_bytes()))),
         meta: ObjectMeta { content_type: Some(content_type.to_string()), user: Vec::new(), headers: Vec::new() },
         parts: None,
     };
@@ -128,158 +121,8 @@ pub fn put_bytes(shared: &Shared, bucket: &str, key: &str, bytes: &[u8], content
     Ok(())
 }
 
-/// Finds the version a GET/HEAD addresses, with S3's errors for delete markers.
-fn find<'a>(b: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<&'a Version, S3Error> {
-    let marker_headers =
-        |v: &Version| vec![("x-amz-delete-marker", "true".to_string()), ("x-amz-version-id", v.version_id.clone())];
-    let versions = b.objects.get(key);
-    match version_id {
-        None => match versions.and_then(|v| v.last()) {
-            None => Err(ApiError::new(404, "NoSuchKey", "The specified key does not exist.").into()),
-            Some(v) if v.delete_marker => Err(S3Error {
-                api: ApiError::new(404, "NoSuchKey", "The specified key does not exist."),
-                headers: marker_headers(v),
-            }),
-            Some(v) => Ok(v),
-        },
-        Some(id) => match versions.and_then(|vs| vs.iter().find(|v| v.version_id == id)) {
-            None => Err(ApiError::new(404, "NoSuchVersion", "The specified version does not exist.").into()),
-            Some(v) if v.delete_marker => Err(S3Error {
-                api: ApiError::new(
-                    405,
-                    "MethodNotAllowed",
-                    "The specified method is not allowed against this resource.",
-                ),
-                headers: marker_headers(v),
-            }),
-            Some(v) => Ok(v),
-        },
-    }
-}
-
-/// Parses a single `bytes=` range into an inclusive (start, end); None means
-/// the whole object (no header, or one S3 ignores).
-fn parse_range(header: Option<&str>, size: u64) -> Result<Option<(u64, u64)>, S3Error> {
-    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else { return Ok(None) };
-    if spec.contains(',') {
-        return Ok(None);
-    }
-    let Some((a, b)) = spec.split_once('-') else { return Ok(None) };
-    let (a, b) = (a.trim(), b.trim());
-    let range = match (a.parse::<u64>().ok(), b.parse::<u64>().ok()) {
-        (Some(start), None) if b.is_empty() => (start < size).then(|| (start, size - 1)),
-        (Some(start), Some(end)) if end >= start => (start < size).then(|| (start, end.min(size - 1))),
-        (None, Some(n)) if a.is_empty() => (n > 0 && size > 0).then(|| (size.saturating_sub(n), size - 1)),
-        _ => return Ok(None),
-    };
-    match range {
-        Some(r) => Ok(Some(r)),
-        None => Err(S3Error {
-            api: ApiError::new(416, "InvalidRange", "The requested range is not satisfiable"),
-            headers: vec![("content-range", format!("bytes */{size}"))],
-        }),
-    }
-}
-
-/// HTTP's entity-tag match: `*` or any of a comma-separated list, quotes optional.
-fn etag_matches(header: &str, etag: &str) -> bool {
-    header.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"')).any(|t| t == "*" || t == etag)
-}
-
-/// S3 API Reference, GetObject and HeadObject, "Permissions": a missing object
-/// is 404 only to a caller allowed s3:ListBucket; anyone else gets 403, so
-/// that absence cannot be told from a lack of permission.
-fn hide_missing(shared: &Shared, e: S3Error) -> S3Error {
-    let missing = e.api.status == 404 && (e.api.code == "NoSuchKey" || e.api.code == "NoSuchVersion");
-    if missing && !shared.limits.allows("s3:ListBucket") {
-        ApiError::new(403, "AccessDenied", "Access Denied").into()
-    } else {
-        e
-    }
-}
-
-pub async fn get(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str, head: bool) -> S3Result {
-    let version_id = req.param("versionId").filter(|v| !v.is_empty());
-    let (version, versioning, file) = with_store(shared, |s| {
-        let b = s.bucket(bucket)?;
-        let version = find(b, key, version_id)?.clone();
-        let path = s.object_file(bucket, key, Some(&version.version_id));
-        // Open under the lock so an overwrite cannot delete the file first.
-        let file = match (head, path) {
-            (true, _) => None,
-            (false, Some(path)) => Some(
-                std::fs::File::open(path)
-                    .map_err(|e| ApiError::new(500, "InternalError", format!("cannot open the object: {e}")))?,
-            ),
-            (false, None) => return Err(ApiError::new(500, "InternalError", "the object has no body").into()),
-        };
-        Ok::<_, S3Error>((version, b.versioning, file))
-    })
-    .map_err(|e| hide_missing(shared, e))?;
-    if let Some(m) = req.header("if-match")
-        && !etag_matches(m, &version.etag)
-    {
-        return Err(ApiError::new(
-            412,
-            "PreconditionFailed",
-            "At least one of the pre-conditions you specified did not hold",
-        )
-        .into());
-    }
-    let mut headers: Vec<(String, String)> = vec![
-        ("etag".into(), format!("\"{}\"", version.etag)),
-        ("last-modified".into(), http_date(version.last_modified)),
-        ("accept-ranges".into(), "bytes".into()),
-    ];
-    headers.extend(version_header(versioning, &version.version_id));
-    if let Some(m) = req.header("if-none-match")
-        && etag_matches(m, &version.etag)
-    {
-        return Ok(respond(304, &headers, http::empty(), &req.request_id));
-    }
-    let content_type = version.meta.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into());
-    headers
-        .push(("content-type".into(), req.param("response-content-type").map(str::to_string).unwrap_or(content_type)));
-    for (name, value) in &version.meta.headers {
-        let over = req.param(&format!("response-{name}"));
-        headers.push((name.clone(), over.unwrap_or(value).to_string()));
-    }
-    headers.extend(version.meta.user.iter().map(|(k, v)| (format!("x-amz-meta-{k}"), v.clone())));
-    if let Some(parts) = version.parts {
-        headers.push(("x-amz-mp-parts-count".into(), parts.to_string()));
-    }
-    let range = parse_range(req.header("range"), version.size)?;
-    let (start, len, status) = match range {
-        Some((start, end)) => {
-            headers.push(("content-range".into(), format!("bytes {start}-{end}/{}", version.size)));
-            (start, end - start + 1, 206)
-        }
-        None => {
-            if req.header("x-amz-checksum-mode").is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
-                && let Some(crc) = &version.crc32
-            {
-                headers.push(("x-amz-checksum-crc32".into(), crc.clone()));
-                headers.push(("x-amz-checksum-type".into(), "FULL_OBJECT".into()));
-            }
-            (0, version.size, 200)
-        }
-    };
-    headers.push(("content-length".into(), len.to_string()));
-    let Some(file) = file else {
-        return Ok(respond(status, &headers, http::empty(), &req.request_id));
-    };
-    let mut file = tokio::fs::File::from_std(file);
-    if start > 0 {
-        file.seek(SeekFrom::Start(start))
-            .await
-            .map_err(|e| ApiError::new(500, "InternalError", format!("cannot read the object: {e}")))?;
-    }
-    let stream = ReaderStream::with_capacity(file.take(len), 256 * 1024).map_ok(Frame::data);
-    Ok(respond(status, &headers, StreamBody::new(stream).boxed(), &req.request_id))
-}
-
 pub fn delete(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) -> S3Result {
-    let version_id = req.param("versionId").filter(|v| !v.is_empty());
+    let version_id = get::requested_version(req)?;
     let (reported, marker, garbage) = with_store(shared, |s| s.delete(bucket, key, version_id))?;
     store::collect(garbage);
     let mut headers = Vec::new();
@@ -290,24 +133,4 @@ pub fn delete(shared: &Arc<Shared>, req: &S3Request, bucket: &str, key: &str) ->
         headers.push(("x-amz-delete-marker".to_string(), "true".to_string()));
     }
     Ok(respond(204, &headers, http::empty(), &req.request_id))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_range;
-
-    #[test]
-    fn ranges_follow_rfc_7233() {
-        let r = |h: &str, size| parse_range(Some(h), size).map_err(|e| e.api.code);
-        assert_eq!(r("bytes=0-9", 100), Ok(Some((0, 9))));
-        assert_eq!(r("bytes=90-200", 100), Ok(Some((90, 99))));
-        assert_eq!(r("bytes=10-", 100), Ok(Some((10, 99))));
-        assert_eq!(r("bytes=-10", 100), Ok(Some((90, 99))));
-        assert_eq!(r("bytes=-500", 100), Ok(Some((0, 99))));
-        assert_eq!(r("bytes=100-", 100), Err("InvalidRange".to_string()));
-        assert_eq!(r("bytes=5-2", 100), Ok(None));
-        assert_eq!(r("bytes=0-1,5-6", 100), Ok(None));
-        assert_eq!(r("items=0-1", 100), Ok(None));
-        assert_eq!(parse_range(None, 100).map_err(|e| e.api.code), Ok(None));
-    }
 }

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use color_eyre::eyre::{Result, WrapErr};
 use tempfile::TempPath;
 
-pub use super::uploads::Upload;
+use super::checksum::Checksum;
+pub use super::uploads::{Completions, Upload};
 use crate::sandbox::http::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,6 +24,8 @@ pub enum Versioning {
 pub struct Bucket {
     pub created: DateTime<Utc>,
     pub region: String,
+    /// CreateBucketConfiguration.LocationConstraint as given; empty in us-east-1.
+    pub location: String,
     pub versioning: Versioning,
     /// Versions of each key, oldest first.
     pub objects: BTreeMap<String, Vec<Version>>,
@@ -54,10 +57,11 @@ pub struct Version {
     pub size: u64,
     /// Without quotes: md5 hex, or md5-of-md5s-N for multipart.
     pub etag: String,
-    /// Base64 CRC32 of the whole body.
-    pub crc32: Option<String>,
+    /// The additional checksum kept (CRC32 unless the client sent a SHA).
+    pub checksum: Option<Checksum>,
     pub meta: ObjectMeta,
-    pub parts: Option<usize>,
+    /// Part sizes, in order, of an object completed from a multipart upload.
+    pub parts: Option<Vec<u64>>,
     file: Option<String>,
 }
 
@@ -65,9 +69,10 @@ pub struct Version {
 pub struct NewObject {
     pub size: u64,
     pub etag: String,
-    pub crc32: Option<String>,
+    pub checksum: Option<Checksum>,
     pub meta: ObjectMeta,
-    pub parts: Option<usize>,
+    /// Part sizes, in order, of an object completed from a multipart upload.
+    pub parts: Option<Vec<u64>>,
 }
 
 /// Files no longer referenced; the caller deletes them after unlocking.
@@ -77,6 +82,7 @@ pub struct Store {
     pub root: PathBuf,
     pub buckets: BTreeMap<String, Bucket>,
     pub uploads: HashMap<String, Upload>,
+    pub completed: Completions,
 }
 
 pub fn no_bucket() -> ApiError {
@@ -95,6 +101,12 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// Whether `id` could name a version here ("null" or a [`new_id`]); S3 answers
+/// a malformed one with InvalidArgument, not NoSuchVersion.
+pub fn well_formed_version_id(id: &str) -> bool {
+    id == "null" || (id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
 impl Store {
     pub fn new(root: PathBuf) -> Result<Self> {
         // The index is not persisted, so bodies left by an earlier run are orphans.
@@ -105,7 +117,7 @@ impl Store {
             }
             std::fs::create_dir_all(&path).wrap_err_with(|| format!("cannot create {}", path.display()))?;
         }
-        Ok(Self { root, buckets: BTreeMap::new(), uploads: HashMap::new() })
+        Ok(Self { root, buckets: BTreeMap::new(), uploads: HashMap::new(), completed: Completions::default() })
     }
 
     pub fn tmp_dir(&self) -> PathBuf {
@@ -120,6 +132,7 @@ impl Store {
         let bucket = self.buckets.entry(name.to_string()).or_insert_with(|| Bucket {
             created: Utc::now(),
             region: "us-east-1".into(),
+            location: String::new(),
             versioning: Versioning::Off,
             objects: BTreeMap::new(),
         });
@@ -204,7 +217,7 @@ impl Store {
             last_modified: Utc::now(),
             size: obj.size,
             etag: obj.etag,
-            crc32: obj.crc32,
+            checksum: obj.checksum,
             meta: obj.meta,
             parts: obj.parts,
             file: Some(file),
@@ -252,7 +265,7 @@ impl Store {
                     last_modified: Utc::now(),
                     size: 0,
                     etag: String::new(),
-                    crc32: None,
+                    checksum: None,
                     meta: ObjectMeta::default(),
                     parts: None,
                     file: None,

@@ -78,6 +78,10 @@ impl Element {
     pub fn child_text(&self, name: &str) -> Option<&str> {
         self.child(name).map(|c| c.text.trim())
     }
+    /// The text as sent, whitespace included: in an object key it is significant.
+    pub fn child_raw(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.as_str())
+    }
 }
 
 pub fn malformed() -> ApiError {
@@ -165,6 +169,16 @@ mod tests {
     }
 
     #[test]
+    fn raw_text_keeps_whitespace_and_character_references() {
+        let root =
+            parse(b"<Delete><Object><Key> lead</Key></Object><Object><Key>a&#13;b\r\nc </Key></Object></Delete>")
+                .unwrap();
+        let keys: Vec<_> = root.children("Object").map(|o| o.child_raw("Key").unwrap()).collect();
+        // A literal CR LF is one LF to an XML reader; only &#13; is a CR.
+        assert_eq!(keys, vec![" lead", "a\rb\nc "]);
+    }
+
+    #[test]
     fn rejects_broken_documents() {
         assert_eq!(parse(b"<a><b></a>").unwrap_err().code, "MalformedXML");
         assert_eq!(parse(b"<a>").unwrap_err().code, "MalformedXML");
@@ -179,5 +193,11 @@ mod tests {
             x.finish(),
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<R xmlns=\"{NS}\"><Key>a&lt;&amp;&gt;b</Key></R>")
         );
+        let mut x = Xml::new("R");
+        x.elem("Key", "cr\rlf\n");
+        let doc = x.finish();
+        assert!(doc.contains("<Key>cr&#13;lf\n</Key>"), "{doc}");
+        let back = parse(doc.as_bytes()).unwrap();
+        assert_eq!(back.child_raw("Key"), Some("cr\rlf\n"), "a reader gets the CR back");
     }
 }
