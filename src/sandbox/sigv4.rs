@@ -112,15 +112,7 @@ pub fn verify(creds: &Credentials, req: &RequestParts<'_>) -> Result<Scope, Auth
     }
     let canonical = canonical_request(req, &parsed.scope.service, &parsed.signed_headers);
     let scope = &parsed.scope;
-    let string_to_sign = format!(
-        "AWS4-HMAC-SHA256\n{amz_date}\n{}/{}/{}/aws4_request\n{}",
-        scope.date,
-        scope.region,
-        scope.service,
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    );
-    let key = signing_key(&creds.secret_access_key, &scope.date, &scope.region, &scope.service);
-    let expected = hex::encode(hmac(&key, string_to_sign.as_bytes()));
+    let expected = expected_signature(creds, scope, amz_date, &canonical);
     if constant_time_eq(expected.as_bytes(), parsed.signature.as_bytes()) {
         Ok(parsed.scope)
     } else {
@@ -181,6 +173,20 @@ fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     };
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
+}
+
+/// The hex signature of `canonical` for `scope` at `amz_date` (SigV4's
+/// string to sign, signed with the derived key): headers and presigned URLs alike.
+fn expected_signature(creds: &Credentials, scope: &Scope, amz_date: &str, canonical: &str) -> String {
+    let string_to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{}/{}/{}/aws4_request\n{}",
+        scope.date,
+        scope.region,
+        scope.service,
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let key = signing_key(&creds.secret_access_key, &scope.date, &scope.region, &scope.service);
+    hex::encode(hmac(&key, string_to_sign.as_bytes()))
 }
 
 fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> Vec<u8> {

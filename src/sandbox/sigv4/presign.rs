@@ -10,7 +10,8 @@ use hyper::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use super::{
-    AuthError, Credentials, RequestParts, Scope, canonical_request, constant_time_eq, decode, hmac, signing_key,
+    AuthError, Credentials, RequestParts, Scope, canonical_request, constant_time_eq, decode, expected_signature, hmac,
+    signing_key,
 };
 
 /// The longest X-Amz-Expires S3 accepts: seven days.
@@ -144,15 +145,7 @@ pub fn verify(
     let unsigned_query = unsigned_query.join("&");
     let parts = RequestParts { method, raw_path, raw_query: &unsigned_query, headers, payload_hash: &payload_hash };
     let canonical = canonical_request(&parts, &scope.service, &signed_headers);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{}/{}/{}/aws4_request\n{}",
-        scope.date,
-        scope.region,
-        scope.service,
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    );
-    let key = signing_key(&creds.secret_access_key, &scope.date, &scope.region, &scope.service);
-    let expected = hex::encode(hmac(&key, string_to_sign.as_bytes()));
+    let expected = expected_signature(creds, &scope, &amz_date, &canonical);
     if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
         return Err(PresignError::Auth(AuthError::BadSignature));
     }
