@@ -1,0 +1,260 @@
+//! Pipelines and projects defined through the Rust SDK, as infrastructure
+//! code would: CreateProject, CreatePipeline, a push that runs it,
+//! UpdatePipeline (version 2), DeletePipeline / DeleteProject, and AWS's error
+//! codes for what AWS refuses. CodePipeline API Reference, CreatePipeline,
+//! UpdatePipeline, DeletePipeline, PipelineDeclaration; CodePipeline User
+//! Guide, "Valid input and output artifacts for each action type"; CodeBuild
+//! API Reference, CreateProject, UpdateProject, DeleteProject.
+
+use aws_sdk_codebuild::types::{
+    ArtifactsType, ComputeType, EnvironmentType, ProjectArtifacts, ProjectEnvironment, ProjectSource, SourceType,
+};
+use aws_sdk_codepipeline::types::{
+    ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType, InputArtifact,
+    OutputArtifact, PipelineDeclaration, StageDeclaration,
+};
+use aws_sdk_s3::primitives::ByteStream;
+
+use crate::harness::{self, Env, LONG, buildspec, eventually};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/sdk-pipeline";
+
+fn action(
+    name: &str,
+    category: ActionCategory,
+    provider: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+) -> ActionDeclaration {
+    let id = ActionTypeId::builder().category(category).owner(ActionOwner::Aws).provider(provider).version("1");
+    let mut a = ActionDeclaration::builder().name(name).action_type_id(id.build().unwrap()).run_order(1);
+    for i in inputs {
+        a = a.input_artifacts(InputArtifact::builder().name(*i).build().unwrap());
+    }
+    for o in outputs {
+        a = a.output_artifacts(OutputArtifact::builder().name(*o).build().unwrap());
+    }
+    a.build().unwrap()
+}
+
+fn with_config(a: ActionDeclaration, pairs: &[(&str, &str)]) -> ActionDeclaration {
+    let mut a = a;
+    for (k, v) in pairs {
+        a.configuration.get_or_insert_with(Default::default).insert(k.to_string(), v.to_string());
+    }
+    a
+}
+
+fn stage(name: &str, actions: Vec<ActionDeclaration>) -> StageDeclaration {
+    StageDeclaration::builder().name(name).set_actions(Some(actions)).build().unwrap()
+}
+
+fn source() -> ActionDeclaration {
+    let a = action("Source", ActionCategory::Source, "S3", &[], &["Src"]);
+    with_config(a, &[("S3Bucket", "sdk-src"), ("S3ObjectKey", "src.zip"), ("PollForSourceChanges", "false")])
+}
+
+fn build() -> ActionDeclaration {
+    with_config(action("Build", ActionCategory::Build, "CodeBuild", &["Src"], &[]), &[("ProjectName", "sdk-build")])
+}
+
+fn declaration(name: &str, stages: Vec<StageDeclaration>) -> PipelineDeclaration {
+    let store = ArtifactStore::builder().r#type(ArtifactStoreType::S3).location("sdk-artifacts").build().unwrap();
+    let p = PipelineDeclaration::builder().name(name).role_arn(ROLE).artifact_store(store);
+    p.set_stages(Some(stages)).build().unwrap()
+}
+
+async fn create_project(env: &Env, spec: &str) -> Result<(), String> {
+    let source = ProjectSource::builder().r#type(SourceType::Codepipeline).buildspec(spec).build().unwrap();
+    let artifacts = ProjectArtifacts::builder().r#type(ArtifactsType::Codepipeline).build().unwrap();
+    let environment = ProjectEnvironment::builder()
+        .r#type(EnvironmentType::LinuxContainer)
+        .image("aws/codebuild/standard:7.0")
+        .compute_type(ComputeType::BuildGeneral1Small)
+        .build()
+        .unwrap();
+    let create = env.codebuild().create_project().name("sdk-build").source(source).artifacts(artifacts);
+    let create = create.environment(environment).service_role("arn:aws:iam::123456789012:role/sdk-build");
+    create.send().await.map(|_| ()).map_err(|e| e.into_service_error().meta().code().unwrap_or("?").to_string())
+}
+
+/// The error code and message CreatePipeline answers `decl` with.
+async fn refused(env: &Env, decl: PipelineDeclaration) -> (String, String) {
+    // Many calls in a row: retried when throttled, as a real client does.
+    let client = aws_sdk_codepipeline::Client::new(&harness::retrying(&env.sdk));
+    let err = client.create_pipeline().pipeline(decl).send().await.expect_err("refused");
+    let err = err.into_service_error();
+    (err.meta().code().unwrap_or("?").to_string(), err.meta().message().unwrap_or("").to_string())
+}
+
+#[tokio::test]
+async fn an_sdk_defined_pipeline_runs_on_push_updates_to_version_2_and_deletes() {
+    let env = harness::start().await;
+    create_project(&env, &buildspec(&["echo built by an sdk project"])).await.expect("create project");
+    let created = env
+        .codepipeline()
+        .create_pipeline()
+        .pipeline(declaration("sdk", vec![stage("Source", vec![source()]), stage("Build", vec![build()])]))
+        .send()
+        .await
+        .expect("create pipeline");
+    assert_eq!(created.pipeline().and_then(|p| p.version()), Some(1));
+
+    let zip = harness::zip_of(&[("readme.txt", "pushed")]);
+    let put = env.s3().put_object().bucket("sdk-src").key("src.zip").body(ByteStream::from(zip)).send().await;
+    let version = put.expect("push").version_id().expect("a versioned source bucket").to_string();
+    eventually("the push's run to succeed", LONG, || async {
+        let out = env.codepipeline().list_pipeline_executions().pipeline_name("sdk").send().await.ok()?;
+        let run = out
+            .pipeline_execution_summaries()
+            .iter()
+            .find(|s| s.source_revisions().iter().any(|r| r.revision_id() == Some(version.as_str())))?;
+        (run.status()?.as_str() == "Succeeded").then_some(())
+    })
+    .await;
+    let builds = env.codebuild().list_builds_for_project().project_name("sdk-build").send().await.unwrap();
+    assert!(!builds.ids().is_empty(), "the pipeline ran the SDK-defined project");
+
+    let approve = action("Approve", ActionCategory::Approval, "Manual", &[], &[]);
+    let stages = vec![stage("Source", vec![source()]), stage("Build", vec![build()]), stage("Approve", vec![approve])];
+    let updated = env.codepipeline().update_pipeline().pipeline(declaration("sdk", stages)).send().await.unwrap();
+    assert_eq!(updated.pipeline().and_then(|p| p.version()), Some(2));
+    let listed = env.codepipeline().list_pipelines().send().await.unwrap();
+    let ours = listed.pipelines().iter().find(|p| p.name() == Some("sdk")).expect("listed");
+    assert_eq!(ours.version(), Some(2));
+    assert!(ours.updated() > ours.created(), "{ours:?}");
+    // The history stays readable under the new declaration.
+    let state = env.codepipeline().get_pipeline_state().name("sdk").send().await.unwrap();
+    let names: Vec<_> = state.stage_states().iter().filter_map(|s| s.stage_name()).collect();
+    assert_eq!(names, ["Source", "Build", "Approve"]);
+    let build_state = state.stage_states()[1].latest_execution().map(|l| l.status().as_str().to_string());
+    assert_eq!(build_state.as_deref(), Some("Succeeded"));
+
+    env.codepipeline().delete_pipeline().name("sdk").send().await.expect("delete");
+    let listed = env.codepipeline().list_pipelines().send().await.unwrap();
+    assert!(listed.pipelines().iter().all(|p| p.name() != Some("sdk")), "{listed:?}");
+    let gone = env.codepipeline().get_pipeline().name("sdk").send().await.expect_err("deleted");
+    assert_eq!(gone.into_service_error().meta().code(), Some("PipelineNotFoundException"));
+    // DeletePipeline declares no not-found error: deleting again succeeds.
+    env.codepipeline().delete_pipeline().name("sdk").send().await.expect("delete again");
+    env.codebuild().delete_project().name("sdk-build").send().await.expect("delete project");
+    let left = env.codebuild().batch_get_projects().names("sdk-build").send().await.unwrap();
+    assert_eq!(left.projects_not_found(), ["sdk-build"]);
+}
+
+#[tokio::test]
+async fn invalid_declarations_get_the_aws_error_code_and_a_one_line_message() {
+    let env = harness::start().await;
+    let two = || vec![stage("Source", vec![source()]), stage("Build", vec![build()])];
+    let mut bad_role = declaration("p", two());
+    bad_role.role_arn = "not-a-role".into();
+    let unknown = with_config(action("Build", ActionCategory::Build, "Jenkins2", &["Src"], &[]), &[]);
+    let no_key = {
+        let mut a = source();
+        a.configuration.as_mut().unwrap().remove("S3ObjectKey");
+        a
+    };
+    let cases = [
+        (declaration("bad name", two()), "ValidationException", "Value 'bad name' at 'pipeline.name'"),
+        (bad_role, "ValidationException", "at 'pipeline.roleArn' failed to satisfy constraint"),
+        (declaration("p", vec![stage("Source", vec![source()])]), "InvalidStructureException", "at least 2 stages"),
+        (
+            declaration("p", vec![stage("Source", vec![source()]), stage("Build", vec![])]),
+            "InvalidStageDeclarationException",
+            "Stage 'Build' must have at least one action",
+        ),
+        (
+            declaration("p", vec![stage("Source", vec![source()]), stage("Build", vec![build(), build()])]),
+            "InvalidStageDeclarationException",
+            "two actions named 'Build'",
+        ),
+        (
+            declaration("p", vec![stage("Source", vec![source(), build()]), stage("More", vec![build()])]),
+            "InvalidStructureException",
+            "only Source actions",
+        ),
+        (
+            declaration("p", vec![stage("Source", vec![source()]), stage("Build", vec![unknown])]),
+            "InvalidActionDeclarationException",
+            "Provider: 'Jenkins2'",
+        ),
+        (
+            declaration("p", vec![stage("Source", vec![no_key]), stage("Build", vec![build()])]),
+            "InvalidActionDeclarationException",
+            "missing required configuration 'S3ObjectKey'",
+        ),
+        (
+            declaration(
+                "p",
+                vec![
+                    stage("Source", vec![source()]),
+                    stage(
+                        "Build",
+                        vec![with_config(
+                            action("Build", ActionCategory::Build, "CodeBuild", &["Nope"], &[]),
+                            &[("ProjectName", "x")],
+                        )],
+                    ),
+                ],
+            ),
+            "InvalidStructureException",
+            "input artifact 'Nope'",
+        ),
+    ];
+    for (decl, code, part) in cases {
+        let (got, message) = refused(&env, decl).await;
+        assert_eq!(got, code, "{message}");
+        assert!(message.contains(part) && !message.contains('\n'), "{code}: {message}");
+    }
+    // A V1 pipeline runs in SUPERSEDED mode only.
+    let mut queued = declaration("p", two());
+    queued.execution_mode = Some(aws_sdk_codepipeline::types::ExecutionMode::Queued);
+    let (code, message) = refused(&env, queued).await;
+    assert_eq!(code, "ValidationException", "{message}");
+    assert!(message.contains("pipeline.executionMode"), "{message}");
+    // The demo's name is taken.
+    let (code, _) = refused(&env, declaration(harness::PIPELINE, two())).await;
+    assert_eq!(code, "PipelineNameInUseException");
+    // Nothing refused was created.
+    let listed = env.codepipeline().list_pipelines().send().await.unwrap();
+    assert!(listed.pipelines().iter().all(|p| p.name() != Some("p") && p.name() != Some("bad name")));
+}
+
+#[tokio::test]
+async fn projects_are_checked_and_updated_as_codebuild_does() {
+    let env = harness::start().await;
+    create_project(&env, &buildspec(&["echo one"])).await.expect("create");
+    assert_eq!(create_project(&env, "x").await, Err("ResourceAlreadyExistsException".into()));
+    // CODEPIPELINE source with S3 artifacts: both CODEPIPELINE or neither.
+    let source = ProjectSource::builder().r#type(SourceType::Codepipeline).build().unwrap();
+    let artifacts = ProjectArtifacts::builder().r#type(ArtifactsType::NoArtifacts).build().unwrap();
+    let environment = ProjectEnvironment::builder()
+        .r#type(EnvironmentType::LinuxContainer)
+        .image("img")
+        .compute_type(ComputeType::BuildGeneral1Small)
+        .build()
+        .unwrap();
+    let err = env
+        .codebuild()
+        .create_project()
+        .name("mixed")
+        .source(source)
+        .artifacts(artifacts)
+        .environment(environment)
+        .service_role("r")
+        .send()
+        .await
+        .expect_err("refused")
+        .into_service_error();
+    assert_eq!(err.meta().code(), Some("InvalidInputException"));
+    assert!(err.meta().message().is_some_and(|m| m.contains("artifacts.type")), "{err:?}");
+
+    let updated = env.codebuild().update_project().name("sdk-build").timeout_in_minutes(30).send().await.unwrap();
+    let project = updated.project().unwrap();
+    assert_eq!(project.timeout_in_minutes(), Some(30));
+    assert_eq!(project.source().and_then(|s| s.buildspec()), Some(buildspec(&["echo one"]).as_str()), "kept");
+    let missing = env.codebuild().update_project().name("nope").send().await.expect_err("missing");
+    assert_eq!(missing.into_service_error().meta().code(), Some("ResourceNotFoundException"));
+    let got = env.codebuild().batch_get_projects().names("sdk-build").send().await.unwrap();
+    assert_eq!(got.projects()[0].timeout_in_minutes(), Some(30));
+}
