@@ -212,6 +212,12 @@ async fn invalid_declarations_get_the_aws_error_code_and_a_one_line_message() {
     let (code, message) = refused(&env, queued).await;
     assert_eq!(code, "ValidationException", "{message}");
     assert!(message.contains("pipeline.executionMode"), "{message}");
+    // UpdatePipeline models no not-found error: ValidationException naming the field.
+    let client = aws_sdk_codepipeline::Client::new(&harness::retrying(&env.sdk));
+    let err = client.update_pipeline().pipeline(declaration("nope", two())).send().await.expect_err("no such pipeline");
+    let err = err.into_service_error();
+    assert_eq!(err.meta().code(), Some("ValidationException"));
+    assert!(err.meta().message().is_some_and(|m| m.contains("pipeline.name") && m.contains("'nope'")), "{err:?}");
     // The demo's name is taken.
     let (code, _) = refused(&env, declaration(harness::PIPELINE, two())).await;
     assert_eq!(code, "PipelineNameInUseException");
@@ -257,4 +263,40 @@ async fn projects_are_checked_and_updated_as_codebuild_does() {
     assert_eq!(missing.into_service_error().meta().code(), Some("ResourceNotFoundException"));
     let got = env.codebuild().batch_get_projects().names("sdk-build").send().await.unwrap();
     assert_eq!(got.projects()[0].timeout_in_minutes(), Some(30));
+}
+
+/// The enums and patterns the sandbox checks declarations and projects
+/// against are the API models' (botocore's codepipeline 2015-07-09 and
+/// codebuild 2016-10-06 service-2.json in the test venv).
+#[tokio::test]
+async fn the_checked_enums_and_patterns_are_the_api_models() {
+    use pipewatch::sandbox::{codebuild::projects, codepipeline::declare};
+    let script = r#"
+import json, botocore.session
+s = botocore.session.get_session()
+out = {}
+for svc in ("codepipeline", "codebuild"):
+    m = s.get_service_model(svc)
+    for name in m.shape_names:
+        sh = m.shape_for(name)
+        if sh.type_name == "string":
+            out[svc + "." + name] = {"enum": sh.enum, "pattern": sh.metadata.get("pattern")}
+print(json.dumps(out))
+"#;
+    let out = harness::Cli::new(crate::awscli::venv_bin("python")).args(["-c", script]).output().await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let model: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let services = [
+        ("codepipeline", declare::MODEL_ENUMS, declare::MODEL_PATTERNS),
+        ("codebuild", projects::MODEL_ENUMS, projects::MODEL_PATTERNS),
+    ];
+    for (service, enums, patterns) in services {
+        for (shape, values) in enums {
+            let listed = &model[format!("{service}.{shape}")]["enum"];
+            assert_eq!(listed, &serde_json::json!(values), "{service} {shape}");
+        }
+        for (shape, shown) in patterns {
+            assert_eq!(model[format!("{service}.{shape}")]["pattern"], *shown, "{service} {shape}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ mod files;
 mod flow;
 pub(crate) mod logtarget;
 mod model;
-mod projects;
+pub mod projects;
 mod runner;
 
 use std::collections::HashMap;

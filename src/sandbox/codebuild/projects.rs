@@ -62,6 +62,22 @@ const COMPUTE_TYPES: &[&str] = &[
     "CUSTOM_INSTANCE_TYPE",
 ];
 
+const ARTIFACTS_TYPES: &[&str] = &["CODEPIPELINE", "S3", "NO_ARTIFACTS"];
+const STATUS: &[&str] = &["ENABLED", "DISABLED"];
+const VARIABLE_TYPES: &[&str] = &["PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"];
+
+/// The model's enums and patterns the checks use, by shape name, for the test
+/// that compares them with botocore's codebuild model.
+pub const MODEL_ENUMS: &[(&str, &[&str])] = &[
+    ("SourceType", SOURCE_TYPES),
+    ("EnvironmentType", ENVIRONMENT_TYPES),
+    ("ComputeType", COMPUTE_TYPES),
+    ("ArtifactsType", ARTIFACTS_TYPES),
+    ("LogsConfigStatusType", STATUS),
+    ("EnvironmentVariableType", VARIABLE_TYPES),
+];
+pub const MODEL_PATTERNS: &[(&str, &str)] = &[("ProjectName", NAME_CHARS.shown)];
+
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::client("InvalidInputException", message)
 }
@@ -128,7 +144,7 @@ fn check(p: &Value) -> Result<(), ApiError> {
     }
     c.string(p.get("description"), "description", (0, 255), None);
     c.one_of(p.pointer("/source/type"), "source.type", SOURCE_TYPES);
-    c.one_of(p.pointer("/artifacts/type"), "artifacts.type", &["CODEPIPELINE", "S3", "NO_ARTIFACTS"]);
+    c.one_of(p.pointer("/artifacts/type"), "artifacts.type", ARTIFACTS_TYPES);
     if p.get("source").is_some() {
         c.required(p.pointer("/source/type"), "source.type");
     }
@@ -148,7 +164,7 @@ fn check(p: &Value) -> Result<(), ApiError> {
         c.required(var.get("name"), &format!("{path}.name"));
         c.string(var.get("name"), &format!("{path}.name"), (1, usize::MAX), None);
         c.required(var.get("value"), &format!("{path}.value"));
-        c.one_of(var.get("type"), &format!("{path}.type"), &["PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"]);
+        c.one_of(var.get("type"), &format!("{path}.type"), VARIABLE_TYPES);
     }
     c.string(p.get("serviceRole"), "serviceRole", (1, usize::MAX), None);
     c.int(p.get("timeoutInMinutes"), "timeoutInMinutes", (5, 2160));
@@ -158,7 +174,7 @@ fn check(p: &Value) -> Result<(), ApiError> {
         let path = format!("logsConfig.{which}");
         if let Some(cfg) = p.pointer(&format!("/logsConfig/{which}")) {
             c.required(cfg.get("status"), &format!("{path}.status"));
-            c.one_of(cfg.get("status"), &format!("{path}.status"), &["ENABLED", "DISABLED"]);
+            c.one_of(cfg.get("status"), &format!("{path}.status"), STATUS);
         }
     }
     if let Some(message) = c.message() {

@@ -25,6 +25,32 @@ const BUCKET: Pattern =
 const NAMESPACE: Pattern =
     Pattern { shown: "[A-Za-z0-9@\\-_]+", allows: |c| c.is_ascii_alphanumeric() || "@-_".contains(c) };
 const CATEGORIES: &[&str] = &["Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute"];
+const OWNERS: &[&str] = &["AWS", "ThirdParty", "Custom"];
+const MODES: &[&str] = &["QUEUED", "SUPERSEDED", "PARALLEL"];
+const TYPES: &[&str] = &["V1", "V2"];
+const ROLE_ARN: &str = "arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*";
+
+/// The model's enums and patterns the checks use, by shape name, for the test
+/// that compares them with botocore's codepipeline model.
+pub const MODEL_ENUMS: &[(&str, &[&str])] = &[
+    ("ActionCategory", CATEGORIES),
+    ("ActionOwner", OWNERS),
+    ("ExecutionMode", MODES),
+    ("PipelineType", TYPES),
+    ("ArtifactStoreType", &["S3"]),
+];
+pub const MODEL_PATTERNS: &[(&str, &str)] = &[
+    ("PipelineName", NAME.shown),
+    ("StageName", NAME.shown),
+    ("ActionName", NAME.shown),
+    ("ArtifactName", ARTIFACT.shown),
+    ("ActionProvider", PROVIDER.shown),
+    ("Version", PROVIDER.shown),
+    ("ArtifactStoreLocation", BUCKET.shown),
+    ("ActionNamespace", NAMESPACE.shown),
+    ("PipelineVariableName", NAMESPACE.shown),
+    ("RoleArn", ROLE_ARN),
+];
 
 /// An AWS-owned action type: (category, provider, input artifacts, output
 /// artifacts, configuration keys it knows; empty: not checked).
@@ -108,8 +134,8 @@ fn model(c: &mut Constraints, p: &Value) {
     c.string(p.get("name"), "pipeline.name", (1, 100), Some(&NAME));
     c.required(p.get("roleArn"), "pipeline.roleArn");
     role_arn(c, p.get("roleArn"), "pipeline.roleArn");
-    c.one_of(p.get("executionMode"), "pipeline.executionMode", &["QUEUED", "SUPERSEDED", "PARALLEL"]);
-    c.one_of(p.get("pipelineType"), "pipeline.pipelineType", &["V1", "V2"]);
+    c.one_of(p.get("executionMode"), "pipeline.executionMode", MODES);
+    c.one_of(p.get("pipelineType"), "pipeline.pipelineType", TYPES);
     c.int(p.get("version"), "pipeline.version", (1, i64::MAX));
     if let Some(store) = p.get("artifactStore").filter(|s| !s.is_null()) {
         artifact_store(c, store, "pipeline.artifactStore");
@@ -147,7 +173,7 @@ fn role_arn(c: &mut Constraints, v: Option<&Value>, path: &str) {
     });
     if !ok {
         c.errors.push(format!(
-            "Value '{arn}' at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws(-[\\w]+)*:iam::[0-9]{{12}}:role/.*"
+            "Value '{arn}' at '{path}' failed to satisfy constraint: Member must satisfy regular expression pattern: {ROLE_ARN}"
         ));
     }
 }
@@ -168,7 +194,7 @@ fn action_model(c: &mut Constraints, a: &Value, path: &str) {
             c.required(t.get(member), &format!("{type_path}.{member}"));
         }
         c.one_of(t.get("category"), &format!("{type_path}.category"), CATEGORIES);
-        c.one_of(t.get("owner"), &format!("{type_path}.owner"), &["AWS", "ThirdParty", "Custom"]);
+        c.one_of(t.get("owner"), &format!("{type_path}.owner"), OWNERS);
         c.string(t.get("provider"), &format!("{type_path}.provider"), (1, 35), Some(&PROVIDER));
         c.string(t.get("version"), &format!("{type_path}.version"), (1, 9), Some(&PROVIDER));
     }

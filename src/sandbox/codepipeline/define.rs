@@ -110,7 +110,13 @@ fn update(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     let (raw, decl) = declaration(input)?;
     let name = decl.name.clone();
     let mut store = lock(&shared.pipelines);
-    let old = store.pipeline(&name)?.decl.clone();
+    // UpdatePipeline models no not-found error: a ValidationException names the field.
+    let old = store.pipeline(&name).map_err(|_| {
+        ApiError::validation(format!(
+            "pipeline.name: account '{ACCOUNT_ID}' has no pipeline named '{name}' to update (CreatePipeline makes one)"
+        ))
+    })?;
+    let old = old.decl.clone();
     ensure_buckets(shared, &decl);
     let builds = stop_active(&mut store, &name);
     remap_executions(&mut store, &name, &old, &decl);

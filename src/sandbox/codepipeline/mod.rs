@@ -4,7 +4,7 @@
 mod actions;
 pub mod api;
 mod control;
-mod declare;
+pub mod declare;
 mod define;
 pub mod engine;
 mod polling;
