@@ -300,3 +300,29 @@ print(json.dumps(out))
         }
     }
 }
+
+/// Defines, updates and deletes a project and a pipeline through the SDK,
+/// each call succeeding: the conformance run checks these answers against
+/// the models. Throttled calls are retried, as a real client retries them.
+pub async fn define_update_delete(env: &Env) {
+    let sdk = harness::retrying(&env.sdk);
+    let (cp, cb) = (aws_sdk_codepipeline::Client::new(&sdk), aws_sdk_codebuild::Client::new(&sdk));
+    let project_source =
+        ProjectSource::builder().r#type(SourceType::Codepipeline).buildspec("version: 0.2").build().unwrap();
+    let artifacts = ProjectArtifacts::builder().r#type(ArtifactsType::Codepipeline).build().unwrap();
+    let environment = ProjectEnvironment::builder()
+        .r#type(EnvironmentType::LinuxContainer)
+        .image("aws/codebuild/standard:7.0")
+        .compute_type(ComputeType::BuildGeneral1Small)
+        .build()
+        .unwrap();
+    let create =
+        cb.create_project().name("sdk-build").source(project_source).artifacts(artifacts).environment(environment);
+    create.service_role("arn:aws:iam::123456789012:role/sdk-build").send().await.expect("create project");
+    cb.update_project().name("sdk-build").description("updated").send().await.expect("update project");
+    let two = || vec![stage("Source", vec![source()]), stage("Build", vec![build()])];
+    cp.create_pipeline().pipeline(declaration("sdk", two())).send().await.expect("create pipeline");
+    cp.update_pipeline().pipeline(declaration("sdk", two())).send().await.expect("update pipeline");
+    cp.delete_pipeline().name("sdk").send().await.expect("delete pipeline");
+    cb.delete_project().name("sdk-build").send().await.expect("delete project");
+}

@@ -284,18 +284,7 @@ fn semantics(p: &Value) -> Result<(), ApiError> {
             }
             check_action(action)?;
         }
-        for action in actions {
-            let name = str_of(action, "/name");
-            let order = action.get("runOrder").and_then(Value::as_i64).unwrap_or(1);
-            for input in names(action, "inputArtifacts") {
-                let before = produced.iter().any(|(n, ps, po)| *n == input && (*ps < s || *po < order));
-                if !before {
-                    return Err(structure(format!(
-                        "Action '{name}' in stage '{stage_name}' reads input artifact '{input}', which no earlier action (by stage and runOrder) outputs"
-                    )));
-                }
-            }
-        }
+        // This stage's outputs first: a later runOrder of the stage may read them.
         for action in actions {
             let order = action.get("runOrder").and_then(Value::as_i64).unwrap_or(1);
             for output in names(action, "outputArtifacts") {
@@ -305,6 +294,18 @@ fn semantics(p: &Value) -> Result<(), ApiError> {
                     )));
                 }
                 produced.push((output, s, order));
+            }
+        }
+        for action in actions {
+            let name = str_of(action, "/name");
+            let order = action.get("runOrder").and_then(Value::as_i64).unwrap_or(1);
+            for input in names(action, "inputArtifacts") {
+                let before = produced.iter().any(|(n, ps, po)| *n == input && (*ps < s || (*ps == s && *po < order)));
+                if !before {
+                    return Err(structure(format!(
+                        "Action '{name}' in stage '{stage_name}' reads input artifact '{input}', which no earlier action (by stage and runOrder) outputs"
+                    )));
+                }
             }
         }
     }
@@ -359,3 +360,6 @@ fn check_action(a: &Value) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
