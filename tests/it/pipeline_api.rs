@@ -326,3 +326,63 @@ pub async fn define_update_delete(env: &Env) {
     cp.delete_pipeline().name("sdk").send().await.expect("delete pipeline");
     cb.delete_project().name("sdk-build").send().await.expect("delete project");
 }
+
+/// A pipeline whose S3 source polls (`PollForSourceChanges` absent): creating
+/// it runs the revision already there (trigger CreatePipeline), that revision
+/// is not a change for the next polls, and a new upload starts a run at the
+/// next poll (CodePipeline User Guide, "Edit a pipeline in CodePipeline" and
+/// "Valid settings for the PollForSourceChanges parameter").
+#[tokio::test]
+async fn a_polling_source_runs_at_creation_then_on_the_next_change() {
+    let poll = std::time::Duration::from_millis(500);
+    let env = harness::start_with(pipewatch::sandbox::Options {
+        poll_interval: poll,
+        ..pipewatch::sandbox::Options::ephemeral()
+    })
+    .await;
+    let s3 = env.s3();
+    s3.create_bucket().bucket("sdk-src").send().await.expect("bucket");
+    let on = aws_sdk_s3::types::VersioningConfiguration::builder()
+        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+        .build();
+    s3.put_bucket_versioning().bucket("sdk-src").versioning_configuration(on).send().await.expect("versioning");
+    let put = |text: &'static str| {
+        let zip = harness::zip_of(&[("readme.txt", text)]);
+        s3.put_object().bucket("sdk-src").key("src.zip").body(ByteStream::from(zip)).send()
+    };
+    let first = put("first").await.expect("push").version_id().unwrap().to_string();
+    create_project(&env, &buildspec(&["cat readme.txt"])).await.expect("project");
+    let mut polling = source();
+    polling.configuration.as_mut().unwrap().remove("PollForSourceChanges");
+    let decl = declaration("sdk", vec![stage("Source", vec![polling]), stage("Build", vec![build()])]);
+    env.codepipeline().create_pipeline().pipeline(decl).send().await.expect("create");
+
+    // (trigger type, source revision, status) of each run, newest first.
+    let runs = || async {
+        let out = env.codepipeline().list_pipeline_executions().pipeline_name("sdk").send().await.ok()?;
+        let runs: Vec<(String, String, String)> = out
+            .pipeline_execution_summaries()
+            .iter()
+            .map(|s| {
+                let trigger = s.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str().to_string());
+                let revision = s.source_revisions().first().and_then(|r| r.revision_id()).unwrap_or_default();
+                let status = s.status().map(|x| x.as_str().to_string()).unwrap_or_default();
+                (trigger.unwrap_or_default(), revision.to_string(), status)
+            })
+            .collect();
+        Some(runs)
+    };
+    let created = ("CreatePipeline".to_string(), first.clone(), "Succeeded".to_string());
+    eventually("the creation run to succeed", LONG, || async {
+        runs().await.filter(|r| r.as_slice() == std::slice::from_ref(&created))
+    })
+    .await;
+    // Several polls later the revision that was there is still no change.
+    tokio::time::sleep(poll * 6).await;
+    assert_eq!(runs().await.unwrap(), [created]);
+
+    let second = put("second").await.expect("push").version_id().unwrap().to_string();
+    let polled = ("PollForSourceChanges".to_string(), second, "Succeeded".to_string());
+    eventually("the polled run to succeed", LONG, || async { runs().await.filter(|r| r.len() == 2 && r[0] == polled) })
+        .await;
+}
