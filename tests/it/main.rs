@@ -19,6 +19,7 @@ mod headless_retry;
 mod logs_manage;
 mod moto_compare;
 mod pipeline_api;
+mod pipeline_api_rules;
 mod pipeline_errors;
 mod protocols;
 mod push;

@@ -52,66 +52,13 @@ pub const MODEL_PATTERNS: &[(&str, &str)] = &[
     ("RoleArn", ROLE_ARN),
 ];
 
-/// An AWS-owned action type: (category, provider, input artifacts, output
-/// artifacts, configuration keys it knows; empty: not checked).
-type ActionKind = (&'static str, &'static str, (usize, usize), (usize, usize), &'static [&'static str]);
-
-const AWS_ACTIONS: &[ActionKind] = &[
-    (
-        "Source",
-        "S3",
-        (0, 0),
-        (1, 1),
-        &["S3Bucket", "S3ObjectKey", "PollForSourceChanges", "AllowOverrideForS3ObjectKey"],
-    ),
-    ("Source", "CodeCommit", (0, 0), (1, 1), &[]),
-    ("Source", "ECR", (0, 0), (1, 1), &[]),
-    ("Source", "CodeStarSourceConnection", (0, 0), (1, 1), &[]),
-    (
-        "Build",
-        "CodeBuild",
-        (1, 5),
-        (0, 5),
-        &["ProjectName", "PrimarySource", "BatchEnabled", "CombineArtifacts", "EnvironmentVariables"],
-    ),
-    (
-        "Test",
-        "CodeBuild",
-        (1, 5),
-        (0, 5),
-        &["ProjectName", "PrimarySource", "BatchEnabled", "CombineArtifacts", "EnvironmentVariables"],
-    ),
-    ("Build", "ECRBuildAndPublish", (1, 1), (0, 0), &[]),
-    ("Compute", "Commands", (1, 10), (0, 1), &[]),
-    ("Approval", "Manual", (0, 0), (0, 0), &["NotificationArn", "CustomData", "ExternalEntityLink"]),
-    ("Deploy", "S3", (1, 1), (0, 0), &[]),
-    ("Deploy", "CloudFormation", (0, 10), (0, 1), &[]),
-    ("Deploy", "CloudFormationStackSet", (1, 10), (0, 0), &[]),
-    ("Deploy", "CloudFormationStackInstances", (0, 10), (0, 0), &[]),
-    ("Deploy", "CodeDeploy", (1, 1), (0, 0), &[]),
-    ("Deploy", "CodeDeployToECS", (1, 5), (0, 0), &[]),
-    ("Deploy", "ECS", (1, 1), (0, 0), &[]),
-    ("Deploy", "ElasticBeanstalk", (1, 1), (0, 0), &[]),
-    ("Invoke", "Lambda", (0, 5), (0, 5), &[]),
-    ("Invoke", "StepFunctions", (0, 1), (0, 1), &[]),
-];
-
-/// The configuration keys an action of a known kind cannot do without.
-fn required_keys(category: &str, provider: &str) -> &'static [&'static str] {
-    match (category, provider) {
-        ("Source", "S3") => &["S3Bucket", "S3ObjectKey"],
-        ("Build" | "Test", "CodeBuild") => &["ProjectName"],
-        _ => &[],
-    }
-}
-
 fn structure(message: String) -> ApiError {
     ApiError::client("InvalidStructureException", message)
 }
 fn stage_error(message: String) -> ApiError {
     ApiError::client("InvalidStageDeclarationException", message)
 }
-fn action_error(message: String) -> ApiError {
+pub(super) fn action_error(message: String) -> ApiError {
     ApiError::client("InvalidActionDeclarationException", message)
 }
 
@@ -218,14 +165,14 @@ fn action_model(c: &mut Constraints, a: &Value, path: &str) {
     c.list(a.get("commands"), &format!("{path}.commands"), (1, 50));
 }
 
-fn names<'a>(v: &'a Value, field: &str) -> Vec<&'a str> {
+pub(super) fn names<'a>(v: &'a Value, field: &str) -> Vec<&'a str> {
     v.get(field)
         .and_then(Value::as_array)
         .map(|items| items.iter().filter_map(|i| i.get("name").and_then(Value::as_str)).collect())
         .unwrap_or_default()
 }
 
-fn str_of<'a>(v: &'a Value, pointer: &str) -> &'a str {
+pub(super) fn str_of<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }
 
@@ -282,7 +229,7 @@ fn semantics(p: &Value) -> Result<(), ApiError> {
                     "Stage '{stage_name}': Source action '{name}' may only be in the first stage"
                 )));
             }
-            check_action(action)?;
+            actions::check(action)?;
         }
         // This stage's outputs first: a later runOrder of the stage may read them.
         for action in actions {
@@ -312,54 +259,6 @@ fn semantics(p: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// One action: a type CodePipeline offers, its artifact counts, its configuration.
-fn check_action(a: &Value) -> Result<(), ApiError> {
-    let name = str_of(a, "/name");
-    let (category, owner, provider) =
-        (str_of(a, "/actionTypeId/category"), str_of(a, "/actionTypeId/owner"), str_of(a, "/actionTypeId/provider"));
-    if owner != "AWS" {
-        // ThirdParty and Custom types are registered per account; the sandbox has none.
-        return Err(action_error(format!(
-            "ActionType (Category: '{category}', Provider: '{provider}', Owner: '{owner}') in action '{name}' is not available: the sandbox offers AWS-owned action types only"
-        )));
-    }
-    let Some(&(_, _, inputs, outputs, known_keys)) =
-        AWS_ACTIONS.iter().find(|(c, p, ..)| *c == category && *p == provider)
-    else {
-        return Err(action_error(format!(
-            "ActionType (Category: '{category}', Provider: '{provider}', Owner: 'AWS') in action '{name}' is not available"
-        )));
-    };
-    for (field, (min, max), what) in [("inputArtifacts", inputs, "input"), ("outputArtifacts", outputs, "output")] {
-        let n = names(a, field).len();
-        if n < min {
-            return Err(action_error(format!(
-                "Action {name} declares {n} {what} artifacts which is less than the minimum count ({min})"
-            )));
-        }
-        if n > max {
-            return Err(action_error(format!(
-                "Action {name} declares {n} {what} artifacts which exceeds the maximum count ({max})"
-            )));
-        }
-    }
-    let config = a.get("configuration").and_then(Value::as_object);
-    for key in required_keys(category, provider) {
-        if config.is_none_or(|m| !m.contains_key(*key)) {
-            return Err(action_error(format!(
-                "Action configuration for action '{name}' is missing required configuration '{key}'"
-            )));
-        }
-    }
-    if !known_keys.is_empty()
-        && let Some(unknown) = config.and_then(|m| m.keys().find(|k| !known_keys.contains(&k.as_str())))
-    {
-        return Err(action_error(format!(
-            "Action configuration for action '{name}' contains unknown configuration '{unknown}'"
-        )));
-    }
-    Ok(())
-}
-
+mod actions;
 #[cfg(test)]
 mod tests;
