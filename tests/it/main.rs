@@ -13,6 +13,7 @@ mod credentials;
 mod cross_region;
 mod demo_workspace;
 mod harness;
+mod headless_approve;
 mod headless_cmds;
 mod headless_retry;
 mod logs_manage;
