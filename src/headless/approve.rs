@@ -9,6 +9,7 @@ use chrono::Utc;
 use crate::aws::AwsClients;
 use crate::cli::ApproveArgs;
 use crate::model::control::{ControlRequest, short_id};
+use crate::model::inbox::{Approval, approvals_in};
 use crate::model::snapshot::PipelineSnapshot;
 use crate::msg::ApiFailure;
 
@@ -17,16 +18,6 @@ use super::status::{EXIT_FAILED, EXIT_OK, EXIT_SETUP, age, connect, fail, setup_
 
 /// PutApprovalResult's `result.summary`: 1 to 512 characters (API model).
 const MAX_SUMMARY: usize = 512;
-
-/// One approval waiting for an answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Waiting {
-    pub stage: String,
-    pub action: String,
-    pub token: String,
-    pub execution_id: Option<String>,
-    pub since: Option<crate::model::snapshot::Time>,
-}
 
 pub async fn run(args: ApproveArgs) -> i32 {
     let summary = match summary_of(&args) {
@@ -108,29 +99,10 @@ pub enum Pick {
     Several(String),
 }
 
-/// Every approval waiting in `state`, in stage order.
-pub fn waiting(state: &PipelineSnapshot) -> Vec<Waiting> {
-    let mut out = Vec::new();
-    for stage in &state.stages {
-        for action in &stage.actions {
-            if let Some(token) = &action.approval_token {
-                out.push(Waiting {
-                    stage: stage.name.clone(),
-                    action: action.name.clone(),
-                    token: token.clone(),
-                    execution_id: stage.latest_execution.as_ref().map(|(id, _)| id.clone()),
-                    since: action.last_change,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// The one approval `--stage`/`--action` mean.
-pub fn pick(state: &PipelineSnapshot, stage: Option<&str>, action: Option<&str>) -> Result<Waiting, Pick> {
-    let all = waiting(state);
-    let matching: Vec<&Waiting> =
+pub fn pick(state: &PipelineSnapshot, stage: Option<&str>, action: Option<&str>) -> Result<Approval, Pick> {
+    let all = approvals_in(state);
+    let matching: Vec<&Approval> =
         all.iter().filter(|w| stage.is_none_or(|s| w.stage == s) && action.is_none_or(|a| w.action == a)).collect();
     match matching.as_slice() {
         [one] => Ok((*one).clone()),

@@ -30,6 +30,7 @@ pub(super) const PUSH: Scope = Scope::Mode(Mode::Push);
 pub(super) const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
 pub(super) const COMMAND: Scope = Scope::Mode(Mode::Command);
 pub(super) const HISTORY: Scope = Scope::Mode(Mode::History);
+pub(super) const INBOX: Scope = Scope::Mode(Mode::Inbox);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -147,6 +148,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "oldest", HISTORY, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show execution (newest: latest)", HISTORY, Some("show")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('e'), ch('q')], Close, "close", HISTORY, Some("close")),
+    bind!("A", [ch('A'), (KeyCode::Char('A'), SHIFT)], Inbox, "approvals inbox", Scope::Global, None),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next approval", INBOX, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous approval", INBOX, None),
+    bind!("Enter", [(KeyCode::Enter, NONE), ch('a')], Approve, "approve / reject", INBOX, Some("approve/reject")),
+    bind!(
+        "Esc",
+        [(KeyCode::Esc, NONE), ch('A'), (KeyCode::Char('A'), SHIFT), ch('q')],
+        Close,
+        "close",
+        INBOX,
+        Some("close")
+    ),
 ];
 
 /// Keys kept free for features still to come (none now).

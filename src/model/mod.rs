@@ -5,6 +5,7 @@ pub mod control;
 pub mod health;
 pub mod history;
 pub mod history_samples;
+pub mod inbox;
 pub mod logs;
 mod modal;
 pub mod push;
@@ -61,6 +62,8 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
+    /// The approvals inbox (`A`): across connections, so not in `Session`.
+    pub inbox: inbox::Inbox,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +92,7 @@ impl Model {
             profiles: Vec::new(),
             sandbox: false,
             switching: None,
+            inbox: inbox::Inbox::default(),
         }
     }
 

@@ -11,6 +11,9 @@ mod copy;
 mod history;
 #[cfg(test)]
 mod history_tests;
+pub mod inbox;
+#[cfg(test)]
+mod inbox_tests;
 mod keys;
 #[cfg(test)]
 mod keys_tests;
@@ -58,6 +61,15 @@ pub enum Effect {
     },
     /// A mutating CodePipeline call (start, retry, stop, approve, transition).
     Control(crate::model::control::ControlRequest),
+    /// The same, sent with the clients of `target`'s profile and Region
+    /// (an approval answered from the inbox). Answered by `Msg::ControlDone`.
+    ControlAt {
+        target: crate::model::inbox::Target,
+        request: crate::model::control::ControlRequest,
+    },
+    /// Read the approvals waiting at these targets now and at a slow pace
+    /// (`Msg::Approvals`); `None` stops (the inbox closed).
+    WatchInbox(Option<Vec<crate::model::inbox::Target>>),
     Quit,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
@@ -134,6 +146,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Pipelines(r) => {
             if let Some(items) = ok(m, r) {
                 on_pipelines(m, items, &mut fx);
+                inbox::retarget(m, &mut fx);
             }
         }
         Msg::PipelineLatest { pipeline, latest } => {
@@ -186,7 +199,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PushWaitingForPoll { version_id, note } => push::waiting_for_poll(m, version_id, note),
         Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
         Msg::PushFailed(text) => push::fail(m, text),
-        Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),
+        Msg::ControlDone { request, result } => {
+            inbox::control_done(m, &request, &result);
+            control::done(m, request, result, &mut fx);
+        }
+        Msg::Approvals { target, result } => inbox::on_approvals(m, target, result),
         Msg::Connected(result) => command::connected(m, result, &mut fx),
         Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
         Msg::PastExecution { pipeline, execution_id, result } => {
@@ -219,7 +236,9 @@ fn paste(m: &mut Model, text: &str) {
         // Marks the model dirty only if a field took the text.
         Modal::Confirm(_) => return control::type_text(m, line),
         Modal::Command => command::paste(m, line),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return,
+        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
+            return;
+        }
     }
     m.dirty = true;
 }
