@@ -77,6 +77,8 @@ pub enum Action {
     LatestExecution,
     /// Open the approvals inbox: every manual approval waiting.
     Inbox,
+    /// Star or unstar the selected pipeline: its approvals notify.
+    Star,
 }
 
 impl Action {

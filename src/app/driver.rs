@@ -113,6 +113,7 @@ impl Driver for Running {
             Effect::Copy(text) => osc::copy(text),
             Effect::Notify(notification) => osc::notify(notification),
             Effect::SetTitle(title) => osc::set_title(title),
+            Effect::SaveStars(text) => crate::app::stars::save(&crate::app::stars::default_path(), text),
             Effect::SwitchConnection { profile, region } => {
                 if let Some(switch) = self.switch.as_mut() {
                     switch.start(profile.clone(), region.clone(), self.region.clone());

@@ -1,5 +1,6 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod alerts;
 pub mod command;
 pub mod control;
 pub mod health;
@@ -64,6 +65,8 @@ pub struct Model {
     pub switching: Option<String>,
     /// The approvals inbox (`A`): across connections, so not in `Session`.
     pub inbox: inbox::Inbox,
+    /// Starred pipelines and the approvals seen, for notifications.
+    pub alerts: alerts::Alerts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +96,7 @@ impl Model {
             sandbox: false,
             switching: None,
             inbox: inbox::Inbox::default(),
+            alerts: alerts::Alerts::default(),
         }
     }
 

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::panes::{self, Move};
-use super::{Effect, command, control, copy, history, inbox, push};
+use super::{Effect, alerts, command, control, copy, history, inbox, push};
 use crate::keymap::{self, Action};
 use crate::layout;
 use crate::model::logs::Query;
@@ -88,6 +88,7 @@ fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::SsoLogin => command::login(m, fx),
         Action::History => history::open(m, fx),
         Action::Inbox => inbox::open(m, fx),
+        Action::Star => alerts::star(m, fx),
         Action::LatestExecution => history::show_latest(m, fx),
         Action::Quit => m.quit = true,
         Action::Help => m.modal = Modal::Help { page: 0 },
@@ -187,6 +188,10 @@ fn popup(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::Select => Move::Select,
         Action::CopyId | Action::CopyUrl => {
             copy::copy(m, action == Action::CopyUrl, fx);
+            return true;
+        }
+        Action::Star => {
+            alerts::star(m, fx);
             return true;
         }
         Action::Close => {

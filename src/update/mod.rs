@@ -1,6 +1,9 @@
 //! `update(&mut Model, Msg) -> Vec<Effect>`: the only place the model changes.
 //! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
 
+mod alerts;
+#[cfg(test)]
+mod alerts_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;
@@ -77,6 +80,8 @@ pub enum Effect {
     Notify(notify::Notification),
     /// Set the terminal title (OSC 0 and 2).
     SetTitle(String),
+    /// Write the starred pipelines (`*`) to the stars file, this text.
+    SaveStars(String),
     /// Connect anew (`:profile`, `:region`): a `Some` field replaces the
     /// current choice, `None` keeps it. Answered by `Msg::Connected`.
     SwitchConnection {
@@ -116,6 +121,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     // The followed run changes only with what the pipeline poller and the push bring.
     let run_news = matches!(msg, Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::PushFollowing { .. });
+    let mut live_news = false;
     match msg {
         Msg::Key(key) => {
             // A confirmation stays until the next key.
@@ -157,6 +163,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PipelineState { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
             if let Some(state) = ok(m, result) {
                 on_state(m, state, &mut fx);
+                live_news = true;
             }
         }
         Msg::Executions { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
@@ -203,7 +210,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             inbox::control_done(m, &request, &result);
             control::done(m, request, result, &mut fx);
         }
-        Msg::Approvals { target, result } => inbox::on_approvals(m, target, result),
+        Msg::Approvals { target, result } => {
+            if let Ok(approvals) = &result {
+                alerts::on_approvals(m, &target, approvals, &mut fx);
+            }
+            inbox::on_approvals(m, target, result);
+        }
         Msg::Connected(result) => command::connected(m, result, &mut fx),
         Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
         Msg::PastExecution { pipeline, execution_id, result } => {
@@ -220,6 +232,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     }
     if run_news {
         notify::check(m, &mut fx);
+    }
+    // After the run's title: while an approval waits, the title says so.
+    if live_news {
+        alerts::on_live_state(m, &mut fx);
     }
     if m.quit {
         fx.push(Effect::Quit);
