@@ -31,7 +31,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let width = usize::from(largest.width).max(1);
     let rows: usize = content.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
     let wanted = u16::try_from(rows + 2).unwrap_or(HEIGHT);
-    let rect = layout::centered(area, WIDTH, wanted.clamp(8, HEIGHT));
+    let rect = layout::centered(area, WIDTH, wanted.clamp(3, HEIGHT));
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
