@@ -75,6 +75,21 @@ impl App {
     }
 }
 
+impl App {
+    /// Wakes every poller (as an answered control does), then counts the
+    /// inbox reads that arrive within two seconds.
+    async fn reads_after_a_wake(&mut self) -> usize {
+        self.driver.run(&Effect::RefreshNow);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        let mut reads = 0;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            reads += usize::from(matches!(msg, Msg::Approvals { .. }));
+            self.apply(msg);
+        }
+        reads
+    }
+}
+
 fn stage_status(m: &Model, name: &str) -> Option<Status> {
     let stage = m.session.state.as_ref()?.stages.iter().find(|s| s.name == name)?;
     stage.latest_execution.as_ref().map(|(_, s)| s.clone())
@@ -128,7 +143,17 @@ async fn the_inbox_lists_the_waiting_approval_and_approving_from_it_lets_the_run
     assert_eq!(approve.latest_execution().and_then(|l| l.summary()), Some("ship it"));
     app.until("the inbox to empty", |m| m.inbox.rows().is_empty() && m.inbox.failures().is_empty()).await;
 
+    // Open, a wake makes the sweep read again at once (a sweep under way may add its own)...
+    let reads = app.reads_after_a_wake().await;
+    assert!(reads >= 2, "both pipelines read again: {reads}");
     app.press(KeyCode::Esc);
     assert_eq!(app.model.mode(), Mode::Normal);
     assert_eq!(app.effects.last(), Some(&Effect::WatchInbox(None)), "closing stops the reads");
+    // ...closed, nothing reads the approvals any more (a read that was
+    // finishing as Esc came is drained first).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(msg) = app.rx.try_recv() {
+        app.apply(msg);
+    }
+    assert_eq!(app.reads_after_a_wake().await, 0, "no inbox read while it is closed");
 }
