@@ -39,6 +39,7 @@ mod sandbox_regions;
 mod sandbox_s3;
 mod sandbox_state;
 mod sandbox_triggers;
+mod sandbox_v2_modes;
 mod screenshots;
 mod soak;
 mod tui_chaos;

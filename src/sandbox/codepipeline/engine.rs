@@ -124,6 +124,7 @@ pub fn create_execution(
         stop: None,
         client_token,
         variables,
+        rollback_target: None,
     });
     id
 }

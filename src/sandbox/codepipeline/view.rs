@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{ActionExec, Execution, Pipeline, Position, Store, Transition};
+use super::{ActionExec, Execution, Pipeline, Store, Transition};
 use crate::sandbox::ACCOUNT_ID;
 use crate::sandbox::http::epoch_secs;
 
@@ -107,16 +107,9 @@ pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
             });
             if let Some(e) = latest {
                 let status = e.stage_status[s].clone().unwrap_or_default();
-                v["latestExecution"] = json!({ "pipelineExecutionId": e.id, "status": status });
+                v["latestExecution"] = super::v2::stage_execution(e, &status);
             }
-            let waiting: Vec<&Execution> =
-                store.executions.iter().filter(|e| e.pipeline == *name && e.is_active() && e.position == Position::Waiting(s)).collect();
-            if let Some(first) = waiting.first() {
-                v["inboundExecution"] = json!({ "pipelineExecutionId": first.id, "status": "InProgress" });
-                if p.decl.execution_mode == "QUEUED" {
-                    v["inboundExecutions"] = waiting.iter().map(|e| json!({ "pipelineExecutionId": e.id, "status": "InProgress" })).collect();
-                }
-            }
+            super::v2::add_inbound(&mut v, store, p, s);
             v
         })
         .collect();
@@ -159,7 +152,7 @@ pub fn execution_summary(e: &Execution) -> Value {
         "sourceRevisions": source_revisions(e),
         "trigger": trigger(e),
         "executionMode": e.mode,
-        "executionType": "STANDARD",
+        "executionType": e.execution_type(),
     });
     if let Some(s) = &e.status_summary {
         v["statusSummary"] = json!(s);
@@ -190,7 +183,7 @@ pub fn execution_detail(e: &Execution) -> Value {
         "artifactRevisions": revisions,
         "trigger": trigger(e),
         "executionMode": e.mode,
-        "executionType": "STANDARD",
+        "executionType": e.execution_type(),
         "variables": e.variables.iter().map(|(k, v)| json!({ "name": k, "resolvedValue": v })).collect::<Vec<_>>(),
     });
     if let Some(s) = &e.status_summary {
