@@ -41,6 +41,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
             for band in &all[first..] {
                 lines.extend(band_lines(m, state, band.clone(), focused));
             }
+            lines.extend(super::lanes::lines(m, inner.width));
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -73,6 +74,9 @@ fn execution_line(m: &Model) -> Line<'static> {
             theme::status_style(Some(&e.status)),
         ),
     ];
+    if e.v2.rollback {
+        spans.push(Span::styled(" · rollback", theme::status_style(Some(&crate::model::snapshot::Status::Stopping))));
+    }
     if let Some(t) = &e.trigger_type {
         spans.push(Span::styled(" · ", theme::dim()));
         spans.push(Span::raw(t.clone()));
@@ -103,8 +107,7 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
             let arrow = text::arrow(stage.inbound_enabled, m.config.ascii);
             let style = if stage.inbound_enabled { theme::dim() } else { theme::disabled_style() };
             lines[0].push(Span::styled(arrow, style));
-            let under = if stage.inbound_enabled { "     " } else { " off " };
-            lines[1].push(Span::styled(under, theme::disabled_style()));
+            lines[1].push(super::lanes::under_arrow(stage));
             for line in lines.iter_mut().skip(2) {
                 line.push(Span::raw("     "));
             }

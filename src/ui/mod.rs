@@ -13,6 +13,9 @@ mod help;
 mod history;
 #[cfg(test)]
 mod history_tests;
+mod lanes;
+#[cfg(test)]
+mod lanes_tests;
 mod list;
 mod log;
 mod phases;

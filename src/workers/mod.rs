@@ -7,6 +7,7 @@
 mod build;
 mod control;
 mod history;
+mod lanes;
 mod pace;
 mod pollers;
 mod push;

@@ -46,4 +46,5 @@ mod tui_chaos;
 mod tui_control;
 mod tui_pty;
 mod tui_push;
+mod tui_v2;
 mod workers_tail;
