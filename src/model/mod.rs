@@ -149,14 +149,16 @@ impl Model {
         let stages = &s.state.as_ref()?.stages;
         let mut id = stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
         if s.history.past.is_none() {
-            // The run the user follows: the one a push started, else the one in
-            // the selected stage (in QUEUED or PARALLEL mode stages hold
-            // different runs, and the first stage holds the newest).
-            let selected = stages.get(s.selected.0).and_then(|st| st.latest_execution.as_ref()).map(|(id, _)| id);
+            // The run the user follows: the one a push started, else the one
+            // whose build the panes show (in QUEUED or PARALLEL mode stages
+            // hold different runs, and the first stage holds the newest).
             if let Some(followed) = s.push.followed().and_then(|f| s.executions.iter().find(|e| e.id == f)) {
                 return Some(followed);
             }
-            id = selected.or(id);
+            let watched = selection::wanted_build(self).and_then(|build| {
+                stages.iter().find(|st| st.actions.iter().any(|a| a.external_id.as_deref() == Some(build.as_str())))
+            });
+            id = watched.and_then(|st| st.latest_execution.as_ref()).map(|(id, _)| id).or(id);
         }
         match id {
             // A past execution is never passed off as the newest.
