@@ -40,6 +40,7 @@ mod sandbox_s3;
 mod sandbox_state;
 mod sandbox_triggers;
 mod sandbox_v2_modes;
+mod sandbox_v2_rollback;
 mod screenshots;
 mod soak;
 mod tui_chaos;

@@ -6,6 +6,7 @@ pub mod api;
 mod control;
 pub mod engine;
 mod polling;
+mod rollback;
 mod v2;
 pub use v2::check_declaration as check_v2_declaration;
 mod view;
@@ -102,6 +103,8 @@ pub struct Execution {
     pub variables: Vec<(String, String)>,
     /// A rollback execution: the earlier execution whose revisions it redeploys.
     pub rollback_target: Option<String>,
+    /// Retry counts per stage index.
+    pub retries: BTreeMap<usize, rollback::StageRetries>,
 }
 
 impl Execution {

@@ -6,16 +6,36 @@
 use serde_json::{Value, json};
 
 use super::{Execution, Pipeline, Position, Store};
+
 use crate::sandbox::config::PipelineDecl;
 
 /// QUEUED and PARALLEL "require pipeline type V2"; AWS refuses a V1
 /// declaration that asks for them.
-pub fn check_declaration(decl: &PipelineDecl) -> Result<(), String> {
+/// Failure conditions with a ROLLBACK result "cannot be added to a PARALLEL
+/// mode pipeline", and stage conditions are V2 only too.
+pub fn check_declaration(decl: &PipelineDecl, raw: &Value) -> Result<(), String> {
+    let name = &decl.name;
     if decl.execution_mode != "SUPERSEDED" && decl.pipeline_type != "V2" {
         return Err(format!(
-            "pipeline {}: executionMode {} requires pipelineType V2 (it is {})",
-            decl.name, decl.execution_mode, decl.pipeline_type
+            "pipeline {name}: executionMode {} requires pipelineType V2 (it is {})",
+            decl.execution_mode, decl.pipeline_type
         ));
+    }
+    let stages = raw.get("stages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for stage in stages {
+        let stage_name = stage.get("name").and_then(Value::as_str).unwrap_or_default();
+        let conditional = ["onFailure", "onSuccess", "beforeEntry"].iter().any(|k| stage.get(k).is_some());
+        if conditional && decl.pipeline_type != "V2" {
+            return Err(format!(
+                "pipeline {name}: stage {stage_name}: onFailure, onSuccess and beforeEntry need pipelineType V2"
+            ));
+        }
+        let rollback = stage.pointer("/onFailure/result").and_then(Value::as_str) == Some("ROLLBACK");
+        if rollback && decl.execution_mode == "PARALLEL" {
+            return Err(format!(
+                "pipeline {name}: stage {stage_name}: a ROLLBACK failure result cannot be used in PARALLEL mode"
+            ));
+        }
     }
     Ok(())
 }
@@ -64,5 +84,17 @@ mod tests {
             assert_eq!(decl(mode, "V2").unwrap().execution_mode, mode);
         }
         assert_eq!(decl("SUPERSEDED", "V1").unwrap().pipeline_type, "V1");
+    }
+
+    #[test]
+    fn a_rollback_failure_result_is_refused_in_parallel_mode() {
+        let action = json!({"name": "A", "actionTypeId": {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"}});
+        let raw = |mode: &str| {
+            json!({"name": "p", "executionMode": mode, "pipelineType": "V2", "stages": [
+                {"name": "S", "actions": [action]}, {"name": "D", "onFailure": {"result": "ROLLBACK"}, "actions": [action]}]})
+        };
+        let err = PipelineDecl::parse(&raw("PARALLEL")).unwrap_err();
+        assert!(err.contains("cannot be used in PARALLEL mode"), "{err}");
+        assert!(PipelineDecl::parse(&raw("QUEUED")).is_ok());
     }
 }

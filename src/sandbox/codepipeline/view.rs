@@ -108,6 +108,9 @@ pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
             if let Some(e) = latest {
                 let status = e.stage_status[s].clone().unwrap_or_default();
                 v["latestExecution"] = super::v2::stage_execution(e, &status);
+                if let Some(r) = e.retries.get(&s) {
+                    v["retryStageMetadata"] = r.to_json();
+                }
             }
             super::v2::add_inbound(&mut v, store, p, s);
             v
@@ -157,6 +160,7 @@ pub fn execution_summary(e: &Execution) -> Value {
     if let Some(s) = &e.status_summary {
         v["statusSummary"] = json!(s);
     }
+    add_rollback_metadata(&mut v, e);
     if let Some((_, Some(reason))) = &e.stop {
         v["stopTrigger"] = json!({ "reason": reason });
     }
@@ -189,6 +193,7 @@ pub fn execution_detail(e: &Execution) -> Value {
     if let Some(s) = &e.status_summary {
         v["statusSummary"] = json!(s);
     }
+    add_rollback_metadata(&mut v, e);
     v
 }
 
@@ -233,4 +238,11 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
             "outputVariables": {},
         },
     })
+}
+
+/// PipelineRollbackMetadata: the execution a rollback redeploys.
+fn add_rollback_metadata(v: &mut Value, e: &Execution) {
+    if let Some(t) = &e.rollback_target {
+        v["rollbackMetadata"] = json!({ "rollbackTargetPipelineExecutionId": t });
+    }
 }
