@@ -146,6 +146,9 @@ fn stage_snapshot(s: &StageState, types: &ActionTypes) -> StageSnapshot {
         v2: StageV2 {
             queued: s.inbound_executions().iter().map(|e| e.pipeline_execution_id().to_string()).collect(),
             rollback: s.latest_execution().and_then(|e| e.r#type()).is_some_and(|t| t.as_str() == "ROLLBACK"),
+            retries: s.retry_stage_metadata().map_or((0, 0), |r| {
+                (r.auto_stage_retry_attempt().unwrap_or(0), r.manual_stage_retry_attempt().unwrap_or(0))
+            }),
         },
         name,
     }

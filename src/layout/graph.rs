@@ -51,7 +51,7 @@ pub fn action_label(m: &Model, a: &ActionSnapshot) -> String {
 /// A stage's column: its widest label, capped.
 pub fn column_width(m: &Model, stage: &StageSnapshot) -> usize {
     let widest = stage.actions.iter().map(|a| action_label(m, a).chars().count()).max().unwrap_or(0);
-    widest.max(stage.name.chars().count()).clamp(1, MAX_COLUMN)
+    widest.max(crate::model::v2::stage_label(stage, m.config.ascii).chars().count()).clamp(1, MAX_COLUMN)
 }
 
 /// Stages packed greedily into bands that fit `width`.

@@ -11,6 +11,8 @@ pub struct StageV2 {
     pub queued: Vec<String>,
     /// `latestExecution.type` is ROLLBACK.
     pub rollback: bool,
+    /// `retryStageMetadata`: automatic and manual retry attempts.
+    pub retries: (i32, i32),
 }
 
 /// An execution's V2 fields from ListPipelineExecutions.
@@ -30,6 +32,20 @@ pub struct ExecutionV2 {
 pub struct Lane {
     pub execution_id: String,
     pub actions: Vec<ActionExecution>,
+}
+
+/// A stage's name as the graph heads its column: a rollback run and retry
+/// attempts are marked ("Deploy ↺ rollback", "Deploy ↻ retry 1").
+pub fn stage_label(stage: &StageSnapshot, ascii: bool) -> String {
+    let mut label = stage.name.clone();
+    if stage.v2.rollback {
+        label.push_str(if ascii { " <- rollback" } else { " ↺ rollback" });
+    }
+    let (auto, manual) = stage.v2.retries;
+    if auto + manual > 0 {
+        label.push_str(&format!("{} retry {}", if ascii { " ~" } else { " ↻" }, auto + manual));
+    }
+    label
 }
 
 /// Executions waiting at a stage: the list when V2 gives one, else the

@@ -114,7 +114,8 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
         }
         let stage_status = stage.latest_execution.as_ref().map(|(_, s)| s);
         let name_style = theme::status_style(stage_status).add_modifier(Modifier::BOLD);
-        lines[0].push(Span::styled(pad(&stage.name, width), name_style));
+        let label = crate::model::v2::stage_label(stage, m.config.ascii);
+        lines[0].push(Span::styled(pad(&label, width), name_style));
         for (row, line) in lines.iter_mut().enumerate().skip(1) {
             let Some(action) = stage.actions.get(row - 1) else {
                 line.push(Span::raw(" ".repeat(width)));

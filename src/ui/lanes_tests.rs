@@ -99,3 +99,19 @@ fn lanes_of_another_pipeline_are_ignored() {
     crate::update::update(&mut m, Msg::Lanes { pipeline: "mlops-demo".into(), result: Ok(vec![lane.clone(), lane]) });
     assert_eq!(m.session.lanes.len(), 2);
 }
+
+#[test]
+fn a_rollback_run_and_retry_attempts_are_marked_on_the_stage_and_in_the_history() {
+    let mut m = model();
+    let build = &mut m.session.state.as_mut().unwrap().stages[1];
+    build.v2.rollback = true;
+    build.v2.retries = (1, 0);
+    let screen = text(&draw(&m));
+    assert!(screen.contains("Build ↺ rollback ↻ retry 1"), "{screen}");
+    m.session.executions[0].v2.rollback = true;
+    m.session.executions[0].v2.rollback_target = Some("9a8b7c6d-target".into());
+    m.modal = crate::model::Modal::History;
+    m.size = (120, 40);
+    let screen = text(&draw(&m));
+    assert!(screen.contains("↺ 9a8b7c6d"), "{screen}");
+}

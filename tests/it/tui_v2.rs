@@ -12,6 +12,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pipewatch::app::{Driver, Running};
 use pipewatch::config::{Config, Intervals};
+use pipewatch::model::snapshot::Status;
 use pipewatch::model::{Connection, Model};
 use pipewatch::msg::Msg;
 use pipewatch::sandbox::Options;
@@ -161,4 +162,49 @@ async fn parallel_runs_show_one_lane_each() {
     // Once both finish, the lanes go (one run or none needs no lanes).
     app.until("the lanes to clear", |m| m.session.lanes.is_empty()).await;
     assert!(!app.screen().contains("parallel ·"));
+}
+
+fn deploy_stage(m: &Model) -> Option<&pipewatch::model::snapshot::StageSnapshot> {
+    m.session.state.as_ref()?.stages.iter().find(|s| s.name == "Deploy")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_automatic_rollback_is_marked_on_the_stage_and_in_the_history() {
+    use crate::sandbox_v2_rollback::{DEPLOY, config, start, upload};
+    let (env, _dir) = start(config("rb", DEPLOY, serde_json::json!({ "result": "ROLLBACK" }))).await;
+    let mut app = App::start(&env, "rb", false).await;
+    upload(&env, "rb", "good").await;
+    app.until("the good run", |m| m.session.executions.first().is_some_and(|e| e.status == Status::Succeeded)).await;
+    let good = app.model.session.executions[0].id.clone();
+    upload(&env, "rb", "bad").await;
+    app.until("the rollback to succeed in Deploy", |m| {
+        deploy_stage(m)
+            .is_some_and(|s| s.v2.rollback && s.latest_execution.as_ref().is_some_and(|l| l.1 == Status::Succeeded))
+    })
+    .await;
+    let screen = app.screen();
+    assert!(screen.contains("Deploy ↺ rollback"), "{screen}");
+    app.until("the rollback listed", |m| m.session.executions.first().is_some_and(|e| e.v2.rollback)).await;
+    app.press(KeyCode::Char('e'));
+    let screen = app.screen();
+    let short: String = good.chars().take(8).collect();
+    assert!(screen.contains(&format!("↺ {short}")), "the history names the rollback's target:\n{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_automatic_retry_shows_its_attempt_on_the_stage() {
+    use crate::sandbox_v2_rollback::{config, start, upload};
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("attempted");
+    let spec = format!(
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - if [ ! -f {m} ]; then touch {m}; exit 5; fi\n      - sleep 2\n",
+        m = m.display()
+    );
+    let retry = serde_json::json!({ "result": "RETRY", "retryConfiguration": { "retryMode": "ALL_ACTIONS" } });
+    let (env, _cfg) = start(config("rt", &spec, retry)).await;
+    let mut app = App::start(&env, "rt", false).await;
+    upload(&env, "rt", "any").await;
+    app.until("the retried stage", |m| deploy_stage(m).is_some_and(|s| s.v2.retries.0 == 1)).await;
+    let screen = app.screen();
+    assert!(screen.contains("Deploy ↻ retry 1"), "{screen}");
 }
