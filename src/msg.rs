@@ -31,6 +31,11 @@ pub enum Msg {
         pipeline: String,
         result: Result<Vec<ExecutionSummary>, ApiFailure>,
     },
+    /// PARALLEL mode: one lane per execution in progress (empty: one or none runs).
+    Lanes {
+        pipeline: String,
+        result: Result<Vec<crate::model::v2::Lane>, ApiFailure>,
+    },
     Build {
         result: Result<BuildSnapshot, ApiFailure>,
     },

@@ -75,6 +75,8 @@ pub struct Session {
     pub history: HistoryView,
     /// The run whose end notifies, as last seen.
     pub followed: Option<FollowedRun>,
+    /// PARALLEL mode with several executions in progress: one lane each.
+    pub lanes: Vec<crate::model::v2::Lane>,
 }
 
 impl Session {
@@ -97,6 +99,7 @@ impl Session {
             push: PushState::Idle,
             history: HistoryView::default(),
             followed: None,
+            lanes: Vec::new(),
         }
     }
 }

@@ -16,6 +16,9 @@ mod history_tests;
 mod inbox;
 #[cfg(test)]
 mod inbox_tests;
+mod lanes;
+#[cfg(test)]
+mod lanes_tests;
 mod list;
 mod log;
 mod phases;

@@ -172,7 +172,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.executions, list, &mut m.dirty);
             }
         }
-        Msg::PipelineState { .. } | Msg::Executions { .. } => {}
+        Msg::Lanes { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(lanes) = ok(m, result) {
+                set(&mut m.session.lanes, lanes, &mut m.dirty);
+            }
+        }
+        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } => {}
         Msg::Build { result } => {
             if let Some(b) = ok(m, result)
                 && m.session.build.id.as_ref() == Some(&b.id)
