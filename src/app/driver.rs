@@ -109,6 +109,9 @@ impl Driver for Running {
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
             Effect::Control(request) => self.control.send(request.clone()),
             Effect::ControlAt { target, request } => self.control.send_at(&workers.pool(), target, request.clone()),
+            Effect::FindRollbackTarget { pipeline, stage, current } => {
+                self.control.find_rollback_target(pipeline, stage, current.clone())
+            }
             Effect::WatchInbox(targets) => workers.watch_inbox(targets.clone()),
             Effect::Copy(text) => osc::copy(text),
             Effect::Notify(notification) => osc::notify(notification),

@@ -15,6 +15,7 @@ mod pool;
 pub mod profiles;
 mod push;
 mod regions;
+mod rollback;
 mod sandbox_session;
 mod sts;
 mod upload;

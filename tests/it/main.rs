@@ -52,5 +52,6 @@ mod tui_control;
 mod tui_inbox;
 mod tui_pty;
 mod tui_push;
+mod tui_rollback;
 mod tui_v2;
 mod workers_tail;
