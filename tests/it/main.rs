@@ -36,6 +36,7 @@ mod sandbox_paging;
 mod sandbox_pipeline;
 mod sandbox_realism;
 mod sandbox_regions;
+mod sandbox_reports;
 mod sandbox_s3;
 mod sandbox_state;
 mod sandbox_triggers;
