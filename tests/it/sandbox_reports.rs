@@ -175,3 +175,24 @@ async fn a_build_without_a_reports_section_has_no_report_arns() {
     assert_eq!(build.build_status(), Some(&StatusType::Succeeded));
     assert!(build.report_arns().is_empty());
 }
+
+/// The demo build's quality-gate report: (total cases, names of failed ones).
+pub async fn demo_report(env: &Env, build: &Build) -> (i32, Vec<String>) {
+    let cb = aws_sdk_codebuild::Client::new(&harness::retrying(&env.sdk));
+    assert_eq!(build.report_arns().len(), 1, "one report group in the demo buildspec");
+    let got = cb.batch_get_reports().set_report_arns(Some(build.report_arns().to_vec())).send().await.unwrap();
+    let report = &got.reports()[0];
+    assert!(report.report_group_arn().unwrap().ends_with(":report-group/mlops-demo-build-quality-gate"));
+    let total = report.test_summary().unwrap().total();
+    let failed = cb
+        .describe_test_cases()
+        .report_arn(report.arn().unwrap())
+        .filter(TestCaseFilter::builder().status("FAILED").build())
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<String> = failed.test_cases().iter().map(|c| c.name().unwrap().to_string()).collect();
+    let want = if names.is_empty() { ReportStatusType::Succeeded } else { ReportStatusType::Failed };
+    assert_eq!(report.status(), Some(&want));
+    (total, names)
+}
