@@ -39,6 +39,11 @@ pub enum Msg {
         project: String,
         medians: Vec<(String, f64)>,
     },
+    /// A finished build's test reports (fetched once when it ends).
+    Tests {
+        build_id: String,
+        result: Result<crate::model::tests_report::TestReport, ApiFailure>,
+    },
     Log {
         build_id: String,
         result: Result<LogBatch, ApiFailure>,

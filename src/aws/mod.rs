@@ -13,6 +13,7 @@ mod logs;
 pub mod profiles;
 mod push;
 mod regions;
+mod reports;
 mod sandbox_session;
 mod sts;
 mod upload;

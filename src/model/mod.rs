@@ -13,6 +13,7 @@ pub mod selection;
 mod session;
 pub mod snapshot;
 pub mod terminal;
+pub mod tests_report;
 
 use chrono::{DateTime, Utc};
 use strum::IntoEnumIterator;

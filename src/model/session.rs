@@ -46,6 +46,8 @@ pub struct BuildView {
     pub snapshot: Option<BuildSnapshot>,
     /// Median seconds per phase over the project's recent successful builds.
     pub medians: Vec<(String, f64)>,
+    /// The finished build's test reports, fetched once when it ends.
+    pub tests: Option<crate::model::tests_report::TestReport>,
 }
 
 /// Per-connection state.

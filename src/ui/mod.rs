@@ -21,6 +21,8 @@ mod push;
 mod push_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_report_tests;
 pub mod theme;
 #[cfg(test)]
 mod theme_tests;

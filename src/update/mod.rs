@@ -165,6 +165,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.build.medians, medians, &mut m.dirty);
             }
         }
+        Msg::Tests { build_id, result } => {
+            if m.session.build.id.as_ref() == Some(&build_id)
+                && let Some(t) = ok(m, result)
+            {
+                set(&mut m.session.build.tests, Some(t), &mut m.dirty);
+            }
+        }
         Msg::Log { build_id, result } if m.session.build.id.as_ref() == Some(&build_id) => {
             if let Some(batch) = ok(m, result) {
                 for e in &batch.events {
@@ -280,6 +287,7 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.id = wanted.clone();
         m.session.build.snapshot = None;
         m.session.build.medians.clear();
+        m.session.build.tests = None;
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;

@@ -66,7 +66,7 @@ fn cobertura(root: &Node) -> Result<Vec<FileCoverage>, String> {
             // "50% (1/2)": covered/total conditions.
             if let Some((c, t)) = line
                 .attr("condition-coverage")
-                .and_then(|cc| cc.split_once('(')?.1.strip_suffix(')')?.split_once('/').map(|(a, b)| (a, b)))
+                .and_then(|cc| cc.split_once('(')?.1.strip_suffix(')')?.split_once('/'))
                 .and_then(|(c, t)| Some((c.trim().parse::<u64>().ok()?, t.trim().parse::<u64>().ok()?)))
             {
                 entry.1 = entry.1.max(c);
