@@ -75,6 +75,8 @@ pub enum Action {
     History,
     /// Stop showing a past execution; follow the latest again.
     LatestExecution,
+    /// Open (or close) the details view.
+    Details,
 }
 
 impl Action {

@@ -39,6 +39,8 @@ pub enum Msg {
         project: String,
         medians: Vec<(String, f64)>,
     },
+    /// The details view's data (fetched when it opens).
+    Details(Result<crate::model::details::Details, ApiFailure>),
     /// A finished build's test reports (fetched once when it ends).
     Tests {
         build_id: String,

@@ -7,6 +7,7 @@ mod codebuild;
 mod codepipeline;
 mod control;
 mod credential_errors;
+mod details;
 mod errors;
 mod history;
 mod logs;

@@ -20,8 +20,9 @@ impl AwsClients {
         if arns.is_empty() {
             return Ok(out);
         }
-        let cb = &self.in_region(region).codebuild;
-        let got = cb
+        let regional = self.in_region(region);
+        let got = regional
+            .codebuild
             .batch_get_reports()
             .set_report_arns(Some(arns.iter().take(100).cloned().collect()))
             .send()
@@ -35,7 +36,8 @@ impl AwsClients {
         }
         for r in &out.reports {
             for status in ["FAILED", "ERROR"].into_iter().filter(|s| r.count(s) > 0) {
-                let cases = cb
+                let cases = regional
+                    .codebuild
                     .describe_test_cases()
                     .report_arn(&r.arn)
                     .filter(TestCaseFilter::builder().status(status).build())

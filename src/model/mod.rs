@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod control;
+pub mod details;
 pub mod health;
 pub mod history;
 pub mod history_samples;

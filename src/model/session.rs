@@ -77,6 +77,8 @@ pub struct Session {
     pub history: HistoryView,
     /// The run whose end notifies, as last seen.
     pub followed: Option<FollowedRun>,
+    /// The details view (`d`): a popup, or a pane on wide terminals.
+    pub details: crate::model::details::DetailsView,
 }
 
 impl Session {
@@ -99,6 +101,7 @@ impl Session {
             push: PushState::Idle,
             history: HistoryView::default(),
             followed: None,
+            details: Default::default(),
         }
     }
 }

@@ -49,7 +49,12 @@ fn type_char(m: &mut Model, c: char) -> bool {
         Modal::Confirm(_) => control::type_text(m, &c.to_string()),
         Modal::Search(input) => input.push(c),
         Modal::Command => m.command.type_char(c),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return false,
+        Modal::Normal
+        | Modal::Help { .. }
+        | Modal::PipelinePopup
+        | Modal::Push(_)
+        | Modal::History
+        | Modal::Details => return false,
     }
     true
 }
@@ -66,6 +71,7 @@ pub(super) fn dispatch(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> b
         Mode::Confirm => control::dialog_action(m, action, fx),
         Mode::Command => command::action(m, action, fx),
         Mode::History => history::dialog_action(m, action, fx),
+        Mode::Details => super::details::dialog_action(m, action, fx),
     }
 }
 
@@ -84,6 +90,7 @@ fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::CommandLine => command::open(m),
         Action::SsoLogin => command::login(m, fx),
         Action::History => history::open(m, fx),
+        Action::Details => super::details::toggle(m, fx),
         Action::LatestExecution => history::show_latest(m, fx),
         Action::Quit => m.quit = true,
         Action::Help => m.modal = Modal::Help { page: 0 },

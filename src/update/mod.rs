@@ -8,6 +8,8 @@ mod control;
 #[cfg(test)]
 mod control_tests;
 mod copy;
+mod details;
+pub use details::PANE_WIDTH as DETAILS_PANE_WIDTH;
 mod history;
 #[cfg(test)]
 mod history_tests;
@@ -85,6 +87,12 @@ pub enum Effect {
     /// Per-stage medians over recent executions (answer: StageMedians).
     FetchStageMedians {
         pipeline: String,
+    },
+    /// Fetch the details view's data once (answer: Msg::Details).
+    FetchDetails {
+        pipeline: String,
+        execution_id: String,
+        build_id: Option<String>,
     },
     /// Drop history fetches in flight (back to the latest, another pipeline).
     CancelHistory,
@@ -165,6 +173,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.build.medians, medians, &mut m.dirty);
             }
         }
+        Msg::Details(result) => details::fetched(m, result),
         Msg::Tests { build_id, result } => {
             if m.session.build.id.as_ref() == Some(&build_id)
                 && let Some(t) = ok(m, result)
@@ -226,7 +235,12 @@ fn paste(m: &mut Model, text: &str) {
         // Marks the model dirty only if a field took the text.
         Modal::Confirm(_) => return control::type_text(m, line),
         Modal::Command => command::paste(m, line),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return,
+        Modal::Normal
+        | Modal::Help { .. }
+        | Modal::PipelinePopup
+        | Modal::Push(_)
+        | Modal::History
+        | Modal::Details => return,
     }
     m.dirty = true;
 }
