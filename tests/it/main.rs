@@ -15,6 +15,7 @@ mod demo_workspace;
 mod harness;
 mod headless_cmds;
 mod headless_retry;
+mod headless_tests;
 mod logs_manage;
 mod moto_compare;
 mod pipeline_errors;

@@ -14,7 +14,7 @@ use aws_sdk_codebuild::types::{
 
 use crate::harness::{self, Env};
 
-const SPEC: &str = r#"version: 0.2
+pub(crate) const SPEC: &str = r#"version: 0.2
 phases:
   build:
     commands:
@@ -42,7 +42,7 @@ reports:
 "#;
 
 /// Runs `spec` as a StartBuild with an S3 source; returns the finished build.
-async fn run(env: &Env, spec: &str) -> Build {
+pub(crate) async fn run(env: &Env, spec: &str) -> Build {
     let body = harness::zip_of(&[("model/buildspec.yml", spec)]);
     env.s3()
         .put_object()
