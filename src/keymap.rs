@@ -77,6 +77,10 @@ pub enum Action {
     LatestExecution,
     /// Open (or close) the details view.
     Details,
+    /// Open the approvals inbox: every manual approval waiting.
+    Inbox,
+    /// Star or unstar the selected pipeline: its approvals notify.
+    Star,
 }
 
 impl Action {

@@ -24,6 +24,8 @@ pub enum Mode {
     History,
     /// The details popup (`d`) on terminals narrower than 200 columns.
     Details,
+    /// The approvals inbox (`A`).
+    Inbox,
 }
 
 // One per model, never in a collection: a large variant costs nothing.
@@ -47,6 +49,8 @@ pub enum Modal {
     History,
     /// The data is the session's `details`.
     Details,
+    /// The rows and selection are `Model::inbox` (kept while a confirmation is open).
+    Inbox,
 }
 
 impl Modal {
@@ -61,6 +65,7 @@ impl Modal {
             Modal::Command => Mode::Command,
             Modal::History => Mode::History,
             Modal::Details => Mode::Details,
+            Modal::Inbox => Mode::Inbox,
         }
     }
 
@@ -75,7 +80,9 @@ impl Modal {
     /// Dialogs about the connection's data: a switch closes them.
     pub fn is_about_the_connection(&self) -> bool {
         match self {
-            Modal::Push(_) | Modal::Confirm(_) | Modal::History | Modal::Details => true,
+            // The inbox's targets are the connection's pipelines (its poller
+            // goes with the connection's workers).
+            Modal::Push(_) | Modal::Confirm(_) | Modal::History | Modal::Inbox | Modal::Details => true,
             Modal::Normal | Modal::Search(_) | Modal::Help { .. } | Modal::PipelinePopup | Modal::Command => false,
         }
     }

@@ -47,6 +47,7 @@ fn modal_for(mode: Mode) -> Modal {
         Mode::Command => Modal::Command,
         Mode::History => Modal::History,
         Mode::Details => Modal::Details,
+        Mode::Inbox => Modal::Inbox,
     }
 }
 
