@@ -44,6 +44,13 @@ pub enum Msg {
         project: String,
         medians: Vec<(String, f64)>,
     },
+    /// The details view's data (fetched when it opens).
+    Details(Result<crate::model::details::Details, ApiFailure>),
+    /// A finished build's test reports (fetched once when it ends).
+    Tests {
+        build_id: String,
+        result: Result<crate::model::tests_report::TestReport, ApiFailure>,
+    },
     Log {
         build_id: String,
         result: Result<LogBatch, ApiFailure>,

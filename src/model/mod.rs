@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod command;
 pub mod control;
+pub mod details;
 pub mod health;
 pub mod history;
 pub mod history_samples;
@@ -15,6 +16,7 @@ pub mod selection;
 mod session;
 pub mod snapshot;
 pub mod terminal;
+pub mod tests_report;
 pub mod v2;
 
 use chrono::{DateTime, Utc};

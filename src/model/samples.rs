@@ -112,6 +112,7 @@ pub fn running_build() -> BuildSnapshot {
         s3_log: None,
         complete: false,
         region: None,
+        report_arns: Vec::new(),
     }
 }
 

@@ -112,6 +112,8 @@ pub struct BuildSnapshot {
     pub complete: bool,
     /// The Region the build runs in (None: the connection's own).
     pub region: Option<String>,
+    /// Its test and coverage reports (BatchGetBuilds `reportArns`).
+    pub report_arns: Vec<String>,
 }
 
 /// A build's S3 log object (`logs.s3LogsArn`) and its console link.
