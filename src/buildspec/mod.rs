@@ -20,6 +20,8 @@ pub struct Buildspec {
     /// install.runtime-versions, accepted and logged only.
     pub runtime_versions: Vec<(String, String)>,
     pub artifacts: Option<ArtifactsSpec>,
+    /// env.exported-variables: names whose final values the build reports.
+    pub exported_variables: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -127,6 +129,7 @@ fn check(raw: RawSpec) -> Result<Buildspec, String> {
     let mut spec = Buildspec::default();
     if let Some(env) = raw.env {
         spec.variables = env.variables.0;
+        spec.exported_variables = env.exported_variables.map(|c| c.0).unwrap_or_default();
     }
     if let Some(phases) = raw.phases {
         if let Some(install) = phases.install {
@@ -198,8 +201,7 @@ struct RawEnv {
     _parameter_store: Option<yaml_serde::Value>,
     #[serde(rename = "secrets-manager")]
     _secrets_manager: Option<yaml_serde::Value>,
-    #[serde(rename = "exported-variables")]
-    _exported_variables: Option<yaml_serde::Value>,
+    exported_variables: Option<Commands>,
     #[serde(rename = "git-credential-helper")]
     _git_credential_helper: Option<yaml_serde::Value>,
 }

@@ -28,6 +28,7 @@ mod s3_conformance;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;
+mod sandbox_commands;
 mod sandbox_limits;
 mod sandbox_list_pages;
 mod sandbox_logs;

@@ -45,6 +45,8 @@ pub struct Build {
     pub timeout_minutes: u64,
     pub queued_timeout_minutes: u64,
     pub log: LogTarget,
+    /// env.exported-variables and their final values (set as the build ends).
+    pub exported: Vec<(String, String)>,
 }
 
 impl Build {
@@ -116,6 +118,10 @@ impl Build {
         if let Some(role) = &self.service_role {
             b["serviceRole"] = json!(role);
         }
+        if !self.exported.is_empty() {
+            let vars: Vec<Value> = self.exported.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect();
+            b["exportedEnvironmentVariables"] = json!(vars);
+        }
         b
     }
 }
@@ -166,6 +172,7 @@ mod tests {
             timeout_minutes: 60,
             queued_timeout_minutes: 480,
             log: LogTarget::of_project(&json!({}), "p", "u"),
+            exported: Vec::new(),
         }
     }
 

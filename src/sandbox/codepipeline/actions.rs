@@ -1,5 +1,5 @@
 //! Starting and polling the actions the sandbox can run: S3 sources, CodeBuild
-//! builds and manual approvals.
+//! builds, Commands actions and manual approvals.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,11 +30,15 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usi
         error: None,
         updated_by: None,
         stale: false,
+        log_stream_arn: None,
+        output_variables: Vec::new(),
     };
     if decl.is_s3_source() {
         start_source(shared, e, decl, &mut exec);
     } else if decl.is_codebuild() {
         start_build(shared, pipeline, e, decl, &mut exec);
+    } else if decl.is_commands() {
+        super::commands::start(shared, pipeline, e, decl, &mut exec);
     } else if decl.is_manual_approval() {
         exec.token = Some(new_id());
         exec.summary = decl.configuration.get("CustomData").cloned();
@@ -50,7 +54,7 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usi
     e.updated = now;
 }
 
-fn fail(exec: &mut ActionExec, code: &str, message: String) {
+pub(super) fn fail(exec: &mut ActionExec, code: &str, message: String) {
     exec.status = "Failed".into();
     exec.error = Some((code.into(), message));
     exec.updated = Utc::now();
@@ -140,15 +144,16 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
             }
             continue;
         }
-        let (outcome, failure) = {
+        let (outcome, failure, exported) = {
             let builds = lock(&shared.builds);
-            (builds.outcome(&external), builds.failure(&external))
+            (builds.outcome(&external), builds.failure(&external), builds.exported(&external))
         };
         let Some(outcome) = outcome else { continue };
         a.updated = now;
         changed = true;
         if outcome.status == "SUCCEEDED" {
             a.status = "Succeeded".into();
+            a.output_variables = exported;
             built = true;
         } else {
             // AWS's wording: "Build terminated with state: FAILED. Phase: BUILD, Code: ..., Message: ..."
@@ -167,7 +172,7 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
 }
 
 /// Where execution `e`'s artifacts live: `<state dir>/artifacts/<execution>`.
-fn artifacts_dir(shared: &Shared, e: &Execution) -> std::path::PathBuf {
+pub(super) fn artifacts_dir(shared: &Shared, e: &Execution) -> std::path::PathBuf {
     shared.state_dir.join(crate::sandbox::ARTIFACTS_DIR).join(&e.id)
 }
 

@@ -3,6 +3,7 @@
 
 mod actions;
 pub mod api;
+mod commands;
 mod control;
 pub mod engine;
 mod polling;
@@ -74,6 +75,10 @@ pub struct ActionExec {
     pub updated_by: Option<String>,
     /// Replaced by a retry: no longer the action's current attempt.
     pub stale: bool,
+    /// A Commands action's log (`logStreamARN`).
+    pub log_stream_arn: Option<String>,
+    /// What a compute action exported (`output.outputVariables`).
+    pub output_variables: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug)]
