@@ -46,6 +46,9 @@ pub struct BuildView {
     pub snapshot: Option<BuildSnapshot>,
     /// Median seconds per phase over the project's recent successful builds.
     pub medians: Vec<(String, f64)>,
+    /// A followed Commands log (`id` is its ARN): its tailer was told the
+    /// action ended.
+    pub log_ended: bool,
 }
 
 /// Per-connection state.

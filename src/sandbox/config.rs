@@ -74,9 +74,9 @@ pub struct ActionDecl {
     /// A Commands action's shell commands.
     #[serde(default)]
     pub commands: Vec<String>,
-    /// A compute action's variables to export: `[{ "name": ... }]`.
+    /// A compute action's variables to export (names; API model OutputVariableList).
     #[serde(default)]
-    pub output_variables: Vec<Value>,
+    pub output_variables: Vec<String>,
     /// Where this action's output variables are read: `#{Namespace.NAME}`.
     #[serde(default)]
     pub namespace: Option<String>,
@@ -125,10 +125,6 @@ impl ActionDecl {
     /// owner AWS, provider Commands.
     pub fn is_commands(&self) -> bool {
         self.action_type_id.category == "Compute" && self.action_type_id.provider == "Commands"
-    }
-    /// The names in `outputVariables`.
-    pub fn output_variable_names(&self) -> Vec<String> {
-        self.output_variables.iter().filter_map(|v| v.get("name").and_then(Value::as_str)).map(str::to_string).collect()
     }
     pub fn is_manual_approval(&self) -> bool {
         self.action_type_id.category == "Approval" && self.action_type_id.provider == "Manual"

@@ -3,6 +3,7 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
 mod control;
 #[cfg(test)]
 mod control_tests;

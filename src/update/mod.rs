@@ -4,6 +4,9 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -39,6 +42,9 @@ pub use command::ExternalCommand;
 pub enum Effect {
     WatchPipeline(String),
     WatchBuild(String),
+    /// The followed Commands action ended: its log (this ARN) is complete
+    /// once the last lines are ingested.
+    ActionLogEnded(String),
     /// The pipeline-list rows on screen, whose latest status to poll.
     WatchRows(Vec<String>),
     SetFocus(bool),
@@ -280,10 +286,12 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.id = wanted.clone();
         m.session.build.snapshot = None;
         m.session.build.medians.clear();
+        m.session.build.log_ended = false;
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;
     }
+    compute::check_log_end(m, fx);
 }
 
 /// Replaces a value, marking the model dirty only when it changed: a poll

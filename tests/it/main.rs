@@ -43,6 +43,7 @@ mod sandbox_triggers;
 mod screenshots;
 mod soak;
 mod tui_chaos;
+mod tui_compute;
 mod tui_control;
 mod tui_pty;
 mod tui_push;

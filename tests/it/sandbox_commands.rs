@@ -39,7 +39,7 @@ pub fn config(commands: &[&str]) -> String {
                     "actionTypeId": { "category": "Compute", "owner": "AWS", "provider": "Commands", "version": "1" },
                     "commands": commands,
                     "namespace": "Cmd",
-                    "outputVariables": [{ "name": "GREETING" }],
+                    "outputVariables": ["GREETING"],
                     "environmentVariables": [{ "name": "WHO", "value": "sandbox", "type": "PLAINTEXT" }],
                     "inputArtifacts": [{ "name": "Src" }]
                 }]}

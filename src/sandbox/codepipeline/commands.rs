@@ -42,7 +42,7 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &Execution, decl: &ActionD
         source_version: e.sources.first().map(|r| r.revision_id.clone()).unwrap_or_default(),
         commands: decl.commands.clone(),
         env,
-        exported: decl.output_variable_names(),
+        exported: decl.output_variables.clone(),
         artifact,
         timeout_minutes: decl.timeout_in_minutes,
     };

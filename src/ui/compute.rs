@@ -1,0 +1,44 @@
+//! The phase pane for a Commands action: there is no build and no phases,
+//! so it says what runs the commands, the action's status and where its log
+//! comes from (the log pane below tails it).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::layout::text;
+use crate::model::compute::{action_of_log, log_arn_parts};
+use crate::model::snapshot::Status;
+use crate::model::{Model, Pane};
+use crate::ui::{pane_block, theme};
+
+pub fn render(m: &Model, frame: &mut Frame, area: Rect, arn: &str) {
+    let action = m.session.state.as_ref().and_then(|s| action_of_log(s, arn));
+    let title = match action {
+        Some((stage, a)) => format!("Commands · {stage}/{}", a.name),
+        None => "Commands".to_string(),
+    };
+    let block = pane_block(title, m.focus == Pane::Phases, m.config.ascii);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The first line says it all: a short pane shows only that one.
+    let what = Span::styled(" · Commands action: no build, CodePipeline-managed compute", theme::dim());
+    let mut lines = Vec::new();
+    match action.and_then(|(_, a)| a.status.clone().map(|s| (a, s))) {
+        Some((a, status)) => {
+            let symbol = text::status_symbol(Some(&status), m.config.ascii);
+            let word =
+                Span::styled(format!("{symbol} {}", text::status_word(&status)), theme::status_style(Some(&status)));
+            lines.push(Line::from(vec![word, what]));
+            if let Some(error) = &a.error {
+                lines.push(Line::styled(format!("  ↳ {error}"), theme::status_style(Some(&Status::Failed))));
+            }
+        }
+        None => lines.push(Line::from(vec![what])),
+    }
+    if let Some((_, group, stream)) = log_arn_parts(arn) {
+        lines.push(Line::from(vec![Span::styled("Log ", theme::dim()), Span::raw(format!("{group} {stream}"))]));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
