@@ -39,6 +39,9 @@ pub struct PipelineDecl {
     /// Region -> store: required by AWS once an action runs in another Region.
     #[serde(default)]
     pub artifact_stores: BTreeMap<String, ArtifactStoreDecl>,
+    /// Pipeline-level variables (V2).
+    #[serde(default)]
+    pub variables: Vec<super::codepipeline::variables::VariableDecl>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

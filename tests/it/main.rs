@@ -40,6 +40,7 @@ mod sandbox_regions;
 mod sandbox_s3;
 mod sandbox_state;
 mod sandbox_triggers;
+mod sandbox_variables;
 mod screenshots;
 mod soak;
 mod tui_chaos;

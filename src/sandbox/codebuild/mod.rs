@@ -41,6 +41,8 @@ pub struct BuildRequest {
     pub initiator: String,
     /// Where the build's artifacts (artifacts.files) are zipped, if wanted.
     pub artifact_zip: Option<PathBuf>,
+    /// Variables over the project's (the action's EnvironmentVariables).
+    pub env: Vec<Value>,
 }
 
 /// A finished build, as the pipeline engine sees it.
@@ -189,7 +191,7 @@ pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String>
             initiator: req.initiator,
             artifact_zip: req.artifact_zip,
             source_override: Vec::new(),
-            env_override: Vec::new(),
+            env_override: req.env,
             timeout_minutes: None,
             managed: None,
         },

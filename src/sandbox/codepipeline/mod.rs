@@ -5,8 +5,10 @@ mod actions;
 pub mod api;
 mod commands;
 mod control;
+mod deploy;
 pub mod engine;
 mod polling;
+pub mod variables;
 mod view;
 
 use std::collections::BTreeMap;
@@ -79,6 +81,10 @@ pub struct ActionExec {
     pub log_stream_arn: Option<String>,
     /// What a compute action exported (`output.outputVariables`).
     pub output_variables: Vec<(String, String)>,
+    /// The action's namespace, where later actions read its output variables.
+    pub namespace: Option<String>,
+    /// The configuration with variable references resolved at start.
+    pub resolved: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug)]

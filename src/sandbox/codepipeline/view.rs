@@ -225,7 +225,7 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
     let mut input = json!({
         "actionTypeId": decl.action_type_id,
         "configuration": decl.configuration,
-        "resolvedConfiguration": decl.configuration,
+        "resolvedConfiguration": a.resolved.as_ref().unwrap_or(&decl.configuration),
         "region": decl.region(),
         "inputArtifacts": artifacts(&decl.input_artifacts),
     });
