@@ -6,7 +6,9 @@
 //! Such a log is followed where a build id would be (`BuildView::id` holds
 //! the ARN), so the log pane and its tailer need nothing new.
 
+use crate::model::selection::is_build_action;
 use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot};
+use crate::model::{BuildSource, Model};
 
 /// A Commands action (category Compute, provider Commands).
 pub fn is_commands(a: &ActionSnapshot) -> bool {
@@ -14,9 +16,26 @@ pub fn is_commands(a: &ActionSnapshot) -> bool {
 }
 
 /// What the phase and log panes follow for an action, if anything: a
-/// CodeBuild action's build id, a Commands action's log stream ARN.
+/// CodeBuild action's build id, a Commands action's log stream ARN. Other
+/// actions (S3 deploy, CloudFormation, Lambda...) have no build or log here.
 pub fn followed_id(a: &ActionSnapshot) -> Option<String> {
-    if is_commands(a) { a.log_stream_arn.clone() } else { a.external_id.clone() }
+    if is_commands(a) {
+        a.log_stream_arn.clone()
+    } else if is_build_action(a) {
+        a.external_id.clone()
+    } else {
+        None
+    }
+}
+
+/// The action pinned with Enter when it is neither a build nor a Commands
+/// action: the phase pane shows its summary, link and error instead.
+pub fn pinned_other(m: &Model) -> Option<(&str, &ActionSnapshot)> {
+    let BuildSource::Action { stage, action } = &m.session.build.source else { return None };
+    let state = m.session.state.as_ref()?;
+    let s = state.stages.iter().find(|s| &s.name == stage)?;
+    let a = s.actions.iter().find(|a| &a.name == action)?;
+    (!is_build_action(a) && !is_commands(a)).then_some((s.name.as_str(), a))
 }
 
 /// Whether a followed id is a log stream ARN rather than a build id.

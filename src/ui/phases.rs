@@ -15,6 +15,9 @@ use crate::model::{BuildSource, Model, Pane};
 use crate::ui::{pane_block, theme, truncate};
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
+    if let Some((stage, action)) = crate::model::compute::pinned_other(m) {
+        return crate::ui::compute::render_other(m, frame, area, stage, action);
+    }
     if let Some(arn) = m.session.build.id.as_deref().filter(|id| is_log_arn(id)) {
         return crate::ui::compute::render(m, frame, area, arn);
     }

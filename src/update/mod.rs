@@ -291,6 +291,16 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;
     }
+    if m.session.build.id != wanted_build(m)
+        && crate::model::compute::pinned_other(m).is_some()
+        && m.session.build.id.is_some()
+    {
+        // An action with no build: nothing of another one stays on screen.
+        m.session.build.id = None;
+        m.session.build.snapshot = None;
+        m.logs.clear();
+        m.dirty = true;
+    }
     compute::check_log_end(m, fx);
 }
 

@@ -29,6 +29,7 @@ mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;
 mod sandbox_commands;
+mod sandbox_deploy;
 mod sandbox_limits;
 mod sandbox_list_pages;
 mod sandbox_logs;

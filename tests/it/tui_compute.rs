@@ -110,3 +110,56 @@ async fn the_log_pane_tails_a_commands_action_and_the_phase_pane_names_it() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(get_log_events(&requests), before, "GetLogEvents after the action's log was complete");
 }
+
+/// An S3 deploy action has no build: Enter on it shows what CodePipeline
+/// reports (ActionExecution summary, externalExecutionUrl, errorDetails),
+/// here the failure to write to a bucket that does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_on_a_failed_deploy_shows_its_error_instead_of_an_empty_phase_pane() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (env, _dir) = crate::sandbox_deploy::start("no-such-site").await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let fast = Duration::from_millis(400);
+    let intervals = Intervals { state_active: fast, state_idle: fast, ..Intervals::default() };
+    let mut driver = Running::new(Arc::new(env.clients().await), tx, None, intervals);
+    let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
+    let pipeline = crate::sandbox_deploy::PIPELINE;
+    let mut model = Model::new(Config::default(), connection, Some(pipeline.into()), Utc::now());
+    for effect in update::init(&model) {
+        driver.run(&effect);
+    }
+    crate::sandbox_deploy::upload(&env).await;
+    let mut apply = |model: &mut Model, msg: Msg| {
+        model.now = Utc::now();
+        for effect in update::update(model, msg) {
+            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
+                driver.run(&effect);
+            }
+        }
+    };
+    let failed = |m: &Model| {
+        m.session.state.as_ref().is_some_and(|s| {
+            s.stages
+                .iter()
+                .flat_map(|s| &s.actions)
+                .any(|a| a.name == "Publish" && a.status == Some(pipewatch::model::snapshot::Status::Failed))
+        })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !failed(&model) {
+        assert!(tokio::time::Instant::now() < deadline, "the deploy did not fail in time");
+        match tokio::time::timeout(Duration::from_millis(300), rx.recv()).await {
+            Ok(Some(msg)) => apply(&mut model, msg),
+            _ => apply(&mut model, Msg::Tick),
+        }
+    }
+    // The user moves to the Deploy stage and presses Enter.
+    for code in [KeyCode::Char('l'), KeyCode::Enter] {
+        apply(&mut model, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| pipewatch::ui::render(&model, f)).unwrap();
+    let drawn = screen(&terminal);
+    assert!(drawn.contains("S3 · Deploy/Publish · pinned"), "{drawn}");
+    assert!(drawn.contains("NoSuchBucket"), "{drawn}");
+}
