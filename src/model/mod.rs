@@ -1,11 +1,13 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod alerts;
 pub mod command;
 pub mod compute;
 pub mod control;
 pub mod health;
 pub mod history;
 pub mod history_samples;
+pub mod inbox;
 pub mod logs;
 mod modal;
 pub mod push;
@@ -62,6 +64,10 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
+    /// The approvals inbox (`A`): across connections, so not in `Session`.
+    pub inbox: inbox::Inbox,
+    /// Starred pipelines and the approvals seen, for notifications.
+    pub alerts: alerts::Alerts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -90,6 +96,8 @@ impl Model {
             profiles: Vec::new(),
             sandbox: false,
             switching: None,
+            inbox: inbox::Inbox::default(),
+            alerts: alerts::Alerts::default(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod chaos;
 pub mod codebuild;
 pub mod codepipeline;
 pub mod config;
+pub mod constraints;
 pub mod http;
 pub mod limits;
 pub mod logs;
