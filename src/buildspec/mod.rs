@@ -24,6 +24,8 @@ pub struct Buildspec {
     pub artifacts: Option<ArtifactsSpec>,
     /// The `reports:` section's groups, in file order.
     pub reports: Vec<ReportSpec>,
+    /// env.exported-variables: names whose final values the build reports.
+    pub exported_variables: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,6 +138,7 @@ fn check(raw: RawSpec) -> Result<Buildspec, String> {
     let mut spec = Buildspec::default();
     if let Some(env) = raw.env {
         spec.variables = env.variables.0;
+        spec.exported_variables = env.exported_variables.map(|c| c.0).unwrap_or_default();
     }
     if let Some(phases) = raw.phases {
         if let Some(install) = phases.install {
@@ -209,8 +212,7 @@ struct RawEnv {
     _parameter_store: Option<yaml_serde::Value>,
     #[serde(rename = "secrets-manager")]
     _secrets_manager: Option<yaml_serde::Value>,
-    #[serde(rename = "exported-variables")]
-    _exported_variables: Option<yaml_serde::Value>,
+    exported_variables: Option<Commands>,
     #[serde(rename = "git-credential-helper")]
     _git_credential_helper: Option<yaml_serde::Value>,
 }

@@ -2,6 +2,7 @@
 
 pub mod alerts;
 pub mod command;
+pub mod compute;
 pub mod control;
 pub mod details;
 pub mod health;

@@ -48,6 +48,9 @@ pub struct BuildView {
     pub medians: Vec<(String, f64)>,
     /// The finished build's test reports, fetched once when it ends.
     pub tests: Option<crate::model::tests_report::TestReport>,
+    /// A followed Commands log (`id` is its ARN): its tailer was told the
+    /// action ended.
+    pub log_ended: bool,
 }
 
 /// Per-connection state.

@@ -91,6 +91,8 @@ pub struct ActionSnapshot {
     /// Present while a manual approval waits for an answer.
     pub approval_token: Option<String>,
     pub error: Option<String>,
+    /// A compute action's log (`logStreamARN`): a Commands action has no build.
+    pub log_stream_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -188,4 +190,6 @@ pub struct ActionExecution {
     /// From input.actionTypeId.
     pub category: Option<String>,
     pub provider: Option<String>,
+    /// output.executionResult.logStreamARN (Commands actions).
+    pub log_stream_arn: Option<String>,
 }

@@ -3,6 +3,9 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;

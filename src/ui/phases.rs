@@ -9,11 +9,18 @@ use ratatui::widgets::Paragraph;
 
 use crate::layout::phases::{PhaseRow, chip, pack_chips, problem_lines, rows, running, tests_line};
 use crate::layout::text;
+use crate::model::compute::is_log_arn;
 use crate::model::snapshot::{BuildSnapshot, Status};
 use crate::model::{BuildSource, Model, Pane};
 use crate::ui::{pane_block, theme, truncate};
 
 pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
+    if let Some((stage, action)) = crate::model::compute::pinned_other(m) {
+        return crate::ui::compute::render_other(m, frame, area, stage, action);
+    }
+    if let Some(arn) = m.session.build.id.as_deref().filter(|id| is_log_arn(id)) {
+        return crate::ui::compute::render(m, frame, area, arn);
+    }
     let block = pane_block(title(m), m.focus == Pane::Phases, m.config.ascii);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -7,6 +7,9 @@ mod alerts_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -47,6 +50,9 @@ pub use command::ExternalCommand;
 pub enum Effect {
     WatchPipeline(String),
     WatchBuild(String),
+    /// The followed Commands action ended: its log (this ARN) is complete
+    /// once the last lines are ingested.
+    ActionLogEnded(String),
     /// The pipeline-list rows on screen, whose latest status to poll.
     WatchRows(Vec<String>),
     SetFocus(bool),
@@ -341,10 +347,22 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.snapshot = None;
         m.session.build.medians.clear();
         m.session.build.tests = None;
+        m.session.build.log_ended = false;
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;
     }
+    if m.session.build.id != wanted_build(m)
+        && crate::model::compute::pinned_other(m).is_some()
+        && m.session.build.id.is_some()
+    {
+        // An action with no build: nothing of another one stays on screen.
+        m.session.build.id = None;
+        m.session.build.snapshot = None;
+        m.logs.clear();
+        m.dirty = true;
+    }
+    compute::check_log_end(m, fx);
 }
 
 /// Replaces a value, marking the model dirty only when it changed: a poll

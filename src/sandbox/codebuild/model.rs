@@ -47,6 +47,8 @@ pub struct Build {
     pub log: LogTarget,
     /// The build's test and coverage reports (BatchGetBuilds `reportArns`).
     pub report_arns: Vec<String>,
+    /// env.exported-variables and their final values (set as the build ends).
+    pub exported: Vec<(String, String)>,
 }
 
 impl Build {
@@ -121,6 +123,10 @@ impl Build {
         if let Some(role) = &self.service_role {
             b["serviceRole"] = json!(role);
         }
+        if !self.exported.is_empty() {
+            let vars: Vec<Value> = self.exported.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect();
+            b["exportedEnvironmentVariables"] = json!(vars);
+        }
         b
     }
 }
@@ -172,6 +178,7 @@ mod tests {
             queued_timeout_minutes: 480,
             log: LogTarget::of_project(&json!({}), "p", "u"),
             report_arns: Vec::new(),
+            exported: Vec::new(),
         }
     }
 
