@@ -224,6 +224,13 @@ pub struct SandboxArgs {
     /// How often S3 sources that poll (PollForSourceChanges absent or true) look for a new version.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::sandbox::chaos::parse_duration)]
     pub poll_interval: std::time::Duration,
+    /// Add N generated pipelines in us-east-1 and eu-west-1 (a fleet to
+    /// try): most idle, some building, waiting for approval, or failed.
+    #[arg(long, value_name = "N")]
+    pub generate_pipelines: Option<usize>,
+    /// How many of the generated pipelines are building at start (default N/25).
+    #[arg(long, value_name = "K", requires = "generate_pipelines")]
+    pub generate_running: Option<usize>,
 }
 
 fn parse_realism(s: &str) -> Result<Realism, String> {

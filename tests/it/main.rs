@@ -25,6 +25,7 @@ mod push_triggers;
 mod push_upload;
 mod readme;
 mod s3_conformance;
+mod sandbox_accounts;
 mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;
