@@ -2,6 +2,9 @@
 
 pub mod command;
 pub mod control;
+pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 pub mod health;
 pub mod history;
 pub mod history_samples;
@@ -61,6 +64,8 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
+    /// `--fleet NAME`: the fleet list and its rows.
+    pub fleet: Option<fleet::Fleet>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +94,7 @@ impl Model {
             profiles: Vec::new(),
             sandbox: false,
             switching: None,
+            fleet: None,
         }
     }
 
