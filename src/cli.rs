@@ -49,6 +49,9 @@ pub struct MonitorArgs {
     /// Read settings from FILE (default: $XDG_CONFIG_HOME/pipewatch/config.toml, if it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Start with the pipelines of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["pipeline", "sandbox"])]
+    pub fleet: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +100,12 @@ pub struct StatusArgs {
     /// Print one JSON object on stdout (fields in README, "Headless commands").
     #[arg(long)]
     pub json: bool,
+    /// Every pipeline of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with = "pipeline")]
+    pub fleet: Option<String>,
+    /// The config file naming the fleet (default: $XDG_CONFIG_HOME/pipewatch/config.toml).
+    #[arg(long, value_name = "FILE", requires = "fleet")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }

@@ -11,7 +11,7 @@ mod fleet;
 mod intervals;
 mod values;
 pub use file::{default_file, default_path, load, parse};
-pub use fleet::{FleetMember, members_of};
+pub use fleet::{FleetMember, fleet_members, members_of};
 pub use intervals::Intervals;
 pub use values::parse_color;
 

@@ -8,6 +8,7 @@ mod codepipeline;
 mod control;
 mod credential_errors;
 mod errors;
+mod fleet;
 mod history;
 mod logs;
 pub mod profiles;

@@ -77,3 +77,19 @@ impl FleetFile {
 pub fn members_of(all: &[FleetMember], name: &str) -> Vec<FleetMember> {
     all.iter().filter(|m| m.fleet == name).cloned().collect()
 }
+
+/// The members of fleet `name`, or why there are none (one line).
+pub fn fleet_members(all: &[FleetMember], name: &str) -> Result<Vec<FleetMember>, String> {
+    let members = members_of(all, name);
+    if !members.is_empty() {
+        return Ok(members);
+    }
+    let mut known: Vec<&str> = all.iter().map(|f| f.fleet.as_str()).collect();
+    known.sort();
+    known.dedup();
+    Err(if known.is_empty() {
+        format!("no fleet `{name}`: the config file has no [[fleet]] entries (see `pipewatch config --print-default`)")
+    } else {
+        format!("no fleet `{name}` in the config file (known: {})", known.join(", "))
+    })
+}

@@ -84,6 +84,9 @@ pub struct Fleet {
     pub selected: Option<RowKey>,
     /// The first line drawn.
     pub offset: usize,
+    /// The user moved the selection: it follows its pipeline as rows re-sort.
+    /// Until then it stays on the top row (the most urgent).
+    pub moved: bool,
     /// The list is on screen (not a watched pipeline).
     pub open: bool,
     /// Enter was pressed on this row: watch it once its connection is up.
@@ -114,6 +117,7 @@ impl Fleet {
             typing: false,
             selected: None,
             offset: 0,
+            moved: false,
             open: true,
             pending: None,
             login_pending: None,
@@ -198,7 +202,10 @@ impl Fleet {
             lines.extend(list.into_iter().map(Line::Row));
         }
         self.lines = lines;
-        if self.selected.as_ref().is_none_or(|k| self.line_of(k).is_none()) {
+        if !self.moved {
+            self.offset = 0;
+        }
+        if !self.moved || self.selected.as_ref().is_none_or(|k| self.line_of(k).is_none()) {
             self.selected = self.first_row_line().and_then(|l| self.key_at(l));
         }
     }
@@ -231,6 +238,7 @@ impl Fleet {
         let at = current.and_then(|l| row_lines.iter().position(|&x| x == l)).unwrap_or(0);
         let to = (at as isize + delta).clamp(0, row_lines.len() as isize - 1) as usize;
         self.selected = self.key_at(row_lines[to]);
+        self.moved = true;
     }
 
     /// Keeps the selected line inside a window of `height` lines.
@@ -250,6 +258,11 @@ impl Fleet {
     /// The rows in the window of `height` lines from `offset`.
     pub fn visible(&self, height: usize) -> Vec<RowKey> {
         (self.offset..(self.offset + height).min(self.lines.len())).filter_map(|l| self.key_at(l)).collect()
+    }
+
+    /// How many rows of `place` are listed (after the filter).
+    pub fn lines_in(&self, place: &Place) -> usize {
+        self.lines.iter().filter(|l| matches!(l, Line::Row(i) if &self.rows[*i].key.place == place)).count()
     }
 
     /// Rows that need attention: failed, waiting for approval, running.

@@ -123,3 +123,13 @@ fn login_needed_is_per_profile_and_the_window_scrolls_with_the_selection() {
     f.scroll_to_selection(3);
     assert_eq!(f.offset, 0, "the group header above the first row shows too");
 }
+
+#[test]
+fn until_the_user_moves_the_selection_stays_on_the_top_row() {
+    let mut f = fleet();
+    assert_eq!(f.selected, Some(key("dev", "us-east-1", "broken")));
+    f.latest(&key("prod", "us-east-1", "calm"), run(Status::Failed, 0, false));
+    f.latest(&key("dev", "us-east-1", "broken"), run(Status::Succeeded, 0, false));
+    assert_eq!(f.selected, Some(key("prod", "us-east-1", "calm")), "the new most urgent row");
+    assert_eq!(f.offset, 0);
+}

@@ -4,6 +4,8 @@ pub mod command;
 pub mod control;
 pub mod fleet;
 #[cfg(test)]
+pub mod fleet_samples;
+#[cfg(test)]
 mod fleet_tests;
 pub mod health;
 pub mod history;

@@ -6,6 +6,9 @@ mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 mod footer;
 mod graph;
 mod header;
@@ -37,6 +40,18 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
+    if crate::update::fleet::is_open(m) {
+        fleet::render(m, frame, area);
+    } else {
+        render_panes(m, frame, area);
+    }
+    if m.config.ascii {
+        theme::asciify(frame.buffer_mut());
+    }
+    theme::apply_palette(&m.config.theme, frame.buffer_mut());
+}
+
+fn render_panes(m: &Model, frame: &mut Frame, area: ratatui::layout::Rect) {
     let areas = layout::compute(area, m);
     header::render(m, frame, areas.header);
     for &(pane, r) in &areas.panes {
@@ -58,10 +73,6 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),
     }
-    if m.config.ascii {
-        theme::asciify(frame.buffer_mut());
-    }
-    theme::apply_palette(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content
