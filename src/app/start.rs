@@ -104,7 +104,7 @@ async fn monitor(
             let members = crate::config::fleet_members(&config.fleets, &name).map_err(|e| eyre!(e))?;
             let f = crate::model::fleet::Fleet::new(&name, members);
             let places: Vec<Place> = f.places.keys().cloned().collect();
-            let cadence = crate::workers::fleet_schedule::Cadence::default();
+            let cadence = crate::workers::fleet_schedule::Cadence::from_intervals(&config.intervals);
             running.fleet =
                 Some(FleetPoller::start(places, opts.clone(), cadence, config.intervals.pipelines, main_tx.clone()));
             Some(f)

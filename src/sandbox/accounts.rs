@@ -4,6 +4,8 @@
 //! `accounts` add keys, each mapped to its account id, and a key may expire
 //! some seconds after start (to try what an expired session looks like).
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hyper::HeaderMap;
@@ -29,11 +31,13 @@ pub struct Accounts {
     home: Credentials,
     extra: Vec<AccountKey>,
     started: Instant,
+    /// Keys revoked while running (`revoke`): refused as expired from then on.
+    revoked: Mutex<BTreeSet<String>>,
 }
 
 impl Accounts {
     pub fn new(home: Credentials, extra: Vec<AccountKey>, started: Instant) -> Self {
-        Self { home, extra, started }
+        Self { home, extra, started, revoked: Mutex::default() }
     }
 
     /// The credentials to verify a request with: those of the key it names,
@@ -66,14 +70,18 @@ impl Accounts {
     /// Refuses a verified key whose time is up, as AWS refuses an expired
     /// session token (Common Errors: ExpiredTokenException, HTTP 403).
     pub fn check_expiry(&self, access_key: &str, query: bool) -> Result<(), ApiError> {
-        let Some(after) = self.key(access_key).and_then(|k| k.expires_after_seconds) else {
-            return Ok(());
-        };
-        if self.started.elapsed() < Duration::from_secs(after) {
+        let revoked = super::lock(&self.revoked).contains(access_key);
+        let after = self.key(access_key).and_then(|k| k.expires_after_seconds);
+        if !revoked && after.is_none_or(|after| self.started.elapsed() < Duration::from_secs(after)) {
             return Ok(());
         }
         let code = if query { "ExpiredToken" } else { "ExpiredTokenException" };
         Err(ApiError::new(403, code, "The security token included in the request is expired"))
+    }
+
+    /// Ends a key's session now (an SSO session that ran out, on cue).
+    pub fn revoke(&self, access_key: &str) {
+        super::lock(&self.revoked).insert(access_key.to_string());
     }
 
     fn key(&self, access_key: &str) -> Option<&AccountKey> {
@@ -112,5 +120,8 @@ mod tests {
         assert_eq!((err.status, err.code.as_str()), (403, "ExpiredTokenException"));
         assert_eq!(accounts(Some(0)).check_expiry("AKIAB", true).unwrap_err().code, "ExpiredToken");
         assert!(accounts(Some(0)).check_expiry("HOME", false).is_ok(), "the home key never expires");
+        let a = accounts(None);
+        a.revoke("AKIAB");
+        assert_eq!(a.check_expiry("AKIAB", false).unwrap_err().code, "ExpiredTokenException", "revoked on cue");
     }
 }

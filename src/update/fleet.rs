@@ -23,7 +23,12 @@ pub fn list_height(m: &Model) -> usize {
 pub(super) fn listed(m: &mut Model, place: Place, result: Result<Vec<String>, ApiFailure>, fx: &mut Vec<Effect>) {
     let Some(f) = m.fleet.as_mut() else { return };
     match result {
-        Ok(names) => f.listed(&place, &names),
+        Ok(names) => {
+            f.listed(&place, &names);
+            if let Some(state) = f.places.get_mut(&place) {
+                state.login_needed = false;
+            }
+        }
         Err(e) => f.places.entry(place).or_default().error = Some(e.message),
     }
     m.dirty = true;
@@ -195,9 +200,8 @@ fn login(m: &mut Model, fx: &mut Vec<Effect>) {
 pub(super) fn ran(m: &mut Model, outcome: &RunOutcome, fx: &mut Vec<Effect>) {
     let Some(f) = m.fleet.as_mut() else { return };
     let Some(profile) = f.login_pending.take() else { return };
+    // Its rows say "login needed" until an answer with the new login comes.
     if *outcome == RunOutcome::Exited(Some(0)) {
-        f.set_login_needed(&profile, false);
         fx.push(Effect::FleetResume(profile));
-        m.dirty = true;
     }
 }

@@ -104,8 +104,12 @@ fn l_logs_the_rows_profile_in_and_only_its_rows_resume() {
     assert_eq!(fx, vec![Effect::RunInTerminal(login.clone())]);
     let fx = update(&mut m, Msg::RanInTerminal { command: login.shell_line(), outcome: RunOutcome::Exited(Some(0)) });
     assert!(fx.contains(&Effect::FleetResume("prod".into())), "{fx:?}");
+    assert!(m.fleet.as_ref().unwrap().login_needed(&place("prod", "us-east-1")), "until an answer comes");
+    let names = vec!["payments-api".to_string(), "notify-gateway".to_string()];
+    update(&mut m, Msg::FleetListed { place: place("prod", "us-east-1"), result: Ok(names) });
     let f = m.fleet.as_ref().unwrap();
-    assert!(!f.login_needed(&place("prod", "us-east-1")));
+    assert!(!f.login_needed(&place("prod", "us-east-1")), "listed with the new login");
+    assert!(f.login_needed(&place("prod", "eu-west-1")), "each place by its own answer");
     // Expired again, for prod only.
     update(&mut m, Msg::FleetLogin { profile: "prod".into(), message: "expired".into() });
     let f = m.fleet.as_ref().unwrap();

@@ -27,12 +27,19 @@ pub struct Cadence {
     pub gap: Duration,
 }
 
+impl Cadence {
+    /// The defaults, rows on screen as often as the config's `[intervals] rows`.
+    pub fn from_intervals(i: &crate::config::Intervals) -> Self {
+        Cadence { visible: i.rows, ..Cadence::default() }
+    }
+}
+
 impl Default for Cadence {
     fn default() -> Self {
         Cadence {
-            hot: Duration::from_secs(45),
+            hot: Duration::from_secs(60),
             waiting: Duration::from_secs(120),
-            visible: Duration::from_secs(60),
+            visible: Duration::from_secs(30),
             background: Duration::from_secs(30 * 60),
             sweep_gap: Duration::from_millis(250),
             gap: Duration::from_millis(500),
@@ -164,7 +171,16 @@ mod tests {
 
     #[test]
     fn unknown_rows_on_screen_come_first_then_the_rest_then_nothing_until_due() {
+        let secs = Duration::from_secs;
+        let cadence = Cadence {
+            hot: secs(10),
+            visible: secs(20),
+            waiting: secs(40),
+            background: secs(100),
+            ..Cadence::default()
+        };
         let mut s = schedule(&["a", "b", "c"]);
+        s.cadence = cadence;
         s.set_visible(vec![key("dev", "c")]);
         let t0 = Instant::now();
         assert_eq!(s.next_due(t0), Some(key("dev", "c")));
@@ -175,16 +191,22 @@ mod tests {
         s.fetched(&key("dev", "b"), t0, Heat::Waiting);
         assert_eq!(s.next_due(t0), None, "everything is fresh");
         assert_eq!(s.gap(), s.cadence.gap, "the sweep is over");
-        assert_eq!(s.next_wake(), Some(t0 + s.cadence.hot), "the running one is due first");
-        assert_eq!(s.next_due(t0 + s.cadence.hot), Some(key("dev", "a")));
-        assert_eq!(s.next_due(t0 + s.cadence.visible), Some(key("dev", "a")), "the most overdue first");
-        s.fetched(&key("dev", "a"), t0 + s.cadence.visible, Heat::Running);
-        assert_eq!(s.next_due(t0 + s.cadence.visible), Some(key("dev", "c")));
-        s.fetched(&key("dev", "c"), t0 + s.cadence.visible, Heat::Idle);
-        s.fetched(&key("dev", "a"), t0 + Duration::from_secs(100), Heat::Running);
+        assert_eq!(s.next_wake(), Some(t0 + secs(10)), "the running one is due first");
+        assert_eq!(s.next_due(t0 + secs(10)), Some(key("dev", "a")));
+        assert_eq!(s.next_due(t0 + secs(25)), Some(key("dev", "a")), "the most overdue first");
+        s.fetched(&key("dev", "a"), t0 + secs(25), Heat::Running);
+        assert_eq!(s.next_due(t0 + secs(25)), Some(key("dev", "c")), "on screen: every 20 s");
+        s.fetched(&key("dev", "c"), t0 + secs(25), Heat::Idle);
+        s.fetched(&key("dev", "a"), t0 + secs(39), Heat::Idle);
         s.set_visible(Vec::new());
-        assert_eq!(s.next_due(t0 + s.cadence.waiting - Duration::from_secs(1)), None, "the approval waits longer");
-        assert_eq!(s.next_due(t0 + s.cadence.waiting), Some(key("dev", "b")));
+        assert_eq!(s.next_due(t0 + secs(39)), None, "the approval waits longer");
+        assert_eq!(s.next_due(t0 + secs(40)), Some(key("dev", "b")));
+        s.fetched(&key("dev", "b"), t0 + secs(40), Heat::Waiting);
+        assert_eq!(s.next_due(t0 + secs(79)), None);
+        assert_eq!(s.next_due(t0 + secs(80)), Some(key("dev", "b")));
+        s.fetched(&key("dev", "b"), t0 + secs(80), Heat::Idle);
+        assert_eq!(s.next_due(t0 + secs(124)), None, "off screen and idle: rarely");
+        assert_eq!(s.next_due(t0 + secs(125)), Some(key("dev", "c")));
     }
 
     #[test]
@@ -216,7 +238,7 @@ mod tests {
         // Two requests for a run in progress (its executions, then its state).
         let idle = per_min(10.0, c.waiting) * 2.0 + per_min(25.0, c.visible) + per_min(465.0, c.background);
         let running = idle + per_min(20.0, c.hot) * 2.0;
-        assert!(idle < 60.0, "{idle} a minute idle");
+        assert!(idle < 90.0, "{idle} a minute idle");
         assert!(running < 120.0, "{running} a minute with 20 running");
         assert!(60.0 / c.gap.as_secs_f64() <= 120.0, "the pacer alone caps it at 2/s");
     }

@@ -44,6 +44,7 @@ mod screenshots;
 mod soak;
 mod tui_chaos;
 mod tui_control;
+mod tui_fleet;
 mod tui_pty;
 mod tui_push;
 mod workers_tail;
