@@ -137,15 +137,8 @@ impl Fleet {
     /// ListPipelines answered for `place`: its rows become `names` (those the
     /// member's name globs let through), keeping what is known of each.
     pub fn listed(&mut self, place: &Place, names: &[String]) {
-        let globs: Vec<globset::GlobMatcher> = self
-            .members
-            .iter()
-            .filter(|m| m.profile == place.profile && m.regions.contains(&place.region))
-            .flat_map(|m| m.filters.iter())
-            .filter_map(|g| GlobBuilder::new(g).case_insensitive(true).build().ok())
-            .map(|g| g.compile_matcher())
-            .collect();
-        let wanted = |n: &str| globs.is_empty() || globs.iter().any(|g| g.is_match(n));
+        let filters = self.filters_of(place);
+        let wanted = |n: &str| passes(&filters, n);
         // What was known of this place's rows is kept for those still listed.
         let (mut known, mut kept): (BTreeMap<RowKey, Latest>, Vec<Row>) = (BTreeMap::new(), Vec::new());
         for r in self.rows.drain(..) {
@@ -166,6 +159,15 @@ impl Fleet {
         state.listed = true;
         state.error = None;
         self.relayout();
+    }
+
+    /// The name globs of the members covering `place` (none: every name).
+    pub fn filters_of(&self, place: &Place) -> Vec<String> {
+        self.members
+            .iter()
+            .filter(|m| m.profile == place.profile && m.regions.contains(&place.region))
+            .flat_map(|m| m.filters.iter().cloned())
+            .collect()
     }
 
     fn reindex(&mut self) {
@@ -282,6 +284,14 @@ impl Fleet {
     pub fn login_needed(&self, place: &Place) -> bool {
         self.places.get(place).is_some_and(|s| s.login_needed)
     }
+}
+
+/// Whether `name` passes these name globs (none: every name passes).
+pub fn passes(filters: &[String], name: &str) -> bool {
+    filters.is_empty()
+        || filters.iter().any(|g| {
+            GlobBuilder::new(g).case_insensitive(true).build().is_ok_and(|g| g.compile_matcher().is_match(name))
+        })
 }
 
 /// 0 failed, 1 waiting for approval, 2 running, 3 other runs, 4 not known, 5 never ran.

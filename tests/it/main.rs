@@ -14,6 +14,7 @@ mod cross_region;
 mod demo_workspace;
 mod harness;
 mod headless_cmds;
+mod headless_fleet;
 mod headless_retry;
 mod logs_manage;
 mod moto_compare;
