@@ -46,3 +46,44 @@ fn five_hundred_rows_draw_only_the_window() {
     assert!(screen.contains("505 pipelines"), "500 replace the 4 of dev in us-east-1: {screen}");
     assert_eq!(screen.lines().count(), 40);
 }
+
+/// A benchmark, not a test of speed: prints how long a frame of a 500-row
+/// fleet takes to draw while the selection moves through it.
+/// `cargo test --lib bench_fleet_render -- --ignored --nocapture`
+#[test]
+#[ignore = "benchmark: prints figures"]
+fn bench_fleet_render() {
+    let mut m = model(120, 40);
+    let f = m.fleet.as_mut().unwrap();
+    for (i, region) in ["us-east-1", "eu-west-1"].iter().enumerate() {
+        let place = Place { profile: "dev".into(), region: region.to_string() };
+        let names: Vec<String> = (0..250).map(|n| format!("svc-{i}-{n:03}")).collect();
+        f.listed(&place, &names);
+        for n in names.iter().step_by(3) {
+            let key = crate::model::fleet_samples::key("dev", region, n);
+            f.latest(
+                &key,
+                Latest::Run { id: "x".into(), status: Status::Succeeded, waiting_approval: false, at: Some(m.now) },
+            );
+        }
+    }
+    let frames = 500;
+    let started = std::time::Instant::now();
+    for _ in 0..frames {
+        crate::update::update(
+            &mut m,
+            crate::msg::Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down)),
+        );
+        draw(&m);
+    }
+    let per_frame = started.elapsed() / frames;
+    let relayout = std::time::Instant::now();
+    for _ in 0..100 {
+        m.fleet.as_mut().unwrap().relayout();
+    }
+    println!(
+        "fleet of {} rows at 120x40: {per_frame:?} a key+frame (scrolling), {:?} a re-sort",
+        m.fleet.as_ref().unwrap().rows().len(),
+        relayout.elapsed() / 100
+    );
+}

@@ -44,6 +44,8 @@ impl FleetPoller {
             schedule: Schedule::new(cadence),
             list_every,
             tx,
+            started: Instant::now(),
+            milestones: (false, false),
         };
         let task = tokio::spawn(state.run(rx));
         FleetPoller { commands, task }
@@ -81,6 +83,9 @@ struct State {
     schedule: Schedule,
     list_every: std::time::Duration,
     tx: UnboundedSender<Msg>,
+    started: Instant,
+    /// Logged once each (for scripts/bench_fleet.sh): every place listed, every row known.
+    milestones: (bool, bool),
 }
 
 /// After a failed list or connect, try the place again this much later.
@@ -100,6 +105,7 @@ impl State {
             } else {
                 0
             };
+            self.log_milestones();
             let wait = if spent > 0 {
                 self.schedule.gap() * spent
             } else {
@@ -113,6 +119,18 @@ impl State {
                     None => return,
                 },
             }
+        }
+    }
+
+    fn log_milestones(&mut self) {
+        let ms = self.started.elapsed().as_millis() as u64;
+        if !self.milestones.0 && self.places.values().all(|c| c.list_due.is_some()) {
+            self.milestones.0 = true;
+            tracing::info!(ms, rows = self.schedule.len(), "fleet: every place listed");
+        }
+        if self.milestones.0 && !self.milestones.1 && self.schedule.gap() == self.schedule.cadence.gap {
+            self.milestones.1 = true;
+            tracing::info!(ms, rows = self.schedule.len(), "fleet: every row's latest run known");
         }
     }
 
