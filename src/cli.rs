@@ -67,6 +67,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Print a build's log as plain text, escape sequences removed.
     Logs(LogsArgs),
+    /// Approve or reject a manual approval that is waiting.
+    Approve(ApproveArgs),
     /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
     Completions(CompletionsArgs),
     /// Print the commented default config file, where pipewatch looks for it, or check it.
@@ -145,6 +147,33 @@ pub struct LogsArgs {
     /// Seconds between polls with --follow.
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     pub interval: f64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `pipewatch approve`: exits 0 when AWS accepted the answer, 1 when it
+/// refused it or nothing waits, 2 on usage or setup errors.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("answer").required(true).args(["approve", "reject"])))]
+pub struct ApproveArgs {
+    /// The pipeline whose approval to answer.
+    #[arg(long, value_name = "NAME")]
+    pub pipeline: String,
+    /// The approval's stage, when several wait.
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// The approval action's name, when several wait.
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+    /// Approve: the run goes on.
+    #[arg(long)]
+    pub approve: bool,
+    /// Reject: the stage fails.
+    #[arg(long)]
+    pub reject: bool,
+    /// Why (up to 512 characters; default: "Approved/Rejected with pipewatch approve").
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }

@@ -32,6 +32,11 @@ fn main() -> Result<()> {
             drop(runtime);
             std::process::exit(code)
         }
+        Some(Command::Approve(args)) => {
+            let code = runtime.block_on(pipewatch::headless::approve::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
         Some(Command::Completions(args)) => std::process::exit(pipewatch::headless::completions::run(args.shell)),
         Some(Command::Config(args)) => std::process::exit(pipewatch::headless::config::run(&args)),
         None => runtime.block_on(pipewatch::app::run_monitor(cli.monitor)),

@@ -101,6 +101,11 @@ pub enum Msg {
         execution_id: String,
         result: Result<PipelineSnapshot, ApiFailure>,
     },
+    /// One inbox target read: the approvals waiting there, or why not.
+    Approvals {
+        target: crate::model::inbox::Target,
+        result: Result<Vec<crate::model::inbox::Approval>, ApiFailure>,
+    },
     /// Median seconds per stage over recent successful runs of each stage.
     StageMedians {
         pipeline: String,

@@ -110,9 +110,12 @@ impl Driver for Running {
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
             Effect::Control(request) => self.control.send(request.clone()),
+            Effect::ControlAt { target, request } => self.control.send_at(&workers.pool(), target, request.clone()),
+            Effect::WatchInbox(targets) => workers.watch_inbox(targets.clone()),
             Effect::Copy(text) => osc::copy(text),
             Effect::Notify(notification) => osc::notify(notification),
             Effect::SetTitle(title) => osc::set_title(title),
+            Effect::SaveStars(text) => crate::app::stars::save(&crate::app::stars::default_path(), text),
             Effect::SwitchConnection { profile, region } => {
                 if let Some(switch) = self.switch.as_mut() {
                     switch.start(profile.clone(), region.clone(), self.region.clone());

@@ -5,6 +5,7 @@ mod driver;
 mod event_loop;
 pub mod logfile;
 pub mod osc;
+pub mod stars;
 mod start;
 mod suspend;
 mod switch;

@@ -115,6 +115,7 @@ async fn monitor(
     let mut model = Model::new(config, connection, pipeline, Utc::now());
     model.fleet = fleet;
     model.sandbox = sandbox;
+    model.alerts.starred = crate::app::stars::load(&crate::app::stars::default_path());
     model.profiles = if sandbox { Vec::new() } else { aws::profiles::profile_names() };
     let (guard, mut terminal) = TerminalGuard::enter()?;
     let size = terminal.size()?;

@@ -23,6 +23,8 @@ pub(crate) struct ActionTypes {
     places: HashMap<(String, String), ActionPlace>,
     /// Stages and actions in declaration order (for past executions).
     pub(super) declaration: PipelineDeclaration,
+    /// Manual approvals' (CustomData, ExternalEntityLink), for the inbox.
+    pub(super) approval_config: HashMap<(String, String), (Option<String>, Option<String>)>,
 }
 
 impl AwsClients {
@@ -115,6 +117,10 @@ impl AwsClients {
                 }
                 let region = action.region().filter(|r| *r != self.region).map(str::to_string);
                 let role_arn = action.role_arn().map(str::to_string);
+                if let Some(config) = action.configuration().filter(|_| super::approvals::is_manual_approval(t)) {
+                    let get = |k: &str| config.get(k).cloned();
+                    types.approval_config.insert(key.clone(), (get("CustomData"), get("ExternalEntityLink")));
+                }
                 if region.is_some() || role_arn.is_some() {
                     types.places.insert(key, ActionPlace { region, role_arn });
                 }

@@ -3,6 +3,7 @@
 //! (`crate::model::snapshot`). Every call returns `Result<_, ApiFailure>`, so
 //! callers never see an SDK error either.
 
+mod approvals;
 mod codebuild;
 mod codepipeline;
 mod control;
@@ -11,6 +12,7 @@ mod errors;
 mod fleet;
 mod history;
 mod logs;
+mod pool;
 pub mod profiles;
 mod push;
 mod regions;
@@ -32,6 +34,7 @@ use crate::model::snapshot::{Status, Time};
 pub use codebuild::median;
 pub use errors::SERVER_ERROR;
 pub use logs::LOG_PAGE_LIMIT;
+pub use pool::ClientPool;
 pub use push::{
     BuildAction, ByteProgress, PipelineSources, ProjectBuildspec, RemoteObject, S3Source, SHA_METADATA,
     SUMMARY_METADATA, Upload, Versioning,

@@ -1,5 +1,6 @@
 //! Headless subcommands: the same aws/ and pack/ underneath, no TUI.
 
+pub mod approve;
 pub mod completions;
 pub mod config;
 mod dry_run;

@@ -30,6 +30,7 @@ pub(super) const PUSH: Scope = Scope::Mode(Mode::Push);
 pub(super) const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
 pub(super) const COMMAND: Scope = Scope::Mode(Mode::Command);
 pub(super) const HISTORY: Scope = Scope::Mode(Mode::History);
+pub(super) const INBOX: Scope = Scope::Mode(Mode::Inbox);
 
 /// The default bindings, most specific first (pane and mode bindings win).
 pub static BINDINGS: &[Binding] = &[
@@ -56,6 +57,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "down", POPUP, Some("move")),
     bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "up", POPUP, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", POPUP, Some("show pipeline")),
+    bind!("*", [ch('*'), (KeyCode::Char('*'), SHIFT)], Star, "star: notify its approvals", POPUP, Some("star")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('o'), ch('q')], Close, "close", POPUP, Some("close")),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "push (or pick the source)", PUSH, Some("push")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('q')], Close, "cancel (removes the package)", PUSH, Some("cancel")),
@@ -85,6 +87,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!("l", [ch('l'), (KeyCode::Right, NONE)], Right, "next stage", GRAPH, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "its build (again: auto)", GRAPH, Some("show build")),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", LIST, Some("show pipeline")),
+    bind!("*", [ch('*'), (KeyCode::Char('*'), SHIFT)], Star, "star: notify its approvals", LIST, Some("star")),
     bind!("q", [ch('q'), (KeyCode::Char('c'), CTRL)], Quit, "quit", Scope::Global, Some("quit")),
     bind!("?", [ch('?')], Help, "help", Scope::Global, Some("help")),
     bind!("Tab", [(KeyCode::Tab, NONE)], FocusNext, "next pane", Scope::Global, Some("pane")),
@@ -147,6 +150,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!("G", [ch('G'), (KeyCode::Char('G'), SHIFT), (KeyCode::End, NONE)], Bottom, "oldest", HISTORY, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show execution (newest: latest)", HISTORY, Some("show")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('e'), ch('q')], Close, "close", HISTORY, Some("close")),
+    bind!("A", [ch('A'), (KeyCode::Char('A'), SHIFT)], Inbox, "approvals inbox", Scope::Global, None),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next approval", INBOX, Some("move")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous approval", INBOX, None),
+    bind!("Enter", [(KeyCode::Enter, NONE), ch('a')], Approve, "approve / reject", INBOX, Some("approve/reject")),
+    bind!(
+        "Esc",
+        [(KeyCode::Esc, NONE), ch('A'), (KeyCode::Char('A'), SHIFT), ch('q')],
+        Close,
+        "close",
+        INBOX,
+        Some("close")
+    ),
 ];
 
 /// Keys kept free for features still to come (none now).

@@ -76,6 +76,9 @@ pub struct Confirm {
     pub field: Field,
     /// Why Enter did nothing (e.g. the name does not match).
     pub problem: Option<String>,
+    /// Opened from the approvals inbox: where the approval waits (its
+    /// account and Region may not be the connection's), and Esc goes back there.
+    pub target: Option<crate::model::inbox::Target>,
 }
 
 impl Confirm {
@@ -90,6 +93,7 @@ impl Confirm {
             typed_name: String::new(),
             field,
             problem: None,
+            target: None,
         }
     }
 
@@ -217,6 +221,11 @@ pub fn offered(m: &Model, action: Action) -> bool {
             Action::FocusNext => c.is_some_and(|c| c.by_name && Confirm::has_text(&c.kind)),
             _ => true,
         };
+    }
+    if m.mode() == Mode::Inbox {
+        // The inbox's Enter answers the selected row, in that row's account.
+        let row = m.inbox.selected_row();
+        return action != Action::Approve || row.is_some_and(|r| !m.config.read_only_for(r.target.profile.as_deref()));
     }
     match action {
         Action::Approve => waiting_approval(m).is_some(),

@@ -1,5 +1,6 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
+pub mod alerts;
 pub mod command;
 pub mod control;
 pub mod fleet;
@@ -10,6 +11,7 @@ mod fleet_tests;
 pub mod health;
 pub mod history;
 pub mod history_samples;
+pub mod inbox;
 pub mod logs;
 mod modal;
 pub mod push;
@@ -68,6 +70,10 @@ pub struct Model {
     pub switching: Option<String>,
     /// `--fleet NAME`: the fleet list and its rows.
     pub fleet: Option<fleet::Fleet>,
+    /// The approvals inbox (`A`): across connections, so not in `Session`.
+    pub inbox: inbox::Inbox,
+    /// Starred pipelines and the approvals seen, for notifications.
+    pub alerts: alerts::Alerts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +103,8 @@ impl Model {
             sandbox: false,
             switching: None,
             fleet: None,
+            inbox: inbox::Inbox::default(),
+            alerts: alerts::Alerts::default(),
         }
     }
 

@@ -22,6 +22,8 @@ pub enum Mode {
     Command,
     /// The executions list and duration charts (`e`).
     History,
+    /// The approvals inbox (`A`).
+    Inbox,
 }
 
 // One per model, never in a collection: a large variant costs nothing.
@@ -43,6 +45,8 @@ pub enum Modal {
     Command,
     /// The selection is the session's `history.selected`.
     History,
+    /// The rows and selection are `Model::inbox` (kept while a confirmation is open).
+    Inbox,
 }
 
 impl Modal {
@@ -56,6 +60,7 @@ impl Modal {
             Modal::Confirm(_) => Mode::Confirm,
             Modal::Command => Mode::Command,
             Modal::History => Mode::History,
+            Modal::Inbox => Mode::Inbox,
         }
     }
 
@@ -70,7 +75,9 @@ impl Modal {
     /// Dialogs about the connection's data: a switch closes them.
     pub fn is_about_the_connection(&self) -> bool {
         match self {
-            Modal::Push(_) | Modal::Confirm(_) | Modal::History => true,
+            // The inbox's targets are the connection's pipelines (its poller
+            // goes with the connection's workers).
+            Modal::Push(_) | Modal::Confirm(_) | Modal::History | Modal::Inbox => true,
             Modal::Normal | Modal::Search(_) | Modal::Help { .. } | Modal::PipelinePopup | Modal::Command => false,
         }
     }

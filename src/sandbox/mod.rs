@@ -9,6 +9,7 @@ pub mod chaos;
 pub mod codebuild;
 pub mod codepipeline;
 pub mod config;
+pub mod constraints;
 pub mod generated;
 pub mod http;
 pub mod limits;

@@ -21,6 +21,10 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     let Modal::Confirm(c) = &m.modal else { return };
     let (title, danger) = title(c);
     let mut lines: Vec<Line<'static>> = explain(c).into_iter().map(Line::raw).collect();
+    if let Some(t) = &c.target {
+        let profile = t.profile.as_deref().unwrap_or("default");
+        lines.insert(0, Line::raw(format!("Pipeline {} in {profile}/{}.", t.pipeline, t.region)));
+    }
     if !c.choices().is_empty() {
         lines.push(Line::raw(""));
         lines.push(choices(c));

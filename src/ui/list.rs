@@ -56,7 +56,18 @@ fn rows(m: &Model, area: Rect, focused: bool) -> Vec<Line<'static>> {
             if focused && i == m.session.list.selected {
                 name_style = name_style.add_modifier(Modifier::REVERSED);
             }
-            let name = format!("{:<name_w$}", truncate(&p.name, name_w));
+            let starred = m.alerts.is_starred(&crate::model::inbox::Target {
+                profile: m.session.connection.profile.clone(),
+                region: m.session.connection.region.clone(),
+                pipeline: p.name.clone(),
+            });
+            let name = if starred {
+                let star = if m.config.ascii { "*" } else { "★" };
+                let w = name_w.saturating_sub(2);
+                format!("{:<w$} {star}", truncate(&p.name, w))
+            } else {
+                format!("{:<name_w$}", truncate(&p.name, name_w))
+            };
             Line::from(vec![
                 Span::styled(format!(" {} ", text::status_symbol(status, m.config.ascii)), theme::status_style(status)),
                 Span::styled(name, name_style),

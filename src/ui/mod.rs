@@ -16,6 +16,9 @@ mod help;
 mod history;
 #[cfg(test)]
 mod history_tests;
+mod inbox;
+#[cfg(test)]
+mod inbox_tests;
 mod list;
 mod log;
 mod phases;
@@ -68,7 +71,14 @@ fn render_panes(m: &Model, frame: &mut Frame, area: ratatui::layout::Rect) {
         Mode::PipelinePopup => list::render_popup(m, frame, area),
         Mode::Help => help::render(frame, area, m),
         Mode::Push => push::render(m, frame, area),
-        Mode::Confirm => control::render(m, frame, area),
+        Mode::Confirm => {
+            // An approval answered from the inbox: the inbox stays behind.
+            if m.modal.confirm().is_some_and(|c| c.target.is_some()) {
+                inbox::render(m, frame, area);
+            }
+            control::render(m, frame, area)
+        }
+        Mode::Inbox => inbox::render(m, frame, area),
         Mode::History => history::render(m, frame, area),
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),

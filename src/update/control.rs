@@ -83,14 +83,17 @@ pub(super) fn dialog_action(m: &mut Model, action: Action, fx: &mut Vec<Effect>)
     match action {
         Action::Close => close(m),
         // Checked again: the rules may have changed since the dialog opened.
-        Action::Select if m.session.read_only => {
+        Action::Select if c.target.is_none() && m.session.read_only => {
             close(m);
             read_only(m);
         }
         Action::Select => match c.request() {
             Ok(req) => {
                 m.session.info = Some(format!("sending the {}…", req.describe()));
-                fx.push(Effect::Control(req));
+                match c.target.clone() {
+                    Some(target) => fx.push(Effect::ControlAt { target, request: req }),
+                    None => fx.push(Effect::Control(req)),
+                }
                 close(m);
             }
             Err(problem) => c.problem = Some(problem),
@@ -130,8 +133,10 @@ pub(super) fn type_text(m: &mut Model, text: &str) {
     }
 }
 
+/// Back to where the dialog was opened: the inbox, or the main screen.
 fn close(m: &mut Model) {
-    m.modal = Modal::Normal;
+    let from_inbox = m.modal.confirm().is_some_and(|c| c.target.is_some());
+    m.modal = if from_inbox { Modal::Inbox } else { Modal::Normal };
 }
 
 /// The answer: a status line and a refresh, or the refusal as one line.

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::panes::{self, Move};
-use super::{Effect, command, control, copy, history, push};
+use super::{Effect, alerts, command, control, copy, history, inbox, push};
 use crate::keymap::{self, Action};
 use crate::layout;
 use crate::model::logs::Query;
@@ -49,7 +49,9 @@ fn type_char(m: &mut Model, c: char) -> bool {
         Modal::Confirm(_) => control::type_text(m, &c.to_string()),
         Modal::Search(input) => input.push(c),
         Modal::Command => m.command.type_char(c),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return false,
+        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
+            return false;
+        }
     }
     true
 }
@@ -66,6 +68,7 @@ pub(super) fn dispatch(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> b
         Mode::Confirm => control::dialog_action(m, action, fx),
         Mode::Command => command::action(m, action, fx),
         Mode::History => history::dialog_action(m, action, fx),
+        Mode::Inbox => inbox::dialog_action(m, action, fx),
     }
 }
 
@@ -84,6 +87,8 @@ fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::CommandLine => command::open(m),
         Action::SsoLogin => command::login(m, fx),
         Action::History => history::open(m, fx),
+        Action::Inbox => inbox::open(m, fx),
+        Action::Star => alerts::star(m, fx),
         Action::LatestExecution => history::show_latest(m, fx),
         Action::Quit => m.quit = true,
         Action::Help => m.modal = Modal::Help { page: 0 },
@@ -183,6 +188,10 @@ fn popup(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::Select => Move::Select,
         Action::CopyId | Action::CopyUrl => {
             copy::copy(m, action == Action::CopyUrl, fx);
+            return true;
+        }
+        Action::Star => {
+            alerts::star(m, fx);
             return true;
         }
         Action::Close => {

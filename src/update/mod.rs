@@ -1,6 +1,9 @@
 //! `update(&mut Model, Msg) -> Vec<Effect>`: the only place the model changes.
 //! Pure: no IO, no clock (the loop sets `model.now`), no terminal.
 
+mod alerts;
+#[cfg(test)]
+mod alerts_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;
@@ -14,6 +17,9 @@ mod fleet_tests;
 mod history;
 #[cfg(test)]
 mod history_tests;
+pub mod inbox;
+#[cfg(test)]
+mod inbox_tests;
 mod keys;
 #[cfg(test)]
 mod keys_tests;
@@ -61,6 +67,15 @@ pub enum Effect {
     },
     /// A mutating CodePipeline call (start, retry, stop, approve, transition).
     Control(crate::model::control::ControlRequest),
+    /// The same, sent with the clients of `target`'s profile and Region
+    /// (an approval answered from the inbox). Answered by `Msg::ControlDone`.
+    ControlAt {
+        target: crate::model::inbox::Target,
+        request: crate::model::control::ControlRequest,
+    },
+    /// Read the approvals waiting at these targets now and at a slow pace
+    /// (`Msg::Approvals`); `None` stops (the inbox closed).
+    WatchInbox(Option<Vec<crate::model::inbox::Target>>),
     Quit,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
@@ -68,6 +83,8 @@ pub enum Effect {
     Notify(notify::Notification),
     /// Set the terminal title (OSC 0 and 2).
     SetTitle(String),
+    /// Write the starred pipelines (`*`) to the stars file, this text.
+    SaveStars(String),
     /// Connect anew (`:profile`, `:region`): a `Some` field replaces the
     /// current choice, `None` keeps it. Answered by `Msg::Connected`.
     SwitchConnection {
@@ -111,6 +128,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut fx = Vec::new();
     // The followed run changes only with what the pipeline poller and the push bring.
     let run_news = matches!(msg, Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::PushFollowing { .. });
+    let mut live_news = false;
     match msg {
         Msg::Key(key) => {
             // A confirmation stays until the next key.
@@ -144,6 +162,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Pipelines(r) => {
             if let Some(items) = ok(m, r) {
                 on_pipelines(m, items, &mut fx);
+                inbox::retarget(m, &mut fx);
             }
         }
         Msg::PipelineLatest { pipeline, latest } => {
@@ -154,6 +173,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PipelineState { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
             if let Some(state) = ok(m, result) {
                 on_state(m, state, &mut fx);
+                live_news = true;
             }
         }
         Msg::Executions { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
@@ -196,7 +216,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PushWaitingForPoll { version_id, note } => push::waiting_for_poll(m, version_id, note),
         Msg::PushNoExecution { version_id, explanation } => push::no_execution(m, version_id, explanation),
         Msg::PushFailed(text) => push::fail(m, text),
-        Msg::ControlDone { request, result } => control::done(m, request, result, &mut fx),
+        Msg::ControlDone { request, result } => {
+            inbox::control_done(m, &request, &result);
+            control::done(m, request, result, &mut fx);
+        }
+        Msg::Approvals { target, result } => {
+            if let Ok(approvals) = &result {
+                alerts::on_approvals(m, &target, approvals, &mut fx);
+            }
+            inbox::on_approvals(m, target, result);
+        }
         Msg::Connected(result) => {
             command::connected(m, result, &mut fx);
             fleet::connected(m, &mut fx);
@@ -224,6 +253,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     if run_news {
         notify::check(m, &mut fx);
     }
+    // After the run's title: while an approval waits, the title says so.
+    if live_news {
+        alerts::on_live_state(m, &mut fx);
+    }
     if m.quit {
         fx.push(Effect::Quit);
     }
@@ -239,7 +272,9 @@ fn paste(m: &mut Model, text: &str) {
         // Marks the model dirty only if a field took the text.
         Modal::Confirm(_) => return control::type_text(m, line),
         Modal::Command => command::paste(m, line),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History => return,
+        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
+            return;
+        }
     }
     m.dirty = true;
 }

@@ -21,7 +21,29 @@ impl ControlDriver {
 
     /// One request, in the background: the loop keeps drawing meanwhile.
     pub fn send(&self, request: ControlRequest) {
-        let clients = self.clients.clone();
+        self.send_with(self.clients.clone(), request);
+    }
+
+    /// `request` with the clients of `target`'s profile and Region from
+    /// `pool`; when there are none, the answer says so.
+    pub fn send_at(
+        &self,
+        pool: &crate::aws::ClientPool,
+        target: &crate::model::inbox::Target,
+        request: ControlRequest,
+    ) {
+        match pool.get(target.profile.as_deref(), &target.region) {
+            Ok(clients) => self.send_with(clients, request),
+            Err(message) => {
+                let api = "codepipeline:PutApprovalResult".to_string();
+                let failure =
+                    crate::msg::ApiFailure { api, kind: crate::msg::FailureKind::Auth, message, retry_in_secs: None };
+                let _ = self.tx.send(Msg::ControlDone { request, result: Err(failure) });
+            }
+        }
+    }
+
+    fn send_with(&self, clients: Arc<AwsClients>, request: ControlRequest) {
         let tx = self.tx.clone();
         tokio::spawn(async move {
             tracing::info!(?request, "control request");

@@ -9,6 +9,7 @@ mod control;
 mod fleet;
 pub mod fleet_schedule;
 mod history;
+mod inbox;
 mod pace;
 mod pollers;
 mod push;
@@ -48,11 +49,16 @@ pub struct Workers {
     history_open: Arc<AtomicBool>,
     /// When the history view last listed executions at once, and for which pipeline.
     history_listed: Option<(String, std::time::Instant)>,
+    /// The approvals inbox's sweep, while it is open.
+    inbox: Option<(Vec<crate::model::inbox::Target>, CancellationToken)>,
+    /// Clients per (profile, Region) for the inbox (and the answers sent from it).
+    pool: Arc<crate::aws::ClientPool>,
 }
 
 impl Workers {
     pub fn new(clients: Arc<AwsClients>, tx: UnboundedSender<Msg>, intervals: Intervals) -> Self {
         let (pace, _) = watch::channel(Pace { focused: true, wakes: 0 });
+        let pool = Arc::new(crate::aws::ClientPool::new(clients.clone()));
         Self {
             clients,
             tx,
@@ -68,6 +74,8 @@ impl Workers {
             history: None,
             history_open: Arc::new(AtomicBool::new(false)),
             history_listed: None,
+            inbox: None,
+            pool,
         }
     }
 
@@ -138,6 +146,27 @@ impl Workers {
         let watched = self.watched.clone();
         self.spawn(&token, move |ctx| pollers::rows(ctx, owned, watched));
         self.rows = Some((names, token));
+    }
+
+    /// The approvals waiting at `targets`, now and at the inbox's slow pace,
+    /// as `Msg::Approvals`; `None` stops. The same targets again do nothing.
+    pub fn watch_inbox(&mut self, targets: Option<Vec<crate::model::inbox::Target>>) {
+        if self.inbox.as_ref().map(|(t, _)| t) == targets.as_ref() {
+            return;
+        }
+        if let Some((_, old)) = self.inbox.take() {
+            old.cancel();
+        }
+        let Some(targets) = targets else { return };
+        let token = self.root.child_token();
+        let (owned, pool) = (targets.clone(), self.pool.clone());
+        self.spawn(&token, move |ctx| inbox::sweep(ctx, owned, pool));
+        self.inbox = Some((targets, token));
+    }
+
+    /// Clients per (profile, Region): a fleet adds its other accounts here.
+    pub fn pool(&self) -> Arc<crate::aws::ClientPool> {
+        self.pool.clone()
     }
 
     /// Unfocused, every poll interval is 4× longer.

@@ -14,18 +14,19 @@ use crate::harness;
 const CLIENTS: &[(&str, &str)] =
     &[("codepipeline", "codepipeline"), ("codebuild", "codebuild"), ("logs", "logs"), ("s3", "s3"), ("sts", "sts")];
 
-/// Granted by the policy although no code in src/aws/ calls them yet: the
-/// history, log search and control actions of issue 5. Anything else the
-/// policy grants must come from a call the scan below finds.
+/// Granted by the policy although no code in src/aws/ calls them yet.
+/// Anything else the policy grants must come from a call the scan below finds.
 const NOT_YET_CALLED: &[&str] = &[
-    "codepipeline:ListActionExecutions",
+    // Log search (issue 5).
     "logs:FilterLogEvents",
     "logs:DescribeLogStreams",
-    "codepipeline:StopPipelineExecution",
-    "codepipeline:RetryStageExecution",
-    "codepipeline:PutApprovalResult",
-    "codepipeline:EnableStageTransition",
-    "codepipeline:DisableStageTransition",
+    // The reads of issue 11 (test reports, coverage, batch builds, stage
+    // conditions), granted ahead of the code that calls them.
+    "codebuild:BatchGetReports",
+    "codebuild:DescribeTestCases",
+    "codebuild:DescribeCodeCoverages",
+    "codebuild:BatchGetBuildBatches",
+    "codepipeline:ListRuleExecutions",
 ];
 
 /// Needed alongside a call rather than for one: without it, HeadObject of a
@@ -80,29 +81,109 @@ fn iam_action(prefix: &str, op: &str) -> Option<String> {
     }
 }
 
-/// Every `<client>.<operation>(` chain in src/aws/, as (IAM prefix, snake op).
-/// Whitespace is removed first so multi-line builder chains read as one.
-fn sdk_calls() -> BTreeSet<(String, String)> {
-    let mut calls = BTreeSet::new();
-    let dir = harness::repo_root().join("src/aws");
-    for entry in std::fs::read_dir(&dir).unwrap() {
+/// The `.rs` files under `dir`, subdirectories included.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
         }
-        let code: String = std::fs::read_to_string(&path).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
-        for (field, prefix) in CLIENTS {
-            let needle = format!(".{field}.");
-            for (at, _) in code.match_indices(&needle) {
-                let rest = &code[at + needle.len()..];
-                let op: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
-                if !op.is_empty() && rest[op.len()..].starts_with('(') {
-                    calls.insert((prefix.to_string(), op));
+    }
+    out
+}
+
+/// The snake-case identifier at the start of `s`.
+fn ident(s: &str) -> &str {
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(s.len());
+    &s[..end]
+}
+
+/// The SDK calls of one file's code (whitespace removed, tests cut off) as
+/// (IAM prefix, snake op, position): `<client>.<op>(` where `<client>` is a
+/// field of `AwsClients` or a local bound to one (`let cp = &self.codepipeline;`).
+fn calls_in(code: &str) -> Vec<(String, String, usize)> {
+    let mut receivers: Vec<(String, &str)> =
+        CLIENTS.iter().map(|(field, prefix)| (format!(".{field}."), *prefix)).collect();
+    for (field, prefix) in CLIENTS {
+        // `letcp=&self.codepipeline;` / `letcp=clients.codepipeline.clone();`
+        for (at, _) in code.match_indices(&format!(".{field}")) {
+            let after = &code[at + field.len() + 1..];
+            if !(after.starts_with(';') || after.starts_with(".clone();")) {
+                continue;
+            }
+            if let Some(start) = code[..at].rfind("let") {
+                let binding = &code[start + 3..at];
+                if let Some((name, _)) = binding.split_once('=') {
+                    let name = name.trim_start_matches("mut");
+                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        receivers.push((format!("{name}."), *prefix));
+                    }
                 }
             }
         }
     }
+    let mut calls = Vec::new();
+    for (needle, prefix) in &receivers {
+        for (at, _) in code.match_indices(needle.as_str()) {
+            // A local's name must not be the tail of a longer identifier.
+            let before = code[..at].chars().last();
+            if !needle.starts_with('.') && before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let rest = &code[at + needle.len()..];
+            let op = ident(rest);
+            if !op.is_empty()
+                && op.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && rest[op.len()..].starts_with("()")
+            {
+                calls.push((prefix.to_string(), op.to_string(), at));
+            }
+        }
+    }
     calls
+}
+
+/// The calls of one file's code (whitespace removed), or the code before a
+/// `.send()` that follows no call the scan saw since the previous `.send()`:
+/// a call made in a way the scan does not know fails instead of going unchecked.
+fn checked_calls(code: &str) -> Result<Vec<(String, String, usize)>, String> {
+    let calls = calls_in(code);
+    let mut previous = 0;
+    for (send, _) in code.match_indices(".send()") {
+        if !calls.iter().any(|(_, _, at)| (previous..send).contains(at)) {
+            return Err(code[previous..send].to_string());
+        }
+        previous = send;
+    }
+    Ok(calls)
+}
+
+/// Every SDK call in src/aws/ (tests cut off) as (IAM prefix, snake op).
+/// Whitespace is removed first so multi-line builder chains read as one.
+fn sdk_calls() -> BTreeSet<(String, String)> {
+    let mut all = BTreeSet::new();
+    for path in rust_files(&harness::repo_root().join("src/aws")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        let code: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        match checked_calls(&code) {
+            Ok(calls) => all.extend(calls.into_iter().map(|(p, op, _)| (p, op))),
+            Err(code) => panic!("{}: an SDK call the scan does not see, in {code}", path.display()),
+        }
+    }
+    all
+}
+
+#[test]
+fn the_scan_follows_locals_and_refuses_a_call_it_cannot_see() {
+    let code = "letcp=&self.codepipeline;cp.rollback_stage().send().await?;self.codebuild.batch_get_reports().send()";
+    let ops: Vec<String> = checked_calls(code).unwrap().into_iter().map(|(p, op, _)| format!("{p}:{op}")).collect();
+    assert_eq!(ops, ["codebuild:batch_get_reports", "codepipeline:rollback_stage"]);
+    let hidden = "letc=make_client();c.list_rule_executions().pipeline_name(n).send()";
+    assert!(checked_calls(hidden).unwrap_err().contains("list_rule_executions"));
 }
 
 #[test]
@@ -134,6 +215,9 @@ fn the_policy_grants_nothing_pipewatch_does_not_call() {
         called.iter().cloned().chain(NOT_YET_CALLED.iter().chain(COMPANIONS).map(|a| a.to_string())).collect();
     let extra: Vec<_> = policy_actions(&policy()).into_iter().filter(|a| !known.contains(a)).collect();
     assert!(extra.is_empty(), "the policy grants actions pipewatch never calls: {extra:?}");
+    // Once called, an action leaves NOT_YET_CALLED: the list stays the truth.
+    let stale: Vec<_> = NOT_YET_CALLED.iter().filter(|a| called.contains(**a)).collect();
+    assert!(stale.is_empty(), "called now, so remove from NOT_YET_CALLED: {stale:?}");
 }
 
 #[test]

@@ -52,6 +52,7 @@ async fn every_answer_of_a_demo_run_matches_the_api_models() {
     retry_and_stop(&env).await;
     reads_and_transitions(&env).await;
     manage_logs(&env).await;
+    crate::pipeline_api::define_update_delete(&env).await;
     for args in [&["probe"][..], &["probe", "--cbor"]] {
         println!("{}", ok(&conformance(&env, args).await, "the probe"));
     }

@@ -7,11 +7,13 @@
 
 mod cli;
 mod config;
+mod pages;
 mod raw;
 mod scenario;
 
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
 pub use config::two_stage_pipeline;
+pub use pages::{all_events, pages_from};
 pub use raw::RawResponse;
 pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};
 

@@ -37,20 +37,10 @@ async fn put(logs: &Client, group: &str, stream: &str, t0: i64, messages: &[Stri
     assert!(out.rejected_log_events_info().is_none());
 }
 
-/// Reads forward from `token` (startFromHead, as AWS requires with a forward
-/// token) until the token comes back unchanged; returns the lines and that token.
+/// Reads forward from `token` to the end; returns the lines and the last token.
 async fn read_on(logs: &Client, group: &str, stream: &str, token: &str) -> (Vec<OutputLogEvent>, String) {
-    let (mut lines, mut token) = (Vec::new(), token.to_string());
-    loop {
-        let page = logs.get_log_events().log_group_name(group).log_stream_name(stream).next_token(&token);
-        let page = page.start_from_head(true).send().await.unwrap();
-        lines.extend(page.events().iter().cloned());
-        let next = page.next_forward_token().unwrap().to_string();
-        if next == token {
-            return (lines, token);
-        }
-        token = next;
-    }
+    let (pages, last) = harness::pages_from(logs, group, stream, None, Some(token.to_string())).await;
+    (pages.concat(), last)
 }
 
 fn msgs(events: &[aws_sdk_cloudwatchlogs::types::OutputLogEvent]) -> Vec<String> {
@@ -164,15 +154,8 @@ async fn builds_append_through_the_store_and_clients_read_it() {
         store.append("/aws/codebuild/p", "b1", vec![(t0, "phase INSTALL".into()), (t0 + 1, "phase BUILD".into())]);
     }
     let logs = env.logs();
-    let page = logs
-        .get_log_events()
-        .log_group_name("/aws/codebuild/p")
-        .log_stream_name("b1")
-        .start_from_head(true)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(msgs(page.events()), ["phase INSTALL", "phase BUILD"]);
+    let events = harness::all_events(&logs, "/aws/codebuild/p", "b1").await;
+    assert_eq!(msgs(&events), ["phase INSTALL", "phase BUILD"]);
     let groups = logs.describe_log_groups().log_group_name_prefix("/aws/codebuild/").send().await.unwrap();
     let names: Vec<_> = groups.log_groups().iter().map(|g| g.log_group_name().unwrap()).collect();
     assert_eq!(names, ["/aws/codebuild/p"]);

@@ -45,28 +45,10 @@ async fn put_events(env: &Env, group: &str, stream: &str, n: usize, size: usize)
 /// Page sizes and events read from the head, following forward tokens with
 /// startFromHead=true until the same token comes back.
 async fn page_through(env: &Env, group: &str, stream: &str, limit: Option<i32>) -> (Vec<usize>, Vec<String>) {
-    let (mut sizes, mut messages, mut token) = (Vec::new(), Vec::new(), None::<String>);
-    let logs = logs(env);
-    loop {
-        let page = logs
-            .get_log_events()
-            .log_group_name(group)
-            .log_stream_name(stream)
-            .start_from_head(true)
-            .set_limit(limit)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .unwrap();
-        let next = page.next_forward_token().unwrap().to_string();
-        if token.as_deref() == Some(next.as_str()) {
-            assert!(page.events().is_empty(), "the end gives nothing");
-            return (sizes, messages);
-        }
-        sizes.push(page.events().len());
-        messages.extend(page.events().iter().map(|e| e.message().unwrap()[..8].to_string()));
-        token = Some(next);
-    }
+    let (pages, _) = harness::pages_from(&logs(env), group, stream, limit, None).await;
+    let sizes = pages.iter().map(Vec::len).collect();
+    let messages = pages.iter().flatten().map(|e| e.message().unwrap()[..8].to_string()).collect();
+    (sizes, messages)
 }
 
 fn numbers(n: usize) -> Vec<String> {

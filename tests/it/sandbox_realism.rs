@@ -123,28 +123,8 @@ async fn printed_lines_arrive_half_a_second_to_five_seconds_late_in_batches() {
     assert!(printed.windows(2).all(|w| w[0] <= w[1]) && printed[7] - printed[0] >= 1_500, "{printed:?}");
 }
 
-/// Every event of a stream, following tokens (startFromHead=true) until the
-/// same token comes back.
 async fn all_events(env: &Env, group: &str, stream: &str) -> Vec<OutputLogEvent> {
-    let (mut events, mut token) = (Vec::new(), None::<String>);
-    loop {
-        let page = env
-            .logs()
-            .get_log_events()
-            .log_group_name(group)
-            .log_stream_name(stream)
-            .start_from_head(true)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .unwrap();
-        events.extend(page.events().iter().cloned());
-        let next = page.next_forward_token().map(str::to_string);
-        if next == token {
-            return events;
-        }
-        token = next;
-    }
+    harness::all_events(&env.logs(), group, stream).await
 }
 
 #[tokio::test]

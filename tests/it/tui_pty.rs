@@ -149,16 +149,22 @@ fn hostile_build_output_writes_no_payload_to_the_terminal() {
 }
 
 /// The terminal titles the app itself sets for the demo run (OSC 0 and 2),
+/// and its own "approval waiting" notification (OSC 9 and the bell: the
+/// hostile build succeeds, so the approval may start waiting before `q`),
 /// removed so that any other OSC or BEL left came from the build.
 fn without_own_titles(text: &str) -> String {
-    let mut out = text.to_string();
-    for title in ["… mlops-demo InProgress", "✔ mlops-demo Succeeded", "✘ mlops-demo Failed"] {
+    let mut out = text.replace(APPROVAL_NOTIFICATION, "");
+    for title in ["… mlops-demo InProgress", "✔ mlops-demo Succeeded", "✘ mlops-demo Failed", APPROVAL_TITLE] {
         for n in [0, 2] {
             out = out.replace(&format!("\x1b]{n};{title}\x07"), "");
         }
     }
     out
 }
+
+/// What the app writes when the demo's approval starts waiting: OSC 9, the bell.
+const APPROVAL_NOTIFICATION: &str = "\x1b]9;pipewatch: mlops-demo approval waiting: Approve/Approve\x07\x07";
+const APPROVAL_TITLE: &str = "⏸ mlops-demo approval waiting";
 
 /// The app's pid: the only child of the pane's shell.
 fn app_pid(tmux: &Tmux) -> i32 {
@@ -565,6 +571,47 @@ fn read_only_says_so_in_the_footer_and_mutating_keys_only_explain() {
         assert!(!screen.contains("approve?") && !screen.contains("Push ·"), "{key} opened a dialog:\n{screen}");
     }
     assert!(tmux.screen().contains("Approve waiting"), "nothing was answered");
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
+    assert!(after.contains("EXITED 0"), "{after}");
+}
+
+#[test]
+fn an_approval_starting_to_wait_rings_notifies_titles_and_the_inbox_shows_it_and_a_star_is_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(ws.join("model")).expect("model dir");
+    let spec = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo quick-build\n";
+    std::fs::write(ws.join("model/buildspec.yml"), spec).expect("write buildspec");
+    let raw = dir.path().join("raw.bin");
+    let state = dir.path().join("state");
+    let line =
+        format!("XDG_STATE_HOME={} {}", state.display(), command(&format!("--workspace {}", ws.display()), dir.path()));
+    let tmux = Tmux::start("approval", 100, 30, &line);
+    tmux.run(&["pipe-pane", "-o", "-t", "t", &format!("cat >> {}", raw.display())]);
+    let start = Instant::now();
+    while tmux.flag("#{pane_title}") != APPROVAL_TITLE {
+        assert!(start.elapsed() < WAIT, "title: {:?}\n{}", tmux.flag("#{pane_title}"), tmux.screen());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let bytes = std::fs::read(&raw).expect("raw pane output");
+    let text = String::from_utf8_lossy(&bytes);
+    assert_eq!(text.matches(APPROVAL_NOTIFICATION).count(), 1, "one notification, then the bell");
+
+    tmux.keys(&["A"]);
+    let screen = tmux.wait_for("the inbox", |s| s.contains("Approve/Approve") && s.contains("Custom data:"));
+    assert!(screen.contains("Approvals waiting") && screen.contains("Review at: https://example.com/"), "{screen}");
+    // Esc alone (Esc then a key at once reads as Alt-key).
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the inbox to close", |s| !s.contains("Approvals waiting"));
+    tmux.keys(&["o"]);
+    tmux.wait_for("the pipeline list", |s| s.contains("mlops-demo-eu"));
+    tmux.keys(&["*"]);
+    tmux.wait_for("the star", |s| s.contains("starred mlops-demo"));
+    let stars = std::fs::read_to_string(state.join("pipewatch/starred")).expect("the stars file");
+    assert_eq!(stars, "\tus-east-1\tmlops-demo\n");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the list to close", |s| !s.contains("mlops-demo-eu"));
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the shell after exit", |s| s.contains("DONE"));
     assert!(after.contains("EXITED 0"), "{after}");

@@ -24,6 +24,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
         "ListProjects" => list_projects(shared, input, region),
         "StartBuild" => start_build(shared, input, region),
         "StopBuild" => stop(shared, input, region),
+        op if super::projects::OPERATIONS.contains(&op) => super::projects::dispatch(shared, op, input, region),
         _ => Err(ApiError::client(
             "UnknownOperationException",
             format!("Operation {op} is not supported by the sandbox"),

@@ -8,6 +8,7 @@ mod files;
 mod flow;
 pub(crate) mod logtarget;
 mod model;
+pub mod projects;
 mod runner;
 
 use std::collections::HashMap;
@@ -78,31 +79,31 @@ pub struct Store {
     pub(crate) timeout_override: Option<Duration>,
 }
 
+/// A project as BatchGetProjects returns it: its `arn` (from its own, naming
+/// another Region or account, or the sandbox's) and the members AWS fills in.
+pub(crate) fn with_defaults(mut p: Value, now: &Value) -> Value {
+    let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let (region, account) = project_home(&p);
+    if let Some(obj) = p.as_object_mut() {
+        obj.insert("arn".into(), json!(format!("arn:aws:codebuild:{region}:{account}:project/{name}")));
+        obj.entry("created").or_insert(now.clone());
+        obj.entry("lastModified").or_insert(now.clone());
+        obj.entry("timeoutInMinutes").or_insert(json!(60));
+        obj.entry("queuedTimeoutInMinutes").or_insert(json!(480));
+        obj.entry("encryptionKey").or_insert(json!(format!("arn:aws:kms:{region}:{account}:alias/aws/s3")));
+        obj.entry("logsConfig").or_insert(json!({
+            "cloudWatchLogs": { "status": "ENABLED" },
+            "s3Logs": { "status": "DISABLED", "encryptionDisabled": false }
+        }));
+        obj.entry("projectVisibility").or_insert(json!("PRIVATE"));
+    }
+    p
+}
+
 impl Store {
     pub fn new(projects: Vec<Value>, dir: PathBuf) -> Self {
         let now = epoch_secs(Utc::now());
-        let projects = projects
-            .into_iter()
-            .map(|mut p| {
-                let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-                // A project whose arn names another Region or account lives there.
-                let (region, account) = project_home(&p);
-                if let Some(obj) = p.as_object_mut() {
-                    obj.insert("arn".into(), json!(format!("arn:aws:codebuild:{region}:{account}:project/{name}")));
-                    obj.entry("created").or_insert(now.clone());
-                    obj.entry("lastModified").or_insert(now.clone());
-                    obj.entry("timeoutInMinutes").or_insert(json!(60));
-                    obj.entry("queuedTimeoutInMinutes").or_insert(json!(480));
-                    obj.entry("encryptionKey").or_insert(json!(format!("arn:aws:kms:{region}:{account}:alias/aws/s3")));
-                    obj.entry("logsConfig").or_insert(json!({
-                        "cloudWatchLogs": { "status": "ENABLED" },
-                        "s3Logs": { "status": "DISABLED", "encryptionDisabled": false }
-                    }));
-                    obj.entry("projectVisibility").or_insert(json!("PRIVATE"));
-                }
-                p
-            })
-            .collect();
+        let projects = projects.into_iter().map(|p| with_defaults(p, &now)).collect();
         Self {
             projects,
             dir,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Store, control, view};
+use super::{Store, control, define, view};
 use crate::sandbox::http::{ApiError, ApiResult, Input};
 use crate::sandbox::paging::offset_page;
 use crate::sandbox::{Shared, lock};
@@ -17,6 +17,9 @@ pub const LIST_PIPELINES_PAGE: usize = 100;
 /// `region` is the request's signing Region: pipelines live in the sandbox's
 /// home Region, and a client signing for another sees none, as on AWS.
 pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    if define::OPERATIONS.contains(&op) {
+        return define::dispatch(shared, op, input, region);
+    }
     if region != crate::sandbox::regions::HOME {
         if op == "ListPipelines" {
             page(Vec::new(), input, "pipelines", LIST_PIPELINES_PAGE, 1000)?;
@@ -54,7 +57,7 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
         "GetPipeline" => {
             let p = store.pipeline(input.req_str("name")?)?;
             if let Some(v) = input.get("version").and_then(Value::as_i64)
-                && v != 1
+                && v != p.version
             {
                 return Err(ApiError::client(
                     "PipelineVersionNotFoundException",

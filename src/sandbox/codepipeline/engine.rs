@@ -23,7 +23,7 @@ pub async fn run(shared: Arc<Shared>) {
 
 /// Records what polling sources hold at start, before any request arrives.
 pub fn prepare(shared: &Arc<Shared>) {
-    polling::baseline(shared, &mut lock(&shared.pipelines));
+    polling::baseline(shared, &mut lock(&shared.pipelines), None);
 }
 
 pub fn advance(shared: &Arc<Shared>) {

@@ -4,6 +4,8 @@
 mod actions;
 pub mod api;
 mod control;
+pub mod declare;
+mod define;
 pub mod engine;
 mod polling;
 mod view;
@@ -24,6 +26,9 @@ pub struct Pipeline {
     pub raw: Value,
     pub decl: PipelineDecl,
     pub created: Time,
+    /// Starts at 1; each UpdatePipeline adds one.
+    pub version: i64,
+    pub updated: Time,
     /// Inbound transition per stage (index = stage index).
     pub inbound: Vec<Transition>,
     /// Outbound transition per stage: holds executions after the stage.
@@ -155,6 +160,8 @@ impl Store {
                     raw: raw.clone(),
                     decl,
                     created: now,
+                    version: 1,
+                    updated: now,
                     inbound: vec![open.clone(); n],
                     outbound: vec![open; n],
                     polling_disabled_at,

@@ -53,9 +53,13 @@ fn sources(store: &Store) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-/// What is in S3 when the sandbox starts is not a change.
-pub fn baseline(shared: &Arc<Shared>, store: &mut Store) {
+/// What is in S3 when the sandbox starts (or when pipeline `only` is
+/// created or updated) is not a change.
+pub fn baseline(shared: &Arc<Shared>, store: &mut Store, only: Option<&str>) {
     for (pipeline, action, bucket, key) in sources(store) {
+        if only.is_some_and(|name| name != pipeline) {
+            continue;
+        }
         let version = lock(&shared.s3).latest_version(&bucket, &key);
         store.polls.seen.insert((pipeline, action), version);
     }

@@ -13,22 +13,22 @@ pub fn pipeline_arn(name: &str) -> String {
 pub fn pipeline_summary(p: &Pipeline) -> Value {
     json!({
         "name": p.decl.name,
-        "version": 1,
+        "version": p.version,
         "pipelineType": p.decl.pipeline_type,
         "executionMode": p.decl.execution_mode,
         "created": epoch_secs(p.created),
-        "updated": epoch_secs(p.created),
+        "updated": epoch_secs(p.updated),
     })
 }
 
 pub fn get_pipeline(p: &Pipeline) -> Value {
     let mut decl = p.raw.clone();
     if let Some(obj) = decl.as_object_mut() {
-        obj.insert("version".into(), json!(1));
+        obj.insert("version".into(), json!(p.version));
         obj.entry("executionMode").or_insert(json!(p.decl.execution_mode));
         obj.entry("pipelineType").or_insert(json!(p.decl.pipeline_type));
     }
-    let mut metadata = json!({ "pipelineArn": pipeline_arn(&p.decl.name), "created": epoch_secs(p.created), "updated": epoch_secs(p.created) });
+    let mut metadata = json!({ "pipelineArn": pipeline_arn(&p.decl.name), "created": epoch_secs(p.created), "updated": epoch_secs(p.updated) });
     if let Some(at) = p.polling_disabled_at {
         metadata["pollingDisabledAt"] = epoch_secs(at);
     }

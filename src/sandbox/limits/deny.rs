@@ -72,13 +72,19 @@ pub fn json_resource(service: &str, op: &str, region: &str, input: &Value) -> St
     let s = |k: &str| input.get(k).and_then(Value::as_str);
     let first = |k: &str| input.get(k).and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str);
     match service {
-        "codepipeline" => match s("name").or_else(|| s("pipelineName")) {
+        // CreatePipeline and UpdatePipeline name the pipeline in their declaration.
+        "codepipeline" => match s("name")
+            .or_else(|| s("pipelineName"))
+            .or_else(|| input.pointer("/pipeline/name").and_then(Value::as_str))
+        {
             Some(name) if op != "ListPipelines" => format!("arn:aws:codepipeline:{region}:{ACCOUNT_ID}:{name}"),
             _ => "*".into(),
         },
         "codebuild" => {
             // Build ids are `project:uuid`; build calls are authorized on the project.
+            // CreateProject, UpdateProject and DeleteProject take `name`.
             let project = s("projectName")
+                .or_else(|| s("name"))
                 .or_else(|| first("names"))
                 .or_else(|| first("ids").or_else(|| s("id")).map(|id| id.rsplit_once(':').map_or(id, |(p, _)| p)));
             match project {
@@ -159,6 +165,10 @@ mod tests {
         assert_eq!(r, format!("arn:aws:codebuild:eu-west-1:{ACCOUNT_ID}:project/p"));
         let r = json_resource("codepipeline", "GetPipelineState", "us-east-1", &json!({"name": "demo"}));
         assert_eq!(r, format!("arn:aws:codepipeline:us-east-1:{ACCOUNT_ID}:demo"));
+        let r = json_resource("codepipeline", "CreatePipeline", "us-east-1", &json!({"pipeline": {"name": "new"}}));
+        assert_eq!(r, format!("arn:aws:codepipeline:us-east-1:{ACCOUNT_ID}:new"));
+        let r = json_resource("codebuild", "DeleteProject", "us-east-1", &json!({"name": "gone"}));
+        assert_eq!(r, format!("arn:aws:codebuild:us-east-1:{ACCOUNT_ID}:project/gone"));
         assert_eq!(s3_resource("s3:ListBucket", "b", "k"), "arn:aws:s3:::b");
         assert_eq!(s3_resource("s3:GetObject", "b", "k"), "arn:aws:s3:::b/k");
         assert_eq!(s3_action("HeadObject", true), "s3:GetObjectVersion");

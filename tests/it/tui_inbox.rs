@@ -1,0 +1,159 @@
+//! The approvals inbox end to end, minus the terminal: `A` → update → the
+//! real driver (its inbox sweep and control requests) → the SDK over HTTP →
+//! the sandbox. The waiting approval and its token come from GetPipelineState,
+//! its custom data and link from the action's declaration (GetPipeline
+//! `configuration.CustomData`, `ExternalEntityLink`: CodePipeline User Guide,
+//! "Add a manual approval action to a stage"); the answer is PutApprovalResult
+//! (CodePipeline API Reference).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pipewatch::app::{Driver, Running};
+use pipewatch::config::{Config, Intervals};
+use pipewatch::model::snapshot::Status;
+use pipewatch::model::{Connection, Mode, Model};
+use pipewatch::msg::Msg;
+use pipewatch::update::{self, Effect};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::harness::{self, Env, PIPELINE, buildspec};
+
+struct App {
+    model: Model,
+    driver: Running,
+    rx: UnboundedReceiver<Msg>,
+    /// Every effect update asked for, in order.
+    effects: Vec<Effect>,
+}
+
+impl App {
+    async fn start(env: &Env) -> App {
+        let clients = env.clients().await;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let intervals = Intervals {
+            state_active: Duration::from_millis(400),
+            state_idle: Duration::from_millis(800),
+            ..Intervals::default()
+        };
+        let driver = Running::new(Arc::new(clients), tx, None, intervals);
+        let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
+        let model = Model::new(Config::default(), connection, Some(PIPELINE.into()), Utc::now());
+        let mut app = App { model, driver, rx, effects: Vec::new() };
+        for effect in update::init(&app.model) {
+            app.driver.run(&effect);
+        }
+        app
+    }
+
+    fn apply(&mut self, msg: Msg) {
+        self.model.now = Utc::now();
+        for effect in update::update(&mut self.model, msg) {
+            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
+                self.driver.run(&effect);
+            }
+            self.effects.push(effect);
+        }
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        while !done(&self.model) {
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}: {:?}", self.model.inbox);
+            match tokio::time::timeout(Duration::from_millis(200), self.rx.recv()).await {
+                Ok(Some(msg)) => self.apply(msg),
+                Ok(None) => panic!("driver channel closed"),
+                Err(_) => self.apply(Msg::Tick),
+            }
+        }
+    }
+}
+
+impl App {
+    /// Wakes every poller (as an answered control does), then counts the
+    /// inbox reads that arrive within two seconds.
+    async fn reads_after_a_wake(&mut self) -> usize {
+        self.driver.run(&Effect::RefreshNow);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        let mut reads = 0;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            reads += usize::from(matches!(msg, Msg::Approvals { .. }));
+            self.apply(msg);
+        }
+        reads
+    }
+}
+
+fn stage_status(m: &Model, name: &str) -> Option<Status> {
+    let stage = m.session.state.as_ref()?.stages.iter().find(|s| s.name == name)?;
+    stage.latest_execution.as_ref().map(|(_, s)| s.clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_lists_the_waiting_approval_and_approving_from_it_lets_the_run_deploy() {
+    let env = harness::start().await;
+    let version = env.upload(&buildspec(&["echo ok"])).await;
+    let execution = env.execution_for(&version).await;
+    let mut app = App::start(&env).await;
+    app.until("the pipeline list", |m| m.session.list.loaded).await;
+    app.until("the approval to wait", |m| stage_status(m, "Approve") == Some(Status::InProgress)).await;
+
+    app.press(KeyCode::Char('A'));
+    assert_eq!(app.model.mode(), Mode::Inbox);
+    let asked: Vec<String> = app
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::WatchInbox(Some(targets)) => Some(targets.iter().map(|t| t.pipeline.clone()).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or_default();
+    assert_eq!(asked, ["mlops-demo", "mlops-demo-eu"], "every listed pipeline is read");
+    app.until("the inbox to read both pipelines", |m| m.inbox.progress() == (2, 2)).await;
+    let rows = app.model.inbox.rows();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!((row.target.pipeline.as_str(), row.approval.stage.as_str()), (PIPELINE, "Approve"));
+    assert_eq!(row.approval.execution_id.as_deref(), Some(execution.as_str()));
+    assert_eq!(row.approval.custom_data.as_deref(), Some("Check the model metrics in the Build log before deploying."));
+    assert_eq!(row.approval.external_link.as_deref(), Some("https://example.com/mlops-demo/model-report"));
+    let since = row.approval.since.expect("waiting since");
+    assert!((Utc::now() - since).num_seconds() < 120, "{since}");
+
+    app.press(KeyCode::Enter);
+    assert_eq!(app.model.mode(), Mode::Confirm);
+    for c in "ship it".chars() {
+        app.press(KeyCode::Char(c));
+    }
+    app.press(KeyCode::Enter);
+    assert_eq!(app.model.mode(), Mode::Inbox, "back in the inbox while the answer goes out");
+    app.until("the run to reach Deploy", |m| {
+        matches!(stage_status(m, "Deploy"), Some(Status::InProgress | Status::Succeeded))
+    })
+    .await;
+    let state = env.codepipeline().get_pipeline_state().name(PIPELINE).send().await.expect("state");
+    let approve = &state.stage_states()[2].action_states()[0];
+    assert_eq!(approve.latest_execution().and_then(|l| l.summary()), Some("ship it"));
+    app.until("the inbox to empty", |m| m.inbox.rows().is_empty() && m.inbox.failures().is_empty()).await;
+
+    // Open, a wake makes the sweep read again at once (a sweep under way may add its own)...
+    let reads = app.reads_after_a_wake().await;
+    assert!(reads >= 2, "both pipelines read again: {reads}");
+    app.press(KeyCode::Esc);
+    assert_eq!(app.model.mode(), Mode::Normal);
+    assert_eq!(app.effects.last(), Some(&Effect::WatchInbox(None)), "closing stops the reads");
+    // ...closed, nothing reads the approvals any more (a read that was
+    // finishing as Esc came is drained first).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while let Ok(msg) = app.rx.try_recv() {
+        app.apply(msg);
+    }
+    assert_eq!(app.reads_after_a_wake().await, 0, "no inbox read while it is closed");
+}
