@@ -5,7 +5,7 @@ mod actions;
 pub mod api;
 mod control;
 pub mod declare;
-mod define;
+pub(crate) mod define;
 pub mod engine;
 mod polling;
 mod view;

@@ -15,6 +15,10 @@ use crate::sandbox::{ACCOUNT_ID, Shared, lock, regions::HOME};
 /// `Some`: the answer for a generated pipeline, or for any request outside
 /// the engine's account and Region. `None`: the engine answers.
 pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str, account: &str) -> Option<ApiResult> {
+    // Defining pipelines is the engine's, in any Region of the home account.
+    if account == ACCOUNT_ID && crate::sandbox::codepipeline::define::OPERATIONS.contains(&op) {
+        return None;
+    }
     let engine_place = account == ACCOUNT_ID && region == HOME;
     let named = input.opt_str("name").or_else(|| input.opt_str("pipelineName")).unwrap_or_default().to_string();
     if engine_place {
