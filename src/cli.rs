@@ -49,6 +49,9 @@ pub struct MonitorArgs {
     /// Read settings from FILE (default: $XDG_CONFIG_HOME/pipewatch/config.toml, if it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Start with the pipelines of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["pipeline", "sandbox"])]
+    pub fleet: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +104,12 @@ pub struct StatusArgs {
     /// Print one JSON object on stdout (fields in README, "Headless commands").
     #[arg(long)]
     pub json: bool,
+    /// Every pipeline of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with = "pipeline")]
+    pub fleet: Option<String>,
+    /// The config file naming the fleet (default: $XDG_CONFIG_HOME/pipewatch/config.toml).
+    #[arg(long, value_name = "FILE", requires = "fleet")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -269,6 +278,13 @@ pub struct SandboxArgs {
     /// How often S3 sources that poll (PollForSourceChanges absent or true) look for a new version.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::sandbox::chaos::parse_duration)]
     pub poll_interval: std::time::Duration,
+    /// Add N generated pipelines in us-east-1 and eu-west-1 (a fleet to
+    /// try): most idle, some building, waiting for approval, or failed.
+    #[arg(long, value_name = "N")]
+    pub generate_pipelines: Option<usize>,
+    /// How many of the generated pipelines are building at start (default N/25).
+    #[arg(long, value_name = "K", requires = "generate_pipelines")]
+    pub generate_running: Option<usize>,
 }
 
 fn parse_realism(s: &str) -> Result<Realism, String> {

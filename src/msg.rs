@@ -123,6 +123,26 @@ pub enum Msg {
         pipeline: String,
         result: Result<Vec<(String, f64)>, ApiFailure>,
     },
+    /// Fleet: a place's pipeline names (all ListPipelines pages), or why not.
+    FleetListed {
+        place: crate::model::fleet::Place,
+        result: Result<Vec<String>, ApiFailure>,
+    },
+    /// Fleet: the account a place's credentials belong to.
+    FleetAccount {
+        place: crate::model::fleet::Place,
+        account: String,
+    },
+    /// Fleet: a row's latest run.
+    FleetLatest {
+        key: crate::model::fleet::RowKey,
+        result: Result<crate::model::fleet::Latest, ApiFailure>,
+    },
+    /// Fleet: a profile's login expired; its rows wait for `L`.
+    FleetLogin {
+        profile: String,
+        message: String,
+    },
 }
 
 /// How a command run in the terminal ended.

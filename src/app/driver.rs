@@ -13,7 +13,7 @@ use crate::aws::AwsClients;
 use crate::config::Intervals;
 use crate::msg::Msg;
 use crate::update::Effect;
-use crate::workers::{ControlDriver, PushDriver, Workers};
+use crate::workers::{ControlDriver, FleetPoller, PushDriver, Workers};
 
 /// Runs effects: the only bridge from the pure update to workers and AWS.
 pub trait Driver {
@@ -27,6 +27,8 @@ pub struct Running {
     control: ControlDriver,
     /// Builds the connection `:profile`/`:region` ask for (none in tests).
     pub(super) switch: Option<Switcher>,
+    /// `--fleet`: polls every place of the fleet (none otherwise).
+    pub(super) fleet: Option<FleetPoller>,
     /// What `p` packs (kept for the push driver of a new connection).
     workspace: Option<PathBuf>,
     /// The region shown, for a switched-to profile that names none.
@@ -67,7 +69,7 @@ impl Running {
     ) -> Self {
         let region = ready.clients.region.clone();
         let (workers, push, control) = connect(ready, workspace.clone(), intervals, backoff);
-        Running { workers, push, control, switch: None, workspace, region, intervals, backoff }
+        Running { workers, push, control, switch: None, fleet: None, workspace, region, intervals, backoff }
     }
 }
 
@@ -129,6 +131,16 @@ impl Driver for Running {
                     // The old workers, push and control drivers are dropped (cancelled) here.
                     (self.workers, self.push, self.control) =
                         connect(ready, self.workspace.clone(), self.intervals, self.backoff);
+                }
+            }
+            Effect::FleetVisible(keys) => {
+                if let Some(fleet) = &self.fleet {
+                    fleet.set_visible(keys.clone());
+                }
+            }
+            Effect::FleetResume(profile) => {
+                if let Some(fleet) = &self.fleet {
+                    fleet.resume(profile);
                 }
             }
             // The loop's own: it owns the terminal (see `event_loop`).

@@ -10,6 +10,7 @@ mod control;
 mod credential_errors;
 mod details;
 mod errors;
+mod fleet;
 mod history;
 mod logs;
 mod pool;

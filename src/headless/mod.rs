@@ -4,6 +4,7 @@ pub mod approve;
 pub mod completions;
 pub mod config;
 mod dry_run;
+pub mod fleet_status;
 pub mod logs;
 pub mod push;
 pub mod retry;

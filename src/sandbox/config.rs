@@ -19,6 +19,12 @@ pub struct SandboxConfig {
     pub pipelines: Vec<Value>,
     #[serde(default)]
     pub projects: Vec<Value>,
+    /// Keys of other accounts (see `accounts`).
+    #[serde(default)]
+    pub accounts: Vec<super::accounts::AccountKey>,
+    /// Generated pipelines (see `generated`).
+    #[serde(default)]
+    pub generate: Vec<super::generated::GenerateSpec>,
     /// GetPipeline's `metadata` given with a pipeline, by pipeline name.
     #[serde(skip)]
     pub metadata: BTreeMap<String, Value>,

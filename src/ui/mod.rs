@@ -12,6 +12,9 @@ mod control_tests;
 mod details;
 #[cfg(test)]
 mod details_tests;
+mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 mod footer;
 mod graph;
 mod header;
@@ -52,6 +55,18 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
+    if crate::update::fleet::is_open(m) {
+        fleet::render(m, frame, area);
+    } else {
+        render_panes(m, frame, area);
+    }
+    if m.config.ascii {
+        theme::asciify(frame.buffer_mut());
+    }
+    theme::apply_palette(&m.config.theme, frame.buffer_mut());
+}
+
+fn render_panes(m: &Model, frame: &mut Frame, area: Rect) {
     // At 200 columns and more the details view is a pane on the right.
     let side = m.session.details.open && area.width >= crate::update::DETAILS_PANE_WIDTH && m.mode() != Mode::Details;
     let main = if side { Rect { width: area.width - details::PANE_COLUMNS, ..area } } else { area };
@@ -92,10 +107,6 @@ pub fn render(m: &Model, frame: &mut Frame) {
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),
     }
-    if m.config.ascii {
-        theme::asciify(frame.buffer_mut());
-    }
-    theme::apply_palette(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

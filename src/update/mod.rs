@@ -16,6 +16,9 @@ mod control_tests;
 mod copy;
 mod details;
 pub use details::PANE_WIDTH as DETAILS_PANE_WIDTH;
+pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 mod history;
 #[cfg(test)]
 mod history_tests;
@@ -124,6 +127,10 @@ pub enum Effect {
         pipeline: String,
         open: bool,
     },
+    /// The fleet rows on screen, asked about before the rest.
+    FleetVisible(Vec<crate::model::fleet::RowKey>),
+    /// A profile logged in again: its fleet rows poll again with new clients.
+    FleetResume(String),
 }
 
 /// Effects to run once at start (the pipeline named on the command line).
@@ -140,13 +147,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => {
             // A confirmation stays until the next key.
             m.dirty |= m.session.info.take().is_some();
-            keys::on_key(m, key, &mut fx);
+            if !fleet::on_key(m, key, &mut fx) {
+                keys::on_key(m, key, &mut fx);
+            }
         }
         Msg::Resize(w, h) => {
             m.size = (w, h);
             panes::ensure_focus_visible(m);
             m.dirty = true;
             panes::watch_visible_rows(m, &mut fx);
+            fleet::tell_visible(m, &mut fx);
         }
         Msg::Paste(text) => paste(m, &text),
         Msg::FocusGained | Msg::FocusLost => {
@@ -243,8 +253,18 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             inbox::on_approvals(m, target, result);
         }
-        Msg::Connected(result) => command::connected(m, result, &mut fx),
-        Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
+        Msg::Connected(result) => {
+            command::connected(m, result, &mut fx);
+            fleet::connected(m, &mut fx);
+        }
+        Msg::RanInTerminal { command, outcome } => {
+            fleet::ran(m, &outcome, &mut fx);
+            command::ran(m, &command, outcome, &mut fx);
+        }
+        Msg::FleetListed { place, result } => fleet::listed(m, place, result, &mut fx),
+        Msg::FleetAccount { place, account } => fleet::account(m, place, account),
+        Msg::FleetLatest { key, result } => fleet::latest(m, key, result, &mut fx),
+        Msg::FleetLogin { profile, message: _ } => fleet::login_needed(m, &profile),
         Msg::PastExecution { pipeline, execution_id, result } => {
             history::on_past_execution(m, &pipeline, &execution_id, result, &mut fx);
         }
@@ -319,7 +339,9 @@ fn on_pipelines(m: &mut Model, mut items: Vec<crate::model::snapshot::PipelineSu
     m.session.list.loaded = true;
     set(&mut m.session.list.items, items, &mut m.dirty);
     m.session.list.selected = m.session.list.selected.min(m.session.list.items.len().saturating_sub(1));
+    // The fleet list chooses what to watch.
     if m.session.pipeline.is_none()
+        && !fleet::is_open(m)
         && let Some(first) = m.session.list.items.first()
     {
         let name = first.name.clone();

@@ -173,7 +173,7 @@ pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
 
 /// Asks for the latest status of the list rows on screen, when they changed.
 pub(super) fn watch_visible_rows(m: &mut Model, fx: &mut Vec<Effect>) {
-    let shown = m.list_is_pane() || m.mode() == Mode::PipelinePopup;
+    let shown = !super::fleet::is_open(m) && (m.list_is_pane() || m.mode() == Mode::PipelinePopup);
     let names: Vec<String> = if shown {
         let (offset, rows) = layout::list_window(m);
         m.session.list.items.iter().skip(offset).take(rows).map(|p| p.name.clone()).collect()

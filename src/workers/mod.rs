@@ -6,6 +6,8 @@
 
 mod build;
 mod control;
+mod fleet;
+pub mod fleet_schedule;
 mod history;
 mod inbox;
 mod lanes;
@@ -25,6 +27,7 @@ use crate::aws::AwsClients;
 use crate::config::Intervals;
 use crate::msg::{ApiFailure, Msg};
 pub use control::ControlDriver;
+pub use fleet::FleetPoller;
 use pace::{Backoff, Pace, Pacer};
 pub use push::PushDriver;
 

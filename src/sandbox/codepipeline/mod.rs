@@ -6,7 +6,7 @@ pub mod api;
 mod commands;
 mod control;
 pub mod declare;
-mod define;
+pub(crate) mod define;
 mod deploy;
 pub mod engine;
 mod polling;
