@@ -49,6 +49,9 @@ pub struct MonitorArgs {
     /// Read settings from FILE (default: $XDG_CONFIG_HOME/pipewatch/config.toml, if it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Start with the pipelines of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["pipeline", "sandbox"])]
+    pub fleet: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +67,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Print a build's log as plain text, escape sequences removed.
     Logs(LogsArgs),
+    /// Print a build's test reports and its failed tests.
+    Tests(TestsArgs),
     /// Approve or reject a manual approval that is waiting.
     Approve(ApproveArgs),
     /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
@@ -99,6 +104,12 @@ pub struct StatusArgs {
     /// Print one JSON object on stdout (fields in README, "Headless commands").
     #[arg(long)]
     pub json: bool,
+    /// Every pipeline of the config file's [[fleet]] NAME, across its profiles and regions.
+    #[arg(long, value_name = "NAME", conflicts_with = "pipeline")]
+    pub fleet: Option<String>,
+    /// The config file naming the fleet (default: $XDG_CONFIG_HOME/pipewatch/config.toml).
+    #[arg(long, value_name = "FILE", requires = "fleet")]
+    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -119,6 +130,20 @@ pub struct WatchArgs {
     /// Seconds between polls.
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     pub interval: f64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `pipewatch tests`: exits 0 when no test failed, 1 when some failed, 2 on
+/// usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct TestsArgs {
+    /// The CodeBuild build id (project:uuid).
+    #[arg(value_name = "BUILD_ID")]
+    pub build_id: String,
+    /// Print one JSON object on stdout: the reports and the failed cases.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -253,6 +278,13 @@ pub struct SandboxArgs {
     /// How often S3 sources that poll (PollForSourceChanges absent or true) look for a new version.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::sandbox::chaos::parse_duration)]
     pub poll_interval: std::time::Duration,
+    /// Add N generated pipelines in us-east-1 and eu-west-1 (a fleet to
+    /// try): most idle, some building, waiting for approval, or failed.
+    #[arg(long, value_name = "N")]
+    pub generate_pipelines: Option<usize>,
+    /// How many of the generated pipelines are building at start (default N/25).
+    #[arg(long, value_name = "K", requires = "generate_pipelines")]
+    pub generate_running: Option<usize>,
 }
 
 fn parse_realism(s: &str) -> Result<Realism, String> {

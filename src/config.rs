@@ -7,9 +7,11 @@ use ratatui::style::Color;
 use crate::keymap::Keymap;
 
 mod file;
+mod fleet;
 mod intervals;
 mod values;
 pub use file::{default_file, default_path, load, parse};
+pub use fleet::{FleetMember, fleet_members, members_of};
 pub use intervals::Intervals;
 pub use values::parse_color;
 
@@ -37,6 +39,8 @@ pub struct Config {
     pub keymap: Keymap,
     /// Poll intervals, handed to the workers.
     pub intervals: Intervals,
+    /// `[[fleet]]` entries: each a profile's part of a named fleet.
+    pub fleets: Vec<FleetMember>,
 }
 
 /// The palette: the config file's `[theme]` names a colour for each default
@@ -121,6 +125,7 @@ impl Default for Config {
             theme: Theme::default(),
             keymap: Keymap::default(),
             intervals: Intervals::default(),
+            fleets: Vec::new(),
         }
     }
 }

@@ -32,6 +32,11 @@ fn main() -> Result<()> {
             drop(runtime);
             std::process::exit(code)
         }
+        Some(Command::Tests(args)) => {
+            let code = runtime.block_on(pipewatch::headless::tests::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
         Some(Command::Approve(args)) => {
             let code = runtime.block_on(pipewatch::headless::approve::run(args));
             drop(runtime);
@@ -75,6 +80,7 @@ async fn run_sandbox(args: SandboxArgs) -> Result<()> {
         poll_interval: args.poll_interval,
         realism: args.realism.unwrap_or_default(),
         lenient: args.lenient,
+        generate: args.generate_pipelines.map(|n| sandbox::generated::GenerateSpec::home(n, args.generate_running)),
     };
     let sb = sandbox::start(opts).await?;
     let c = sb.credentials();

@@ -44,6 +44,13 @@ pub enum Msg {
         project: String,
         medians: Vec<(String, f64)>,
     },
+    /// The details view's data (fetched when it opens).
+    Details(Result<crate::model::details::Details, ApiFailure>),
+    /// A finished build's test reports (fetched once when it ends).
+    Tests {
+        build_id: String,
+        result: Result<crate::model::tests_report::TestReport, ApiFailure>,
+    },
     Log {
         build_id: String,
         result: Result<LogBatch, ApiFailure>,
@@ -121,6 +128,26 @@ pub enum Msg {
     StageMedians {
         pipeline: String,
         result: Result<Vec<(String, f64)>, ApiFailure>,
+    },
+    /// Fleet: a place's pipeline names (all ListPipelines pages), or why not.
+    FleetListed {
+        place: crate::model::fleet::Place,
+        result: Result<Vec<String>, ApiFailure>,
+    },
+    /// Fleet: the account a place's credentials belong to.
+    FleetAccount {
+        place: crate::model::fleet::Place,
+        account: String,
+    },
+    /// Fleet: a row's latest run.
+    FleetLatest {
+        key: crate::model::fleet::RowKey,
+        result: Result<crate::model::fleet::Latest, ApiFailure>,
+    },
+    /// Fleet: a profile's login expired; its rows wait for `L`.
+    FleetLogin {
+        profile: String,
+        message: String,
     },
 }
 

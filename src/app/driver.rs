@@ -13,7 +13,7 @@ use crate::aws::AwsClients;
 use crate::config::Intervals;
 use crate::msg::Msg;
 use crate::update::Effect;
-use crate::workers::{ControlDriver, PushDriver, Workers};
+use crate::workers::{ControlDriver, FleetPoller, PushDriver, Workers};
 
 /// Runs effects: the only bridge from the pure update to workers and AWS.
 pub trait Driver {
@@ -27,6 +27,8 @@ pub struct Running {
     control: ControlDriver,
     /// Builds the connection `:profile`/`:region` ask for (none in tests).
     pub(super) switch: Option<Switcher>,
+    /// `--fleet`: polls every place of the fleet (none otherwise).
+    pub(super) fleet: Option<FleetPoller>,
     /// What `p` packs (kept for the push driver of a new connection).
     workspace: Option<PathBuf>,
     /// The region shown, for a switched-to profile that names none.
@@ -67,7 +69,7 @@ impl Running {
     ) -> Self {
         let region = ready.clients.region.clone();
         let (workers, push, control) = connect(ready, workspace.clone(), intervals, backoff);
-        Running { workers, push, control, switch: None, workspace, region, intervals, backoff }
+        Running { workers, push, control, switch: None, fleet: None, workspace, region, intervals, backoff }
     }
 }
 
@@ -94,6 +96,7 @@ impl Driver for Running {
         match effect {
             Effect::WatchPipeline(name) => workers.watch_pipeline(name),
             Effect::WatchBuild(id) => workers.watch_build(id),
+            Effect::ActionLogEnded(arn) => workers.action_log_ended(arn),
             Effect::WatchRows(names) => workers.watch_rows(names.clone()),
             Effect::SetFocus(focused) => workers.set_focus(*focused),
             Effect::RefreshNow => workers.refresh_now(),
@@ -102,6 +105,9 @@ impl Driver for Running {
             }
             Effect::FetchStageMedians { pipeline } => workers.fetch_stage_medians(pipeline),
             Effect::CancelHistory => workers.cancel_history(),
+            Effect::FetchDetails { pipeline, execution_id, build_id } => {
+                workers.fetch_details(pipeline, execution_id, build_id.as_deref())
+            }
             Effect::HistoryOpen { pipeline, open } => workers.set_history_open(pipeline, *open),
             Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
             Effect::ExecutePush => self.push.execute(),
@@ -128,6 +134,16 @@ impl Driver for Running {
                     // The old workers, push and control drivers are dropped (cancelled) here.
                     (self.workers, self.push, self.control) =
                         connect(ready, self.workspace.clone(), self.intervals, self.backoff);
+                }
+            }
+            Effect::FleetVisible(keys) => {
+                if let Some(fleet) = &self.fleet {
+                    fleet.set_visible(keys.clone());
+                }
+            }
+            Effect::FleetResume(profile) => {
+                if let Some(fleet) = &self.fleet {
+                    fleet.resume(profile);
                 }
             }
             // The loop's own: it owns the terminal (see `event_loop`).

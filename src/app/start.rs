@@ -13,7 +13,9 @@ use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
 use crate::cli::MonitorArgs;
 use crate::config::{Config, Theme};
+use crate::model::fleet::Place;
 use crate::model::{Connection, Model};
+use crate::workers::FleetPoller;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
@@ -32,14 +34,19 @@ pub async fn run_monitor(args: MonitorArgs) -> Result<()> {
         let (sandbox, clients) = aws::start_sandbox_session(&workspace).await?;
         (Some(sandbox), clients)
     } else {
-        let opts = args.connect.options();
+        let mut opts = args.connect.options();
+        // A fleet starts on its first place (a switch moves to the others).
+        if let Some(first) = fleet_start(&config, args.fleet.as_deref())? {
+            opts.profile = Some(first.profile);
+            opts.region = Some(first.region);
+        }
         (None, aws::connect(&opts).await?)
     };
     let pipeline = args.pipeline.clone().or_else(|| sandbox.as_ref().map(|_| DEMO_PIPELINE.to_string()));
     // What `p` packs: --workspace, the demo workspace in the sandbox, else
     // the git root or current directory (resolved by pack).
     let workspace = args.workspace.clone().or_else(|| args.sandbox.then(aws::default_workspace));
-    let started = Started { clients, opts: args.connect.options(), sandbox: args.sandbox };
+    let started = Started { clients, opts: args.connect.options(), sandbox: args.sandbox, fleet: args.fleet.clone() };
     let result = monitor(config, started, pipeline, workspace).await;
     drop(sandbox);
     if let Err(e) = &result {
@@ -65,6 +72,15 @@ struct Started {
     clients: AwsClients,
     opts: aws::ConnectOptions,
     sandbox: bool,
+    /// `--fleet NAME`.
+    fleet: Option<String>,
+}
+
+/// The fleet's first place, checking the fleet exists (a bad name stops the app before the terminal).
+fn fleet_start(config: &Config, name: Option<&str>) -> Result<Option<Place>> {
+    let Some(name) = name else { return Ok(None) };
+    let members = crate::config::fleet_members(&config.fleets, name).map_err(|e| eyre!(e))?;
+    Ok(members.first().and_then(|m| m.regions.first().map(|r| Place { profile: m.profile.clone(), region: r.clone() })))
 }
 
 async fn monitor(
@@ -73,7 +89,7 @@ async fn monitor(
     pipeline: Option<String>,
     workspace: Option<std::path::PathBuf>,
 ) -> Result<()> {
-    let Started { clients, opts, sandbox } = started;
+    let Started { clients, opts, sandbox, fleet } = started;
     let connection = Connection {
         account: None,
         region: clients.region.clone(),
@@ -83,8 +99,21 @@ async fn monitor(
     let (main_tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (tx, gate) = switch::gated(&main_tx);
     let mut running = Running::new(Arc::new(clients), tx, workspace, config.intervals);
+    let fleet = match fleet {
+        Some(name) => {
+            let members = crate::config::fleet_members(&config.fleets, &name).map_err(|e| eyre!(e))?;
+            let f = crate::model::fleet::Fleet::new(&name, members);
+            let places: Vec<Place> = f.places.keys().cloned().collect();
+            let cadence = crate::workers::fleet_schedule::Cadence::from_intervals(&config.intervals);
+            running.fleet =
+                Some(FleetPoller::start(places, opts.clone(), cadence, config.intervals.pipelines, main_tx.clone()));
+            Some(f)
+        }
+        None => None,
+    };
     running.switch = Some(Switcher::new(main_tx, opts, gate));
     let mut model = Model::new(config, connection, pipeline, Utc::now());
+    model.fleet = fleet;
     model.sandbox = sandbox;
     model.alerts.starred = crate::app::stars::load(&crate::app::stars::default_path());
     model.profiles = if sandbox { Vec::new() } else { aws::profiles::profile_names() };

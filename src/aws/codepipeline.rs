@@ -178,6 +178,7 @@ fn action_snapshot(stage: &str, a: &ActionState, types: &ActionTypes) -> ActionS
             .and_then(|l| l.token())
             .map(str::to_string),
         error: latest.and_then(|l| l.error_details()).and_then(|d| d.message()).map(str::to_string),
+        log_stream_arn: latest.and_then(|l| l.log_stream_arn()).map(str::to_string),
         status,
         name,
     }

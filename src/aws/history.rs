@@ -84,5 +84,6 @@ fn action_execution(d: &ActionExecutionDetail) -> ActionExecution {
         error: result.and_then(|r| r.error_details()).and_then(|e| e.message()).map(str::to_string),
         category: type_id.map(|t| t.category().as_str().to_string()),
         provider: type_id.map(|t| t.provider().to_string()),
+        log_stream_arn: result.and_then(|r| r.log_stream_arn()).map(str::to_string),
     }
 }

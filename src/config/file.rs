@@ -67,6 +67,7 @@ struct File {
     notifications: Option<NotificationsFile>,
     theme: Option<ThemeFile>,
     keys: Option<KeyTable>,
+    fleet: Option<Vec<super::fleet::FleetFile>>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +153,9 @@ impl File {
             set(&mut c.theme.running, t.running, colour);
             set(&mut c.theme.stopped, t.stopped, colour);
             set(&mut c.theme.dim, t.dim, colour);
+        }
+        for entry in self.fleet.unwrap_or_default() {
+            c.fleets.push(entry.member()?);
         }
         if let Some(table) = self.keys {
             let mut overrides = Vec::new();

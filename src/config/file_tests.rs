@@ -147,3 +147,27 @@ fn a_missing_explicit_file_is_an_error_and_a_bad_one_names_its_path() {
     std::fs::write(&good, "log_lines = 7\n").expect("write");
     assert_eq!(load(Some(&good)).expect("good file").log_capacity, 7);
 }
+
+#[test]
+fn fleet_entries_add_up_by_name_and_bad_ones_name_their_place() {
+    let text = "[[fleet]]\nname = \"all\"\nprofile = \"dev\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nfilter = [\"pay*\"]\n\n[[fleet]]\nname = \"all\"\nprofile = \"prod\"\nregions = [\"us-east-1\"]\n";
+    let c = parse(text).expect("valid fleets");
+    let all = members_of(&c.fleets, "all");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].profile, "dev");
+    assert_eq!(all[0].regions, ["us-east-1", "eu-west-1"]);
+    assert_eq!(all[0].filters, ["pay*"]);
+    assert!(all[1].filters.is_empty());
+    assert!(members_of(&c.fleets, "none").is_empty());
+    // A bad Region: the element's line and column.
+    let bad = "[[fleet]]\nname = \"x\"\nprofile = \"dev\"\nregions = [\"us-east-1\", \"mars\"]\n";
+    assert_eq!(error(bad), "4:25: `mars` is not an AWS Region (like eu-west-1)");
+    let glob = "[[fleet]]\nname = \"x\"\nprofile = \"dev\"\nregions = [\"us-east-1\"]\nfilter = [\"a[\"]\n";
+    assert!(error(glob).starts_with("5:11: bad pipeline-name pattern `a[`"), "{}", error(glob));
+    let empty = "[[fleet]]\nname = \"x\"\nprofile = \"dev\"\nregions = []\n";
+    assert_eq!(error(empty), "4:11: regions is empty: name at least one");
+    let missing = "[[fleet]]\nname = \"x\"\nregions = [\"us-east-1\"]\n";
+    assert!(error(missing).starts_with("1:1: missing field `profile`"), "{}", error(missing));
+    let unknown = "[[fleet]]\nname = \"x\"\nprofile = \"p\"\nregions = [\"us-east-1\"]\nregion = \"x\"\n";
+    assert!(error(unknown).starts_with("5:1: unknown field `region`"), "{}", error(unknown));
+}

@@ -17,6 +17,9 @@ pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_SETUP: i32 = 2;
 
 pub async fn run(args: StatusArgs) -> i32 {
+    if let Some(name) = &args.fleet {
+        return super::fleet_status::run(&args, name).await;
+    }
     let clients = match connect(&args.connect).await {
         Ok(c) => c,
         Err(code) => return code,

@@ -94,6 +94,7 @@ pub fn execution_snapshot(
                         external_url: run.and_then(|r| r.external_url.clone()),
                         approval_token: None,
                         error: run.and_then(|r| r.error.clone()),
+                        log_stream_arn: run.and_then(|r| r.log_stream_arn.clone()),
                     }
                 })
                 .collect();

@@ -86,6 +86,7 @@ fn run(execution: usize, stage: &str, action: &str, status: Status, start_secs: 
         error: None,
         category: None,
         provider: None,
+        log_stream_arn: None,
     }
 }
 

@@ -2,7 +2,14 @@
 
 pub mod alerts;
 pub mod command;
+pub mod compute;
 pub mod control;
+pub mod details;
+pub mod fleet;
+#[cfg(test)]
+pub mod fleet_samples;
+#[cfg(test)]
+mod fleet_tests;
 pub mod health;
 pub mod history;
 pub mod history_samples;
@@ -16,6 +23,7 @@ pub mod selection;
 mod session;
 pub mod snapshot;
 pub mod terminal;
+pub mod tests_report;
 pub mod v2;
 
 use chrono::{DateTime, Utc};
@@ -65,6 +73,8 @@ pub struct Model {
     pub sandbox: bool,
     /// A `:profile`/`:region` switch under way: what it switches to.
     pub switching: Option<String>,
+    /// `--fleet NAME`: the fleet list and its rows.
+    pub fleet: Option<fleet::Fleet>,
     /// The approvals inbox (`A`): across connections, so not in `Session`.
     pub inbox: inbox::Inbox,
     /// Starred pipelines and the approvals seen, for notifications.
@@ -97,6 +107,7 @@ impl Model {
             profiles: Vec::new(),
             sandbox: false,
             switching: None,
+            fleet: None,
             inbox: inbox::Inbox::default(),
             alerts: alerts::Alerts::default(),
         }

@@ -31,6 +31,7 @@ fn action(name: &str, category: &str, provider: &str, status: Option<Status>, se
         external_url: None,
         approval_token: None,
         error: None,
+        log_stream_arn: None,
     }
 }
 
@@ -112,6 +113,7 @@ pub fn running_build() -> BuildSnapshot {
         s3_log: None,
         complete: false,
         region: None,
+        report_arns: Vec::new(),
     }
 }
 

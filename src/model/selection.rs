@@ -1,6 +1,7 @@
 //! Questions about the pipeline snapshot: which action is selected, which
 //! build to show by default.
 
+use crate::model::compute::{followed_id, is_commands};
 use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, Status};
 use crate::model::{BuildSource, Model};
 
@@ -23,19 +24,22 @@ pub fn wanted_build(m: &Model) -> Option<String> {
             .iter()
             .find(|s| &s.name == stage)
             .and_then(|s| s.actions.iter().find(|a| &a.name == action))
-            .and_then(|a| a.external_id.clone()),
+            .and_then(followed_id),
         BuildSource::Auto => default_build(state),
     }
 }
 
-/// The running CodeBuild action's build, else the last one in pipeline order.
+/// The running compute action's build (or Commands log), else the last one
+/// in pipeline order.
 pub fn default_build(state: &PipelineSnapshot) -> Option<String> {
-    let builds =
-        || state.stages.iter().flat_map(|s| &s.actions).filter(|a| is_build_action(a) && a.external_id.is_some());
-    builds()
-        .find(|a| a.status == Some(Status::InProgress))
-        .or_else(|| builds().next_back())
-        .and_then(|a| a.external_id.clone())
+    let builds = || {
+        state
+            .stages
+            .iter()
+            .flat_map(|s| &s.actions)
+            .filter(|a| (is_build_action(a) || is_commands(a)) && followed_id(a).is_some())
+    };
+    builds().find(|a| a.status == Some(Status::InProgress)).or_else(|| builds().next_back()).and_then(followed_id)
 }
 
 /// All (stage, action) positions in graph order.

@@ -46,6 +46,11 @@ pub struct BuildView {
     pub snapshot: Option<BuildSnapshot>,
     /// Median seconds per phase over the project's recent successful builds.
     pub medians: Vec<(String, f64)>,
+    /// The finished build's test reports, fetched once when it ends.
+    pub tests: Option<crate::model::tests_report::TestReport>,
+    /// A followed Commands log (`id` is its ARN): its tailer was told the
+    /// action ended.
+    pub log_ended: bool,
 }
 
 /// Per-connection state.
@@ -77,6 +82,8 @@ pub struct Session {
     pub followed: Option<FollowedRun>,
     /// PARALLEL mode with several executions in progress: one lane each.
     pub lanes: Vec<crate::model::v2::Lane>,
+    /// The details view (`d`): a popup, or a pane on wide terminals.
+    pub details: crate::model::details::DetailsView,
 }
 
 impl Session {
@@ -100,6 +107,7 @@ impl Session {
             history: HistoryView::default(),
             followed: None,
             lanes: Vec::new(),
+            details: Default::default(),
         }
     }
 }

@@ -91,6 +91,8 @@ pub struct ActionSnapshot {
     /// Present while a manual approval waits for an answer.
     pub approval_token: Option<String>,
     pub error: Option<String>,
+    /// A compute action's log (`logStreamARN`): a Commands action has no build.
+    pub log_stream_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +114,8 @@ pub struct BuildSnapshot {
     pub complete: bool,
     /// The Region the build runs in (None: the connection's own).
     pub region: Option<String>,
+    /// Its test and coverage reports (BatchGetBuilds `reportArns`).
+    pub report_arns: Vec<String>,
 }
 
 /// A build's S3 log object (`logs.s3LogsArn`) and its console link.
@@ -186,4 +190,6 @@ pub struct ActionExecution {
     /// From input.actionTypeId.
     pub category: Option<String>,
     pub provider: Option<String>,
+    /// output.executionResult.logStreamARN (Commands actions).
+    pub log_stream_arn: Option<String>,
 }

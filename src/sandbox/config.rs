@@ -19,6 +19,12 @@ pub struct SandboxConfig {
     pub pipelines: Vec<Value>,
     #[serde(default)]
     pub projects: Vec<Value>,
+    /// Keys of other accounts (see `accounts`).
+    #[serde(default)]
+    pub accounts: Vec<super::accounts::AccountKey>,
+    /// Generated pipelines (see `generated`).
+    #[serde(default)]
+    pub generate: Vec<super::generated::GenerateSpec>,
     /// GetPipeline's `metadata` given with a pipeline, by pipeline name.
     #[serde(skip)]
     pub metadata: BTreeMap<String, Value>,
@@ -39,6 +45,9 @@ pub struct PipelineDecl {
     /// Region -> store: required by AWS once an action runs in another Region.
     #[serde(default)]
     pub artifact_stores: BTreeMap<String, ArtifactStoreDecl>,
+    /// Pipeline-level variables (V2).
+    #[serde(default)]
+    pub variables: Vec<super::codepipeline::variables::VariableDecl>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -71,6 +80,20 @@ pub struct ActionDecl {
     /// Cross-account actions name a role in the other account.
     #[serde(default)]
     pub role_arn: Option<String>,
+    /// A Commands action's shell commands.
+    #[serde(default)]
+    pub commands: Vec<String>,
+    /// A compute action's variables to export (names; API model OutputVariableList).
+    #[serde(default)]
+    pub output_variables: Vec<String>,
+    /// Where this action's output variables are read: `#{Namespace.NAME}`.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// A Commands action's environment: `[{ "name", "value", "type" }]`.
+    #[serde(default)]
+    pub environment_variables: Vec<Value>,
+    #[serde(default)]
+    pub timeout_in_minutes: Option<u64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, serde::Serialize)]
@@ -84,6 +107,9 @@ pub struct ActionTypeId {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ArtifactName {
     pub name: String,
+    /// A Commands action's output files (globs); empty: every file.
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 fn default_mode() -> String {
@@ -103,6 +129,11 @@ impl ActionDecl {
     }
     pub fn is_codebuild(&self) -> bool {
         self.action_type_id.provider == "CodeBuild"
+    }
+    /// CodePipeline User Guide, "Commands action reference": category Compute,
+    /// owner AWS, provider Commands.
+    pub fn is_commands(&self) -> bool {
+        self.action_type_id.category == "Compute" && self.action_type_id.provider == "Commands"
     }
     pub fn is_manual_approval(&self) -> bool {
         self.action_type_id.category == "Approval" && self.action_type_id.provider == "Manual"
@@ -237,7 +268,26 @@ impl PipelineDecl {
         }
         decl.check_artifact_stores()?;
         super::codepipeline::check_v2_declaration(&decl, value)?;
+        decl.check_commands()?;
         Ok(decl)
+    }
+
+    /// Commands actions run only in V2 pipelines and need 1 to 50 commands
+    /// (CodePipeline User Guide, "Commands action reference"; API model,
+    /// ActionDeclaration.commands).
+    fn check_commands(&self) -> Result<(), String> {
+        for a in self.stages.iter().flat_map(|s| &s.actions).filter(|a| a.is_commands()) {
+            let (p, n) = (&self.name, &a.name);
+            if self.pipeline_type != "V2" {
+                return Err(format!(
+                    "pipeline {p}: action {n}: the Commands action is only available for V2 pipelines"
+                ));
+            }
+            if a.commands.is_empty() || a.commands.len() > 50 {
+                return Err(format!("pipeline {p}: action {n}: a Commands action needs 1 to 50 commands"));
+            }
+        }
+        Ok(())
     }
 
     /// CodePipeline API Reference, PipelineDeclaration: artifactStore or

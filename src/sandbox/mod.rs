@@ -3,12 +3,14 @@
 //! buildspecs for real. It is a sibling of the app, not a layer under it: the app
 //! reaches it only over HTTP through the real SDK clients.
 
+pub mod accounts;
 pub mod cbor;
 pub mod chaos;
 pub mod codebuild;
 pub mod codepipeline;
 pub mod config;
 pub mod constraints;
+pub mod generated;
 pub mod http;
 pub mod limits;
 pub mod logs;
@@ -67,6 +69,8 @@ pub struct Options {
     pub rates: limits::RateOverrides,
     /// How often polling S3 sources (PollForSourceChanges absent or true) look for a new version.
     pub poll_interval: Duration,
+    /// `--generate-pipelines`: generated pipelines in the home account.
+    pub generate: Option<generated::GenerateSpec>,
 }
 
 /// AWS does not publish how often CodePipeline polls a source; a minute keeps
@@ -91,6 +95,7 @@ impl Options {
             deny: Default::default(),
             rates: Default::default(),
             poll_interval: DEFAULT_POLL_INTERVAL,
+            generate: None,
         }
     }
 }
@@ -105,6 +110,10 @@ pub fn random_credentials() -> Credentials {
 /// lock; when two are needed the order is pipelines, builds, logs, s3.
 pub struct Shared {
     pub credentials: Credentials,
+    /// Every key the sandbox accepts and its account.
+    pub accounts: accounts::Accounts,
+    /// Generated pipelines per account and Region; locked alone.
+    pub generated: Mutex<generated::Store>,
     pub state_dir: PathBuf,
     pub started: Instant,
     pub chaos: Option<chaos::Chaos>,
@@ -174,10 +183,12 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
             opts.addr
         );
     }
-    let cfg = match &opts.config {
+    let mut cfg = match &opts.config {
         Some(path) => config::SandboxConfig::load(path)?,
         None => config::SandboxConfig::demo()?,
     };
+    cfg.generate.extend(opts.generate.clone());
+    let started = Instant::now();
     let (state_dir, temp) = match &opts.state_dir {
         Some(dir) => (dir.clone(), None),
         None => {
@@ -201,8 +212,10 @@ pub async fn start(opts: Options) -> Result<Sandbox> {
     }
     let shared = Arc::new(Shared {
         credentials: opts.credentials.clone(),
+        accounts: accounts::Accounts::new(opts.credentials.clone(), cfg.accounts.clone(), started),
+        generated: Mutex::new(generated::Store::new(&cfg.generate, chrono::Utc::now())),
         state_dir: state_dir.clone(),
-        started: Instant::now(),
+        started,
         chaos: opts.chaos.clone(),
         request_log,
         recorder,

@@ -20,7 +20,7 @@ use super::chaos::Fault;
 use super::http::{self, ApiError, ApiResult, Response};
 use super::protocol::{Protocol, classify, service_and_op, unknown_json_service, unknown_query_service};
 use super::sigv4::{self, AuthError, RequestParts, presign};
-use super::{Shared, codebuild, codepipeline, logs, rpcv2, s3, sts};
+use super::{Shared, codebuild, codepipeline, generated, logs, rpcv2, s3, sts};
 
 /// JSON and query bodies are small; anything bigger is a client bug.
 const MAX_SMALL_BODY: usize = 16 * 1024 * 1024;
@@ -65,10 +65,13 @@ fn call_service(
     service: &str,
     op: &str,
     input: &Value,
-    region: &str,
+    scope: &sigv4::Scope,
 ) -> ApiResult<Value> {
+    let region = scope.region.as_str();
+    let account = shared.accounts.account_of(&scope.access_key);
     let outcome = shared.limits.admit_json(service, op, region, input).and_then(|()| match service {
-        "codepipeline" => codepipeline::api::dispatch(shared, op, input, region),
+        "codepipeline" => generated::api::dispatch(shared, op, input, region, account)
+            .unwrap_or_else(|| codepipeline::api::dispatch(shared, op, input, region)),
         "codebuild" => codebuild::api::dispatch(shared, op, input, region),
         "logs" => logs::dispatch(shared, op, input, region),
         _ => Err(ApiError::client("UnknownOperationException", format!("Service {service} is not served"))),
@@ -124,7 +127,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
                 if !input.is_object() {
                     return Err(ApiError::client("SerializationException", "Request body must be a JSON object"));
                 }
-                call_service(shared, "json", service, &op, &input, &scope.region).map(|v| http::json_response(&v, &rid))
+                call_service(shared, "json", service, &op, &input, scope).map(|v| http::json_response(&v, &rid))
             })
             .await;
             resp.unwrap_or_else(|e| http::json_error(&e, &rid))
@@ -133,7 +136,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response {
             let headers = req.headers().clone();
             let (resp, _) = small_request(&shared, req, |shared, body, scope| {
                 let input = rpcv2::check_body(&headers, &body)?;
-                let output = call_service(shared, rpcv2::CBOR, service, &op, &input, &scope.region)?;
+                let output = call_service(shared, rpcv2::CBOR, service, &op, &input, scope)?;
                 Ok(rpcv2::response(service, &op, &output, &rid))
             })
             .await;
@@ -191,10 +194,13 @@ where
         headers: &parts.headers,
         payload_hash: &hash,
     };
-    let scope = match sigv4::verify(&shared.credentials, &request) {
+    let scope = match sigv4::verify(&shared.accounts.credentials_for(&parts.headers), &request) {
         Ok(scope) => scope,
         Err(e) => return (Err(auth_error(e, action.is_some())), action),
     };
+    if let Err(e) = shared.accounts.check_expiry(&scope.access_key, action.is_some()) {
+        return (Err(e), action);
+    }
     (f(shared, body, &scope), action)
 }
 
@@ -205,7 +211,10 @@ async fn s3_request(shared: &Arc<Shared>, req: Request<Incoming>, rid: &str) -> 
     let raw_query = parts.uri.query().unwrap_or("");
     let authenticated = if !parts.headers.contains_key("authorization") && presign::is_presigned(raw_query) {
         let now = chrono::Utc::now();
-        presign::verify(&shared.credentials, parts.method.as_str(), parts.uri.path(), raw_query, &parts.headers, now)
+        let creds = shared
+            .accounts
+            .credentials_for_key(&presign::scope_of_query(raw_query).map(|s| s.access_key).unwrap_or_default());
+        presign::verify(&creds, parts.method.as_str(), parts.uri.path(), raw_query, &parts.headers, now)
             .map(|p| (p.scope, p.payload_hash))
             .map_err(s3::presign_error)
     } else {
@@ -248,7 +257,8 @@ fn s3_header_auth(shared: &Shared, parts: &hyper::http::request::Parts) -> Resul
         headers: &parts.headers,
         payload_hash: &claimed,
     };
-    let scope = sigv4::verify(&shared.credentials, &request).map_err(s3::auth_error)?;
+    let scope = sigv4::verify(&shared.accounts.credentials_for(&parts.headers), &request).map_err(s3::auth_error)?;
+    shared.accounts.check_expiry(&scope.access_key, false)?;
     Ok((scope, claimed))
 }
 

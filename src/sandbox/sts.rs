@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use super::Shared;
 use super::http::{self, ApiError, Response};
 use super::sigv4::Scope;
-use super::{ACCOUNT_ID, Shared};
 
 pub fn dispatch(
-    _shared: &Arc<Shared>,
+    shared: &Arc<Shared>,
     form: &[(String, String)],
     scope: &Scope,
     rid: &str,
@@ -15,8 +15,10 @@ pub fn dispatch(
     let action = form.iter().find(|(k, _)| k == "Action").map(|(_, v)| v.as_str()).unwrap_or("");
     match action {
         "GetCallerIdentity" => {
+            // Each key belongs to its own account (see `accounts`).
+            let account = shared.accounts.account_of(&scope.access_key);
             let body = format!(
-                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{ACCOUNT_ID}:user/sandbox</Arn><UserId>{}</UserId><Account>{ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{rid}</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
+                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::{account}:user/sandbox</Arn><UserId>{}</UserId><Account>{account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>{rid}</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
                 http::xml_escape(&scope.access_key)
             );
             Ok(hyper::Response::builder()

@@ -24,6 +24,7 @@ fn run(id: &str, stage: &str, status: Status) -> ActionExecution {
         error: None,
         category: None,
         provider: None,
+        log_stream_arn: None,
     }
 }
 

@@ -3,9 +3,18 @@
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod details;
+#[cfg(test)]
+mod details_tests;
+mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 mod footer;
 mod graph;
 mod header;
@@ -27,11 +36,14 @@ mod push;
 mod push_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_report_tests;
 pub mod theme;
 #[cfg(test)]
 mod theme_tests;
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding};
 
@@ -43,7 +55,30 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let areas = layout::compute(area, m);
+    if crate::update::fleet::is_open(m) {
+        fleet::render(m, frame, area);
+    } else {
+        render_panes(m, frame, area);
+    }
+    if m.config.ascii {
+        theme::asciify(frame.buffer_mut());
+    }
+    theme::apply_palette(&m.config.theme, frame.buffer_mut());
+}
+
+fn render_panes(m: &Model, frame: &mut Frame, area: Rect) {
+    // At 200 columns and more the details view is a pane on the right.
+    let side = m.session.details.open && area.width >= crate::update::DETAILS_PANE_WIDTH && m.mode() != Mode::Details;
+    let main = if side { Rect { width: area.width - details::PANE_COLUMNS, ..area } } else { area };
+    let mut areas = layout::compute(main, m);
+    if side {
+        for r in [&mut areas.header, &mut areas.notice, &mut areas.footer] {
+            r.width = area.width;
+        }
+        let top = areas.header.bottom();
+        let rect = Rect::new(main.right(), top, details::PANE_COLUMNS, areas.notice.y.saturating_sub(top));
+        details::render_pane(m, frame, rect);
+    }
     header::render(m, frame, areas.header);
     for &(pane, r) in &areas.panes {
         match pane {
@@ -68,13 +103,10 @@ pub fn render(m: &Model, frame: &mut Frame) {
         }
         Mode::Inbox => inbox::render(m, frame, area),
         Mode::History => history::render(m, frame, area),
+        Mode::Details => details::render_popup(m, frame, area),
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),
     }
-    if m.config.ascii {
-        theme::asciify(frame.buffer_mut());
-    }
-    theme::apply_palette(&m.config.theme, frame.buffer_mut());
 }
 
 /// A pane: a top rule carrying the title, highlighted when focused; content

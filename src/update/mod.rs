@@ -7,10 +7,18 @@ mod alerts_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
 mod copy;
+mod details;
+pub use details::PANE_WIDTH as DETAILS_PANE_WIDTH;
+pub mod fleet;
+#[cfg(test)]
+mod fleet_tests;
 mod history;
 #[cfg(test)]
 mod history_tests;
@@ -48,6 +56,9 @@ pub use command::ExternalCommand;
 pub enum Effect {
     WatchPipeline(String),
     WatchBuild(String),
+    /// The followed Commands action ended: its log (this ARN) is complete
+    /// once the last lines are ingested.
+    ActionLogEnded(String),
     /// The pipeline-list rows on screen, whose latest status to poll.
     WatchRows(Vec<String>),
     SetFocus(bool),
@@ -113,6 +124,12 @@ pub enum Effect {
     FetchStageMedians {
         pipeline: String,
     },
+    /// Fetch the details view's data once (answer: Msg::Details).
+    FetchDetails {
+        pipeline: String,
+        execution_id: String,
+        build_id: Option<String>,
+    },
     /// Drop history fetches in flight (back to the latest, another pipeline).
     CancelHistory,
     /// The history view opened (list more executions now and while open) or closed.
@@ -120,6 +137,10 @@ pub enum Effect {
         pipeline: String,
         open: bool,
     },
+    /// The fleet rows on screen, asked about before the rest.
+    FleetVisible(Vec<crate::model::fleet::RowKey>),
+    /// A profile logged in again: its fleet rows poll again with new clients.
+    FleetResume(String),
 }
 
 /// Effects to run once at start (the pipeline named on the command line).
@@ -136,13 +157,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => {
             // A confirmation stays until the next key.
             m.dirty |= m.session.info.take().is_some();
-            keys::on_key(m, key, &mut fx);
+            if !fleet::on_key(m, key, &mut fx) {
+                keys::on_key(m, key, &mut fx);
+            }
         }
         Msg::Resize(w, h) => {
             m.size = (w, h);
             panes::ensure_focus_visible(m);
             m.dirty = true;
             panes::watch_visible_rows(m, &mut fx);
+            fleet::tell_visible(m, &mut fx);
         }
         Msg::Paste(text) => paste(m, &text),
         Msg::FocusGained | Msg::FocusLost => {
@@ -200,6 +224,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.build.medians, medians, &mut m.dirty);
             }
         }
+        Msg::Details(result) => details::fetched(m, result),
+        Msg::Tests { build_id, result } => {
+            if m.session.build.id.as_ref() == Some(&build_id)
+                && let Some(t) = ok(m, result)
+            {
+                set(&mut m.session.build.tests, Some(t), &mut m.dirty);
+            }
+        }
         Msg::Log { build_id, result } if m.session.build.id.as_ref() == Some(&build_id) => {
             if let Some(batch) = ok(m, result) {
                 for e in &batch.events {
@@ -232,8 +264,18 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             inbox::on_approvals(m, target, result);
         }
-        Msg::Connected(result) => command::connected(m, result, &mut fx),
-        Msg::RanInTerminal { command, outcome } => command::ran(m, &command, outcome, &mut fx),
+        Msg::Connected(result) => {
+            command::connected(m, result, &mut fx);
+            fleet::connected(m, &mut fx);
+        }
+        Msg::RanInTerminal { command, outcome } => {
+            fleet::ran(m, &outcome, &mut fx);
+            command::ran(m, &command, outcome, &mut fx);
+        }
+        Msg::FleetListed { place, result } => fleet::listed(m, place, result, &mut fx),
+        Msg::FleetAccount { place, account } => fleet::account(m, place, account),
+        Msg::FleetLatest { key, result } => fleet::latest(m, key, result, &mut fx),
+        Msg::FleetLogin { profile, message: _ } => fleet::login_needed(m, &profile),
         Msg::PastExecution { pipeline, execution_id, result } => {
             history::on_past_execution(m, &pipeline, &execution_id, result, &mut fx);
         }
@@ -268,9 +310,13 @@ fn paste(m: &mut Model, text: &str) {
         // Marks the model dirty only if a field took the text.
         Modal::Confirm(_) => return control::type_text(m, line),
         Modal::Command => command::paste(m, line),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
-            return;
-        }
+        Modal::Normal
+        | Modal::Help { .. }
+        | Modal::PipelinePopup
+        | Modal::Push(_)
+        | Modal::History
+        | Modal::Inbox
+        | Modal::Details => return,
     }
     m.dirty = true;
 }
@@ -304,7 +350,9 @@ fn on_pipelines(m: &mut Model, mut items: Vec<crate::model::snapshot::PipelineSu
     m.session.list.loaded = true;
     set(&mut m.session.list.items, items, &mut m.dirty);
     m.session.list.selected = m.session.list.selected.min(m.session.list.items.len().saturating_sub(1));
+    // The fleet list chooses what to watch.
     if m.session.pipeline.is_none()
+        && !fleet::is_open(m)
         && let Some(first) = m.session.list.items.first()
     {
         let name = first.name.clone();
@@ -331,10 +379,23 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.id = wanted.clone();
         m.session.build.snapshot = None;
         m.session.build.medians.clear();
+        m.session.build.tests = None;
+        m.session.build.log_ended = false;
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;
     }
+    if m.session.build.id != wanted_build(m)
+        && crate::model::compute::pinned_other(m).is_some()
+        && m.session.build.id.is_some()
+    {
+        // An action with no build: nothing of another one stays on screen.
+        m.session.build.id = None;
+        m.session.build.snapshot = None;
+        m.logs.clear();
+        m.dirty = true;
+    }
+    compute::check_log_end(m, fx);
 }
 
 /// Replaces a value, marking the model dirty only when it changed: a poll

@@ -112,10 +112,11 @@ fn first_action_of(all: &[(usize, usize)], stage: usize, forward: bool) -> (usiz
     all.iter().copied().find(|p| p.0 == stage).unwrap_or((0, 0))
 }
 
-/// Enter on a CodeBuild action shows its build; Enter again returns to auto.
+/// Enter on an action shows it (a build's phases, a Commands action's log,
+/// another action's summary, link and error); Enter again returns to auto.
 fn select_build(m: &mut Model, fx: &mut Vec<Effect>) {
     let Some((stage, action)) = selected_action(m) else { return };
-    if !is_build_action(action) {
+    if action.status.is_none() && !is_build_action(action) {
         return;
     }
     let chosen = BuildSource::Action { stage: stage.to_string(), action: action.name.clone() };
@@ -172,7 +173,7 @@ pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
 
 /// Asks for the latest status of the list rows on screen, when they changed.
 pub(super) fn watch_visible_rows(m: &mut Model, fx: &mut Vec<Effect>) {
-    let shown = m.list_is_pane() || m.mode() == Mode::PipelinePopup;
+    let shown = !super::fleet::is_open(m) && (m.list_is_pane() || m.mode() == Mode::PipelinePopup);
     let names: Vec<String> = if shown {
         let (offset, rows) = layout::list_window(m);
         m.session.list.items.iter().skip(offset).take(rows).map(|p| p.name.clone()).collect()

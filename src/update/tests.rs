@@ -86,11 +86,22 @@ fn enter_on_a_codebuild_action_pins_it_and_again_unpins() {
 }
 
 #[test]
-fn enter_on_a_non_build_action_does_nothing() {
+fn enter_on_a_non_build_action_that_has_not_run_does_nothing() {
     let mut m = running();
-    m.session.selected = (0, 0);
+    // Approve has not run: nothing to show.
+    m.session.selected = (2, 0);
     assert!(update(&mut m, code(KeyCode::Enter)).is_empty());
     assert_eq!(m.session.build.source, BuildSource::Auto);
+}
+
+#[test]
+fn enter_on_a_non_build_action_that_ran_pins_it_without_a_build_watch() {
+    let mut m = running();
+    m.session.selected = (0, 0);
+    assert!(update(&mut m, code(KeyCode::Enter)).is_empty(), "no build to watch for an S3 source");
+    assert_eq!(m.session.build.source, BuildSource::Action { stage: "Source".into(), action: "Source".into() });
+    assert_eq!(m.session.build.id, None, "the build shown before is not passed off as the action's");
+    assert!(m.logs.buffer.is_empty());
 }
 
 #[test]

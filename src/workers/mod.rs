@@ -6,6 +6,8 @@
 
 mod build;
 mod control;
+mod fleet;
+pub mod fleet_schedule;
 mod history;
 mod inbox;
 mod lanes;
@@ -25,6 +27,7 @@ use crate::aws::AwsClients;
 use crate::config::Intervals;
 use crate::msg::{ApiFailure, Msg};
 pub use control::ControlDriver;
+pub use fleet::FleetPoller;
 use pace::{Backoff, Pace, Pacer};
 pub use push::PushDriver;
 
@@ -41,6 +44,8 @@ pub struct Workers {
     /// rows poller skips it.
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
+    /// A followed Commands log: set once its action has ended.
+    action_log_ended: Option<(String, Arc<AtomicBool>)>,
     rows: Option<(Vec<String>, CancellationToken)>,
     history: Option<CancellationToken>,
     /// The history view is open: the pipeline poll lists more executions.
@@ -68,6 +73,7 @@ impl Workers {
             pipeline: None,
             watched: Arc::new(Mutex::new(None)),
             build: None,
+            action_log_ended: None,
             rows: None,
             history: None,
             history_open: Arc::new(AtomicBool::new(false)),
@@ -124,8 +130,27 @@ impl Workers {
         }
         let token = self.root.child_token();
         let id = build_id.to_string();
-        self.spawn(&token, move |ctx| build::poll(ctx, id));
+        self.action_log_ended = None;
+        if let Some((_, group, stream)) = crate::model::compute::log_arn_parts(build_id) {
+            // A Commands action: no build to poll, only its log to tail
+            // until `action_log_ended` says the action is over.
+            let ended = Arc::new(AtomicBool::new(false));
+            self.action_log_ended = Some((id.clone(), ended.clone()));
+            self.spawn(&token, move |ctx| tail::run(ctx, id, group, stream, ended));
+        } else {
+            self.spawn(&token, move |ctx| build::poll(ctx, id));
+        }
         self.build = Some((build_id.to_string(), token));
+    }
+
+    /// The followed Commands action ended: its tailer reads the last lines
+    /// and stops.
+    pub fn action_log_ended(&mut self, arn: &str) {
+        if let Some((id, ended)) = &self.action_log_ended
+            && id == arn
+        {
+            ended.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     /// The latest execution of each of `names` (the visible list rows) now and

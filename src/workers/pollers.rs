@@ -255,6 +255,7 @@ mod tests {
                 external_url: None,
                 approval_token: None,
                 error: None,
+                log_stream_arn: None,
             }],
             v2: Default::default(),
         }

@@ -22,6 +22,7 @@ fn start(env: &Env, files: &[(&str, &str)], artifact_zip: Option<PathBuf>) -> (T
         source_version: "v-123".into(),
         initiator: "codepipeline/mlops-demo".into(),
         artifact_zip,
+        env: Vec::new(),
     };
     let id = start_build(&env.sandbox.shared, req).unwrap();
     (tmp, id)

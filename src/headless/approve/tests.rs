@@ -13,6 +13,7 @@ fn action(name: &str, token: Option<&str>) -> ActionSnapshot {
         external_url: None,
         approval_token: token.map(str::to_string),
         error: None,
+        log_stream_arn: None,
     }
 }
 

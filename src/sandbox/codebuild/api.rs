@@ -16,6 +16,9 @@ const PAGE: usize = 100;
 /// `region` is the request's signing Region: projects and builds are regional,
 /// so a client sees only its Region's (a build elsewhere is in buildsNotFound).
 pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    if let Some(answer) = super::reports::api::dispatch(shared, op, input, region) {
+        return answer;
+    }
     match op {
         "BatchGetBuilds" => batch_get_builds(shared, input, region),
         "ListBuildsForProject" => list_builds_for_project(shared, input, region),
@@ -118,8 +121,12 @@ fn list_builds_for_project(shared: &Arc<Shared>, input: &Value, region: &str) ->
 
 fn list_builds(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
     let desc = descending(input)?;
-    let mut ids: Vec<String> =
-        lock(&shared.builds).builds.iter().filter(|b| b.region == region).map(|b| b.id.clone()).collect();
+    let mut ids: Vec<String> = lock(&shared.builds)
+        .builds
+        .iter()
+        .filter(|b| b.region == region && !super::managed::is_managed(&b.project))
+        .map(|b| b.id.clone())
+        .collect();
     if desc {
         ids.reverse();
     }
@@ -252,6 +259,7 @@ fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
             source_override: overrides,
             env_override,
             timeout_minutes,
+            managed: None,
         },
     )?;
     Ok(json!({ "build": build }))

@@ -7,8 +7,10 @@ mod exec;
 mod files;
 mod flow;
 pub(crate) mod logtarget;
+pub mod managed;
 mod model;
 pub mod projects;
+mod reports;
 mod runner;
 
 use std::collections::HashMap;
@@ -41,6 +43,8 @@ pub struct BuildRequest {
     pub initiator: String,
     /// Where the build's artifacts (artifacts.files) are zipped, if wanted.
     pub artifact_zip: Option<PathBuf>,
+    /// Variables over the project's (the action's EnvironmentVariables).
+    pub env: Vec<Value>,
 }
 
 /// A finished build, as the pipeline engine sees it.
@@ -64,6 +68,9 @@ struct Launch {
     source_override: Vec<(&'static str, String)>,
     env_override: Vec<Value>,
     timeout_minutes: Option<u64>,
+    /// A project CodePipeline manages (a Commands action's compute): used
+    /// instead of a project of the account.
+    managed: Option<Value>,
 }
 
 pub struct Store {
@@ -75,6 +82,8 @@ pub struct Store {
     builds: Vec<Build>,
     numbers: HashMap<String, u64>,
     running: HashMap<String, Arc<Control>>,
+    /// Test and coverage reports of every build, in creation order.
+    reports: Vec<reports::Report>,
     /// Replaces every project's timeout (tests: a timeout in minutes is too slow).
     pub(crate) timeout_override: Option<Duration>,
 }
@@ -110,6 +119,7 @@ impl Store {
             builds: Vec::new(),
             numbers: HashMap::new(),
             running: HashMap::new(),
+            reports: Vec::new(),
             timeout_override: None,
         }
     }
@@ -131,9 +141,15 @@ impl Store {
         self.builds.iter().find(|b| b.id == id || b.arn == id)
     }
 
-    /// A build of `region` by id or ARN: what a client signing for it may see.
+    /// A build of `region` by id or ARN: what a client signing for it may see
+    /// (not CodePipeline's managed compute, which runs outside the account).
     fn build_in(&self, region: &str, id: &str) -> Option<&Build> {
-        self.build(id).filter(|b| b.region == region)
+        self.build(id).filter(|b| b.region == region && !managed::is_managed(&b.project))
+    }
+
+    /// A finished build's exported variables (empty while it runs).
+    pub fn exported(&self, id: &str) -> Vec<(String, String)> {
+        self.build(id).filter(|b| b.complete()).map(|b| b.exported.clone()).unwrap_or_default()
     }
 
     fn build_mut(&mut self, id: &str) -> Option<&mut Build> {
@@ -180,8 +196,9 @@ pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String>
             initiator: req.initiator,
             artifact_zip: req.artifact_zip,
             source_override: Vec::new(),
-            env_override: Vec::new(),
+            env_override: req.env,
             timeout_minutes: None,
+            managed: None,
         },
     )
     .map(|(id, _)| id)
@@ -203,7 +220,7 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
     let control = Arc::new(Control::default());
     let (job, queued) = {
         let mut store = lock(&shared.builds);
-        let project = store.project(&l.region, &l.project).cloned().ok_or_else(|| {
+        let project = l.managed.clone().or_else(|| store.project(&l.region, &l.project).cloned()).ok_or_else(|| {
             ApiError::client(
                 "ResourceNotFoundException",
                 format!("Project cannot be found: arn:aws:codebuild:{}:{ACCOUNT_ID}:project/{}", l.region, l.project),
@@ -252,6 +269,8 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
             timeout_minutes,
             queued_timeout_minutes: project.get("queuedTimeoutInMinutes").and_then(Value::as_u64).unwrap_or(480),
             log: LogTarget::of_project(&project, &name, &uuid),
+            report_arns: Vec::new(),
+            exported: Vec::new(),
         };
         build.enter("SUBMITTED", now);
         build.finish("SUCCEEDED", None, now);

@@ -45,6 +45,10 @@ pub struct Build {
     pub timeout_minutes: u64,
     pub queued_timeout_minutes: u64,
     pub log: LogTarget,
+    /// The build's test and coverage reports (BatchGetBuilds `reportArns`).
+    pub report_arns: Vec<String>,
+    /// env.exported-variables and their final values (set as the build ends).
+    pub exported: Vec<(String, String)>,
 }
 
 impl Build {
@@ -106,6 +110,9 @@ impl Build {
             "initiator": self.initiator,
             "encryptionKey": format!("arn:aws:kms:{}:{}:alias/aws/s3", self.region, self.account),
         });
+        if !self.report_arns.is_empty() {
+            b["reportArns"] = json!(self.report_arns);
+        }
         if let Some(end) = self.end {
             b["endTime"] = epoch_secs(end);
         }
@@ -115,6 +122,10 @@ impl Build {
         }
         if let Some(role) = &self.service_role {
             b["serviceRole"] = json!(role);
+        }
+        if !self.exported.is_empty() {
+            let vars: Vec<Value> = self.exported.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect();
+            b["exportedEnvironmentVariables"] = json!(vars);
         }
         b
     }
@@ -166,6 +177,8 @@ mod tests {
             timeout_minutes: 60,
             queued_timeout_minutes: 480,
             log: LogTarget::of_project(&json!({}), "p", "u"),
+            report_arns: Vec::new(),
+            exported: Vec::new(),
         }
     }
 

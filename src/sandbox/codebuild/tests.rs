@@ -25,6 +25,7 @@ async fn run_to_end(sb: &Sandbox, zip: PathBuf, within: Duration) -> (String, Bu
         source_version: "v1".into(),
         initiator: "codepipeline/test".into(),
         artifact_zip: None,
+        env: Vec::new(),
     };
     let id = start_build(&sb.shared, req).unwrap();
     let deadline = Instant::now() + within;
@@ -76,6 +77,7 @@ async fn kill_all_stops_running_builds() {
         source_version: String::new(),
         initiator: "x".into(),
         artifact_zip: None,
+        env: Vec::new(),
     };
     let id = start_build(&sb.shared, req).unwrap();
     // Wait until the command runs (after PROVISIONING), then shut everything down.

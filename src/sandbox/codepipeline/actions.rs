@@ -1,12 +1,12 @@
 //! Starting and polling the actions the sandbox can run: S3 sources, CodeBuild
-//! builds and manual approvals.
+//! builds, Commands actions and manual approvals.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{ActionExec, Execution, new_id};
+use super::{ActionExec, Execution, new_id, variables};
 use crate::sandbox::codebuild::{self, BuildRequest};
 use crate::sandbox::config::ActionDecl;
 use crate::sandbox::{Shared, lock};
@@ -30,11 +30,31 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usi
         error: None,
         updated_by: None,
         stale: false,
+        log_stream_arn: None,
+        output_variables: Vec::new(),
+        namespace: decl.namespace.clone(),
+        resolved: None,
     };
+    // References resolve against what this execution has produced so far.
+    let resolved = match variables::resolved_action(decl, e) {
+        Ok(d) => d,
+        Err(reference) => {
+            fail(&mut exec, "JobFailed", format!("The variable reference {reference} could not be resolved"));
+            e.actions.push(exec);
+            e.updated = now;
+            return;
+        }
+    };
+    exec.resolved = Some(resolved.configuration.clone());
+    let decl = &resolved;
     if decl.is_s3_source() {
         start_source(shared, e, decl, &mut exec);
     } else if decl.is_codebuild() {
         start_build(shared, pipeline, e, decl, &mut exec);
+    } else if super::deploy::is_s3_deploy(decl) {
+        super::deploy::start(shared, e, decl, &mut exec);
+    } else if decl.is_commands() {
+        super::commands::start(shared, pipeline, e, decl, &mut exec);
     } else if decl.is_manual_approval() {
         exec.token = Some(new_id());
         exec.summary = decl.configuration.get("CustomData").cloned();
@@ -50,7 +70,7 @@ pub fn start(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, stage: usi
     e.updated = now;
 }
 
-fn fail(exec: &mut ActionExec, code: &str, message: String) {
+pub(super) fn fail(exec: &mut ActionExec, code: &str, message: String) {
     exec.status = "Failed".into();
     exec.error = Some((code.into(), message));
     exec.updated = Utc::now();
@@ -101,7 +121,16 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
     };
     let artifact_zip = decl.output_artifacts.first().map(|o| artifacts_dir(shared, e).join(format!("{}.zip", o.name)));
     let region = decl.region().to_string();
+    // CodeBuild action configuration: EnvironmentVariables is a JSON list of
+    // { name, value, type } given to the build (CodePipeline User Guide,
+    // "AWS CodeBuild build and test action reference").
+    let env = decl
+        .configuration
+        .get("EnvironmentVariables")
+        .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(text).ok())
+        .unwrap_or_default();
     let request = BuildRequest {
+        env,
         project: project.clone(),
         region: region.clone(),
         source_zip,
@@ -131,6 +160,23 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
             continue; // approvals finish through PutApprovalResult
         }
         let Some(external) = a.external_id.clone() else { continue };
+        if super::deploy::is_deploy(&external) {
+            if let Some(outcome) = super::deploy::take(&external) {
+                match outcome {
+                    Ok(summary) => {
+                        a.status = "Succeeded".into();
+                        a.summary = Some(summary);
+                    }
+                    Err(message) => {
+                        a.status = "Failed".into();
+                        a.error = Some(("JobFailed".into(), message));
+                    }
+                }
+                a.updated = now;
+                changed = true;
+            }
+            continue;
+        }
         if !external.contains(':') {
             // S3 source: the revision id is the version id.
             if (now - a.started).to_std().unwrap_or_default() >= SOURCE_DURATION {
@@ -140,15 +186,16 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
             }
             continue;
         }
-        let (outcome, failure) = {
+        let (outcome, failure, exported) = {
             let builds = lock(&shared.builds);
-            (builds.outcome(&external), builds.failure(&external))
+            (builds.outcome(&external), builds.failure(&external), builds.exported(&external))
         };
         let Some(outcome) = outcome else { continue };
         a.updated = now;
         changed = true;
         if outcome.status == "SUCCEEDED" {
             a.status = "Succeeded".into();
+            a.output_variables = exported;
             built = true;
         } else {
             // AWS's wording: "Build terminated with state: FAILED. Phase: BUILD, Code: ..., Message: ..."
@@ -167,7 +214,7 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
 }
 
 /// Where execution `e`'s artifacts live: `<state dir>/artifacts/<execution>`.
-fn artifacts_dir(shared: &Shared, e: &Execution) -> std::path::PathBuf {
+pub(super) fn artifacts_dir(shared: &Shared, e: &Execution) -> std::path::PathBuf {
     shared.state_dir.join(crate::sandbox::ARTIFACTS_DIR).join(&e.id)
 }
 

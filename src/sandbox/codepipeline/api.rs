@@ -12,7 +12,7 @@ use crate::sandbox::{Shared, lock};
 /// ListPipelines' default page size is not documented (the model allows 1 to
 /// 1000); the sandbox pages by 100, so a client that ignores nextToken misses
 /// pipelines as it would on AWS with many.
-const LIST_PIPELINES_PAGE: usize = 100;
+pub const LIST_PIPELINES_PAGE: usize = 100;
 
 /// `region` is the request's signing Region: pipelines live in the sandbox's
 /// home Region, and a client signing for another sees none, as on AWS.
@@ -121,7 +121,7 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
 /// maxResults/nextToken paging over an already ordered list; the token is the
 /// offset of the next item. `maxResults` outside 1..=`max` is refused, as the
 /// API model's bounds make AWS refuse it.
-fn page(all: Vec<Value>, input: &Value, field: &str, default_size: usize, max: usize) -> ApiResult {
+pub fn page(all: Vec<Value>, input: &Value, field: &str, default_size: usize, max: usize) -> ApiResult {
     let size = match input.get("maxResults") {
         None | Some(Value::Null) => default_size,
         Some(v) => {

@@ -83,6 +83,7 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         })
         .unwrap_or_default();
     let mut store = lock(&shared.pipelines);
+    super::variables::for_execution(&store.pipeline(&name)?.decl, &variables)?;
     // The lock was released while reading S3: a concurrent retry of the same
     // request may have created the execution meanwhile.
     if let Some(t) = &token

@@ -105,6 +105,9 @@ pub fn create_execution(
 ) -> String {
     let Ok(p) = store.pipeline(pipeline) else { return String::new() };
     let (mode, stages) = (p.decl.execution_mode.clone(), p.decl.stages.len());
+    // Defaults fill what the start did not give (StartPipelineExecution has
+    // already refused what it cannot run).
+    let variables = super::variables::for_execution(&p.decl, &variables).unwrap_or(variables);
     let now = Utc::now();
     let id = new_id();
     store.executions.push(Execution {

@@ -3,14 +3,17 @@
 
 mod actions;
 pub mod api;
+mod commands;
 mod control;
 pub mod declare;
-mod define;
+pub(crate) mod define;
+mod deploy;
 pub mod engine;
 mod polling;
 mod rollback;
 mod v2;
 pub use v2::check_declaration as check_v2_declaration;
+pub mod variables;
 mod view;
 
 use std::collections::BTreeMap;
@@ -82,6 +85,14 @@ pub struct ActionExec {
     pub updated_by: Option<String>,
     /// Replaced by a retry: no longer the action's current attempt.
     pub stale: bool,
+    /// A Commands action's log (`logStreamARN`).
+    pub log_stream_arn: Option<String>,
+    /// What a compute action exported (`output.outputVariables`).
+    pub output_variables: Vec<(String, String)>,
+    /// The action's namespace, where later actions read its output variables.
+    pub namespace: Option<String>,
+    /// The configuration with variable references resolved at start.
+    pub resolved: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug)]

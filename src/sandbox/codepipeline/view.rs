@@ -59,6 +59,7 @@ fn action_latest(a: &ActionExec) -> Value {
         ("externalExecutionId", &a.external_id),
         ("externalExecutionUrl", &a.external_url),
         ("lastUpdatedBy", &a.updated_by),
+        ("logStreamARN", &a.log_stream_arn),
     ];
     for (name, value) in fields {
         if let Some(value) = value {
@@ -205,6 +206,7 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
         ("externalExecutionId", &a.external_id),
         ("externalExecutionSummary", &a.summary),
         ("externalExecutionUrl", &a.external_url),
+        ("logStreamARN", &a.log_stream_arn),
     ] {
         if let Some(value) = value {
             result[name] = json!(value);
@@ -216,6 +218,18 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
     let artifacts = |list: &[crate::sandbox::config::ArtifactName]| -> Vec<Value> {
         list.iter().map(|x| json!({ "name": x.name })).collect()
     };
+    let output_variables: serde_json::Map<String, Value> =
+        a.output_variables.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut input = json!({
+        "actionTypeId": decl.action_type_id,
+        "configuration": decl.configuration,
+        "resolvedConfiguration": a.resolved.as_ref().unwrap_or(&decl.configuration),
+        "region": decl.region(),
+        "inputArtifacts": artifacts(&decl.input_artifacts),
+    });
+    if let Some(ns) = &decl.namespace {
+        input["namespace"] = json!(ns);
+    }
     json!({
         "pipelineExecutionId": e.id,
         "actionExecutionId": a.id,
@@ -225,17 +239,11 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
         "startTime": epoch_secs(a.started),
         "lastUpdateTime": epoch_secs(a.updated),
         "status": a.status,
-        "input": {
-            "actionTypeId": decl.action_type_id,
-            "configuration": decl.configuration,
-            "resolvedConfiguration": decl.configuration,
-            "region": decl.region(),
-            "inputArtifacts": artifacts(&decl.input_artifacts),
-        },
+        "input": input,
         "output": {
             "outputArtifacts": artifacts(&decl.output_artifacts),
             "executionResult": result,
-            "outputVariables": {},
+            "outputVariables": output_variables,
         },
     })
 }

@@ -15,6 +15,8 @@ use super::model::{Build, Context};
 use crate::buildspec::{Buildspec, OnFailure, PhaseSpec};
 use crate::sandbox::{Shared, lock};
 
+mod exported;
+mod reports;
 mod steps;
 
 /// Where the build's source comes from.

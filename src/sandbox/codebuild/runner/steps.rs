@@ -108,6 +108,7 @@ impl Runner {
 
     pub(super) async fn upload_artifacts(&mut self) -> PhaseEnd {
         self.log("Entering phase UPLOAD_ARTIFACTS");
+        self.upload_reports().await;
         let (Some(spec), Some(out)) = (self.spec.artifacts.clone(), self.job.artifact_zip.clone()) else {
             return PhaseEnd::ok();
         };
@@ -126,6 +127,8 @@ impl Runner {
 
     /// Removes the build's files; leftover processes die first.
     pub(super) async fn finalize(&mut self) -> PhaseEnd {
+        // Read before the files go: the values live in the saved shell state.
+        self.capture_exported().await;
         self.job.control.kill_all_groups();
         let dir = self.job.dir.clone();
         let snapshot = match &self.job.source {
