@@ -64,6 +64,8 @@ pub enum Command {
     Watch(WatchArgs),
     /// Print a build's log as plain text, escape sequences removed.
     Logs(LogsArgs),
+    /// Print a build's test reports and its failed tests.
+    Tests(TestsArgs),
     /// Approve or reject a manual approval that is waiting.
     Approve(ApproveArgs),
     /// Print a shell completion script: `pipewatch completions bash > ~/.local/share/bash-completion/completions/pipewatch`.
@@ -119,6 +121,20 @@ pub struct WatchArgs {
     /// Seconds between polls.
     #[arg(long, value_name = "SECS", default_value_t = 2.0)]
     pub interval: f64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// `pipewatch tests`: exits 0 when no test failed, 1 when some failed, 2 on
+/// usage or setup errors.
+#[derive(Debug, Default, clap::Args)]
+pub struct TestsArgs {
+    /// The CodeBuild build id (project:uuid).
+    #[arg(value_name = "BUILD_ID")]
+    pub build_id: String,
+    /// Print one JSON object on stdout: the reports and the failed cases.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub connect: ConnectArgs,
 }

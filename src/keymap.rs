@@ -75,6 +75,8 @@ pub enum Action {
     History,
     /// Stop showing a past execution; follow the latest again.
     LatestExecution,
+    /// Open (or close) the details view.
+    Details,
     /// Open the approvals inbox: every manual approval waiting.
     Inbox,
     /// Star or unstar the selected pipeline: its approvals notify.

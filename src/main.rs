@@ -32,6 +32,11 @@ fn main() -> Result<()> {
             drop(runtime);
             std::process::exit(code)
         }
+        Some(Command::Tests(args)) => {
+            let code = runtime.block_on(pipewatch::headless::tests::run(args));
+            drop(runtime);
+            std::process::exit(code)
+        }
         Some(Command::Approve(args)) => {
             let code = runtime.block_on(pipewatch::headless::approve::run(args));
             drop(runtime);

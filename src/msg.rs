@@ -31,6 +31,11 @@ pub enum Msg {
         pipeline: String,
         result: Result<Vec<ExecutionSummary>, ApiFailure>,
     },
+    /// PARALLEL mode: one lane per execution in progress (empty: one or none runs).
+    Lanes {
+        pipeline: String,
+        result: Result<Vec<crate::model::v2::Lane>, ApiFailure>,
+    },
     Build {
         result: Result<BuildSnapshot, ApiFailure>,
     },
@@ -38,6 +43,13 @@ pub enum Msg {
     PhaseMedians {
         project: String,
         medians: Vec<(String, f64)>,
+    },
+    /// The details view's data (fetched when it opens).
+    Details(Result<crate::model::details::Details, ApiFailure>),
+    /// A finished build's test reports (fetched once when it ends).
+    Tests {
+        build_id: String,
+        result: Result<crate::model::tests_report::TestReport, ApiFailure>,
     },
     Log {
         build_id: String,

@@ -102,6 +102,9 @@ impl Driver for Running {
             }
             Effect::FetchStageMedians { pipeline } => workers.fetch_stage_medians(pipeline),
             Effect::CancelHistory => workers.cancel_history(),
+            Effect::FetchDetails { pipeline, execution_id, build_id } => {
+                workers.fetch_details(pipeline, execution_id, build_id.as_deref())
+            }
             Effect::HistoryOpen { pipeline, open } => workers.set_history_open(pipeline, *open),
             Effect::PlanPush { pipeline, source_action } => self.push.plan(pipeline, source_action.clone()),
             Effect::ExecutePush => self.push.execute(),

@@ -127,6 +127,7 @@ fn build_snapshot(b: &Build, region: &str) -> BuildSnapshot {
         s3_log: logs.and_then(s3_log),
         complete: b.build_complete(),
         region: Some(region.to_string()),
+        report_arns: b.report_arns().to_vec(),
     }
 }
 

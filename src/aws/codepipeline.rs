@@ -12,6 +12,7 @@ use crate::model::snapshot::{
     ActionSnapshot, DeclaredAction, DeclaredStage, ExecutionSummary, PipelineDeclaration, PipelineSnapshot,
     PipelineSummary, SourceRevision, StageSnapshot,
 };
+use crate::model::v2::{ExecutionV2, StageV2};
 
 /// A pipeline declaration's action types, keyed by (stage, action) and tagged
 /// with the pipeline version they were read from.
@@ -148,6 +149,13 @@ fn stage_snapshot(s: &StageState, types: &ActionTypes) -> StageSnapshot {
             .map(|e| (e.pipeline_execution_id().to_string(), status_of(e.status().as_str()))),
         inbound_execution: s.inbound_execution().map(|e| e.pipeline_execution_id().to_string()),
         actions: s.action_states().iter().map(|a| action_snapshot(&name, a, types)).collect(),
+        v2: StageV2 {
+            queued: s.inbound_executions().iter().map(|e| e.pipeline_execution_id().to_string()).collect(),
+            rollback: s.latest_execution().and_then(|e| e.r#type()).is_some_and(|t| t.as_str() == "ROLLBACK"),
+            retries: s.retry_stage_metadata().map_or((0, 0), |r| {
+                (r.auto_stage_retry_attempt().unwrap_or(0), r.manual_stage_retry_attempt().unwrap_or(0))
+            }),
+        },
         name,
     }
 }
@@ -196,5 +204,13 @@ fn execution_summary(e: &PipelineExecutionSummary) -> ExecutionSummary {
             .collect(),
         start: e.start_time().and_then(time_of),
         last_update: e.last_update_time().and_then(time_of),
+        v2: ExecutionV2 {
+            mode: e.execution_mode().map(|m| m.as_str().to_string()),
+            rollback: e.execution_type().is_some_and(|t| t.as_str() == "ROLLBACK"),
+            rollback_target: e
+                .rollback_metadata()
+                .and_then(|r| r.rollback_target_pipeline_execution_id())
+                .map(str::to_string),
+        },
     }
 }

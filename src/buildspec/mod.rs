@@ -4,8 +4,10 @@
 
 use serde::Deserialize;
 
+pub use reports::ReportSpec;
 use values::{Commands, Scalar, ScalarMap};
 
+pub mod reports;
 mod values;
 
 /// A validated buildspec.
@@ -20,6 +22,8 @@ pub struct Buildspec {
     /// install.runtime-versions, accepted and logged only.
     pub runtime_versions: Vec<(String, String)>,
     pub artifacts: Option<ArtifactsSpec>,
+    /// The `reports:` section's groups, in file order.
+    pub reports: Vec<ReportSpec>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -82,8 +86,13 @@ pub fn parse_located(text: &str) -> Result<Buildspec, SpecError> {
         column: e.location().map(|l| l.column()),
     })?;
     check(raw).map_err(|message| {
-        let section = message.strip_prefix("phases.").and_then(|m| m.split('.').next()).unwrap_or("");
-        let line = key_of(&message).and_then(|key| line_of_key_after(text, section, key));
+        let line = match reports::group_of(&message) {
+            Some(group) => reports::line_of(text, group, &message),
+            None => {
+                let section = message.strip_prefix("phases.").and_then(|m| m.split('.').next()).unwrap_or("");
+                key_of(&message).and_then(|key| line_of_key_after(text, section, key))
+            }
+        };
         SpecError { message, line, column: line.map(|_| 1) }
     })
 }
@@ -108,7 +117,7 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
 }
 
 /// The first `key:` line after the `section:` line (any line when `section` is empty).
-fn line_of_key_after(text: &str, section: &str, key: &str) -> Option<usize> {
+pub(crate) fn line_of_key_after(text: &str, section: &str, key: &str) -> Option<usize> {
     let starts = |l: &str, k: &str| l.trim_start().starts_with(&format!("{k}:"));
     let from = if section.is_empty() { 0 } else { text.lines().position(|l| starts(l, section))? };
     text.lines().skip(from).position(|l| starts(l, key)).map(|i| i + from + 1)
@@ -137,6 +146,9 @@ fn check(raw: RawSpec) -> Result<Buildspec, String> {
         spec.pre_build = phases.pre_build.map(|p| p.into_spec("pre_build")).transpose()?.unwrap_or_default();
         spec.build = phases.build.map(|p| p.into_spec("build")).transpose()?.unwrap_or_default();
         spec.post_build = phases.post_build.map(|p| p.into_spec("post_build")).transpose()?.unwrap_or_default();
+    }
+    if let Some(r) = raw.reports {
+        spec.reports = reports::check(r)?;
     }
     if let Some(a) = raw.artifacts {
         let discard_paths = match a.discard_paths.as_ref().map(|s| s.0.to_ascii_lowercase()) {
@@ -179,8 +191,7 @@ struct RawSpec {
     #[serde(rename = "batch")]
     _batch: Option<yaml_serde::Value>,
     phases: Option<RawPhases>,
-    #[serde(rename = "reports")]
-    _reports: Option<yaml_serde::Value>,
+    reports: Option<reports::RawReports>,
     artifacts: Option<RawArtifacts>,
     #[serde(rename = "cache")]
     _cache: Option<yaml_serde::Value>,
@@ -261,5 +272,7 @@ struct RawArtifacts {
     _secondary_artifacts: Option<yaml_serde::Value>,
 }
 
+#[cfg(test)]
+mod reports_tests;
 #[cfg(test)]
 mod tests;

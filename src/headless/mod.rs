@@ -8,4 +8,5 @@ pub mod logs;
 pub mod push;
 pub mod retry;
 pub mod status;
+pub mod tests;
 pub mod watch;

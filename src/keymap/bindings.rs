@@ -30,6 +30,7 @@ pub(super) const PUSH: Scope = Scope::Mode(Mode::Push);
 pub(super) const CONFIRM: Scope = Scope::Mode(Mode::Confirm);
 pub(super) const COMMAND: Scope = Scope::Mode(Mode::Command);
 pub(super) const HISTORY: Scope = Scope::Mode(Mode::History);
+pub(super) const DETAILS: Scope = Scope::Mode(Mode::Details);
 pub(super) const INBOX: Scope = Scope::Mode(Mode::Inbox);
 
 /// The default bindings, most specific first (pane and mode bindings win).
@@ -136,6 +137,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Bksp", [(KeyCode::Backspace, NONE)], CommandBackspace, "delete", COMMAND, None),
     bind!("Esc", [(KeyCode::Esc, NONE)], Close, "cancel", COMMAND, Some("cancel")),
     bind!("e", [ch('e')], History, "executions history", Scope::Global, Some("history")),
+    bind!("d", [ch('d')], Details, "run details and tests", Scope::Global, None),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "scroll down", DETAILS, Some("scroll")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "scroll up", DETAILS, None),
+    bind!("Esc", [(KeyCode::Esc, NONE), ch('d'), ch('q')], Close, "close", DETAILS, Some("close")),
     bind!(
         "E",
         [ch('E'), (KeyCode::Char('E'), SHIFT)],

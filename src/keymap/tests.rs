@@ -1,6 +1,6 @@
 //! The default key map: lookups, footer, help.
 
-use super::bindings::{COMMAND, CONFIRM, CTRL, HELP, HISTORY, INBOX, NONE, POPUP, PUSH, SHIFT};
+use super::bindings::{COMMAND, CONFIRM, CTRL, DETAILS, HELP, HISTORY, INBOX, NONE, POPUP, PUSH, SHIFT};
 use super::*;
 
 fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
@@ -60,8 +60,10 @@ fn footer_follows_the_focused_pane_and_starts_with_quit() {
 fn every_binding_is_in_help_except_the_popups_own() {
     let help = help_sections();
     let rows: usize = help.iter().filter(|(t, _)| !t.starts_with("Reserved")).map(|(_, r)| r.len()).sum();
-    let listed =
-        BINDINGS.iter().filter(|b| ![POPUP, HELP, PUSH, CONFIRM, COMMAND, HISTORY, INBOX].contains(&b.scope)).count();
+    let listed = BINDINGS
+        .iter()
+        .filter(|b| ![POPUP, HELP, PUSH, CONFIRM, COMMAND, HISTORY, INBOX, DETAILS].contains(&b.scope))
+        .count();
     assert_eq!(rows, listed);
 }
 

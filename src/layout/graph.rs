@@ -15,7 +15,16 @@ pub fn needed_height(m: &Model, width: u16) -> u16 {
     let Some(state) = &m.session.state else { return 3 };
     // The pane indents its content by one column.
     let bands: u16 = bands(m, state, width.saturating_sub(1)).iter().map(|b| band_height(state, b)).sum();
-    2 + bands.max(1)
+    2 + bands.max(1) + lanes_height(m)
+}
+
+/// Rows PARALLEL lanes take under the bands: a heading and one per lane,
+/// none while one execution or none runs.
+pub fn lanes_height(m: &Model) -> u16 {
+    match m.session.lanes.len() {
+        0 | 1 => 0,
+        n => 1 + u16::try_from(n).unwrap_or(u16::MAX),
+    }
 }
 
 /// Rows of one band: the stage names and its tallest stage's actions.
@@ -42,7 +51,7 @@ pub fn action_label(m: &Model, a: &ActionSnapshot) -> String {
 /// A stage's column: its widest label, capped.
 pub fn column_width(m: &Model, stage: &StageSnapshot) -> usize {
     let widest = stage.actions.iter().map(|a| action_label(m, a).chars().count()).max().unwrap_or(0);
-    widest.max(stage.name.chars().count()).clamp(1, MAX_COLUMN)
+    widest.max(crate::model::v2::stage_label(stage, m.config.ascii).chars().count()).clamp(1, MAX_COLUMN)
 }
 
 /// Stages packed greedily into bands that fit `width`.

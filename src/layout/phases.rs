@@ -61,16 +61,28 @@ pub fn failure_lines(b: &BuildSnapshot) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
+/// "3 of 41 tests failed: …" for a finished build whose test reports have
+/// failures, shown with the failure context.
+pub fn tests_line(m: &Model) -> Option<String> {
+    let b = m.session.build.snapshot.as_ref()?;
+    m.session.build.tests.as_ref().filter(|t| t.build_id == b.id && b.complete)?.failed_line()
+}
+
+/// Lines of failure contexts plus the failed-tests line.
+pub fn problem_lines(m: &Model, b: &BuildSnapshot) -> u16 {
+    failure_lines(b).saturating_add(u16::from(tests_line(m).is_some()))
+}
+
 /// Rows the pane takes when `avail` rows could be given to it.
 pub fn wanted_height(m: &Model, width: u16, avail: u16) -> u16 {
     let Some(b) = &m.session.build.snapshot else { return 2.min(avail) };
-    let full = 1 + 11 + failure_lines(b);
+    let full = 1 + 11 + problem_lines(m, b);
     if avail >= full + 4 {
         return full;
     }
     let chips: Vec<String> = rows(m, b).iter().map(|r| chip(m, r)).collect();
     let lines = pack_chips(&chips, width).len();
-    let extra = u16::from(running(b).is_some()) + failure_lines(b).min(2);
+    let extra = u16::from(running(b).is_some()) + problem_lines(m, b).min(3);
     (1 + u16::try_from(lines).unwrap_or(u16::MAX) + extra).min(avail)
 }
 

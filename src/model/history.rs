@@ -105,6 +105,7 @@ pub fn execution_snapshot(
                 latest_execution: status.map(|s| (execution_id.to_string(), s)),
                 inbound_execution: None,
                 actions,
+                v2: Default::default(),
             }
         })
         .collect();

@@ -42,6 +42,7 @@ pub fn executions() -> Vec<ExecutionSummary> {
             }],
             start: Some(start),
             last_update: Some(start + TimeDelta::seconds(took)),
+            v2: Default::default(),
         });
     }
     out

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod command;
 pub mod control;
+pub mod details;
 pub mod health;
 pub mod history;
 pub mod history_samples;
@@ -15,6 +16,8 @@ pub mod selection;
 mod session;
 pub mod snapshot;
 pub mod terminal;
+pub mod tests_report;
+pub mod v2;
 
 use chrono::{DateTime, Utc};
 use strum::IntoEnumIterator;
@@ -153,7 +156,20 @@ impl Model {
 
     pub fn shown_execution(&self) -> Option<&ExecutionSummary> {
         let s = &self.session;
-        let id = s.state.as_ref()?.stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
+        let stages = &s.state.as_ref()?.stages;
+        let mut id = stages.first()?.latest_execution.as_ref().map(|(id, _)| id);
+        if s.history.past.is_none() {
+            // The run the user follows: the one a push started, else the one
+            // whose build the panes show (in QUEUED or PARALLEL mode stages
+            // hold different runs, and the first stage holds the newest).
+            if let Some(followed) = s.push.followed().and_then(|f| s.executions.iter().find(|e| e.id == f)) {
+                return Some(followed);
+            }
+            let watched = selection::wanted_build(self).and_then(|build| {
+                stages.iter().find(|st| st.actions.iter().any(|a| a.external_id.as_deref() == Some(build.as_str())))
+            });
+            id = watched.and_then(|st| st.latest_execution.as_ref()).map(|(id, _)| id).or(id);
+        }
         match id {
             // A past execution is never passed off as the newest.
             Some(id) if s.history.past.is_some() => s.executions.iter().find(|e| &e.id == id),

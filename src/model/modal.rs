@@ -22,6 +22,8 @@ pub enum Mode {
     Command,
     /// The executions list and duration charts (`e`).
     History,
+    /// The details popup (`d`) on terminals narrower than 200 columns.
+    Details,
     /// The approvals inbox (`A`).
     Inbox,
 }
@@ -45,6 +47,8 @@ pub enum Modal {
     Command,
     /// The selection is the session's `history.selected`.
     History,
+    /// The data is the session's `details`.
+    Details,
     /// The rows and selection are `Model::inbox` (kept while a confirmation is open).
     Inbox,
 }
@@ -60,6 +64,7 @@ impl Modal {
             Modal::Confirm(_) => Mode::Confirm,
             Modal::Command => Mode::Command,
             Modal::History => Mode::History,
+            Modal::Details => Mode::Details,
             Modal::Inbox => Mode::Inbox,
         }
     }
@@ -77,7 +82,7 @@ impl Modal {
         match self {
             // The inbox's targets are the connection's pipelines (its poller
             // goes with the connection's workers).
-            Modal::Push(_) | Modal::Confirm(_) | Modal::History | Modal::Inbox => true,
+            Modal::Push(_) | Modal::Confirm(_) | Modal::History | Modal::Inbox | Modal::Details => true,
             Modal::Normal | Modal::Search(_) | Modal::Help { .. } | Modal::PipelinePopup | Modal::Command => false,
         }
     }

@@ -42,6 +42,7 @@ fn stage(name: &str, status: Option<Status>, actions: Vec<ActionSnapshot>) -> St
         latest_execution: status.map(|s| ("e0c1d2a3-aaaa-bbbb-cccc-000000000001".to_string(), s)),
         inbound_execution: None,
         actions,
+        v2: Default::default(),
     }
 }
 
@@ -111,6 +112,7 @@ pub fn running_build() -> BuildSnapshot {
         s3_log: None,
         complete: false,
         region: None,
+        report_arns: Vec::new(),
     }
 }
 
@@ -156,6 +158,7 @@ pub fn executions() -> Vec<ExecutionSummary> {
         }],
         start: ago(80),
         last_update: ago(5),
+        v2: Default::default(),
     }]
 }
 

@@ -46,6 +46,8 @@ pub struct BuildView {
     pub snapshot: Option<BuildSnapshot>,
     /// Median seconds per phase over the project's recent successful builds.
     pub medians: Vec<(String, f64)>,
+    /// The finished build's test reports, fetched once when it ends.
+    pub tests: Option<crate::model::tests_report::TestReport>,
 }
 
 /// Per-connection state.
@@ -75,6 +77,10 @@ pub struct Session {
     pub history: HistoryView,
     /// The run whose end notifies, as last seen.
     pub followed: Option<FollowedRun>,
+    /// PARALLEL mode with several executions in progress: one lane each.
+    pub lanes: Vec<crate::model::v2::Lane>,
+    /// The details view (`d`): a popup, or a pane on wide terminals.
+    pub details: crate::model::details::DetailsView,
 }
 
 impl Session {
@@ -97,6 +103,8 @@ impl Session {
             push: PushState::Idle,
             history: HistoryView::default(),
             followed: None,
+            lanes: Vec::new(),
+            details: Default::default(),
         }
     }
 }

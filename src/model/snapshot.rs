@@ -43,6 +43,8 @@ pub struct ExecutionSummary {
     pub source_revisions: Vec<SourceRevision>,
     pub start: Option<Time>,
     pub last_update: Option<Time>,
+    /// Execution mode and type (V2).
+    pub v2: super::v2::ExecutionV2,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +71,8 @@ pub struct StageSnapshot {
     /// An execution waiting to enter (held by a busy stage or a disabled transition).
     pub inbound_execution: Option<String>,
     pub actions: Vec<ActionSnapshot>,
+    /// Queued executions and the latest execution's type (V2).
+    pub v2: super::v2::StageV2,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -108,6 +112,8 @@ pub struct BuildSnapshot {
     pub complete: bool,
     /// The Region the build runs in (None: the connection's own).
     pub region: Option<String>,
+    /// Its test and coverage reports (BatchGetBuilds `reportArns`).
+    pub report_arns: Vec<String>,
 }
 
 /// A build's S3 log object (`logs.s3LogsArn`) and its console link.

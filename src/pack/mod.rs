@@ -103,6 +103,8 @@ pub fn pack_workspace(opts: &PackOptions) -> Result<Package> {
 }
 
 #[cfg(test)]
+mod preflight_reports_tests;
+#[cfg(test)]
 mod preflight_tests;
 #[cfg(test)]
 mod tests;

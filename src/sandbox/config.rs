@@ -236,6 +236,7 @@ impl PipelineDecl {
             return Err(format!("pipeline {}: executionMode must be SUPERSEDED, QUEUED or PARALLEL", decl.name));
         }
         decl.check_artifact_stores()?;
+        super::codepipeline::check_v2_declaration(&decl, value)?;
         Ok(decl)
     }
 

@@ -41,6 +41,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
             for band in &all[first..] {
                 lines.extend(band_lines(m, state, band.clone(), focused));
             }
+            lines.extend(super::lanes::lines(m, inner.width));
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -73,6 +74,9 @@ fn execution_line(m: &Model) -> Line<'static> {
             theme::status_style(Some(&e.status)),
         ),
     ];
+    if e.v2.rollback {
+        spans.push(Span::styled(" · rollback", theme::status_style(Some(&crate::model::snapshot::Status::Stopping))));
+    }
     if let Some(t) = &e.trigger_type {
         spans.push(Span::styled(" · ", theme::dim()));
         spans.push(Span::raw(t.clone()));
@@ -103,15 +107,15 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
             let arrow = text::arrow(stage.inbound_enabled, m.config.ascii);
             let style = if stage.inbound_enabled { theme::dim() } else { theme::disabled_style() };
             lines[0].push(Span::styled(arrow, style));
-            let under = if stage.inbound_enabled { "     " } else { " off " };
-            lines[1].push(Span::styled(under, theme::disabled_style()));
+            lines[1].push(super::lanes::under_arrow(stage));
             for line in lines.iter_mut().skip(2) {
                 line.push(Span::raw("     "));
             }
         }
         let stage_status = stage.latest_execution.as_ref().map(|(_, s)| s);
         let name_style = theme::status_style(stage_status).add_modifier(Modifier::BOLD);
-        lines[0].push(Span::styled(pad(&stage.name, width), name_style));
+        let label = crate::model::v2::stage_label(stage, m.config.ascii);
+        lines[0].push(Span::styled(pad(&label, width), name_style));
         for (row, line) in lines.iter_mut().enumerate().skip(1) {
             let Some(action) = stage.actions.get(row - 1) else {
                 line.push(Span::raw(" ".repeat(width)));

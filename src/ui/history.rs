@@ -97,13 +97,23 @@ fn table_lines(m: &Model, area: Rect) -> Vec<Line<'static>> {
             Span::styled(mark, base),
             Span::styled(col(&e.id.chars().take(8).collect::<String>(), 9), base),
             Span::styled(col(&status, 13), base.patch(theme::status_style(Some(&e.status)))),
-            Span::styled(col(&plain(e.trigger_type.as_deref().unwrap_or("-")), trigger_w + 1), base),
+            Span::styled(col(&plain(&trigger(e, m.config.ascii)), trigger_w + 1), base),
             Span::styled(col(&revision(e), rev_w), base),
             Span::styled(col(start.as_deref().unwrap_or("-"), start_w + 1), base),
             Span::styled(format!("{:>6}", truncate(&took, 6)), base),
         ]));
     }
     lines
+}
+
+/// The trigger, or for a rollback run the execution it rolls back to
+/// ("↺ 3f9a8b7c"): the type matters more than who started it.
+fn trigger(e: &ExecutionSummary, ascii: bool) -> String {
+    if e.v2.rollback {
+        let target: String = e.v2.rollback_target.as_deref().unwrap_or("?").chars().take(8).collect();
+        return format!("{} {target}", if ascii { "<-" } else { "↺" });
+    }
+    e.trigger_type.clone().unwrap_or_else(|| "-".into())
 }
 
 /// "3f9a8b7c tune learning rate": the first source's revision and summary.

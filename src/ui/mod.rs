@@ -6,6 +6,9 @@ mod command_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
+mod details;
+#[cfg(test)]
+mod details_tests;
 mod footer;
 mod graph;
 mod header;
@@ -16,6 +19,9 @@ mod history_tests;
 mod inbox;
 #[cfg(test)]
 mod inbox_tests;
+mod lanes;
+#[cfg(test)]
+mod lanes_tests;
 mod list;
 mod log;
 mod phases;
@@ -24,11 +30,14 @@ mod push;
 mod push_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_report_tests;
 pub mod theme;
 #[cfg(test)]
 mod theme_tests;
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding};
 
@@ -40,7 +49,18 @@ pub fn render(m: &Model, frame: &mut Frame) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let areas = layout::compute(area, m);
+    // At 200 columns and more the details view is a pane on the right.
+    let side = m.session.details.open && area.width >= crate::update::DETAILS_PANE_WIDTH && m.mode() != Mode::Details;
+    let main = if side { Rect { width: area.width - details::PANE_COLUMNS, ..area } } else { area };
+    let mut areas = layout::compute(main, m);
+    if side {
+        for r in [&mut areas.header, &mut areas.notice, &mut areas.footer] {
+            r.width = area.width;
+        }
+        let top = areas.header.bottom();
+        let rect = Rect::new(main.right(), top, details::PANE_COLUMNS, areas.notice.y.saturating_sub(top));
+        details::render_pane(m, frame, rect);
+    }
     header::render(m, frame, areas.header);
     for &(pane, r) in &areas.panes {
         match pane {
@@ -65,6 +85,7 @@ pub fn render(m: &Model, frame: &mut Frame) {
         }
         Mode::Inbox => inbox::render(m, frame, area),
         Mode::History => history::render(m, frame, area),
+        Mode::Details => details::render_popup(m, frame, area),
         Mode::Normal | Mode::Search => {}
         Mode::Command => command::render(m, frame, area),
     }

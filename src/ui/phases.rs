@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::layout::phases::{PhaseRow, chip, failure_lines, pack_chips, rows, running};
+use crate::layout::phases::{PhaseRow, chip, pack_chips, problem_lines, rows, running, tests_line};
 use crate::layout::text;
 use crate::model::snapshot::{BuildSnapshot, Status};
 use crate::model::{BuildSource, Model, Pane};
@@ -26,7 +26,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), inner);
         return;
     };
-    let lines = if inner.height >= 11 + failure_lines(b) {
+    let lines = if inner.height >= 11 + problem_lines(m, b) {
         full_lines(m, b, inner.width)
     } else {
         compact_lines(m, b, inner.width)
@@ -57,6 +57,7 @@ fn title(m: &Model) -> String {
 
 fn full_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    let mut shown = false;
     for row in rows(m, b) {
         let style = theme::status_style(row.status.as_ref());
         let symbol = text::status_symbol(row.status.as_ref(), m.config.ascii);
@@ -68,8 +69,28 @@ fn full_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(spans));
         lines.extend(context_lines(&row, width));
+        if first_failure(&row, &mut shown) {
+            lines.extend(tests_lines(m, width));
+        }
+    }
+    if !shown {
+        lines.extend(tests_lines(m, width));
     }
     lines
+}
+
+/// True once, for the first row with a failure context: the failed-tests
+/// line goes right under it.
+fn first_failure(row: &PhaseRow, shown: &mut bool) -> bool {
+    let hit = !*shown && row.status != Some(Status::Succeeded) && !row.contexts.is_empty();
+    *shown |= hit;
+    hit
+}
+
+fn tests_lines(m: &Model, width: u16) -> Option<Line<'static>> {
+    let text = tests_line(m)?;
+    let max = usize::from(width.saturating_sub(6));
+    Some(Line::styled(format!("    ↳ {}", truncate(&text, max)), theme::status_style(Some(&Status::Failed))))
 }
 
 fn context_lines(row: &PhaseRow, width: u16) -> Vec<Line<'static>> {
@@ -128,8 +149,15 @@ fn compact_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>>
         spans.extend(gauge(m, &p.phase, elapsed, width.saturating_sub(40)));
         lines.push(Line::from(spans));
     }
+    let mut shown = false;
     for row in rows(m, b) {
         lines.extend(context_lines(&row, width));
+        if first_failure(&row, &mut shown) {
+            lines.extend(tests_lines(m, width));
+        }
+    }
+    if !shown {
+        lines.extend(tests_lines(m, width));
     }
     lines
 }

@@ -49,9 +49,13 @@ fn type_char(m: &mut Model, c: char) -> bool {
         Modal::Confirm(_) => control::type_text(m, &c.to_string()),
         Modal::Search(input) => input.push(c),
         Modal::Command => m.command.type_char(c),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
-            return false;
-        }
+        Modal::Normal
+        | Modal::Help { .. }
+        | Modal::PipelinePopup
+        | Modal::Push(_)
+        | Modal::History
+        | Modal::Inbox
+        | Modal::Details => return false,
     }
     true
 }
@@ -68,6 +72,7 @@ pub(super) fn dispatch(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> b
         Mode::Confirm => control::dialog_action(m, action, fx),
         Mode::Command => command::action(m, action, fx),
         Mode::History => history::dialog_action(m, action, fx),
+        Mode::Details => super::details::dialog_action(m, action, fx),
         Mode::Inbox => inbox::dialog_action(m, action, fx),
     }
 }
@@ -87,6 +92,7 @@ fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::CommandLine => command::open(m),
         Action::SsoLogin => command::login(m, fx),
         Action::History => history::open(m, fx),
+        Action::Details => super::details::toggle(m, fx),
         Action::Inbox => inbox::open(m, fx),
         Action::Star => alerts::star(m, fx),
         Action::LatestExecution => history::show_latest(m, fx),

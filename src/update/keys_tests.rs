@@ -46,6 +46,7 @@ fn modal_for(mode: Mode) -> Modal {
         Mode::Confirm => Modal::Confirm(Confirm::new("mlops-demo".into(), ControlKind::Start, false)),
         Mode::Command => Modal::Command,
         Mode::History => Modal::History,
+        Mode::Details => Modal::Details,
         Mode::Inbox => Modal::Inbox,
     }
 }

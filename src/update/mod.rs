@@ -11,6 +11,8 @@ mod control;
 #[cfg(test)]
 mod control_tests;
 mod copy;
+mod details;
+pub use details::PANE_WIDTH as DETAILS_PANE_WIDTH;
 mod history;
 #[cfg(test)]
 mod history_tests;
@@ -103,6 +105,12 @@ pub enum Effect {
     FetchStageMedians {
         pipeline: String,
     },
+    /// Fetch the details view's data once (answer: Msg::Details).
+    FetchDetails {
+        pipeline: String,
+        execution_id: String,
+        build_id: Option<String>,
+    },
     /// Drop history fetches in flight (back to the latest, another pipeline).
     CancelHistory,
     /// The history view opened (list more executions now and while open) or closed.
@@ -172,7 +180,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.executions, list, &mut m.dirty);
             }
         }
-        Msg::PipelineState { .. } | Msg::Executions { .. } => {}
+        Msg::Lanes { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(lanes) = ok(m, result) {
+                set(&mut m.session.lanes, lanes, &mut m.dirty);
+            }
+        }
+        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } => {}
         Msg::Build { result } => {
             if let Some(b) = ok(m, result)
                 && m.session.build.id.as_ref() == Some(&b.id)
@@ -183,6 +196,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::PhaseMedians { project, medians } => {
             if m.session.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
                 set(&mut m.session.build.medians, medians, &mut m.dirty);
+            }
+        }
+        Msg::Details(result) => details::fetched(m, result),
+        Msg::Tests { build_id, result } => {
+            if m.session.build.id.as_ref() == Some(&build_id)
+                && let Some(t) = ok(m, result)
+            {
+                set(&mut m.session.build.tests, Some(t), &mut m.dirty);
             }
         }
         Msg::Log { build_id, result } if m.session.build.id.as_ref() == Some(&build_id) => {
@@ -252,9 +273,13 @@ fn paste(m: &mut Model, text: &str) {
         // Marks the model dirty only if a field took the text.
         Modal::Confirm(_) => return control::type_text(m, line),
         Modal::Command => command::paste(m, line),
-        Modal::Normal | Modal::Help { .. } | Modal::PipelinePopup | Modal::Push(_) | Modal::History | Modal::Inbox => {
-            return;
-        }
+        Modal::Normal
+        | Modal::Help { .. }
+        | Modal::PipelinePopup
+        | Modal::Push(_)
+        | Modal::History
+        | Modal::Inbox
+        | Modal::Details => return,
     }
     m.dirty = true;
 }
@@ -315,6 +340,7 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.id = wanted.clone();
         m.session.build.snapshot = None;
         m.session.build.medians.clear();
+        m.session.build.tests = None;
         m.logs.clear();
         fx.extend(wanted.map(Effect::WatchBuild));
         m.dirty = true;

@@ -162,6 +162,7 @@ pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
     super::history::forget(m, fx);
     m.session.state = None;
     m.session.executions.clear();
+    m.session.lanes.clear();
     m.session.selected = (0, 0);
     m.session.build = BuildView::default();
     m.logs.clear();

@@ -60,6 +60,11 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         let complete = build.complete;
         if complete {
             finished.store(true, Ordering::SeqCst);
+            // Reports exist only once the build has ended: asked once, here.
+            if !build.report_arns.is_empty() {
+                let region = build.region.clone().unwrap_or_else(|| ctx.clients.region.clone());
+                ctx.spawn_sub(tests(ctx.fork(), build.id.clone(), region, build.report_arns.clone()));
+            }
         }
         // CodeBuild names the log when PROVISIONING starts: until then ask
         // every second, so the tail starts with the build's first lines.
@@ -94,6 +99,27 @@ fn start_log(ctx: &Ctx, build: &BuildSnapshot, finished: &Arc<AtomicBool>) -> bo
     let (Some(group), Some(stream)) = (build.log_group.clone(), build.log_stream.clone()) else { return false };
     ctx.spawn_sub(tail::run(ctx.fork(), build.id.clone(), group, stream, finished.clone()));
     true
+}
+
+/// The finished build's test reports, with a few tries (answer: `Msg::Tests`).
+async fn tests(mut ctx: Ctx, build_id: String, region: String, arns: Vec<String>) {
+    let mut backoff = ctx.new_backoff();
+    for _ in 0..MEDIAN_ATTEMPTS {
+        match ctx.clients.test_report(&build_id, &region, &arns).await {
+            Ok(report) => {
+                ctx.succeeded(&mut backoff);
+                ctx.send(Msg::Tests { build_id, result: Ok(report) });
+                return;
+            }
+            Err(failure) => {
+                let (failure, delay) = ctx.failed(&mut backoff, failure);
+                if !ctx.pacer.backoff(delay).await {
+                    ctx.send(Msg::Tests { build_id, result: Err(failure) });
+                    return;
+                }
+            }
+        }
+    }
 }
 
 async fn medians(mut ctx: Ctx, project: String, region: String) {

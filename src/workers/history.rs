@@ -98,3 +98,15 @@ fn report<T>(ctx: &Ctx, result: &Result<T, ApiFailure>) {
         Err(f) => tracing::debug!(api = %f.api, message = %f.message, "history fetch failed"),
     }
 }
+
+impl Workers {
+    /// The details view's data once (answer: `Msg::Details`).
+    pub fn fetch_details(&mut self, pipeline: &str, execution_id: &str, build_id: Option<&str>) {
+        let token = self.root.child_token();
+        let (pipeline, id, build) = (pipeline.to_string(), execution_id.to_string(), build_id.map(str::to_string));
+        self.spawn(&token, move |ctx| async move {
+            let result = ctx.clients.details(&pipeline, &id, build.as_deref()).await;
+            ctx.send(Msg::Details(result));
+        });
+    }
+}

@@ -8,6 +8,7 @@ mod build;
 mod control;
 mod history;
 mod inbox;
+mod lanes;
 mod pace;
 mod pollers;
 mod push;

@@ -74,6 +74,7 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
     let mut seen: Option<Vec<(String, Status)>> = None;
     let mut executions_due = tokio::time::Instant::now();
     let mut running_execution = false;
+    let mut lanes = super::lanes::LaneWatch::new(&ctx);
     loop {
         let mut retry: Option<Duration> = None;
         let mut state_activity = None;
@@ -100,6 +101,7 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
                     ctx.succeeded(&mut executions_backoff);
                     executions_due = tokio::time::Instant::now() + ctx.intervals.state_idle;
                     running_execution = executions.iter().any(|e| running(&e.status));
+                    lanes.executions(&executions);
                     let latest = executions.first().cloned();
                     ctx.send(Msg::PipelineLatest { pipeline: name.clone(), latest });
                     ctx.send(Msg::Executions { pipeline: name.clone(), result: Ok(executions) });
@@ -110,6 +112,9 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
                     ctx.send(Msg::Executions { pipeline: name.clone(), result: Err(failure) });
                 }
             }
+        }
+        if let Some(delay) = lanes.poll(&ctx, &name).await {
+            retry = retry.max(Some(delay));
         }
         let pace = match state_activity {
             Some(Activity::Starting) => Some(STATE_STARTING),
@@ -251,6 +256,7 @@ mod tests {
                 approval_token: None,
                 error: None,
             }],
+            v2: Default::default(),
         }
     }
 

@@ -20,7 +20,10 @@ async fn adapters_describe_a_real_run_of_the_demo_pipeline() {
     assert_eq!(clients.identity().await, Ok(sandbox::ACCOUNT_ID.to_string()));
     let pipelines = clients.list_pipelines().await.expect("list pipelines");
     // The demo config also has a pipeline with an action in eu-west-1.
-    assert_eq!(pipelines.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), [PIPELINE, "mlops-demo-eu"]);
+    assert_eq!(
+        pipelines.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        [PIPELINE, "mlops-demo-eu", "mlops-demo-v2"]
+    );
     assert!(pipelines[0].pipeline_type.is_some() && pipelines[0].latest.is_none(), "{pipelines:?}");
 
     let version = env.upload(&buildspec(&["echo alpha", "sleep 0.3", "echo beta"])).await;

@@ -22,8 +22,6 @@ const NOT_YET_CALLED: &[&str] = &[
     "logs:DescribeLogStreams",
     // The reads of issue 11 (test reports, coverage, batch builds, stage
     // conditions), granted ahead of the code that calls them.
-    "codebuild:BatchGetReports",
-    "codebuild:DescribeTestCases",
     "codebuild:DescribeCodeCoverages",
     "codebuild:BatchGetBuildBatches",
     "codepipeline:ListRuleExecutions",

@@ -141,6 +141,8 @@ async fn the_demo_trains_passes_its_quality_gate_and_deploys() {
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(model.as_bytes()));
     assert_eq!(deploy["model"]["sha256"], sha.as_str(), "the deploy template names the model it was written for");
     assert!(zip_entry(&mut archive, "output/evaluation.md").contains("Quality gate: passed"));
+    let (total, failed) = crate::sandbox_reports::demo_report(&env, &build).await;
+    assert_eq!((total, failed), (10, vec![]), "the quality gate's JUnit report");
 
     env.approve_pending(&exec).await;
     env.wait_status(&exec, "Succeeded").await;
@@ -178,6 +180,8 @@ async fn the_failure_switch_fails_build_with_a_readable_error() {
         "{error}"
     );
     assert!(has_line(&log, "the build failed: no deploy template written"), "{text}");
+    let (total, failed) = crate::sandbox_reports::demo_report(&env, &build).await;
+    assert_eq!((total, failed), (10, vec!["test_baseline_accuracy".to_string()]), "the failed build's test report");
     let pipeline = env.codepipeline().get_pipeline_state().name(PIPELINE).send().await.unwrap();
     let approve = pipeline.stage_states().iter().find(|s| s.stage_name() == Some("Approve")).unwrap();
     assert!(approve.latest_execution().is_none_or(|l| l.pipeline_execution_id() != exec), "Approve never ran");

@@ -28,8 +28,8 @@ async fn the_binary_prints_credentials_then_listening_and_they_work() {
     assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
     let sdk = harness::sdk_config(&endpoint, &creds).await;
     let out = aws_sdk_codepipeline::Client::new(&sdk).list_pipelines().send().await.expect("list pipelines");
-    // The demo pipeline and its cross-Region sibling.
-    assert_eq!(out.pipelines().len(), 2);
+    // The demo pipeline, its cross-Region sibling and the V2 (QUEUED) demo.
+    assert_eq!(out.pipelines().len(), 3);
     run.child.kill().await.unwrap();
 }
 

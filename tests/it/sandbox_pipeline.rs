@@ -232,7 +232,10 @@ async fn manual_start_with_a_source_revision_override_and_errors() {
         .unwrap_err();
     assert_eq!(err.into_service_error().meta().code(), Some("PipelineExecutionNotFoundException"));
     let pipelines = cp.list_pipelines().send().await.unwrap();
-    assert_eq!(pipelines.pipelines().iter().filter_map(|p| p.name()).collect::<Vec<_>>(), [PIPELINE, "mlops-demo-eu"]);
+    assert_eq!(
+        pipelines.pipelines().iter().filter_map(|p| p.name()).collect::<Vec<_>>(),
+        [PIPELINE, "mlops-demo-eu", "mlops-demo-v2"]
+    );
     let got = cp.get_pipeline().name(PIPELINE).send().await.unwrap();
     let stages: Vec<&str> = got.pipeline().unwrap().stages().iter().map(|s| s.name()).collect();
     assert_eq!(stages, ["Source", "Build", "Approve", "Deploy"]);

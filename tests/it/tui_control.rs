@@ -25,14 +25,14 @@ const QUICK_FAIL: &str = "version: 0.2\nphases:\n  build:\n    commands:\n      
 const SLOW: &str = "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 60\n";
 
 /// The monitor without a terminal: the model, the real driver, the channel.
-struct App {
-    model: Model,
+pub(crate) struct App {
+    pub(crate) model: Model,
     driver: Running,
     rx: UnboundedReceiver<Msg>,
 }
 
 impl App {
-    async fn start(env: &Env, read_only: bool) -> App {
+    pub(crate) async fn start(env: &Env, read_only: bool) -> App {
         let clients = env.clients().await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         // Faster than the defaults so the test waits less; same code path.
@@ -65,7 +65,7 @@ impl App {
         }
     }
 
-    fn press(&mut self, code: KeyCode) {
+    pub(crate) fn press(&mut self, code: KeyCode) {
         self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
@@ -76,7 +76,7 @@ impl App {
     }
 
     /// Applies worker messages until `done` holds for the model.
-    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
+    pub(crate) async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         while !done(&self.model) {
             assert!(

@@ -115,8 +115,8 @@ async fn the_inbox_lists_the_waiting_approval_and_approving_from_it_lets_the_run
         })
         .next_back()
         .unwrap_or_default();
-    assert_eq!(asked, ["mlops-demo", "mlops-demo-eu"], "every listed pipeline is read");
-    app.until("the inbox to read both pipelines", |m| m.inbox.progress() == (2, 2)).await;
+    assert_eq!(asked, ["mlops-demo", "mlops-demo-eu", "mlops-demo-v2"], "every listed pipeline is read");
+    app.until("the inbox to read every pipeline", |m| m.inbox.progress() == (3, 3)).await;
     let rows = app.model.inbox.rows();
     assert_eq!(rows.len(), 1, "{rows:?}");
     let row = &rows[0];

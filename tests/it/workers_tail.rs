@@ -167,7 +167,7 @@ async fn start_reports_identity_and_pipelines_and_rows_report_their_latest_run()
     }
     assert_eq!(identity, Some(Ok(pipewatch::sandbox::ACCOUNT_ID.to_string())));
     let names: Vec<String> = pipelines.unwrap().unwrap().into_iter().map(|p| p.name).collect();
-    assert_eq!(names, [PIPELINE, "mlops-demo-eu"]);
+    assert_eq!(names, [PIPELINE, "mlops-demo-eu", "mlops-demo-v2"]);
     assert_eq!(row, Some((PIPELINE.to_string(), None)), "no run yet");
 
     // Once watched, the pipeline's row comes from its executions poll.

@@ -21,6 +21,7 @@ import math
 import os
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 
 class PipelineError(Exception):
@@ -289,6 +290,7 @@ def cmd_train(config, args):
         "quality_gate": {"passed": passed, "checks": checks},
     }
     write_json(output_path(config, "metrics.json"), metrics)
+    write_test_report(config, test_cases(config, skipped_by_split(config), shift, checks))
     write_report(output_path(config, "evaluation.md"), metrics)
     say(f"wrote {output_path(config, 'metrics.json')} and {output_path(config, 'evaluation.md')}")
     if not passed:
@@ -297,6 +299,44 @@ def cmd_train(config, args):
     model["metrics"] = {"test": test_m, "baseline": base_m}
     write_json(output_path(config, "model.json"), model)
     say(f"quality gate passed: wrote {output_path(config, 'model.json')}")
+
+
+def skipped_by_split(config):
+    return {split: load_split(config, split) for split in ("train", "validation", "test", "baseline")}
+
+
+def test_cases(config, splits, shift, checks):
+    """The build's checks as test cases (name, failure message or None) for the
+    JUnit report the buildspec's reports: section hands to CodeBuild."""
+    cases = []
+    limit = config["tests"]["max_skipped_share"]
+    for split, (rows, skipped) in splits.items():
+        share = skipped / (len(rows) + skipped)
+        problem = f"{skipped} of {len(rows) + skipped} rows skipped, more than {limit:.0%}" if share > limit else None
+        cases.append(("data", f"test_{split}_rows_usable", problem))
+    max_drift = config["tests"]["max_drift_std"]
+    for feature, d in shift.items():
+        problem = f"drifted {d:+.2f} std devs from the baseline, more than {max_drift}" if abs(d) > max_drift else None
+        cases.append(("drift", f"test_{feature}_drift", problem))
+    for c in checks:
+        cases.append(("quality_gate", "test_" + c["check"].replace(" ", "_"), None if c["passed"] else c["problem"]))
+    return cases
+
+
+def write_test_report(config, cases):
+    path = os.path.join(config["reports_dir"], "quality-gate.xml")
+    os.makedirs(config["reports_dir"], exist_ok=True)
+    failed = [name for _, name, problem in cases if problem]
+    root = ET.Element("testsuites", name=config["model_name"], tests=str(len(cases)), failures=str(len(failed)))
+    suites = {}
+    for suite, name, problem in cases:
+        if suite not in suites:
+            suites[suite] = ET.SubElement(root, "testsuite", name=suite)
+        case = ET.SubElement(suites[suite], "testcase", classname=f"{config['model_name']}.{suite}", name=name, time="0")
+        if problem:
+            ET.SubElement(case, "failure", message=problem)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    say(f"wrote {path}: {len(cases)} tests, {len(failed)} failed")
 
 
 def write_report(path, m):

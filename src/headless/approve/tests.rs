@@ -24,6 +24,7 @@ fn stage(name: &str, actions: Vec<ActionSnapshot>) -> StageSnapshot {
         latest_execution: Some(("e1".into(), Status::InProgress)),
         inbound_execution: None,
         actions,
+        v2: Default::default(),
     }
 }
 

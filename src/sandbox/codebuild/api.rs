@@ -16,6 +16,9 @@ const PAGE: usize = 100;
 /// `region` is the request's signing Region: projects and builds are regional,
 /// so a client sees only its Region's (a build elsewhere is in buildsNotFound).
 pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> ApiResult {
+    if let Some(answer) = super::reports::api::dispatch(shared, op, input, region) {
+        return answer;
+    }
     match op {
         "BatchGetBuilds" => batch_get_builds(shared, input, region),
         "ListBuildsForProject" => list_builds_for_project(shared, input, region),

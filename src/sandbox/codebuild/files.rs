@@ -140,6 +140,42 @@ pub fn zip_artifacts(src: &Path, spec: &ArtifactsSpec, out: &Path) -> Result<usi
     Ok(chosen.len())
 }
 
+/// Files under the base directory matching the globs, sorted: (path relative
+/// to `src`, full path). For report files, which are read, not zipped.
+pub fn matching(
+    src: &Path,
+    base_directory: Option<&str>,
+    patterns: &[String],
+) -> Result<Vec<(String, PathBuf)>, String> {
+    let (base, prefix) = match base_directory {
+        Some(b) => {
+            let rel =
+                safe_relative(b).ok_or_else(|| format!("base-directory '{b}' is outside the source directory"))?;
+            let prefix = format!("{}/", rel.to_string_lossy().trim_end_matches('/'));
+            (src.join(rel), prefix)
+        }
+        None => (src.to_path_buf(), String::new()),
+    };
+    let mut set = GlobSetBuilder::new();
+    for pattern in patterns {
+        let pattern = pattern.trim_start_matches("./");
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("invalid report file path '{pattern}': {e}"))?;
+        set.add(glob);
+    }
+    let set = set.build().map_err(|e| format!("invalid report file paths: {e}"))?;
+    let mut files = Vec::new();
+    walk(&base, &base, &mut files);
+    files.sort();
+    Ok(files
+        .into_iter()
+        .filter(|rel| set.is_match(rel))
+        .map(|rel| (format!("{prefix}{rel}"), base.join(&rel)))
+        .collect())
+}
+
 /// Regular files under `dir`, relative to `base` with `/` separators; symbolic
 /// links are not followed.
 fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {

@@ -9,6 +9,7 @@ mod flow;
 pub(crate) mod logtarget;
 mod model;
 pub mod projects;
+mod reports;
 mod runner;
 
 use std::collections::HashMap;
@@ -75,6 +76,8 @@ pub struct Store {
     builds: Vec<Build>,
     numbers: HashMap<String, u64>,
     running: HashMap<String, Arc<Control>>,
+    /// Test and coverage reports of every build, in creation order.
+    reports: Vec<reports::Report>,
     /// Replaces every project's timeout (tests: a timeout in minutes is too slow).
     pub(crate) timeout_override: Option<Duration>,
 }
@@ -110,6 +113,7 @@ impl Store {
             builds: Vec::new(),
             numbers: HashMap::new(),
             running: HashMap::new(),
+            reports: Vec::new(),
             timeout_override: None,
         }
     }
@@ -252,6 +256,7 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
             timeout_minutes,
             queued_timeout_minutes: project.get("queuedTimeoutInMinutes").and_then(Value::as_u64).unwrap_or(480),
             log: LogTarget::of_project(&project, &name, &uuid),
+            report_arns: Vec::new(),
         };
         build.enter("SUBMITTED", now);
         build.finish("SUCCEEDED", None, now);

@@ -45,6 +45,8 @@ pub struct Build {
     pub timeout_minutes: u64,
     pub queued_timeout_minutes: u64,
     pub log: LogTarget,
+    /// The build's test and coverage reports (BatchGetBuilds `reportArns`).
+    pub report_arns: Vec<String>,
 }
 
 impl Build {
@@ -106,6 +108,9 @@ impl Build {
             "initiator": self.initiator,
             "encryptionKey": format!("arn:aws:kms:{}:{}:alias/aws/s3", self.region, self.account),
         });
+        if !self.report_arns.is_empty() {
+            b["reportArns"] = json!(self.report_arns);
+        }
         if let Some(end) = self.end {
             b["endTime"] = epoch_secs(end);
         }
@@ -166,6 +171,7 @@ mod tests {
             timeout_minutes: 60,
             queued_timeout_minutes: 480,
             log: LogTarget::of_project(&json!({}), "p", "u"),
+            report_arns: Vec::new(),
         }
     }
 

@@ -35,6 +35,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
         "StartPipelineExecution" => control::start(shared, input),
         "StopPipelineExecution" => control::stop(shared, input),
         "RetryStageExecution" => control::retry(shared, input),
+        "RollbackStage" => control::rollback(shared, input),
         "PutApprovalResult" => control::approve(shared, input),
         "EnableStageTransition" => control::set_transition(shared, input, true),
         "DisableStageTransition" => control::set_transition(shared, input, false),
@@ -73,8 +74,17 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
         "ListPipelineExecutions" => {
             let name = input.req_str("pipelineName")?;
             store.pipeline(name)?;
-            let all: Vec<Value> =
-                store.executions.iter().rev().filter(|e| e.pipeline == name).map(view::execution_summary).collect();
+            let succeeded_in = super::rollback::succeeded_filter(store, name, input)?;
+            let all: Vec<Value> = store
+                .executions
+                .iter()
+                .rev()
+                .filter(|e| e.pipeline == name)
+                .filter(|e| {
+                    succeeded_in.is_none_or(|s| e.stage_status.get(s).and_then(Option::as_deref) == Some("Succeeded"))
+                })
+                .map(view::execution_summary)
+                .collect();
             // CodePipeline API Reference, ListPipelineExecutions: 1-100, default 100.
             page(all, input, "pipelineExecutionSummaries", 100, 100)
         }

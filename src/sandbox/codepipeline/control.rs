@@ -180,6 +180,9 @@ pub fn retry(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     e.stage_status[s] = Some("InProgress".into());
     e.position = Position::InStage(s);
     e.updated = Utc::now();
+    let retries = e.retries.entry(s).or_default();
+    retries.manual += 1;
+    retries.latest_trigger = Some("ManualStageRetry");
     Ok(json!({ "pipelineExecutionId": id }))
 }
 
@@ -244,6 +247,10 @@ pub fn approve(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         exec.error = Some(("Rejected".into(), format!("Rejected: {summary}")));
     }
     Ok(json!({ "approvedAt": epoch_secs(now) }))
+}
+
+pub fn rollback(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+    super::rollback::rollback_stage(&mut lock(&shared.pipelines), input, &caller())
 }
 
 pub fn set_transition(shared: &Arc<Shared>, input: &Value, enabled: bool) -> ApiResult {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use super::rollback::{self, OnFailure};
 use super::{Execution, Position, SourceEvent, SourceRevision, Store, new_id};
 use super::{actions, polling};
 use crate::sandbox::{Shared, lock};
@@ -124,6 +125,8 @@ pub fn create_execution(
         stop: None,
         client_token,
         variables,
+        rollback_target: None,
+        retries: Default::default(),
     });
     id
 }
@@ -187,7 +190,9 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
     let Ok(p) = store.pipeline(&store.executions[i].pipeline) else { return false };
     let stage = p.decl.stages[s].clone();
     let pipeline_name = p.decl.name.clone();
-    let last_stage = s + 1 == p.decl.stages.len();
+    let on_failure = OnFailure::of(p, s);
+    // A rollback execution runs only the stage it rolls back.
+    let last_stage = s + 1 == p.decl.stages.len() || store.executions[i].rollback_target.is_some();
     let mut changed = actions::poll(shared, &mut store.executions[i], s);
     let e = &mut store.executions[i];
     let current: Vec<(usize, String)> = e.current_actions(s).map(|a| (a.action, a.status.clone())).collect();
@@ -198,12 +203,26 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
         if running {
             return changed;
         }
+        if let OnFailure::Retry { all } = on_failure
+            && rollback::auto_retry(e, s, all)
+        {
+            return true;
+        }
         let reason = e.current_actions(s).find(|x| x.action == a).and_then(|x| x.error.clone());
         e.stage_status[s] = Some("Failed".into());
         e.status = "Failed".into();
         e.status_summary = reason.map(|(_, m)| m);
         e.position = Position::Done;
         e.updated = Utc::now();
+        let failed_id = e.id.clone();
+        // A rollback that fails is not rolled back again.
+        if on_failure == OnFailure::Rollback
+            && e.rollback_target.is_none()
+            && let Some(target) = rollback::last_success(store, &pipeline_name, s, &failed_id)
+        {
+            let detail = format!("Stage {} failed in execution {failed_id}", stage.name);
+            rollback::start(store, &pipeline_name, s, &target, "AutomatedRollback", &detail);
+        }
         return true;
     }
     let mut orders: Vec<u32> = stage.actions.iter().map(|a| a.run_order).collect();

@@ -8,6 +8,9 @@ pub mod declare;
 mod define;
 pub mod engine;
 mod polling;
+mod rollback;
+mod v2;
+pub use v2::check_declaration as check_v2_declaration;
 mod view;
 
 use std::collections::BTreeMap;
@@ -103,6 +106,10 @@ pub struct Execution {
     pub stop: Option<(bool, Option<String>)>,
     pub client_token: Option<String>,
     pub variables: Vec<(String, String)>,
+    /// A rollback execution: the earlier execution whose revisions it redeploys.
+    pub rollback_target: Option<String>,
+    /// Retry counts per stage index.
+    pub retries: BTreeMap<usize, rollback::StageRetries>,
 }
 
 impl Execution {
@@ -113,6 +120,11 @@ impl Execution {
             latest.insert(a.action, a);
         }
         latest.into_values()
+    }
+    /// ExecutionType: ROLLBACK for a run started by RollbackStage or an
+    /// on-failure rollback, else STANDARD.
+    pub fn execution_type(&self) -> &'static str {
+        if self.rollback_target.is_some() { "ROLLBACK" } else { "STANDARD" }
     }
     pub fn is_active(&self) -> bool {
         self.status == "InProgress" || self.status == "Stopping"

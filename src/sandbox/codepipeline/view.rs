@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{ActionExec, Execution, Pipeline, Position, Store, Transition};
+use super::{ActionExec, Execution, Pipeline, Store, Transition};
 use crate::sandbox::ACCOUNT_ID;
 use crate::sandbox::http::epoch_secs;
 
@@ -107,16 +107,12 @@ pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
             });
             if let Some(e) = latest {
                 let status = e.stage_status[s].clone().unwrap_or_default();
-                v["latestExecution"] = json!({ "pipelineExecutionId": e.id, "status": status });
-            }
-            let waiting: Vec<&Execution> =
-                store.executions.iter().filter(|e| e.pipeline == *name && e.is_active() && e.position == Position::Waiting(s)).collect();
-            if let Some(first) = waiting.first() {
-                v["inboundExecution"] = json!({ "pipelineExecutionId": first.id, "status": "InProgress" });
-                if p.decl.execution_mode == "QUEUED" {
-                    v["inboundExecutions"] = waiting.iter().map(|e| json!({ "pipelineExecutionId": e.id, "status": "InProgress" })).collect();
+                v["latestExecution"] = super::v2::stage_execution(e, &status);
+                if let Some(r) = e.retries.get(&s) {
+                    v["retryStageMetadata"] = r.to_json();
                 }
             }
+            super::v2::add_inbound(&mut v, store, p, s);
             v
         })
         .collect();
@@ -159,11 +155,12 @@ pub fn execution_summary(e: &Execution) -> Value {
         "sourceRevisions": source_revisions(e),
         "trigger": trigger(e),
         "executionMode": e.mode,
-        "executionType": "STANDARD",
+        "executionType": e.execution_type(),
     });
     if let Some(s) = &e.status_summary {
         v["statusSummary"] = json!(s);
     }
+    add_rollback_metadata(&mut v, e);
     if let Some((_, Some(reason))) = &e.stop {
         v["stopTrigger"] = json!({ "reason": reason });
     }
@@ -190,12 +187,13 @@ pub fn execution_detail(e: &Execution) -> Value {
         "artifactRevisions": revisions,
         "trigger": trigger(e),
         "executionMode": e.mode,
-        "executionType": "STANDARD",
+        "executionType": e.execution_type(),
         "variables": e.variables.iter().map(|(k, v)| json!({ "name": k, "resolvedValue": v })).collect::<Vec<_>>(),
     });
     if let Some(s) = &e.status_summary {
         v["statusSummary"] = json!(s);
     }
+    add_rollback_metadata(&mut v, e);
     v
 }
 
@@ -240,4 +238,11 @@ pub fn action_execution(p: &Pipeline, e: &Execution, a: &ActionExec) -> Value {
             "outputVariables": {},
         },
     })
+}
+
+/// PipelineRollbackMetadata: the execution a rollback redeploys.
+fn add_rollback_metadata(v: &mut Value, e: &Execution) {
+    if let Some(t) = &e.rollback_target {
+        v["rollbackMetadata"] = json!({ "rollbackTargetPipelineExecutionId": t });
+    }
 }

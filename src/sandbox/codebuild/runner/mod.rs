@@ -15,6 +15,7 @@ use super::model::{Build, Context};
 use crate::buildspec::{Buildspec, OnFailure, PhaseSpec};
 use crate::sandbox::{Shared, lock};
 
+mod reports;
 mod steps;
 
 /// Where the build's source comes from.

@@ -108,6 +108,7 @@ impl Runner {
 
     pub(super) async fn upload_artifacts(&mut self) -> PhaseEnd {
         self.log("Entering phase UPLOAD_ARTIFACTS");
+        self.upload_reports().await;
         let (Some(spec), Some(out)) = (self.spec.artifacts.clone(), self.job.artifact_zip.clone()) else {
             return PhaseEnd::ok();
         };
