@@ -55,7 +55,7 @@ fn sources(decl: &PipelineDecl) -> impl Iterator<Item = &ActionDecl> {
 /// and UpdatePipeline, Errors: InvalidStructureException). A missing source
 /// bucket is not checked here: the run fails at its Source action. Only the
 /// sandbox's own `--config` pipelines get their buckets made for them.
-fn check_artifact_stores(shared: &Shared, decl: &PipelineDecl) -> ApiResult<()> {
+fn artifact_buckets_exist(shared: &Shared, decl: &PipelineDecl) -> ApiResult<()> {
     let s3 = lock(&shared.s3);
     for store in decl.artifact_store.iter().chain(decl.artifact_stores.values()) {
         if s3.bucket(&store.location).is_err() {
@@ -78,7 +78,7 @@ fn create(shared: &Arc<Shared>, input: &Value) -> ApiResult {
             format!("A pipeline named '{name}' already exists in account '{ACCOUNT_ID}'"),
         ));
     }
-    check_artifact_stores(shared, &decl)?;
+    artifact_buckets_exist(shared, &decl)?;
     let now = Utc::now();
     let open = Transition { enabled: true, reason: None, changed_at: None };
     let n = decl.stages.len();
@@ -124,7 +124,7 @@ fn update(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         ))
     })?;
     let old = old.decl.clone();
-    check_artifact_stores(shared, &decl)?;
+    artifact_buckets_exist(shared, &decl)?;
     let builds = stop_active(&mut store, &name);
     remap_executions(&mut store, &name, &old, &decl);
     let p = store.pipeline_mut(&name)?;
