@@ -154,7 +154,8 @@ async fn one_profiles_expired_login_pauses_only_its_rows_and_l_brings_them_back(
         }
         tmux.keys(&["j"]);
     }
-    let (pipeline, region) = selected_approval(&screen, "b").unwrap_or_else(|| panic!("b's approval selected:\n{screen}"));
+    let (pipeline, region) =
+        selected_approval(&screen, "b").unwrap_or_else(|| panic!("b's approval selected:\n{screen}"));
     tmux.keys(&["Enter"]);
     tmux.wait_for("the confirmation", |s| s.contains(&pipeline) && s.contains("Approve"));
     tmux.keys(&["o", "k", " ", "b", "Enter"]);
