@@ -90,6 +90,20 @@ fn connect(
     (workers, push, control)
 }
 
+impl Running {
+    /// A fleet's other accounts answer through the fleet's own clients: the
+    /// pool is rebuilt at each connection switch, so they are lent again
+    /// before each use.
+    fn lend_fleet_clients(&self) {
+        if let Some(fleet) = &self.fleet {
+            let pool = self.workers.pool();
+            for (place, clients) in fleet.connected() {
+                pool.add(Some(place.profile), place.region, clients);
+            }
+        }
+    }
+}
+
 impl Driver for Running {
     fn run(&mut self, effect: &Effect) {
         let workers = &mut self.workers;
@@ -114,11 +128,17 @@ impl Driver for Running {
             Effect::CancelPush => self.push.cancel(),
             Effect::StartPushedRun { version_id } => self.push.start_run(version_id),
             Effect::Control(request) => self.control.send(request.clone()),
-            Effect::ControlAt { target, request } => self.control.send_at(&workers.pool(), target, request.clone()),
+            Effect::ControlAt { target, request } => {
+                self.lend_fleet_clients();
+                self.control.send_at(&self.workers.pool(), target, request.clone())
+            }
             Effect::FindRollbackTarget { pipeline, stage, current } => {
                 self.control.find_rollback_target(pipeline, stage, current.clone())
             }
-            Effect::WatchInbox(targets) => workers.watch_inbox(targets.clone()),
+            Effect::WatchInbox(targets) => {
+                self.lend_fleet_clients();
+                self.workers.watch_inbox(targets.clone())
+            }
             Effect::Copy(text) => osc::copy(text),
             Effect::Notify(notification) => osc::notify(notification),
             Effect::SetTitle(title) => osc::set_title(title),

@@ -57,6 +57,15 @@ pub fn render(m: &Model, frame: &mut Frame) {
     }
     if crate::update::fleet::is_open(m) {
         fleet::render(m, frame, area);
+        // The approvals inbox of the fleet, and its confirmation, over the list.
+        match m.mode() {
+            Mode::Inbox => inbox::render(m, frame, area),
+            Mode::Confirm => {
+                inbox::render(m, frame, area);
+                control::render(m, frame, area)
+            }
+            _ => {}
+        }
     } else {
         render_panes(m, frame, area);
     }

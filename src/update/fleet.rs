@@ -99,6 +99,11 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool
         }
         return back;
     }
+    // A dialog over the list (the inbox, a confirmation) takes the keys; so
+    // does the inbox's own key.
+    if m.mode() != Mode::Normal || inbox_key(m, &key) {
+        return false;
+    }
     let Some(f) = m.fleet.as_mut() else { return false };
     m.dirty = true;
     if f.typing {
@@ -140,6 +145,13 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool
     }
     tell_visible(m, fx);
     true
+}
+
+/// The keymap's inbox key (`A` by default), unless a filter is being typed.
+fn inbox_key(m: &Model, key: &KeyEvent) -> bool {
+    let typing = m.fleet.as_ref().is_some_and(|f| f.typing);
+    let cx = crate::keymap::Context::new(Mode::Normal, m.focus);
+    !typing && m.config.keymap.lookup_in(cx, key) == Some(crate::keymap::Action::Inbox)
 }
 
 /// Enter: watch the selected row's pipeline in its own profile and Region.

@@ -140,3 +140,23 @@ fn the_poller_hears_the_rows_on_screen_when_they_change() {
     assert!(f.told_visible.contains(&f.selected.clone().unwrap()), "the selection is on screen and asked about");
     assert!(!f.told_visible.contains(&row("dev", "us-east-1", "payments-api")), "scrolled past");
 }
+
+#[test]
+fn a_on_the_fleet_opens_the_inbox_over_the_rows_waiting_at_an_approval_in_every_place() {
+    let mut m = model(120, 40);
+    let fx = update(&mut m, shift('A'));
+    let want = crate::model::inbox::Target {
+        profile: Some("dev".into()),
+        region: "eu-west-1".into(),
+        pipeline: "checkout-web".into(),
+    };
+    assert!(fx.contains(&Effect::WatchInbox(Some(vec![want]))), "only the waiting row is read: {fx:?}");
+    assert_eq!(m.mode(), crate::model::Mode::Inbox);
+    // Esc closes the inbox and the fleet list has the keys again.
+    update(&mut m, code(KeyCode::Esc));
+    assert_eq!(m.mode(), crate::model::Mode::Normal);
+    assert!(super::fleet::is_open(&m));
+    let before = selected(&m);
+    update(&mut m, key('j'));
+    assert_ne!(selected(&m), before, "j moves the fleet's selection");
+}

@@ -13,6 +13,18 @@ use crate::model::{Modal, Model};
 /// The targets the inbox reads today: the current connection's pipelines
 /// (the pipeline list, else the pipeline shown). A fleet hands in its own.
 pub fn targets(m: &Model) -> Vec<Target> {
+    // `--fleet`: the rows its poller saw waiting at an approval, in every
+    // place; reading all of a 500-pipeline fleet would cost 500 requests.
+    if let Some(fleet) = &m.fleet {
+        use crate::model::fleet::Latest;
+        let waiting = |r: &&crate::model::fleet::Row| matches!(r.latest, Latest::Run { waiting_approval: true, .. });
+        let target = |r: &crate::model::fleet::Row| Target {
+            profile: Some(r.key.place.profile.clone()),
+            region: r.key.place.region.clone(),
+            pipeline: r.key.pipeline.clone(),
+        };
+        return fleet.rows().iter().filter(waiting).map(target).collect();
+    }
     let c = &m.session.connection;
     let at =
         |pipeline: &str| Target { profile: c.profile.clone(), region: c.region.clone(), pipeline: pipeline.into() };

@@ -26,7 +26,12 @@ enum Command {
 pub struct FleetPoller {
     commands: UnboundedSender<Command>,
     task: JoinHandle<()>,
+    /// Each place's clients once connected: the inbox reads and answers the
+    /// fleet's approvals with them (see [`FleetPoller::connected`]).
+    connected: Connected,
 }
+
+type Connected = Arc<std::sync::Mutex<BTreeMap<Place, Arc<AwsClients>>>>;
 
 impl FleetPoller {
     /// Starts polling `places`; `base` gives the endpoint (profiles give the rest).
@@ -38,7 +43,9 @@ impl FleetPoller {
         tx: UnboundedSender<Msg>,
     ) -> Self {
         let (commands, rx) = unbounded_channel();
+        let connected = Connected::default();
         let state = State {
+            connected: connected.clone(),
             places: places.into_iter().map(|p| (p, Conn::default())).collect(),
             base,
             schedule: Schedule::new(cadence),
@@ -48,7 +55,13 @@ impl FleetPoller {
             milestones: (false, false),
         };
         let task = tokio::spawn(state.run(rx));
-        FleetPoller { commands, task }
+        FleetPoller { commands, task, connected }
+    }
+
+    /// The places connected so far, with their clients.
+    pub fn connected(&self) -> Vec<(Place, Arc<AwsClients>)> {
+        let map = self.connected.lock().unwrap_or_else(|p| p.into_inner());
+        map.iter().map(|(p, c)| (p.clone(), c.clone())).collect()
     }
 
     /// The rows on screen, asked about before the rest.
@@ -79,6 +92,7 @@ struct Conn {
 
 struct State {
     places: BTreeMap<Place, Conn>,
+    connected: Connected,
     base: ConnectOptions,
     schedule: Schedule,
     list_every: std::time::Duration,
@@ -173,6 +187,7 @@ impl State {
         if let Some(conn) = self.places.get_mut(place) {
             conn.clients = Some(clients.clone());
         }
+        self.connected.lock().unwrap_or_else(|p| p.into_inner()).insert(place.clone(), clients.clone());
         Ok(clients)
     }
 

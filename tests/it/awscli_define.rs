@@ -54,6 +54,14 @@ async fn aws(env: &Env, args: &[&str]) -> std::process::Output {
     Cli::new(venv_bin("aws")).sandbox(env).args(["--output", "json"]).args(args).output().await
 }
 
+/// The buckets assets/sandbox/api/pipeline.json names, as the README makes them.
+async fn hello_buckets(env: &Env) {
+    for bucket in ["hello-artifacts", "hello-source"] {
+        let out = aws(env, &["s3api", "create-bucket", "--bucket", bucket]).await;
+        assert!(out.status.success(), "{bucket}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
 /// The executions of `pipeline` as (status, trigger type), newest first.
 async fn executions(env: &Env, pipeline: &str) -> Vec<(String, String)> {
     let out = env.codepipeline().list_pipeline_executions().pipeline_name(pipeline).send().await;
@@ -77,6 +85,10 @@ async fn the_readme_commands_define_run_update_and_delete_a_pipeline() {
 
     let project = run_line(&env, line("create-project"), tmp.path()).await;
     assert_eq!(project["project"]["arn"], "arn:aws:codebuild:us-east-1:123456789012:project/hello-build");
+    // The buckets first: CreatePipeline refuses an artifact store that does not exist.
+    for l in lines.iter().filter(|l| l.starts_with("aws s3api create-bucket") || l.contains("put-bucket-versioning")) {
+        run_line(&env, l, tmp.path()).await;
+    }
     let created = run_line(&env, line("create-pipeline"), tmp.path()).await;
     assert_eq!(created["pipeline"]["version"], 1);
     // Creating runs the latest revision at once; there is none yet, so it fails at Source.
@@ -149,6 +161,7 @@ fn variant(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> String {
 async fn awscli_gets_aws_error_codes_with_one_line_messages_for_bad_declarations() {
     let env = harness::start().await;
     let dir = tempfile::tempdir().unwrap();
+    hello_buckets(&env).await;
     let project = format!("file://{}", harness::repo_root().join("assets/sandbox/api/project.json").display());
     let out = aws(&env, &["codebuild", "create-project", "--cli-input-json", &project]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -175,6 +188,12 @@ async fn awscli_gets_aws_error_codes_with_one_line_messages_for_bad_declarations
             variant(dir.path(), "empty-stage", |p| p["stages"][1]["actions"] = Value::Array(vec![])),
             "InvalidStageDeclarationException",
             "Stage 'Build' must have at least one action",
+        ),
+        // CodePipeline API Reference, CreatePipeline, Errors: InvalidStructureException.
+        (
+            variant(dir.path(), "no-store", |p| p["artifactStore"]["location"] = Value::from("nobody-made-this")),
+            "InvalidStructureException",
+            "An error occurred while validating the artifact bucket 'nobody-made-this'",
         ),
         (variant(dir.path(), "hello", |_| {}), "", ""),
         (variant(dir.path(), "hello", |_| {}), "PipelineNameInUseException", "'hello'"),
@@ -206,6 +225,7 @@ async fn the_definition_operations_work_over_rpc_v2_cbor() {
     let dir = tempfile::tempdir().unwrap();
     let record = dir.path().join("answers.jsonl");
     let env = harness::start_with(Options { record_responses: Some(record.clone()), ..Options::ephemeral() }).await;
+    hello_buckets(&env).await;
     let models = dir.path().join("models");
     let script = harness::repo_root().join("scripts/conformance.py");
     let out = Cli::new(venv_bin("python")).arg(script).arg("cbor-models").arg(&models).output().await;

@@ -53,6 +53,7 @@ async fn every_answer_of_a_demo_run_matches_the_api_models() {
     reads_and_transitions(&env).await;
     manage_logs(&env).await;
     crate::pipeline_api::define_update_delete(&env).await;
+    rollback(&env).await;
     for args in [&["probe"][..], &["probe", "--cbor"]] {
         println!("{}", ok(&conformance(&env, args).await, "the probe"));
     }
@@ -133,7 +134,13 @@ async fn reads_and_transitions(env: &Env) {
 
     let cb = codebuild(env);
     let ids = cb.list_builds_for_project().project_name("mlops-demo-build").send().await.unwrap();
-    cb.batch_get_builds().set_ids(Some(ids.ids().to_vec())).send().await.unwrap();
+    let builds = cb.batch_get_builds().set_ids(Some(ids.ids().to_vec())).send().await.unwrap();
+    // The demo's build writes a JUnit report (CodeBuild API Reference,
+    // BatchGetReports and DescribeTestCases), read as `pipewatch tests` does.
+    let reports: Vec<String> = builds.builds().iter().flat_map(|b| b.report_arns()).cloned().collect();
+    assert!(!reports.is_empty(), "the demo builds report their tests: {builds:?}");
+    cb.batch_get_reports().set_report_arns(Some(reports.clone())).send().await.unwrap();
+    cb.describe_test_cases().report_arn(&reports[0]).send().await.unwrap();
     cb.list_builds().send().await.unwrap();
     cb.list_projects().send().await.unwrap();
     cb.batch_get_projects().names("mlops-demo-build").names("nope").send().await.unwrap();
@@ -171,4 +178,42 @@ async fn manage_logs(env: &Env) {
     }
     logs.delete_log_stream().log_group_name(group).log_stream_name("s").send().await.unwrap();
     logs.delete_log_group().log_group_name(group).send().await.unwrap();
+}
+
+/// A V2 pipeline defined through the API runs twice, then its Build stage is
+/// rolled back to the first run (CodePipeline API Reference, RollbackStage:
+/// the target must have succeeded in the stage).
+async fn rollback(env: &Env) {
+    use crate::pipeline_api::{ROLE, build, create_project, source, stage};
+    use aws_sdk_codepipeline::types::{ArtifactStore, ArtifactStoreType, PipelineDeclaration, PipelineType};
+    let cp = aws_sdk_codepipeline::Client::new(&harness::retrying(&env.sdk));
+    create_project(env, &buildspec(&["echo ok"])).await.expect("project");
+    let store = ArtifactStore::builder().r#type(ArtifactStoreType::S3).location("sdk-artifacts").build().unwrap();
+    let decl = PipelineDeclaration::builder().name("rb").role_arn(ROLE).artifact_store(store);
+    let decl = decl.pipeline_type(PipelineType::V2).stages(stage("Source", vec![source()]));
+    let decl = decl.stages(stage("Build", vec![build()])).build().unwrap();
+    cp.create_pipeline().pipeline(decl).send().await.expect("create rb");
+    let succeeded = || async {
+        let out = cp.list_pipeline_executions().pipeline_name("rb").send().await.ok()?;
+        let ok =
+            out.pipeline_execution_summaries().iter().filter(|s| s.status().map(|x| x.as_str()) == Some("Succeeded"));
+        Some(ok.filter_map(|s| s.pipeline_execution_id().map(str::to_string)).collect::<Vec<_>>())
+    };
+    let s3 = harness::s3_client(&harness::retrying(&env.sdk));
+    for n in 1..=2 {
+        let zip = harness::zip_of(&[("readme.txt", "run")]);
+        s3.put_object().bucket("sdk-src").key("src.zip").body(zip.into()).send().await.expect("upload");
+        eventually("a successful run of rb", Duration::from_secs(90), || async {
+            succeeded().await.filter(|ids| ids.len() >= n).map(|_| ())
+        })
+        .await;
+    }
+    let ids = succeeded().await.unwrap_or_default();
+    let first = ids.last().expect("the first success");
+    let rb = cp.rollback_stage().pipeline_name("rb").stage_name("Build").target_pipeline_execution_id(first);
+    rb.send().await.expect("rollback");
+    eventually("the rollback to succeed", Duration::from_secs(90), || async {
+        succeeded().await.filter(|ids| ids.len() >= 3).map(|_| ())
+    })
+    .await;
 }

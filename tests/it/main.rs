@@ -22,6 +22,7 @@ mod headless_tests;
 mod logs_manage;
 mod moto_compare;
 mod pipeline_api;
+mod pipeline_api_buckets;
 mod pipeline_api_rules;
 mod pipeline_errors;
 mod protocols;

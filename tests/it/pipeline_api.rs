@@ -64,6 +64,19 @@ pub(crate) fn declaration(name: &str, stages: Vec<StageDeclaration>) -> Pipeline
     p.set_stages(Some(stages)).build().unwrap()
 }
 
+/// The buckets `declaration` and `source` name: CreatePipeline refuses an
+/// artifact store that does not exist, and an S3 source reads a versioned
+/// bucket (CodePipeline User Guide, "Amazon S3 source action reference").
+pub(crate) async fn create_buckets(env: &Env) {
+    let s3 = harness::s3_client(&harness::retrying(&env.sdk));
+    s3.create_bucket().bucket("sdk-artifacts").send().await.expect("artifact bucket");
+    s3.create_bucket().bucket("sdk-src").send().await.expect("source bucket");
+    let on = aws_sdk_s3::types::VersioningConfiguration::builder()
+        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+        .build();
+    s3.put_bucket_versioning().bucket("sdk-src").versioning_configuration(on).send().await.expect("versioning");
+}
+
 pub(crate) async fn create_project(env: &Env, spec: &str) -> Result<(), String> {
     let source = ProjectSource::builder().r#type(SourceType::Codepipeline).buildspec(spec).build().unwrap();
     let artifacts = ProjectArtifacts::builder().r#type(ArtifactsType::Codepipeline).build().unwrap();
@@ -81,6 +94,7 @@ pub(crate) async fn create_project(env: &Env, spec: &str) -> Result<(), String> 
 #[tokio::test]
 async fn an_sdk_defined_pipeline_runs_on_push_updates_to_version_2_and_deletes() {
     let env = harness::start().await;
+    create_buckets(&env).await;
     create_project(&env, &buildspec(&["echo built by an sdk project"])).await.expect("create project");
     let created = env
         .codepipeline()
@@ -153,6 +167,7 @@ pub async fn define_update_delete(env: &Env) {
     create.service_role("arn:aws:iam::123456789012:role/sdk-build").send().await.expect("create project");
     cb.update_project().name("sdk-build").description("updated").send().await.expect("update project");
     let two = || vec![stage("Source", vec![source()]), stage("Build", vec![build()])];
+    create_buckets(env).await;
     cp.create_pipeline().pipeline(declaration("sdk", two())).send().await.expect("create pipeline");
     cp.update_pipeline().pipeline(declaration("sdk", two())).send().await.expect("update pipeline");
     cp.delete_pipeline().name("sdk").send().await.expect("delete pipeline");
@@ -172,12 +187,8 @@ async fn a_polling_source_runs_at_creation_then_on_the_next_change() {
         ..pipewatch::sandbox::Options::ephemeral()
     })
     .await;
+    create_buckets(&env).await;
     let s3 = env.s3();
-    s3.create_bucket().bucket("sdk-src").send().await.expect("bucket");
-    let on = aws_sdk_s3::types::VersioningConfiguration::builder()
-        .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-        .build();
-    s3.put_bucket_versioning().bucket("sdk-src").versioning_configuration(on).send().await.expect("versioning");
     let put = |text: &'static str| {
         let zip = harness::zip_of(&[("readme.txt", text)]);
         s3.put_object().bucket("sdk-src").key("src.zip").body(ByteStream::from(zip)).send()

@@ -370,7 +370,10 @@ async fn the_demo_projects_are_described_as_aws_does() {
     assert!(out.projects()[1].source().unwrap().buildspec().unwrap().contains("version: 0.2"));
 
     let listed = cb.list_projects().send().await.unwrap();
-    assert_eq!(listed.projects(), ["mlops-demo-build", "mlops-demo-deploy", "mlops-demo-s3logs"]);
+    assert_eq!(
+        listed.projects(),
+        ["mlops-demo-build", "mlops-demo-deploy", "mlops-demo-s3logs", "mlops-demo-v2-build"]
+    );
 }
 
 #[tokio::test]

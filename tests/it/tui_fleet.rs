@@ -137,7 +137,59 @@ async fn one_profiles_expired_login_pauses_only_its_rows_and_l_brings_them_back(
     let calls = std::fs::read_to_string(dir.path().join("aws-calls.log")).unwrap_or_default();
     assert_eq!(calls.trim(), "sso login --profile b", "one login, for b only");
 
+    // The fleet's approvals inbox: b's waiting approval is answered from it,
+    // in b's own account and Region (CodePipeline API Reference,
+    // PutApprovalResult; the token comes from b's GetPipelineState).
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("every row again", |s| rows_with(s, "alpha-").len() == 8);
+    tmux.keys(&["A"]);
+    tmux.wait_for("both accounts' approvals", |s| {
+        s.contains("Approvals waiting") && inbox_rows(s, "│alpha-") == 1 && inbox_rows(s, "│beta-") == 1
+    });
+    let mut screen = String::new();
+    for _ in 0..3 {
+        screen = tmux.wait_for("a selected approval", |s| s.contains(" in alpha-") || s.contains(" in beta-"));
+        if screen.contains(" in beta-") {
+            break;
+        }
+        tmux.keys(&["j"]);
+    }
+    let (pipeline, region) =
+        selected_approval(&screen, "b").unwrap_or_else(|| panic!("b's approval selected:\n{screen}"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the confirmation", |s| s.contains(&pipeline) && s.contains("Approve"));
+    tmux.keys(&["o", "k", " ", "b", "Enter"]);
+    tmux.wait_for("b's approval answered", |s| inbox_rows(s, "│beta-") == 0 && inbox_rows(s, "│alpha-") == 1);
+    let b_creds =
+        pipewatch::sandbox::Credentials { access_key_id: B_NEW_KEY.into(), secret_access_key: "renewed".into() };
+    let b_sdk = harness::sdk_config(&env.sandbox.endpoint(), &b_creds).await;
+    let b_sdk = b_sdk.to_builder().region(aws_config::Region::new(region.clone())).build();
+    let state = aws_sdk_codepipeline::Client::new(&b_sdk).get_pipeline_state().name(&pipeline).send().await.unwrap();
+    let summaries: Vec<_> = state
+        .stage_states()
+        .iter()
+        .flat_map(|s| s.action_states())
+        .filter_map(|a| a.latest_execution().and_then(|l| l.summary()))
+        .collect();
+    assert!(summaries.contains(&"ok b"), "{pipeline} in {region}: {state:?}");
+    tmux.keys(&["Escape"]);
+
     tmux.keys(&["q"]);
     let after = tmux.wait_for("the shell after exit", |s| s.contains("EXITED"));
     assert!(after.contains("EXITED 0"), "{after}");
+}
+
+/// Inbox lines naming a pipeline that starts with `prefix` (after the frame's `│`).
+fn inbox_rows(screen: &str, prefix: &str) -> usize {
+    screen.lines().filter(|l| l.contains(prefix) && l.contains(" (")).count()
+}
+
+/// The inbox's selected approval, from its detail line
+/// "STAGE/ACTION in PIPELINE (PROFILE/REGION)": (pipeline, Region).
+fn selected_approval(screen: &str, profile: &str) -> Option<(String, String)> {
+    let line = screen.lines().find(|l| l.contains(" in ") && l.contains(&format!("({profile}/")))?;
+    let rest = line.split(" in ").nth(1)?;
+    let (name, place) = rest.split_once(" (")?;
+    let region = place.split_once(')')?.0.strip_prefix(&format!("{profile}/"))?;
+    Some((name.trim().to_string(), region.to_string()))
 }

@@ -80,7 +80,14 @@ fn start_source(shared: &Arc<Shared>, e: &mut Execution, decl: &ActionDecl, exec
     let bucket = decl.configuration.get("S3Bucket").cloned().unwrap_or_default();
     let key = decl.configuration.get("S3ObjectKey").cloned().unwrap_or_default();
     let Some(rev) = e.sources.iter().find(|r| r.action_name == decl.name).cloned() else {
-        fail(exec, "JobFailed", format!("The object with key '{key}' does not exist in bucket '{bucket}'."));
+        // A pipeline defined through the API may name a bucket nobody made:
+        // like AWS, the run fails here and the pipeline stays.
+        let missing = if lock(&shared.s3).bucket(&bucket).is_err() {
+            format!("The specified bucket '{bucket}' does not exist.")
+        } else {
+            format!("The object with key '{key}' does not exist in bucket '{bucket}'.")
+        };
+        fail(exec, "JobFailed", missing);
         return;
     };
     // The execution's own copy of the revision, taken under the S3 lock: a

@@ -50,20 +50,26 @@ fn sources(decl: &PipelineDecl) -> impl Iterator<Item = &ActionDecl> {
     decl.stages.iter().flat_map(|s| &s.actions).filter(|a| a.is_s3_source())
 }
 
-/// The buckets the pipeline reads and writes exist, as the sandbox config's do.
-fn ensure_buckets(shared: &Shared, decl: &PipelineDecl) {
-    let mut s3 = lock(&shared.s3);
-    for bucket in sources(decl).filter_map(|a| a.configuration.get("S3Bucket")) {
-        s3.ensure_bucket(bucket, true);
-    }
+/// CodePipeline validates the artifact stores a declaration names and refuses
+/// one whose bucket does not exist (CodePipeline API Reference, CreatePipeline
+/// and UpdatePipeline, Errors: InvalidStructureException). A missing source
+/// bucket is not checked here: the run fails at its Source action. Only the
+/// sandbox's own `--config` pipelines get their buckets made for them.
+fn artifact_buckets_exist(shared: &Shared, decl: &PipelineDecl) -> ApiResult<()> {
+    let s3 = lock(&shared.s3);
     for store in decl.artifact_store.iter().chain(decl.artifact_stores.values()) {
-        s3.ensure_bucket(&store.location, true);
+        if s3.bucket(&store.location).is_err() {
+            return Err(ApiError::client(
+                "InvalidStructureException",
+                format!("An error occurred while validating the artifact bucket '{}'", store.location),
+            ));
+        }
     }
+    Ok(())
 }
 
 fn create(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     let (raw, decl) = declaration(input)?;
-    ensure_buckets(shared, &decl);
     let name = decl.name.clone();
     let mut store = lock(&shared.pipelines);
     if store.pipeline(&name).is_ok() {
@@ -72,6 +78,7 @@ fn create(shared: &Arc<Shared>, input: &Value) -> ApiResult {
             format!("A pipeline named '{name}' already exists in account '{ACCOUNT_ID}'"),
         ));
     }
+    artifact_buckets_exist(shared, &decl)?;
     let now = Utc::now();
     let open = Transition { enabled: true, reason: None, changed_at: None };
     let n = decl.stages.len();
@@ -117,7 +124,7 @@ fn update(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         ))
     })?;
     let old = old.decl.clone();
-    ensure_buckets(shared, &decl);
+    artifact_buckets_exist(shared, &decl)?;
     let builds = stop_active(&mut store, &name);
     remap_executions(&mut store, &name, &old, &decl);
     let p = store.pipeline_mut(&name)?;
