@@ -64,5 +64,6 @@ mod tui_fleet;
 mod tui_inbox;
 mod tui_pty;
 mod tui_push;
+mod tui_rollback;
 mod tui_v2;
 mod workers_tail;
