@@ -13,9 +13,9 @@ use pipewatch::model::Mode;
 use pipewatch::model::snapshot::Status;
 use serde_json::{Value, json};
 
+use crate::harness::App;
 use crate::harness::{Env, eventually};
 use crate::sandbox_v2_rollback::{DEPLOY, config, start, upload};
-use crate::tui_v2::App;
 
 fn cp(env: &Env) -> aws_sdk_codepipeline::Client {
     aws_sdk_codepipeline::Client::new(&crate::harness::retrying(&env.sdk))
