@@ -86,7 +86,9 @@ pub(crate) async fn create_project(env: &Env, spec: &str) -> Result<(), String> 
         .compute_type(ComputeType::BuildGeneral1Small)
         .build()
         .unwrap();
-    let create = env.codebuild().create_project().name("sdk-build").source(source).artifacts(artifacts);
+    // Throttles are retried, as a real client does; refusals are returned.
+    let cb = aws_sdk_codebuild::Client::new(&harness::retrying(&env.sdk));
+    let create = cb.create_project().name("sdk-build").source(source).artifacts(artifacts);
     let create = create.environment(environment).service_role("arn:aws:iam::123456789012:role/sdk-build");
     create.send().await.map(|_| ()).map_err(|e| e.into_service_error().meta().code().unwrap_or("?").to_string())
 }
@@ -153,18 +155,7 @@ async fn an_sdk_defined_pipeline_runs_on_push_updates_to_version_2_and_deletes()
 pub async fn define_update_delete(env: &Env) {
     let sdk = harness::retrying(&env.sdk);
     let (cp, cb) = (aws_sdk_codepipeline::Client::new(&sdk), aws_sdk_codebuild::Client::new(&sdk));
-    let project_source =
-        ProjectSource::builder().r#type(SourceType::Codepipeline).buildspec("version: 0.2").build().unwrap();
-    let artifacts = ProjectArtifacts::builder().r#type(ArtifactsType::Codepipeline).build().unwrap();
-    let environment = ProjectEnvironment::builder()
-        .r#type(EnvironmentType::LinuxContainer)
-        .image("aws/codebuild/standard:7.0")
-        .compute_type(ComputeType::BuildGeneral1Small)
-        .build()
-        .unwrap();
-    let create =
-        cb.create_project().name("sdk-build").source(project_source).artifacts(artifacts).environment(environment);
-    create.service_role("arn:aws:iam::123456789012:role/sdk-build").send().await.expect("create project");
+    create_project(env, "version: 0.2").await.expect("create project");
     cb.update_project().name("sdk-build").description("updated").send().await.expect("update project");
     let two = || vec![stage("Source", vec![source()]), stage("Build", vec![build()])];
     create_buckets(env).await;
