@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Requests per minute the monitor makes (from the sandbox request log): while a
 # 60 s build prints a line every 0.5 s, and while idle (waiting at approval).
-# Usage: scripts/bench_api_budget.sh [path/to/pipewatch]   (needs tmux, .venv/bin/aws)
+# Usage: [SIZE=80x24] scripts/bench_api_budget.sh [path/to/pipewatch]   (needs tmux, .venv/bin/aws)
+# SIZE is the terminal (default 120x40, where the pipeline list is a pane).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/debug/pipewatch}
@@ -26,7 +27,8 @@ artifacts:
     - '**/*'
 YAML
 (cd "$work/ws" && python3 -c "import zipfile; z=zipfile.ZipFile('../ws.zip','w'); z.write('model/buildspec.yml'); z.close()")
-tmux -L "$sock" new -d -s pwbudget -x 120 -y 40 "$bin --endpoint-url $AWS_ENDPOINT_URL --region us-east-1 --pipeline mlops-demo --log-file $work/pw.log"
+size=${SIZE:-120x40}
+tmux -L "$sock" new -d -s pwbudget -x "${size%x*}" -y "${size#*x}" "$bin --endpoint-url $AWS_ENDPOINT_URL --region us-east-1 --pipeline mlops-demo --log-file $work/pw.log"
 sleep 3
 .venv/bin/aws s3api put-object --bucket pipewatch-demo-source --key workspace.zip --body "$work/ws.zip" > /dev/null
 sleep 5   # source stage and build start

@@ -94,6 +94,12 @@ pub enum Msg {
         request: crate::model::control::ControlRequest,
         result: Result<String, ApiFailure>,
     },
+    /// `:rollback`'s target: the execution to roll `stage` back to, if any.
+    RollbackTarget {
+        pipeline: String,
+        stage: String,
+        result: Result<Option<ExecutionSummary>, ApiFailure>,
+    },
     /// A worker recovered after failures.
     ApiOk {
         api: String,

@@ -132,6 +132,9 @@ impl Driver for Running {
                 self.lend_fleet_clients();
                 self.control.send_at(&self.workers.pool(), target, request.clone())
             }
+            Effect::FindRollbackTarget { pipeline, stage, current } => {
+                self.control.find_rollback_target(pipeline, stage, current.clone())
+            }
             Effect::WatchInbox(targets) => {
                 self.lend_fleet_clients();
                 self.workers.watch_inbox(targets.clone())

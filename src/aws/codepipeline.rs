@@ -184,7 +184,7 @@ fn action_snapshot(stage: &str, a: &ActionState, types: &ActionTypes) -> ActionS
     }
 }
 
-fn execution_summary(e: &PipelineExecutionSummary) -> ExecutionSummary {
+pub(super) fn execution_summary(e: &PipelineExecutionSummary) -> ExecutionSummary {
     ExecutionSummary {
         id: e.pipeline_execution_id().unwrap_or("").to_string(),
         status: e

@@ -87,12 +87,16 @@ impl AwsClients {
                     .map_err(|e| classify("codepipeline:DisableStageTransition", &e))?;
                 Ok(format!("disabled the transition into {stage}"))
             }
+            ControlRequest::StartWith { pipeline, variables } => self.start_with_variables(pipeline, variables).await,
+            ControlRequest::Rollback { pipeline, stage, target_id } => {
+                self.rollback_stage(pipeline, stage, target_id).await
+            }
         }
     }
 }
 
 /// A request the SDK refused to build (a missing required field).
-fn local_failure(api: &str, message: &str) -> ApiFailure {
+pub(super) fn local_failure(api: &str, message: &str) -> ApiFailure {
     ApiFailure {
         api: api.to_string(),
         kind: crate::model::health::FailureKind::Service,

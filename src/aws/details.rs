@@ -98,6 +98,11 @@ fn action_details(d: &ActionExecutionDetail) -> ActionDetails {
         namespace: input.and_then(|i| i.namespace()).map(str::to_string),
         output_variables: sorted(d.output().and_then(|o| o.output_variables())),
         configuration: sorted(input.and_then(|i| i.resolved_configuration())),
+        log_stream_arn: d
+            .output()
+            .and_then(|o| o.execution_result())
+            .and_then(|r| r.log_stream_arn())
+            .map(str::to_string),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod profiles;
 mod push;
 mod regions;
 mod reports;
+mod rollback;
 mod sandbox_session;
 mod sts;
 mod upload;

@@ -9,5 +9,6 @@ pub mod logs;
 pub mod push;
 pub mod retry;
 pub mod status;
+mod status_details;
 pub mod tests;
 pub mod watch;

@@ -99,7 +99,13 @@ async fn one_pipeline(clients: &AwsClients, name: &str, as_json: bool) -> i32 {
         Err(e) => return fail(EXIT_SETUP, &setup_message(&e, Some(name))),
     };
     if as_json {
-        println!("{}", pipeline_json(&state));
+        let mut out = pipeline_json(&state);
+        // The latest execution's details: the calls the details view makes.
+        let latest = super::status_details::latest_json(clients, &state).await;
+        if let (Some(obj), Some(latest)) = (out.as_object_mut(), latest) {
+            obj.insert("latestExecution".into(), latest);
+        }
+        println!("{out}");
         return EXIT_OK;
     }
     let now = Utc::now();

@@ -18,6 +18,10 @@ pub enum ControlRequest {
     Approve { pipeline: String, stage: String, action: String, token: String, approve: bool, summary: String },
     /// EnableStageTransition / DisableStageTransition (inbound).
     Transition { pipeline: String, stage: String, enable: bool, reason: String },
+    /// StartPipelineExecution overriding pipeline variables (`:start VAR=value`).
+    StartWith { pipeline: String, variables: Vec<(String, String)> },
+    /// RollbackStage to an earlier execution that succeeded in `stage`.
+    Rollback { pipeline: String, stage: String, target_id: String },
 }
 
 impl ControlRequest {
@@ -38,6 +42,12 @@ impl ControlRequest {
             ControlRequest::Transition { stage, enable, .. } => {
                 format!("{} of the transition into {stage}", if *enable { "enabling" } else { "disabling" })
             }
+            ControlRequest::StartWith { pipeline, variables } => {
+                format!("start of {pipeline} with {}", crate::model::rollback::vars_text(variables))
+            }
+            ControlRequest::Rollback { stage, target_id, .. } => {
+                format!("rollback of {stage} to execution {}", short_id(target_id))
+            }
         }
     }
 }
@@ -47,10 +57,32 @@ impl ControlRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ControlKind {
     Start,
-    Retry { stage: String, execution_id: String, all: bool },
-    Stop { execution_id: String },
-    Approve { stage: String, action: String, token: String },
-    Transition { stage: String, enable: bool },
+    Retry {
+        stage: String,
+        execution_id: String,
+        all: bool,
+    },
+    Stop {
+        execution_id: String,
+    },
+    Approve {
+        stage: String,
+        action: String,
+        token: String,
+    },
+    Transition {
+        stage: String,
+        enable: bool,
+    },
+    StartWith {
+        variables: Vec<(String, String)>,
+    },
+    /// `about`: the target as the dialog shows it (id, revision, when).
+    Rollback {
+        stage: String,
+        target_id: String,
+        about: String,
+    },
 }
 
 /// Which text field typing goes to.
@@ -166,6 +198,12 @@ impl Confirm {
                     return Err("AWS allows letters, digits, spaces and ! @ ( ) . * ? - in this reason".into());
                 }
                 ControlRequest::Transition { pipeline, stage: stage.clone(), enable: *enable, reason: text }
+            }
+            ControlKind::StartWith { variables } => {
+                ControlRequest::StartWith { pipeline, variables: variables.clone() }
+            }
+            ControlKind::Rollback { stage, target_id, .. } => {
+                ControlRequest::Rollback { pipeline, stage: stage.clone(), target_id: target_id.clone() }
             }
         })
     }

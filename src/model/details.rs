@@ -35,6 +35,8 @@ pub struct ActionDetails {
     pub namespace: Option<String>,
     pub output_variables: Vec<(String, String)>,
     pub configuration: Vec<(String, String)>,
+    /// `executionResult.logStreamARN`: a Commands action's log.
+    pub log_stream_arn: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod logs;
 mod modal;
 pub mod push;
+pub mod rollback;
 pub mod samples;
 pub mod selection;
 mod session;

@@ -91,6 +91,10 @@ fn title(c: &Confirm) -> (String, bool) {
         ControlKind::Approve { stage, action, .. } => (format!("{stage}/{action}: approve?"), false),
         ControlKind::Transition { stage, enable: true } => (format!("Enable the transition into {stage}?"), false),
         ControlKind::Transition { stage, enable: false } => (format!("Disable the transition into {stage}?"), true),
+        ControlKind::StartWith { .. } => (format!("Start {} with variables?", c.pipeline), false),
+        ControlKind::Rollback { stage, target_id, .. } => {
+            (format!("Roll {stage} back to execution {}?", short_id(target_id)), true)
+        }
     }
 }
 
@@ -125,6 +129,15 @@ fn explain(c: &Confirm) -> Vec<String> {
         ControlKind::Transition { stage, enable: true } => {
             vec![format!("Lets executions enter {stage} again; one waiting at the transition goes in now.")]
         }
+        ControlKind::StartWith { variables } => vec![
+            format!("Starts a new execution of {p} with the latest source revisions and these pipeline variables:"),
+            crate::model::rollback::vars_text(variables),
+        ],
+        ControlKind::Rollback { stage, about, .. } => vec![
+            format!("Runs {stage} again with what this earlier successful execution deployed:"),
+            about.clone(),
+            "The rollback is a new execution (type ROLLBACK); later stages do not run.".to_string(),
+        ],
     }
 }
 

@@ -29,6 +29,7 @@ fn sample(execution_id: &str) -> Details {
             namespace: Some("BuildVariables".into()),
             output_variables: vec![("MODEL_VERSION".into(), "7".into())],
             configuration: vec![("ProjectName".into(), "mlops-demo-build".into())],
+            log_stream_arn: None,
         }],
         build: Some(BuildDetails {
             id: samples::failed_build().id,

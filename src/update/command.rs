@@ -30,6 +30,10 @@ pub(crate) enum Command {
     Pipeline(String),
     Profile(String),
     Region(String),
+    /// `:rollback [STAGE]` (the selected stage when none is named).
+    Rollback(Option<String>),
+    /// `:start [VAR=value ...]`.
+    Start(Vec<(String, String)>),
     Quit,
 }
 
@@ -38,6 +42,9 @@ pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
     let mut words = line.split_whitespace();
     let Some(first) = words.next() else { return Ok(None) };
     let name = command_name(first)?;
+    if name == "start" {
+        return crate::model::rollback::parse_vars(words).map(|v| Some(Command::Start(v)));
+    }
     let arg = words.next().map(str::to_string);
     if let Some(extra) = words.next() {
         return Err(format!(":{name} takes one name, not `{extra}` too"));
@@ -47,6 +54,7 @@ pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
         "pipeline" => Command::Pipeline(need(arg)?),
         "profile" => Command::Profile(need(arg)?),
         "region" => Command::Region(need(arg)?),
+        "rollback" => Command::Rollback(arg),
         _ => Command::Quit,
     }))
 }
@@ -56,7 +64,9 @@ fn command_name(word: &str) -> Result<&'static str, String> {
     let found: Vec<&str> = COMMANDS.iter().copied().filter(|c| c.starts_with(word)).collect();
     match found.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!("unknown command `{word}`: use :pipeline, :profile, :region or :q (Tab completes)")),
+        [] => Err(format!(
+            "unknown command `{word}`: use :pipeline, :profile, :region, :rollback, :start or :q (Tab completes)"
+        )),
         several => Err(format!("`{word}` could be :{}: type more of it", several.join(" or :"))),
     }
 }
@@ -143,6 +153,9 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
         Ok("pipeline") => m.session.list.items.iter().map(|p| p.name.clone()).collect(),
         Ok("profile") => m.profiles.clone(),
         Ok("region") => REGIONS.iter().map(|r| r.to_string()).collect(),
+        Ok("rollback") => {
+            m.session.state.iter().flat_map(|s| s.stages.iter().skip(1)).map(|s| s.name.clone()).collect()
+        }
         _ => Vec::new(),
     };
     (word_start, matching(pool.into_iter(), typed))
@@ -173,6 +186,8 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
     match command {
         Command::Quit => m.quit = true,
         Command::Pipeline(name) => show_pipeline(m, name, fx),
+        Command::Rollback(stage) => super::rollback::rollback(m, stage, fx),
+        Command::Start(variables) => super::rollback::start(m, variables),
         Command::Profile(_) | Command::Region(_) if m.sandbox => {
             say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())
         }

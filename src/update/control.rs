@@ -16,15 +16,10 @@ pub const CONTROL_NOTICE: &str = "control";
 /// A control key in Normal mode.
 pub(super) fn open(m: &mut Model, action: Action) {
     clear_notice(m);
-    let Some(pipeline) = m.session.pipeline.clone() else {
-        return refuse(m, "no pipeline shown: choose one with o first".into());
+    let pipeline = match ready(m) {
+        Ok(p) => p,
+        Err(text) => return refuse(m, text),
     };
-    if let Some(to) = &m.switching {
-        return refuse(m, format!("switching to {to}: wait for it, then try again"));
-    }
-    if m.session.history.past.is_some() {
-        return refuse(m, "a past execution is shown: press E to go back to the latest run first".into());
-    }
     let kind = match action {
         Action::Start => Ok(ControlKind::Start),
         Action::Retry | Action::RetryAll => retry(m, action == Action::RetryAll),
@@ -50,6 +45,20 @@ pub(super) fn open(m: &mut Model, action: Action) {
         }
         Err(text) => refuse(m, text),
     }
+}
+
+/// The pipeline a control acts on, or why none can be sent now.
+pub(super) fn ready(m: &Model) -> Result<String, String> {
+    let Some(pipeline) = m.session.pipeline.clone() else {
+        return Err("no pipeline shown: choose one with o first".into());
+    };
+    if let Some(to) = &m.switching {
+        return Err(format!("switching to {to}: wait for it, then try again"));
+    }
+    if m.session.history.past.is_some() {
+        return Err("a past execution is shown: press E to go back to the latest run first".into());
+    }
+    Ok(pipeline)
 }
 
 /// Read-only mode: say why the key does nothing.
@@ -155,10 +164,10 @@ pub(super) fn done(m: &mut Model, request: ControlRequest, result: Result<String
     }
 }
 
-fn refuse(m: &mut Model, text: String) {
+pub(super) fn refuse(m: &mut Model, text: String) {
     m.set_notice(CONTROL_NOTICE, text);
 }
 
-fn clear_notice(m: &mut Model) {
+pub(super) fn clear_notice(m: &mut Model) {
     m.clear_notice_from(CONTROL_NOTICE);
 }

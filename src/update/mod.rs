@@ -35,6 +35,9 @@ mod panes;
 mod push;
 #[cfg(test)]
 mod push_tests;
+mod rollback;
+#[cfg(test)]
+mod rollback_tests;
 #[cfg(test)]
 mod test_input;
 #[cfg(test)]
@@ -80,6 +83,13 @@ pub enum Effect {
     ControlAt {
         target: crate::model::inbox::Target,
         request: crate::model::control::ControlRequest,
+    },
+    /// `:rollback`: the newest execution other than `current` that succeeded
+    /// in `stage` (answer: `Msg::RollbackTarget`).
+    FindRollbackTarget {
+        pipeline: String,
+        stage: String,
+        current: Option<String>,
     },
     /// Read the approvals waiting at these targets now and at a slow pace
     /// (`Msg::Approvals`); `None` stops (the inbox closed).
@@ -247,6 +257,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             inbox::control_done(m, &request, &result);
             control::done(m, request, result, &mut fx);
         }
+        Msg::RollbackTarget { pipeline, stage, result } => rollback::on_target(m, &pipeline, stage, result),
         Msg::Approvals { target, result } => {
             if let Ok(approvals) = &result {
                 alerts::on_approvals(m, &target, approvals, &mut fx);

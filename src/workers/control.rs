@@ -43,6 +43,16 @@ impl ControlDriver {
         }
     }
 
+    /// `:rollback`'s lookup, in the background; answers `Msg::RollbackTarget`.
+    pub fn find_rollback_target(&self, pipeline: &str, stage: &str, current: Option<String>) {
+        let (clients, tx) = (self.clients.clone(), self.tx.clone());
+        let (pipeline, stage) = (pipeline.to_string(), stage.to_string());
+        tokio::spawn(async move {
+            let result = clients.rollback_target(&pipeline, &stage, current.as_deref()).await;
+            let _ = tx.send(Msg::RollbackTarget { pipeline, stage, result });
+        });
+    }
+
     fn send_with(&self, clients: Arc<AwsClients>, request: ControlRequest) {
         let tx = self.tx.clone();
         tokio::spawn(async move {

@@ -136,16 +136,21 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
     }
 }
 
-/// The latest execution of each visible row, one ListPipelineExecutions each,
-/// except the watched pipeline (its poller sends that row). There is no error
-/// Msg for a row: a failure stops the sweep and backs off, and the other
-/// pollers report the API's health.
+/// The latest execution of the visible rows (ListPipelineExecutions), except
+/// the watched pipeline (its poller sends that row). The first sweep reads
+/// every row so the list fills at once; after it, one row per interval, in
+/// turn: the rows cost one request per interval however many there are.
+/// There is no error Msg for a row: a failure stops the sweep and backs off,
+/// and the other pollers report the API's health.
 pub(super) async fn rows(mut ctx: Ctx, names: Vec<String>, watched: Arc<Mutex<Option<String>>>) {
     let mut backoff = ctx.new_backoff();
+    let (mut swept, mut turn) = (false, 0usize);
     loop {
         let mut retry = None;
         let skip = watched.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        for name in names.iter().filter(|n| Some(*n) != skip.as_ref()) {
+        let others: Vec<&String> = names.iter().filter(|n| Some(*n) != skip.as_ref()).collect();
+        let batch = if swept { others.get(turn % others.len().max(1)).copied().into_iter().collect() } else { others };
+        for name in batch {
             match ctx.clients.list_executions(name, 1).await {
                 Ok(executions) => {
                     ctx.succeeded(&mut backoff);
@@ -156,6 +161,10 @@ pub(super) async fn rows(mut ctx: Ctx, names: Vec<String>, watched: Arc<Mutex<Op
                     break;
                 }
             }
+        }
+        if retry.is_none() {
+            turn += usize::from(swept);
+            swept = true;
         }
         let interval = ctx.intervals.rows;
         if !wait(&mut ctx, retry, interval).await {

@@ -5,12 +5,14 @@
 
 #![allow(dead_code)]
 
+mod app;
 mod cli;
 mod config;
 mod pages;
 mod raw;
 mod scenario;
 
+pub use app::App;
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
 pub use config::two_stage_pipeline;
 pub use pages::{all_events, pages_from};

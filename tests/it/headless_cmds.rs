@@ -170,8 +170,8 @@ async fn completions_cover_the_subcommands() {
 /// The JSON with what differs from run to run (ids, times, ages) masked, so
 /// a snapshot pins the shape and the stable values.
 fn masked(value: &serde_json::Value) -> serde_json::Value {
-    const VOLATILE: [&str; 7] =
-        ["executionId", "externalId", "lastChange", "ageSecs", "startTime", "lastUpdateTime", "revisionId"];
+    const VOLATILE: [&str; 8] =
+        ["executionId", "externalId", "lastChange", "ageSecs", "startTime", "lastUpdateTime", "revisionId", "id"];
     match value {
         serde_json::Value::Object(map) => map
             .iter()

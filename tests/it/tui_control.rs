@@ -2,21 +2,13 @@
 //! driver → the SDK over HTTP → the sandbox, and the effect seen both in the
 //! sandbox's state and in the model the screen is drawn from.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pipewatch::app::{Driver, Running};
-use pipewatch::config::Config;
-use pipewatch::config::Intervals;
+use crossterm::event::KeyCode;
 use pipewatch::model::snapshot::Status;
-use pipewatch::model::{Connection, Mode, Model};
-use pipewatch::msg::Msg;
-use pipewatch::update::{self, Effect};
-use tokio::sync::mpsc::UnboundedReceiver;
+use pipewatch::model::{Mode, Model};
 
-use crate::harness::{self, Env};
+use crate::harness::{self, App};
 
 const PIPELINE: &str = "mlops-demo";
 const QUICK_OK: &str =
@@ -24,74 +16,8 @@ const QUICK_OK: &str =
 const QUICK_FAIL: &str = "version: 0.2\nphases:\n  build:\n    commands:\n      - echo failing\n      - exit 3\n";
 const SLOW: &str = "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 60\n";
 
-/// The monitor without a terminal: the model, the real driver, the channel.
-pub(crate) struct App {
-    pub(crate) model: Model,
-    driver: Running,
-    rx: UnboundedReceiver<Msg>,
-}
-
+/// Control steps a user takes, over the harness's driver app.
 impl App {
-    pub(crate) async fn start(env: &Env, read_only: bool) -> App {
-        let clients = env.clients().await;
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        // Faster than the defaults so the test waits less; same code path.
-        let intervals = Intervals {
-            state_active: Duration::from_millis(400),
-            state_idle: Duration::from_millis(800),
-            build: Duration::from_millis(400),
-            log: Duration::from_millis(400),
-            log_quiet: Duration::from_millis(400),
-            ..Intervals::default()
-        };
-        let driver = Running::new(Arc::new(clients), tx, None, intervals);
-        let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
-        let config = Config { read_only, ..Config::default() };
-        let model = Model::new(config, connection, Some(PIPELINE.into()), Utc::now());
-        let mut app = App { model, driver, rx };
-        for effect in update::init(&app.model) {
-            app.driver.run(&effect);
-        }
-        app
-    }
-
-    fn apply(&mut self, msg: Msg) {
-        self.model.now = Utc::now();
-        for effect in update::update(&mut self.model, msg) {
-            // Not the test runner's terminal: no title, bell or clipboard.
-            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
-                self.driver.run(&effect);
-            }
-        }
-    }
-
-    pub(crate) fn press(&mut self, code: KeyCode) {
-        self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    /// Applies worker messages until `done` holds for the model.
-    pub(crate) async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while !done(&self.model) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}; notice: {:?}",
-                self.model.session.notice
-            );
-            match tokio::time::timeout(Duration::from_millis(200), self.rx.recv()).await {
-                Ok(Some(msg)) => self.apply(msg),
-                Ok(None) => panic!("driver channel closed"),
-                Err(_) => self.apply(Msg::Tick),
-            }
-        }
-    }
-
     /// Selects stage `name` in the graph with h/l, the way a user does.
     fn select_stage(&mut self, name: &str) {
         for _ in 0..6 {
@@ -131,7 +57,7 @@ fn build_id(m: &Model) -> Option<String> {
 async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
     let env = harness::start().await;
     env.upload(QUICK_FAIL).await;
-    let mut app = App::start(&env, false).await;
+    let mut app = App::start(&env, PIPELINE, false).await;
     app.until("the build to fail", |m| stage_status(m, "Build") == Some(Status::Failed)).await;
     let first_build = build_id(&app.model);
     app.select_stage("Build");
@@ -175,7 +101,7 @@ async fn r_retries_a_failed_stage_and_a_stale_retry_is_refused_in_one_line() {
 async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
     let env = harness::start().await;
     env.upload(QUICK_OK).await;
-    let mut app = App::start(&env, false).await;
+    let mut app = App::start(&env, PIPELINE, false).await;
     app.until("the approval to wait", |m| {
         stage(m, "Approve").is_some_and(|s| s.actions.iter().any(|a| a.approval_token.is_some()))
     })
@@ -214,7 +140,7 @@ async fn t_holds_deploy_a_approves_and_t_lets_the_run_finish() {
 async fn x_abandons_the_running_execution_and_s_starts_a_new_one() {
     let env = harness::start().await;
     env.upload(SLOW).await;
-    let mut app = App::start(&env, false).await;
+    let mut app = App::start(&env, PIPELINE, false).await;
     app.until("the build to run", |m| stage_status(m, "Build") == Some(Status::InProgress)).await;
     let running = app.model.session.executions.first().map(|e| e.id.clone());
     app.press(KeyCode::Char('x'));
@@ -255,7 +181,7 @@ async fn read_only_sends_no_mutating_request_whatever_is_pressed() {
     })
     .await;
     env.upload(QUICK_FAIL).await;
-    let mut app = App::start(&env, true).await;
+    let mut app = App::start(&env, PIPELINE, true).await;
     app.until("the build to fail", |m| stage_status(m, "Build") == Some(Status::Failed)).await;
     app.select_stage("Build");
     let started = std::fs::read_to_string(&log).expect("request log").lines().count();

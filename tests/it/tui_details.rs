@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::harness;
-use crate::tui_control::App;
+use crate::harness::App;
 
 fn screen(m: &pipewatch::model::Model) -> String {
     let (w, h) = m.size;
@@ -27,7 +27,7 @@ fn screen(m: &pipewatch::model::Model) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_demo_run_names_its_failed_test_and_d_shows_why_and_what() {
     let env = harness::start().await;
-    let mut app = App::start(&env, false).await;
+    let mut app = App::start(&env, crate::harness::PIPELINE, false).await;
     let ws = crate::demo_workspace::demo_copy(true);
     let version = env.upload_zip(harness::zip_dir(ws.path())).await;
     // The build ends, then its test reports are fetched once.

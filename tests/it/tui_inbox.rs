@@ -6,74 +6,17 @@
 //! "Add a manual approval action to a stage"); the answer is PutApprovalResult
 //! (CodePipeline API Reference).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pipewatch::app::{Driver, Running};
-use pipewatch::config::{Config, Intervals};
+use crossterm::event::KeyCode;
+use pipewatch::app::Driver;
 use pipewatch::model::snapshot::Status;
-use pipewatch::model::{Connection, Mode, Model};
+use pipewatch::model::{Mode, Model};
 use pipewatch::msg::Msg;
-use pipewatch::update::{self, Effect};
-use tokio::sync::mpsc::UnboundedReceiver;
+use pipewatch::update::Effect;
 
-use crate::harness::{self, Env, PIPELINE, buildspec};
-
-struct App {
-    model: Model,
-    driver: Running,
-    rx: UnboundedReceiver<Msg>,
-    /// Every effect update asked for, in order.
-    effects: Vec<Effect>,
-}
-
-impl App {
-    async fn start(env: &Env) -> App {
-        let clients = env.clients().await;
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let intervals = Intervals {
-            state_active: Duration::from_millis(400),
-            state_idle: Duration::from_millis(800),
-            ..Intervals::default()
-        };
-        let driver = Running::new(Arc::new(clients), tx, None, intervals);
-        let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
-        let model = Model::new(Config::default(), connection, Some(PIPELINE.into()), Utc::now());
-        let mut app = App { model, driver, rx, effects: Vec::new() };
-        for effect in update::init(&app.model) {
-            app.driver.run(&effect);
-        }
-        app
-    }
-
-    fn apply(&mut self, msg: Msg) {
-        self.model.now = Utc::now();
-        for effect in update::update(&mut self.model, msg) {
-            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
-                self.driver.run(&effect);
-            }
-            self.effects.push(effect);
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while !done(&self.model) {
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}: {:?}", self.model.inbox);
-            match tokio::time::timeout(Duration::from_millis(200), self.rx.recv()).await {
-                Ok(Some(msg)) => self.apply(msg),
-                Ok(None) => panic!("driver channel closed"),
-                Err(_) => self.apply(Msg::Tick),
-            }
-        }
-    }
-}
+use crate::harness::{self, App, PIPELINE, buildspec};
 
 impl App {
     /// Wakes every poller (as an answered control does), then counts the
@@ -100,7 +43,7 @@ async fn the_inbox_lists_the_waiting_approval_and_approving_from_it_lets_the_run
     let env = harness::start().await;
     let version = env.upload(&buildspec(&["echo ok"])).await;
     let execution = env.execution_for(&version).await;
-    let mut app = App::start(&env).await;
+    let mut app = App::start(&env, PIPELINE, false).await;
     app.until("the pipeline list", |m| m.session.list.loaded).await;
     app.until("the approval to wait", |m| stage_status(m, "Approve") == Some(Status::InProgress)).await;
 

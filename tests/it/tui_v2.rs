@@ -4,98 +4,15 @@
 //! Reference) and PARALLEL lanes (ListActionExecutions filtered by
 //! pipelineExecutionId; User Guide, "Set or change the pipeline execution mode").
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use aws_sdk_s3::primitives::ByteStream;
-use chrono::Utc;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pipewatch::app::{Driver, Running};
-use pipewatch::config::{Config, Intervals};
+use crossterm::event::KeyCode;
+use pipewatch::model::Model;
 use pipewatch::model::snapshot::Status;
-use pipewatch::model::{Connection, Model};
-use pipewatch::msg::Msg;
 use pipewatch::sandbox::Options;
-use pipewatch::update::{self, Effect};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::harness::{self, Env};
+use crate::harness::{self, App, Env};
 
 pub(crate) const SLOW: &str = "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 10\n";
-
-/// The monitor without a terminal: the model, the real driver, the channel.
-pub(crate) struct App {
-    pub model: Model,
-    driver: Running,
-    rx: UnboundedReceiver<Msg>,
-}
-
-impl App {
-    pub async fn start(env: &Env, pipeline: &str, read_only: bool) -> App {
-        let clients = env.clients().await;
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        // Faster than the defaults so the test waits less; same code path.
-        let intervals = Intervals {
-            state_active: Duration::from_millis(400),
-            state_idle: Duration::from_millis(800),
-            build: Duration::from_millis(400),
-            log: Duration::from_millis(400),
-            log_quiet: Duration::from_millis(400),
-            ..Intervals::default()
-        };
-        let driver = Running::new(Arc::new(clients), tx, None, intervals);
-        let connection = Connection { region: "us-east-1".into(), ..Connection::default() };
-        let config = Config { read_only, ..Config::default() };
-        let model = Model::new(config, connection, Some(pipeline.into()), Utc::now());
-        let mut app = App { model, driver, rx };
-        for effect in update::init(&app.model) {
-            app.driver.run(&effect);
-        }
-        app
-    }
-
-    pub fn apply(&mut self, msg: Msg) {
-        self.model.now = Utc::now();
-        for effect in update::update(&mut self.model, msg) {
-            // Not the test runner's terminal: no title, bell or clipboard.
-            if !matches!(effect, Effect::Quit | Effect::Copy(_) | Effect::Notify(_) | Effect::SetTitle(_)) {
-                self.driver.run(&effect);
-            }
-        }
-    }
-
-    pub fn press(&mut self, code: KeyCode) {
-        self.apply(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    /// Applies worker messages until `done` holds for the model.
-    pub async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while !done(&self.model) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "timed out waiting for {what}; notice: {:?}",
-                self.model.session.notice
-            );
-            match tokio::time::timeout(Duration::from_millis(200), self.rx.recv()).await {
-                Ok(Some(msg)) => self.apply(msg),
-                Ok(None) => panic!("driver channel closed"),
-                Err(_) => self.apply(Msg::Tick),
-            }
-        }
-    }
-
-    /// The 80x24 screen drawn from the model, as text.
-    pub fn screen(&mut self) -> String {
-        self.apply(Msg::Resize(80, 24));
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        terminal.draw(|f| pipewatch::ui::render(&self.model, f)).unwrap();
-        let buf = terminal.backend().buffer();
-        (0..24).map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n").collect()
-    }
-}
 
 /// A sandbox with the two-stage pipeline `v2` in `mode`, its build slow.
 pub(crate) async fn sandbox(mode: &str, spec: &str) -> (Env, tempfile::TempDir) {

@@ -263,3 +263,35 @@ async fn an_s3_only_build_log_is_shown_from_s3() {
     assert!(matches!(sources.first(), Some(LogSource::S3Only { fetched: false, .. })), "{sources:?}");
     assert!(matches!(sources.last(), Some(LogSource::S3Only { fetched: true, .. })), "{sources:?}");
 }
+
+/// The list's other rows cost one ListPipelineExecutions per interval however
+/// many there are: one sweep so the list fills, then one row per interval in
+/// turn (the idle request budget: the rows do not grow it with the list).
+#[tokio::test]
+async fn rows_are_swept_once_then_read_one_per_interval_in_turn() {
+    let env = harness::start().await;
+    let every = Duration::from_millis(300);
+    let (mut workers, mut rx) = workers_for(&env, Intervals { rows: every, ..fast(NEVER) }).await;
+    let names = [PIPELINE, "mlops-demo-eu", "mlops-demo-v2"].map(String::from);
+    workers.watch_rows(names.to_vec());
+    let mut seen: Vec<(String, Instant)> = Vec::new();
+    while seen.len() < 7 {
+        if let Msg::PipelineLatest { pipeline, .. } = next(&mut rx, "row reads").await {
+            seen.push((pipeline, Instant::now()));
+        }
+    }
+    let mut sweep: Vec<&str> = seen[..3].iter().map(|(p, _)| p.as_str()).collect();
+    sweep.sort();
+    assert_eq!(sweep, [PIPELINE, "mlops-demo-eu", "mlops-demo-v2"], "the first sweep reads every row");
+    let turns: Vec<&str> = seen[3..].iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(turns, [PIPELINE, "mlops-demo-eu", "mlops-demo-v2", PIPELINE], "then one row at a time, in turn");
+    for pair in seen[2..].windows(2) {
+        let gap = pair[1].1 - pair[0].1;
+        assert!(
+            gap >= every / 2,
+            "one read per interval, not a sweep: {gap:?} between {} and {}",
+            pair[0].0,
+            pair[1].0
+        );
+    }
+}
