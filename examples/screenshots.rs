@@ -28,6 +28,8 @@
 mod capture;
 #[path = "screenshots/raster.rs"]
 mod raster;
+#[path = "screenshots/v2.rs"]
+mod v2;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,6 +46,12 @@ async fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("screenshots");
     std::fs::create_dir_all(&out).expect("create screenshots/");
+    // `-- --only-new`: just the V2 and test-report shots (the demo's first run takes minutes).
+    let only_new = std::env::args().any(|a| a == "--only-new");
+    new_shots(&out).await;
+    if only_new {
+        return;
+    }
 
     // The demo workspace: a running build, the push confirmation, a bastion-size
     // view, the approval dialog, then a second run and the history.
@@ -109,4 +117,20 @@ async fn main() {
     drop(app);
     drop(sandbox);
     println!("screenshots written to {}", out.display());
+}
+
+/// A V2 run with a queued execution; a failed test report and its details.
+async fn new_shots(out: &std::path::Path) {
+    let (mut app, sandbox, _workspace) = v2::failed_tests().await;
+    v2::open_details(&mut app).await;
+    app.shoot(out, "details", 120, 40);
+    drop(app);
+    drop(sandbox);
+    // Not in the README yet: the queued count has not shown within the wait.
+    if std::env::args().any(|a| a == "--queued") {
+        let (app, sandbox) = v2::queued_v2().await;
+        app.shoot(out, "queued", 120, 40);
+        drop(app);
+        drop(sandbox);
+    }
 }

@@ -104,6 +104,11 @@ pub struct App {
 
 impl App {
     pub fn start(clients: AwsClients, workspace: Option<PathBuf>) -> Self {
+        Self::start_on(clients, workspace, PIPELINE)
+    }
+
+    /// The monitor watching `pipeline`.
+    pub fn start_on(clients: AwsClients, workspace: Option<PathBuf>, pipeline: &str) -> Self {
         let connection = Connection {
             account: None,
             region: clients.region.clone(),
@@ -116,7 +121,7 @@ impl App {
         }
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let driver = Running::new(Arc::new(clients), tx, workspace, Intervals::default());
-        let mut model = Model::new(Config::default(), connection, Some(PIPELINE.into()), Utc::now());
+        let mut model = Model::new(Config::default(), connection, Some(pipeline.into()), Utc::now());
         model.size = (120, 40);
         let mut app = App { driver, rx, model, scrub };
         for effect in update::init(&app.model) {
@@ -262,6 +267,17 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
                 a.summary = a.summary.as_deref().map(s);
                 a.error = a.error.as_deref().map(s);
             }
+        }
+    }
+    // The details view (`d`) names the source's summary (the workspace path) and the ids.
+    if let Some(d) = &mut m.session.details.data {
+        d.execution_id = s(&d.execution_id);
+        for r in &mut d.revisions {
+            r.revision_id = r.revision_id.as_deref().map(s);
+            r.summary = r.summary.as_deref().map(s);
+        }
+        if let Some(b) = &mut d.build {
+            b.id = s(&b.id);
         }
     }
     m.session.build.id = m.session.build.id.as_deref().map(s);

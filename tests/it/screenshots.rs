@@ -28,13 +28,14 @@ use ratatui::style::{Modifier, Style};
 use crate::harness;
 
 /// (stem, columns, rows)
-const SHOTS: [(&str, u16, u16); 6] = [
+const SHOTS: [(&str, u16, u16); 7] = [
     ("running", 120, 40),
     ("failed", 120, 40),
     ("push-confirm", 120, 40),
     ("bastion", 80, 24),
     ("approve", 80, 24),
     ("history", 120, 40),
+    ("details", 120, 40),
 ];
 
 const RERUN: &str = "rerun `cargo run --example screenshots`";
@@ -153,10 +154,12 @@ fn each_png_draws_the_text_beside_it() {
 #[test]
 fn each_shot_shows_what_it_is_about() {
     let shots = all();
-    let [running, failed, push, bastion, approve, history] = &shots[..] else { unreachable!() };
+    let [running, failed, push, bastion, approve, history, details] = &shots[..] else { unreachable!() };
     for shot in &shots {
         // (The history popup covers the graph: its stage medians name the stages.)
-        for s in ["mlops-demo", "Source", "Build", "Approve", "Deploy", "127.0.0.1:4599"] {
+        // (The details popup covers the graph too: it names Source and Build only.)
+        let stages: &[&str] = if shot.name.starts_with("details") { &[] } else { &["Approve", "Deploy"] };
+        for s in ["mlops-demo", "Source", "Build", "127.0.0.1:4599"].iter().chain(stages) {
             assert!(shot.contains(s), "{} shows {s:?}", shot.name);
         }
         // Normalised: no local paths or real ports.
@@ -180,6 +183,9 @@ fn each_shot_shows_what_it_is_about() {
     for s in ["Executions", "succeeded", "running", "Last 2 runs", "Stage medians"] {
         assert!(history.contains(s), "history shows {s:?}");
     }
+    for s in ["Run details", "Source revisions", "10 tests: 9 succeeded, 1 failed", "✗ test_baseline_accuracy"] {
+        assert!(details.contains(s), "details shows {s:?}");
+    }
 }
 
 /// The footer each shot would have if it were rendered now: the hints come
@@ -199,6 +205,10 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
         }
         if shot.name.starts_with("history") {
             model.modal = Modal::History;
+        }
+        if shot.name.starts_with("details") {
+            model.session.details.open = true;
+            model.modal = Modal::Details;
         }
         let mut terminal = Terminal::new(TestBackend::new(shot.cols, shot.rows)).expect("test terminal");
         terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");
