@@ -28,7 +28,7 @@ pub async fn run(args: ApproveArgs) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(refusal) = read_only_refusal(clients.profile.as_deref()) {
+    if let Some(refusal) = super::read_only_refusal(clients.profile.as_deref(), "approve") {
         return fail(EXIT_SETUP, &refusal);
     }
     let state = match with_retry(Retry::first_contact(), || clients.pipeline_state(&args.pipeline)).await {
@@ -131,20 +131,6 @@ pub fn pick(state: &PipelineSnapshot, stage: Option<&str>, action: Option<&str>)
             Err(Pick::Several(lines))
         }
     }
-}
-
-/// The config file's `read_only_profiles` hold here as for `pipewatch push`.
-fn read_only_refusal(profile: Option<&str>) -> Option<String> {
-    let config = match crate::config::load(None) {
-        Ok(config) => config,
-        Err(e) => return Some(format!("{e:#}")),
-    };
-    config.read_only_profile(profile).then(|| {
-        let name = profile.unwrap_or("default");
-        format!(
-            "profile {name} is read-only (read_only_profiles in the config file): approve refused; use another profile"
-        )
-    })
 }
 
 #[cfg(test)]

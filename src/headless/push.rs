@@ -52,7 +52,7 @@ async fn run_inner(args: &PushArgs) -> i32 {
         print_json(args, &plan, None, None, "DryRun");
         return EXIT_OK;
     }
-    if let Some(refusal) = read_only_refusal(clients.profile.as_deref()) {
+    if let Some(refusal) = super::read_only_refusal(clients.profile.as_deref(), "push") {
         return fail(EXIT_SETUP, &refusal);
     }
     if let Some(note) = plan.unchanged_note()
@@ -65,21 +65,6 @@ async fn run_inner(args: &PushArgs) -> i32 {
         return EXIT_OK;
     }
     upload_and_follow(&clients, args, &plan).await
-}
-
-/// The config file's `read_only_profiles` hold for pushes from a shell too:
-/// a profile matching one is refused before anything is uploaded.
-fn read_only_refusal(profile: Option<&str>) -> Option<String> {
-    let config = match crate::config::load(None) {
-        Ok(config) => config,
-        Err(e) => return Some(format!("{e:#}")),
-    };
-    config.read_only_profile(profile).then(|| {
-        let name = profile.unwrap_or("default");
-        format!(
-            "profile {name} is read-only (read_only_profiles in the config file): push refused; use another profile"
-        )
-    })
 }
 
 async fn upload_and_follow(clients: &AwsClients, args: &PushArgs, plan: &PushPlan) -> i32 {
