@@ -35,6 +35,7 @@ mod readme;
 mod s3_conformance;
 mod sandbox_accounts;
 mod sandbox_auth;
+mod sandbox_batch;
 mod sandbox_cli;
 mod sandbox_codebuild;
 mod sandbox_commands;
