@@ -57,6 +57,7 @@ mod sandbox_v2_rollback;
 mod sandbox_variables;
 mod screenshots;
 mod soak;
+mod tui_batch;
 mod tui_chaos;
 mod tui_compute;
 mod tui_control;
