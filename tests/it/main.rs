@@ -38,6 +38,7 @@ mod sandbox_auth;
 mod sandbox_cli;
 mod sandbox_codebuild;
 mod sandbox_commands;
+mod sandbox_conditions;
 mod sandbox_deploy;
 mod sandbox_limits;
 mod sandbox_list_pages;
