@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod command;
 pub mod compute;
+pub mod conditions;
 pub mod control;
 pub mod details;
 pub mod fleet;

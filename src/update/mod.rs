@@ -10,6 +10,9 @@ mod command_tests;
 mod compute;
 #[cfg(test)]
 mod compute_tests;
+mod conditions;
+#[cfg(test)]
+mod conditions_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -211,7 +214,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.lanes, lanes, &mut m.dirty);
             }
         }
-        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } => {}
+        Msg::RuleRuns { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(runs) = ok(m, result) {
+                set(&mut m.session.rule_runs, runs, &mut m.dirty);
+            }
+        }
+        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } | Msg::RuleRuns { .. } => {}
         Msg::Build { result } => {
             if let Some(b) = ok(m, result)
                 && m.session.build.id.as_ref() == Some(&b.id)

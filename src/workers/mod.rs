@@ -14,6 +14,7 @@ mod lanes;
 mod pace;
 mod pollers;
 mod push;
+mod rule_watch;
 mod tail;
 
 use std::sync::atomic::AtomicBool;

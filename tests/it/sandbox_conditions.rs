@@ -68,7 +68,11 @@ fn cp(env: &Env) -> aws_sdk_codepipeline::Client {
 
 /// Starts a run with ENV=`value`; its id.
 async fn start_with_env(env: &Env, name: &str, value: &str) -> String {
-    let var = PipelineVariable::builder().name("ENV").value(value).build().unwrap();
+    start_with_var(env, name, "ENV", value).await
+}
+
+async fn start_with_var(env: &Env, name: &str, var: &str, value: &str) -> String {
+    let var = PipelineVariable::builder().name(var).value(value).build().unwrap();
     let out = cp(env).start_pipeline_execution().name(name).variables(var).send().await.unwrap();
     out.pipeline_execution_id().unwrap().to_string()
 }
@@ -85,6 +89,10 @@ async fn ended(env: &Env, name: &str, id: &str) -> String {
 /// The id of the run the upload started.
 async fn uploaded_run(env: &Env, name: &str) -> String {
     upload(env, name, "good").await;
+    uploaded_run_of(env, name).await
+}
+
+async fn uploaded_run_of(env: &Env, name: &str) -> String {
     eventually("the uploaded run", Duration::from_secs(30), || async {
         let out = cp(env).list_pipeline_executions().pipeline_name(name).send().await.ok()?;
         out.pipeline_execution_summaries().first()?.pipeline_execution_id().map(str::to_string)
@@ -223,4 +231,74 @@ async fn a_failed_success_condition_rolls_the_stage_back() {
     assert_eq!(target, Some(good.as_str()));
     let cond = deploy_state(&env, "co").await.on_success_condition_state().cloned().expect("onSuccessConditionState");
     assert_eq!(cond.latest_execution().and_then(|e| e.status()).map(|s| s.as_str()), Some("Failed"));
+}
+
+/// The V2 demo pipeline's entry condition (assets/sandbox/demo.json): Build is
+/// skipped when DEPLOY_ENV is none, and runs by default. Also run inside the
+/// conformance test, so these answers are checked against the API model.
+pub(crate) async fn demo_v2_condition(env: &Env) {
+    const V2: &str = "mlops-demo-v2";
+    let zip = harness::zip_of(&[("README", "demo")]);
+    let put = env.s3().put_object().bucket("pipewatch-demo-source").key("workspace-v2.zip");
+    put.body(zip.into()).send().await.unwrap();
+    let staging = uploaded_run_of(env, V2).await;
+    let none = start_with_var(env, V2, "DEPLOY_ENV", "none").await;
+    assert_eq!(ended(env, V2, &staging).await, "Succeeded");
+    assert_eq!(ended(env, V2, &none).await, "Succeeded");
+    let state = cp(env).get_pipeline_state().name(V2).send().await.unwrap();
+    let build = state.stage_states().iter().find(|s| s.stage_name() == Some("Build")).unwrap();
+    assert_eq!(build.latest_execution().map(|e| e.status().as_str()), Some("Skipped"));
+    let cond = build.before_entry_condition_state().expect("the demo's entry condition");
+    assert_eq!(cond.condition_states()[0].rule_states()[0].rule_name(), Some("SkipWhenNone"));
+    let rules = cp(env).list_rule_executions().pipeline_name(V2).send().await.unwrap();
+    let statuses: Vec<&str> =
+        rules.rule_execution_details().iter().filter_map(|d| d.status()).map(|s| s.as_str()).collect();
+    assert_eq!(statuses, ["Failed", "Succeeded"], "newest first: none failed the rule, staging passed it");
+    let filter = RuleExecutionFilter::builder().pipeline_execution_id(&none).build();
+    let one = cp(env).list_rule_executions().pipeline_name(V2).filter(filter).max_results(1).send().await.unwrap();
+    assert_eq!(one.rule_execution_details().len(), 1);
+    let over = cp(env).override_stage_condition().pipeline_name(V2).stage_name("Build").pipeline_execution_id(&none);
+    let err = over.condition_type(ConditionType::BeforeEntry).send().await.unwrap_err().into_service_error();
+    assert_eq!(err.meta().code(), Some("NotLatestPipelineExecutionException"), "the run has ended");
+}
+
+#[tokio::test]
+async fn the_demo_v2_pipeline_skips_build_when_deploy_env_is_none() {
+    let env = harness::start().await;
+    demo_v2_condition(&env).await;
+    demo_v2_override(&env).await;
+}
+
+/// UpdatePipeline gives the demo V2 pipeline's Build a closed deployment
+/// window, a run waits at it, and OverrideStageCondition lets it in (so the
+/// conformance run sees the operation succeed).
+pub(crate) async fn demo_v2_override(env: &Env) {
+    use aws_sdk_codepipeline::types::{
+        BeforeEntryConditions, Condition, Result as ConditionResult, RuleCategory, RuleDeclaration, RuleOwner,
+        RuleTypeId,
+    };
+    const V2: &str = "mlops-demo-v2";
+    let got = cp(env).get_pipeline().name(V2).send().await.unwrap();
+    let mut decl = got.pipeline().cloned().unwrap();
+    let type_id = RuleTypeId::builder().category(RuleCategory::Rule).owner(RuleOwner::Aws).provider("DeploymentWindow");
+    let window = RuleDeclaration::builder()
+        .name("Window")
+        .rule_type_id(type_id.version("1").build().unwrap())
+        .configuration("Cron", "* * * * ? 2099")
+        .build()
+        .unwrap();
+    let cond = Condition::builder().result(ConditionResult::Fail).rules(window).build();
+    decl.stages[1].before_entry = Some(BeforeEntryConditions::builder().conditions(cond).build().unwrap());
+    cp(env).update_pipeline().pipeline(decl).send().await.unwrap();
+    let run = start_with_var(env, V2, "DEPLOY_ENV", "staging").await;
+    eventually("Build's entry condition in progress", Duration::from_secs(30), || async {
+        let state = cp(env).get_pipeline_state().name(V2).send().await.ok()?;
+        let build = state.stage_states().iter().find(|s| s.stage_name() == Some("Build"))?;
+        let status = build.before_entry_condition_state()?.latest_execution()?.status()?.as_str().to_string();
+        (status == "InProgress").then_some(())
+    })
+    .await;
+    let over = cp(env).override_stage_condition().pipeline_name(V2).stage_name("Build").pipeline_execution_id(&run);
+    over.condition_type(ConditionType::BeforeEntry).send().await.expect("override");
+    assert_eq!(ended(env, V2, &run).await, "Succeeded");
 }
