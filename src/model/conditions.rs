@@ -106,10 +106,17 @@ pub fn describe(stage: &StageSnapshot, cond: &StageCondition, runs: &[RuleRun]) 
     let provider = run.and_then(|r| r.provider.as_deref()).map(|p| format!(" ({p})")).unwrap_or_default();
     let why = run.and_then(|r| r.message.clone()).or_else(|| rule.summary.clone()).unwrap_or_default();
     let verb = match cond.status.as_deref() {
+        // A SKIP result: the stage was skipped, not failed.
+        Some("Failed") if skipped(stage) => format!("skipped: rule {}{provider} did not pass", rule.name),
         Some("Failed") => format!("rule {}{provider} failed", rule.name),
         _ => format!("waiting on rule {}{provider}", rule.name),
     };
     if why.is_empty() { format!("{head}: {verb}") } else { format!("{head}: {verb}: {why}") }
+}
+
+/// The stage's latest execution skipped it (an entry condition's SKIP).
+pub fn skipped(stage: &StageSnapshot) -> bool {
+    matches!(stage.latest_execution, Some((_, super::snapshot::Status::Skipped)))
 }
 
 /// The lines for every stage a condition holds, in stage order.
@@ -161,6 +168,10 @@ mod tests {
         assert!(
             describe(&waiting, holding(&waiting).unwrap(), &[]).starts_with("Deploy entry: waiting on rule CheckEnv")
         );
+        let mut skipped = stage(cond("Failed", "Failed", "ENV is 'dev'"));
+        skipped.latest_execution = Some(("e1".into(), crate::model::snapshot::Status::Skipped));
+        let said = describe(&skipped, holding(&skipped).unwrap(), &[]);
+        assert_eq!(said, "Deploy entry: skipped: rule CheckEnv did not pass: ENV is 'dev'");
         for status in ["Succeeded", "Overridden"] {
             assert!(holding(&stage(cond(status, "Succeeded", ""))).is_none(), "{status}");
         }

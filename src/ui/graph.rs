@@ -138,11 +138,16 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
 /// "⚑ Deploy entry: rule CheckEnv (VariableCheck) failed: …" per stage a
 /// condition holds, in the colour of the condition's state.
 fn condition_lines(m: &Model, state: &PipelineSnapshot, width: u16) -> Vec<Line<'static>> {
-    let held = state.stages.iter().filter_map(crate::model::conditions::holding);
+    use crate::model::conditions::{holding, skipped};
+    let held = state.stages.iter().filter_map(|s| holding(s).map(|c| (s, c)));
     let rows = crate::layout::graph::condition_rows(m, width);
     held.zip(rows)
-        .flat_map(|(c, rows)| {
-            let status = if c.status.as_deref() == Some("Failed") { Status::Failed } else { Status::InProgress };
+        .flat_map(|((stage, c), rows)| {
+            let status = match c.status.as_deref() {
+                _ if skipped(stage) => Status::Skipped,
+                Some("Failed") => Status::Failed,
+                _ => Status::InProgress,
+            };
             rows.into_iter().map(move |row| Line::styled(row, theme::status_style(Some(&status))))
         })
         .collect()

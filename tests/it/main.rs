@@ -59,6 +59,7 @@ mod screenshots;
 mod soak;
 mod tui_chaos;
 mod tui_compute;
+mod tui_conditions;
 mod tui_control;
 mod tui_details;
 mod tui_fleet;
