@@ -251,6 +251,8 @@ pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &
         m.modal = Modal::Normal;
     }
     fx.push(Effect::UseConnection);
+    // The new workers read no stars yet: `watch_stars` asks them again.
+    m.alerts.watching.clear();
     // The new workers start focused: tell them how things are.
     fx.push(Effect::SetFocus(m.terminal_focused));
 }

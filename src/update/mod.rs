@@ -97,6 +97,9 @@ pub enum Effect {
     /// Read the approvals waiting at these targets now and at a slow pace
     /// (`Msg::Approvals`); `None` stops (the inbox closed).
     WatchInbox(Option<Vec<crate::model::inbox::Target>>),
+    /// Read the starred pipelines not otherwise read, at the stars' pace, so
+    /// an approval there notifies (`Msg::Approvals`); empty stops.
+    WatchStars(Vec<crate::model::inbox::Target>),
     Quit,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
@@ -303,6 +306,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     if live_news {
         alerts::on_live_state(m, &mut fx);
     }
+    alerts::watch_stars(m, &mut fx);
     if m.quit {
         fx.push(Effect::Quit);
     }
