@@ -92,4 +92,13 @@ mod tests {
         assert_ne!(waiting, failed);
         assert_eq!(failed, fingerprint(&with_condition(Some("Failed"))));
     }
+
+    #[test]
+    fn rules_in_progress_alone_are_polled_at_the_idle_pace() {
+        use crate::workers::pollers::{Activity, activity};
+        // "polled at the rule's pace, not every 5 s": a deployment window may
+        // stay closed for hours, like a transition a person disabled.
+        assert_eq!(activity(&with_condition(Some("InProgress"))), Activity::AwaitingPerson);
+        assert_eq!(activity(&with_condition(Some("Failed"))), Activity::Idle);
+    }
 }

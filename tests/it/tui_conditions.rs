@@ -98,3 +98,34 @@ async fn colon_override_lets_the_run_a_closed_window_holds_into_the_stage() {
     assert_eq!(entry_status(&app.model).as_deref(), Some("Overridden"));
     assert!(!app.screen().contains("⚑ Deploy"), "an overridden condition holds nothing");
 }
+
+/// Requests of `op` in the sandbox's request log.
+fn count(log: &std::path::Path, op: &str) -> usize {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines().filter(|l| l.contains(&format!("\"{op}\""))).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_rule_executions_is_asked_once_a_condition_ends_not_on_every_idle_poll() {
+    let fail = json!({ "beforeEntry": { "conditions": [{ "result": "FAIL", "rules": [env_check("EQ", "prod")] }] } });
+    let dir = tempfile::tempdir().unwrap();
+    let (cfg, log) = (dir.path().join("sandbox.json"), dir.path().join("requests.jsonl"));
+    std::fs::write(&cfg, config("ti", fail)).unwrap();
+    let options = pipewatch::sandbox::Options {
+        config: Some(cfg),
+        request_log: Some(log.clone()),
+        ..pipewatch::sandbox::Options::ephemeral()
+    };
+    let env = crate::harness::start_with(options).await;
+    upload(&env, "ti", "good").await;
+    let mut app = App::start(&env, "ti", false).await;
+    app.until("the rule runs", |m| !m.session.rule_runs.is_empty()).await;
+    let (rules, states) = (count(&log, "ListRuleExecutions"), count(&log, "GetPipelineState"));
+    assert!(rules >= 1);
+    // Idle polls go on (the test's idle interval is 0.8 s); the ended
+    // condition does not change, so ListRuleExecutions is not asked again.
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    app.until("4 s of idle polls", |_| std::time::Instant::now() >= end).await;
+    assert!(count(&log, "GetPipelineState") >= states + 3, "the state was polled meanwhile");
+    assert_eq!(count(&log, "ListRuleExecutions"), rules, "no ListRuleExecutions on idle polls");
+}
