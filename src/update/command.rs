@@ -32,6 +32,8 @@ pub(crate) enum Command {
     Region(String),
     /// `:rollback [STAGE]` (the selected stage when none is named).
     Rollback(Option<String>),
+    /// `:override [STAGE]` (the selected stage when none is named).
+    Override(Option<String>),
     /// `:start [VAR=value ...]`.
     Start(Vec<(String, String)>),
     Quit,
@@ -55,6 +57,7 @@ pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
         "profile" => Command::Profile(need(arg)?),
         "region" => Command::Region(need(arg)?),
         "rollback" => Command::Rollback(arg),
+        "override" => Command::Override(arg),
         _ => Command::Quit,
     }))
 }
@@ -65,7 +68,7 @@ fn command_name(word: &str) -> Result<&'static str, String> {
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
-            "unknown command `{word}`: use :pipeline, :profile, :region, :rollback, :start or :q (Tab completes)"
+            "unknown command `{word}`: use :pipeline, :profile, :region, :rollback, :override, :start or :q (Tab completes)"
         )),
         several => Err(format!("`{word}` could be :{}: type more of it", several.join(" or :"))),
     }
@@ -153,7 +156,7 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
         Ok("pipeline") => m.session.list.items.iter().map(|p| p.name.clone()).collect(),
         Ok("profile") => m.profiles.clone(),
         Ok("region") => REGIONS.iter().map(|r| r.to_string()).collect(),
-        Ok("rollback") => {
+        Ok("rollback" | "override") => {
             m.session.state.iter().flat_map(|s| s.stages.iter().skip(1)).map(|s| s.name.clone()).collect()
         }
         _ => Vec::new(),
@@ -188,6 +191,7 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
         Command::Pipeline(name) => show_pipeline(m, name, fx),
         Command::Rollback(stage) => super::rollback::rollback(m, stage, fx),
         Command::Start(variables) => super::rollback::start(m, variables),
+        Command::Override(stage) => super::conditions::override_entry(m, stage),
         Command::Profile(_) | Command::Region(_) if m.sandbox => {
             say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())
         }
@@ -247,6 +251,8 @@ pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &
         m.modal = Modal::Normal;
     }
     fx.push(Effect::UseConnection);
+    // The new workers read no stars yet: `watch_stars` asks them again.
+    m.alerts.watching.clear();
     // The new workers start focused: tell them how things are.
     fx.push(Effect::SetFocus(m.terminal_focused));
 }

@@ -4,13 +4,17 @@
 mod actions;
 pub mod api;
 mod commands;
+pub mod conditions;
+mod conditions_api;
 mod control;
+mod cron;
 pub mod declare;
 pub(crate) mod define;
 mod deploy;
 pub mod engine;
 mod polling;
 mod rollback;
+mod rules;
 mod v2;
 pub use v2::check_declaration as check_v2_declaration;
 pub mod variables;
@@ -121,6 +125,8 @@ pub struct Execution {
     pub rollback_target: Option<String>,
     /// Retry counts per stage index.
     pub retries: BTreeMap<usize, rollback::StageRetries>,
+    /// Stage conditions evaluated so far (beforeEntry, onSuccess).
+    pub conditions: Vec<conditions::CondExec>,
 }
 
 impl Execution {
