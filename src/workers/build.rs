@@ -32,8 +32,9 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         let build = match ctx.clients.build(&build_id).await {
             Ok(build) => build,
             Err(failure) => {
-                // Asked once: a batch id is found on the first answer.
-                if is_build_not_found(&failure) && not_found == 0 && super::batch::found_batch(&ctx, &build_id).await {
+                // A batch id is found on the first not-found answer; asked at
+                // each (at most NOT_FOUND_TRIES) in case one ask failed.
+                if is_build_not_found(&failure) && super::batch::found_batch(&ctx, &build_id).await {
                     return;
                 }
                 not_found = if is_build_not_found(&failure) { not_found + 1 } else { 0 };

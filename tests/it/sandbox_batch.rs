@@ -147,6 +147,23 @@ async fn a_failed_group_fails_the_batch_and_holds_its_dependents_unless_ignored(
     assert_eq!(after, Some("SUCCEEDED"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fast_fail_stops_the_running_builds_when_one_fails() {
+    let env = harness::start().await;
+    // Batch build buildspec reference, batch/fast-fail: "All running builds
+    // will be stopped when one of the build tasks fails".
+    let spec = "version: 0.2\nbatch:\n  fast-fail: true\n  build-list:\n    - identifier: bad\n      env:\n        variables:\n          FAIL: \"1\"\n    - identifier: slow\nphases:\n  build:\n    commands:\n      - test -z \"$FAIL\"\n      - sleep 30\n";
+    create_project(&env, "batch-fast", SourceType::NoSource, spec, true).await;
+    let started = codebuild(&env).start_build_batch().project_name("batch-fast").send().await.unwrap();
+    let batch = finished_batch(&env, started.build_batch().and_then(|b| b.id()).unwrap()).await;
+    assert_eq!(batch.build_batch_status().map(|s| s.as_str()), Some("FAILED"));
+    let status = |i: usize| {
+        batch.build_groups()[i].current_build_summary().and_then(|s| s.build_status()).map(|s| s.as_str().to_string())
+    };
+    assert_eq!(status(0).as_deref(), Some("FAILED"));
+    assert_eq!(status(1).as_deref(), Some("STOPPED"), "the sleeping build was stopped: {batch:?}");
+}
+
 /// Defines `batch-pipe` (S3 source, then a CodeBuild action with
 /// BatchEnabled on the `pipe-batch` project) and pushes a source.
 pub(crate) async fn define_batch_pipeline(env: &Env) {

@@ -328,3 +328,38 @@ fn combine(dir: &Path, spec: &BatchSpec, out: &Path) -> Result<(), String> {
     writer.finish().map_err(|e| format!("combine artifacts: {e}"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zip_with(path: &Path, files: &[(&str, &str)]) {
+        let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        for (name, text) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+
+    /// CodeBuild User Guide, "Batch builds in CodeBuild" (combine artifacts):
+    /// each build's artifacts go under a folder named by its identifier.
+    #[test]
+    fn combined_artifacts_put_each_build_under_its_identifier() {
+        let dir = tempfile::tempdir().unwrap();
+        zip_with(&dir.path().join("unit.zip"), &[("report.txt", "unit ok")]);
+        zip_with(&dir.path().join("lint.zip"), &[("report.txt", "lint ok"), ("out/a.txt", "a")]);
+        let task = |id: &str| BatchTask { identifier: id.into(), ..BatchTask::default() };
+        // `package` produced nothing: it is left out, not an error.
+        let spec = BatchSpec { fast_fail: false, tasks: vec![task("unit"), task("lint"), task("package")] };
+        let out = dir.path().join("combined/out.zip");
+        combine(dir.path(), &spec, &out).unwrap();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut names: Vec<String> = archive.file_names().map(|n| n.unwrap().to_string()).collect();
+        names.sort();
+        assert_eq!(names, ["lint/out/a.txt", "lint/report.txt", "unit/report.txt"]);
+        let mut text = String::new();
+        archive.by_name("unit/report.txt").unwrap().read_to_string(&mut text).unwrap();
+        assert_eq!(text, "unit ok");
+    }
+}
