@@ -44,6 +44,14 @@ fn batch_snapshot(b: &BuildBatch) -> BatchSnapshot {
             .unwrap_or(crate::model::snapshot::Status::Other(String::new())),
         current_phase: b.current_phase().map(str::to_string),
         complete: b.complete(),
+        phases: b
+            .phases()
+            .iter()
+            .map(|p| {
+                let kind = p.phase_type().map(|t| t.as_str().to_string()).unwrap_or_default();
+                (kind, p.phase_status().map(|s| s.as_str().to_string()))
+            })
+            .collect(),
         groups: b.build_groups().iter().map(group_snapshot).collect(),
     }
 }

@@ -9,6 +9,8 @@ pub mod logs;
 pub mod push;
 pub mod retry;
 pub mod status;
+mod status_batch;
+mod status_conditions;
 mod status_details;
 pub mod tests;
 pub mod watch;

@@ -100,6 +100,9 @@ async fn one_pipeline(clients: &AwsClients, name: &str, as_json: bool) -> i32 {
     };
     if as_json {
         let mut out = pipeline_json(&state);
+        // Each stage's conditions; the rules' reasons only when one holds.
+        let runs = super::status_conditions::rule_runs(clients, &state).await;
+        super::status_conditions::add_conditions(&mut out, &state, &runs);
         // The latest execution's details: the calls the details view makes.
         let latest = super::status_details::latest_json(clients, &state).await;
         if let (Some(obj), Some(latest)) = (out.as_object_mut(), latest) {

@@ -23,7 +23,18 @@ pub async fn latest_json(clients: &AwsClients, state: &PipelineSnapshot) -> Opti
     let build = shown_build(state, &latest.id);
     let details = with_retry(Retry::new(), || clients.details(&state.name, &latest.id, build.as_deref())).await;
     Some(match details {
-        Ok(d) => execution_json(&latest, &d, state),
+        Ok(d) => {
+            let mut v = execution_json(&latest, &d, state);
+            // BatchGetBuilds did not know the id: a BatchEnabled action's batch.
+            let batch = match (&build, &d.build) {
+                (Some(id), None) => super::status_batch::batch_json(clients, id).await,
+                _ => None,
+            };
+            if let (Some(obj), Some(batch)) = (v.as_object_mut(), batch) {
+                obj.insert("batch".into(), batch);
+            }
+            v
+        }
         Err(e) => {
             let mut v = summary_json(&latest);
             if let Some(obj) = v.as_object_mut() {

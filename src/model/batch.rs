@@ -16,6 +16,9 @@ pub struct BatchSnapshot {
     pub status: Status,
     pub current_phase: Option<String>,
     pub complete: bool,
+    /// The batch's phases in order: (phaseType, phaseStatus), e.g.
+    /// ("SUBMITTED", Some("SUCCEEDED")); the running one has no status yet.
+    pub phases: Vec<(String, Option<String>)>,
     pub groups: Vec<GroupSnapshot>,
 }
 
@@ -124,6 +127,7 @@ pub mod samples {
             status: Status::InProgress,
             current_phase: Some("IN_PROGRESS".into()),
             complete: false,
+            phases: vec![("SUBMITTED".into(), Some("SUCCEEDED".into())), ("IN_PROGRESS".into(), None)],
             groups,
         }
     }
