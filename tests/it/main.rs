@@ -19,6 +19,7 @@ mod headless_cmds;
 mod headless_fleet;
 mod headless_retry;
 mod headless_status_details;
+mod headless_status_v2;
 mod headless_tests;
 mod logs_manage;
 mod moto_compare;
