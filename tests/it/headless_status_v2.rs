@@ -94,6 +94,7 @@ async fn a_skip_entry_condition_reads_skipped() {
     let json = ended(&env, "hss", Duration::from_secs(60)).await;
     assert_eq!(json["latestExecution"]["status"], "Succeeded", "{json}");
     let deploy = stage(&json, "Deploy");
+    // StageExecution.status has `Skipped`; ActionExecutionStatus does not.
     assert_eq!(deploy["status"], "Skipped", "{json}");
     let cond = &deploy["conditions"][0];
     assert_eq!(cond["kind"], "beforeEntry", "{json}");
