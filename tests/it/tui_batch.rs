@@ -59,7 +59,12 @@ async fn the_phases_pane_lists_the_groups_and_a_chosen_group_shows_its_build_and
     .await;
     app.press(KeyCode::Char('g'));
     app.press(KeyCode::Enter);
-    app.until("unit's build and its log", |m| showing(m, "unit")).await;
+    // Log events arrive 0.5-5 s late in the harsh sandbox: wait for the
+    // build's last line too before reading the screen.
+    app.until("unit's build and its log", |m| {
+        showing(m, "unit") && log_texts(m).iter().any(|l| l.contains("Phase complete: BUILD State: SUCCEEDED"))
+    })
+    .await;
     let screen = app.screen();
     assert!(screen.contains("· unit (chosen)"), "{screen}");
     // The log pane follows the end of unit's log; its line is in the pane's buffer.
