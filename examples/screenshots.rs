@@ -26,6 +26,8 @@
 
 #[path = "screenshots/capture.rs"]
 mod capture;
+#[path = "screenshots/fleet.rs"]
+mod fleet;
 #[path = "screenshots/raster.rs"]
 mod raster;
 #[path = "screenshots/v2.rs"]
@@ -46,7 +48,7 @@ async fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("screenshots");
     std::fs::create_dir_all(&out).expect("create screenshots/");
-    // `-- --only-new`: just the V2 and test-report shots (the demo's first run takes minutes).
+    // `-- --only-new`: just the fleet, inbox, V2 and test-report shots (the demo's first run takes minutes).
     let only_new = std::env::args().any(|a| a == "--only-new");
     new_shots(&out).await;
     if only_new {
@@ -121,6 +123,16 @@ async fn main() {
 
 /// A V2 run with a queued execution; a failed test report and its details.
 async fn new_shots(out: &std::path::Path) {
+    // Issue 13: the fleet list and its approvals inbox, at both sizes.
+    let (mut app, sandbox, _config) = fleet::fleet().await;
+    app.shoot(out, "fleet", 120, 40);
+    app.shoot(out, "fleet", 80, 24);
+    fleet::open_inbox(&mut app).await;
+    app.shoot(out, "inbox", 120, 40);
+    app.shoot(out, "inbox", 80, 24);
+    drop(app);
+    drop(sandbox);
+
     let (mut app, sandbox, _workspace) = v2::failed_tests().await;
     v2::open_details(&mut app).await;
     app.shoot(out, "details", 120, 40);
