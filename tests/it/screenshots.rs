@@ -32,7 +32,7 @@ use ratatui::style::{Modifier, Style};
 use crate::harness;
 
 /// (stem, columns, rows)
-const SHOTS: [(&str, u16, u16); 11] = [
+const SHOTS: [(&str, u16, u16); 13] = [
     ("running", 120, 40),
     ("failed", 120, 40),
     ("push-confirm", 120, 40),
@@ -44,6 +44,8 @@ const SHOTS: [(&str, u16, u16); 11] = [
     ("fleet", 80, 24),
     ("inbox", 120, 40),
     ("inbox", 80, 24),
+    ("failed-tests", 120, 40),
+    ("v2-queued", 120, 40),
 ];
 
 /// The shots of one pipeline (the others show the fleet list).
@@ -171,7 +173,9 @@ fn each_shot_shows_what_it_is_about() {
     for shot in shots.iter().filter(|s| of_one_pipeline(&s.name)) {
         // (The history popup covers the graph: its stage medians name the stages.)
         // (The details popup covers the graph too: it names Source and Build only.)
-        let stages: &[&str] = if shot.name.starts_with("details") { &[] } else { &["Approve", "Deploy"] };
+        // (The V2 demo has two stages.)
+        let stages: &[&str] =
+            if shot.name.starts_with("details") || shot.name.starts_with("v2") { &[] } else { &["Approve", "Deploy"] };
         for s in ["mlops-demo", "Source", "Build", "127.0.0.1:4599"].iter().chain(stages) {
             assert!(shot.contains(s), "{} shows {s:?}", shot.name);
         }
@@ -203,6 +207,15 @@ fn each_shot_shows_what_it_is_about() {
     }
     for shot in shots.iter().filter(|s| !of_one_pipeline(&s.name)) {
         fleet_shows_both_accounts(shot);
+    }
+    // Issue 11: the failed run's tests under its failure context; a V2 run
+    // with a second execution waiting at Build.
+    let [.., failed_tests, v2_queued] = &shots[..] else { unreachable!() };
+    let lines = &failed_tests.text;
+    let context = lines.iter().position(|l| l.contains("↳ COMMAND_EXECUTION_ERROR")).expect("the failure context");
+    assert!(lines[context + 1].contains("↳ 1 of 10 tests failed: test_baseline_accuracy"), "{}", lines.join("\n"));
+    for s in ["mlops-demo-v2", "q:1 ▶ Build", "running", "mlops-demo-v2-build"] {
+        assert!(v2_queued.contains(s), "v2-queued shows {s:?}");
     }
     for shot in shots.iter().filter(|s| s.name.starts_with("inbox")) {
         inbox_shows_both_approvals(shot);
@@ -306,4 +319,25 @@ async fn the_fleet_shot_is_what_the_app_renders_now() {
     let shot = load("fleet", 80, 24);
     let committed = shot.text.join("\n") + "\n";
     assert_eq!(masked(&now), masked(&committed), "screenshots/fleet-80x24.txt is stale; {RERUN}");
+}
+
+/// The screenshots replace the build's id with a stand-in: the test reports
+/// name the same build, so they get the same stand-in, or the phases pane
+/// (which shows only the shown build's reports) drops "N of M tests failed".
+#[test]
+fn normalising_keeps_the_failed_tests_line() {
+    use pipewatch::model::samples;
+    use pipewatch::model::tests_report::{ReportSummary, TestReport};
+    let build = samples::failed_build();
+    let mut m = samples::model(build.clone(), 120, 40);
+    let counts = vec![("SUCCEEDED".to_string(), 9), ("FAILED".to_string(), 1)];
+    let report = ReportSummary { kind: "TEST".into(), total: 10, counts, ..ReportSummary::default() };
+    m.session.build.tests = Some(TestReport { build_id: build.id.clone(), reports: vec![report], failed: Vec::new() });
+    let shown = capture::normalise(&m, &[]);
+    let shown_id = shown.session.build.snapshot.as_ref().map(|b| b.id.clone());
+    assert_ne!(shown_id.as_deref(), Some(build.id.as_str()), "the build id is a stand-in");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal.draw(|f| pipewatch::ui::render(&shown, f)).expect("draw");
+    let screen = raster::text(terminal.backend().buffer());
+    assert!(screen.contains("↳ 1 of 10 tests failed"), "{screen}");
 }
