@@ -49,6 +49,7 @@ mod sandbox_realism;
 mod sandbox_regions;
 mod sandbox_reports;
 mod sandbox_s3;
+mod sandbox_source_overrides;
 mod sandbox_state;
 mod sandbox_triggers;
 mod sandbox_v2_modes;
