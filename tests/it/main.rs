@@ -66,5 +66,6 @@ mod tui_inbox;
 mod tui_pty;
 mod tui_push;
 mod tui_rollback;
+mod tui_start_revision;
 mod tui_v2;
 mod workers_tail;
