@@ -1,6 +1,7 @@
 //! Figures for the monitor's hot paths (run with
 //! `cargo run --release --example bench_tui`): log ingest rate, frame render
-//! time at 200×50 with a full 100k-line buffer, and RSS with that buffer.
+//! time at 200×50 with a full 100k-line buffer, RSS with that buffer, and a
+//! key plus frame on a 500-row fleet list at 120×40.
 //! Prints numbers; asserts nothing.
 
 // A developer tool: a failed step stops it with its message.
@@ -9,8 +10,10 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use pipewatch::model::samples;
+use pipewatch::model::fleet::{Latest, Place};
 use pipewatch::model::snapshot::LogEvent;
+use pipewatch::model::snapshot::Status;
+use pipewatch::model::{fleet_samples, samples};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -74,4 +77,38 @@ fn main() {
         let per = start.elapsed().as_secs_f64() * 1e3 / f64::from(frames);
         println!("frame render 200x50, {LINES}-line buffer ({label}): {per:.3} ms/frame");
     }
+    fleet();
+}
+
+/// Moving the selection through a 500-row fleet (two Regions), a frame each
+/// key, and re-sorting it.
+fn fleet() {
+    let mut m = fleet_samples::model(120, 40);
+    let now = m.now;
+    let fleet = m.fleet.as_mut().expect("a fleet model");
+    for (i, region) in ["us-east-1", "eu-west-1"].iter().enumerate() {
+        let place = Place { profile: "dev".into(), region: region.to_string() };
+        let names: Vec<String> = (0..250).map(|n| format!("svc-{i}-{n:03}")).collect();
+        fleet.listed(&place, &names);
+        for n in names.iter().step_by(3) {
+            let run = Latest::Run { id: "x".into(), status: Status::Succeeded, waiting_approval: false, at: Some(now) };
+            fleet.latest(&fleet_samples::key("dev", region, n), run);
+        }
+    }
+    let rows = fleet.rows().len();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let frames = 500;
+    let start = Instant::now();
+    for _ in 0..frames {
+        let down = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Down);
+        pipewatch::update::update(&mut m, pipewatch::msg::Msg::Key(down));
+        terminal.draw(|f| pipewatch::ui::render(black_box(&m), f)).expect("draw");
+    }
+    let per = start.elapsed().as_secs_f64() * 1e3 / f64::from(frames);
+    let start = Instant::now();
+    for _ in 0..100 {
+        m.fleet.as_mut().expect("a fleet model").relayout();
+    }
+    let sort = start.elapsed().as_secs_f64() * 1e3 / 100.0;
+    println!("fleet of {rows} rows at 120x40: {per:.3} ms a key+frame (scrolling), {sort:.3} ms a re-sort");
 }

@@ -36,6 +36,11 @@ pub enum Msg {
         pipeline: String,
         result: Result<Vec<crate::model::v2::Lane>, ApiFailure>,
     },
+    /// ListRuleExecutions' newest entries (a stage condition in progress or just ended).
+    RuleRuns {
+        pipeline: String,
+        result: Result<Vec<crate::model::conditions::RuleRun>, ApiFailure>,
+    },
     Build {
         result: Result<BuildSnapshot, ApiFailure>,
     },

@@ -139,6 +139,10 @@ impl Driver for Running {
                 self.lend_fleet_clients();
                 self.workers.watch_inbox(targets.clone())
             }
+            Effect::WatchStars(targets) => {
+                self.lend_fleet_clients();
+                self.workers.watch_stars(targets.clone())
+            }
             Effect::Copy(text) => osc::copy(text),
             Effect::Notify(notification) => osc::notify(notification),
             Effect::SetTitle(title) => osc::set_title(title),

@@ -155,6 +155,7 @@ fn stage_snapshot(s: &StageState, types: &ActionTypes) -> StageSnapshot {
             retries: s.retry_stage_metadata().map_or((0, 0), |r| {
                 (r.auto_stage_retry_attempt().unwrap_or(0), r.manual_stage_retry_attempt().unwrap_or(0))
             }),
+            conditions: super::conditions::stage_conditions(s),
         },
         name,
     }

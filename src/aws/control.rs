@@ -93,6 +93,9 @@ impl AwsClients {
             ControlRequest::Rollback { pipeline, stage, target_id } => {
                 self.rollback_stage(pipeline, stage, target_id).await
             }
+            ControlRequest::Override { pipeline, stage, execution_id } => {
+                self.override_entry(pipeline, stage, execution_id).await
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 mod approvals;
 mod codebuild;
 mod codepipeline;
+mod conditions;
 mod control;
 mod credential_errors;
 mod details;
@@ -216,6 +217,7 @@ pub(crate) fn status_of(s: &str) -> Status {
         "timedout" => Status::TimedOut,
         "fault" => Status::Fault,
         "queued" => Status::Queued,
+        "skipped" => Status::Skipped,
         _ => Status::Other(s.to_string()),
     }
 }
@@ -234,6 +236,8 @@ mod tests {
         assert_eq!(status_of("InProgress"), Status::InProgress);
         assert_eq!(status_of("IN_PROGRESS"), Status::InProgress);
         assert_eq!(status_of("TIMED_OUT"), Status::TimedOut);
-        assert_eq!(status_of("Skipped"), Status::Other("Skipped".into()));
+        // V2's StageExecutionStatus Skipped (a stage an entry condition skipped).
+        assert_eq!(status_of("Skipped"), Status::Skipped);
+        assert_eq!(status_of("Unheard"), Status::Other("Unheard".into()));
     }
 }

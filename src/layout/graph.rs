@@ -15,7 +15,35 @@ pub fn needed_height(m: &Model, width: u16) -> u16 {
     let Some(state) = &m.session.state else { return 3 };
     // The pane indents its content by one column.
     let bands: u16 = bands(m, state, width.saturating_sub(1)).iter().map(|b| band_height(state, b)).sum();
-    2 + bands.max(1) + lanes_height(m)
+    2 + bands.max(1) + lanes_height(m) + conditions_height(m, width.saturating_sub(1))
+}
+
+/// The rows of the stages a condition holds (waiting on its rules, or failed).
+pub fn conditions_height(m: &Model, width: u16) -> u16 {
+    u16::try_from(condition_rows(m, width).iter().map(Vec::len).sum::<usize>()).unwrap_or(u16::MAX)
+}
+
+/// Per held stage, "⚑ Deploy entry: rule CheckEnv failed: why" in rows of
+/// `width`: two at most, so the reason shows at 80 columns too.
+pub fn condition_rows(m: &Model, width: u16) -> Vec<Vec<String>> {
+    let Some(state) = &m.session.state else { return Vec::new() };
+    let mark = if m.config.ascii { "!" } else { "⚑" };
+    let width = usize::from(width).max(10);
+    crate::model::conditions::lines(state, &m.session.rule_runs)
+        .into_iter()
+        .map(|line| {
+            let chars: Vec<char> = format!("{mark} {line}").chars().collect();
+            let first: String = chars.iter().take(width).collect();
+            if chars.len() <= width {
+                return vec![first];
+            }
+            let mut rest: String = "  ".chars().chain(chars[width..].iter().copied()).collect();
+            if rest.chars().count() > width {
+                rest = rest.chars().take(width - 1).chain(std::iter::once('…')).collect();
+            }
+            vec![first, rest]
+        })
+        .collect()
 }
 
 /// Rows PARALLEL lanes take under the bands: a heading and one per lane,

@@ -13,6 +13,7 @@ pub fn status_symbol(status: Option<&Status>, ascii: bool) -> &'static str {
         Some(Status::Queued) => ("…", "."),
         Some(Status::Stopped | Status::Cancelled | Status::Abandoned) => ("■", "#"),
         Some(Status::Superseded) => ("↷", "~"),
+        Some(Status::Skipped) => ("↪", "/"),
         Some(Status::Other(_)) => ("?", "?"),
         None => ("·", "-"),
     };
@@ -32,6 +33,7 @@ pub fn status_word(status: &Status) -> String {
         Status::TimedOut => "timed out".into(),
         Status::Fault => "fault".into(),
         Status::Queued => "queued".into(),
+        Status::Skipped => "skipped".into(),
         Status::Other(s) => s.to_lowercase(),
     }
 }

@@ -19,6 +19,9 @@ pub struct Alerts {
     /// Tokens already notified: two sources (the shown pipeline's poll and
     /// the inbox) may report one approval, in either order.
     notified: HashSet<String>,
+    /// The starred pipelines read only for their approvals (not shown, not
+    /// in the open inbox): what `Effect::WatchStars` last asked for.
+    pub watching: Vec<Target>,
 }
 
 impl Alerts {

@@ -2,7 +2,7 @@
 //! this session's history.
 
 /// The commands, in the order Tab offers them.
-pub const COMMANDS: [&str; 6] = ["pipeline", "profile", "region", "rollback", "start", "quit"];
+pub const COMMANDS: [&str; 7] = ["pipeline", "profile", "region", "rollback", "override", "start", "quit"];
 
 /// Commercial AWS regions, for `:region` completion (a name not listed but
 /// shaped like a region is accepted too: new regions appear).

@@ -24,6 +24,8 @@ pub enum ControlRequest {
     StartWith { pipeline: String, variables: Vec<(String, String)>, revisions: Vec<RevisionOverride> },
     /// RollbackStage to an earlier execution that succeeded in `stage`.
     Rollback { pipeline: String, stage: String, target_id: String },
+    /// OverrideStageCondition BEFORE_ENTRY: the held execution enters `stage`.
+    Override { pipeline: String, stage: String, execution_id: String },
 }
 
 impl ControlRequest {
@@ -49,6 +51,9 @@ impl ControlRequest {
             }
             ControlRequest::Rollback { stage, target_id, .. } => {
                 format!("rollback of {stage} to execution {}", short_id(target_id))
+            }
+            ControlRequest::Override { stage, execution_id, .. } => {
+                format!("override of {stage}'s entry condition for execution {}", short_id(execution_id))
             }
         }
     }
@@ -85,6 +90,11 @@ pub enum ControlKind {
         stage: String,
         target_id: String,
         about: String,
+    },
+    /// `:override STAGE`: the execution the stage's entry condition holds.
+    Override {
+        stage: String,
+        execution_id: String,
     },
 }
 
@@ -207,6 +217,9 @@ impl Confirm {
             }
             ControlKind::Rollback { stage, target_id, .. } => {
                 ControlRequest::Rollback { pipeline, stage: stage.clone(), target_id: target_id.clone() }
+            }
+            ControlKind::Override { stage, execution_id } => {
+                ControlRequest::Override { pipeline, stage: stage.clone(), execution_id: execution_id.clone() }
             }
         })
     }

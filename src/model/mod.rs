@@ -3,10 +3,11 @@
 pub mod alerts;
 pub mod command;
 pub mod compute;
+pub mod conditions;
 pub mod control;
 pub mod details;
 pub mod fleet;
-#[cfg(test)]
+/// Sample fleets for tests, snapshots and the benchmarks.
 pub mod fleet_samples;
 #[cfg(test)]
 mod fleet_tests;

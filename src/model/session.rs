@@ -82,6 +82,9 @@ pub struct Session {
     pub followed: Option<FollowedRun>,
     /// PARALLEL mode with several executions in progress: one lane each.
     pub lanes: Vec<crate::model::v2::Lane>,
+    /// ListRuleExecutions' newest entries, while a stage condition is in
+    /// progress or just ended.
+    pub rule_runs: Vec<crate::model::conditions::RuleRun>,
     /// The details view (`d`): a popup, or a pane on wide terminals.
     pub details: crate::model::details::DetailsView,
 }
@@ -107,6 +110,7 @@ impl Session {
             history: HistoryView::default(),
             followed: None,
             lanes: Vec::new(),
+            rule_runs: Vec::new(),
             details: Default::default(),
         }
     }

@@ -19,6 +19,8 @@ pub enum Status {
     TimedOut,
     Fault,
     Queued,
+    /// A stage an entry condition skipped (V2 StageExecutionStatus).
+    Skipped,
     Other(String),
 }
 

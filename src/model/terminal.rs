@@ -38,6 +38,7 @@ pub fn title(pipeline: &str, status: &Status, ascii: bool) -> String {
         Status::InProgress | Status::Queued | Status::Stopping => ("…", "..."),
         Status::Stopped | Status::Cancelled | Status::Abandoned => ("■", "#"),
         Status::Superseded => ("↷", "~"),
+        Status::Skipped => ("↪", "/"),
         Status::Other(_) => ("?", "?"),
     };
     let symbol = if ascii { plain } else { unicode };
@@ -78,6 +79,7 @@ pub fn aws_word(s: &Status) -> &str {
         Status::TimedOut => "TimedOut",
         Status::Fault => "Fault",
         Status::Queued => "Queued",
+        Status::Skipped => "Skipped",
         Status::Other(other) => other,
     }
 }

@@ -13,6 +13,8 @@ pub struct StageV2 {
     pub rollback: bool,
     /// `retryStageMetadata`: automatic and manual retry attempts.
     pub retries: (i32, i32),
+    /// beforeEntry / onSuccess condition states (GetPipelineState).
+    pub conditions: Vec<super::conditions::StageCondition>,
 }
 
 /// An execution's V2 fields from ListPipelineExecutions.
@@ -40,6 +42,9 @@ pub fn stage_label(stage: &StageSnapshot, ascii: bool) -> String {
     let mut label = stage.name.clone();
     if stage.v2.rollback {
         label.push_str(if ascii { " <- rollback" } else { " ↺ rollback" });
+    }
+    if super::conditions::holding(stage).is_some() {
+        label.push_str(if ascii { " !" } else { " ⚑" });
     }
     let (auto, manual) = stage.v2.retries;
     if auto + manual > 0 {

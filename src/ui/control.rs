@@ -99,6 +99,7 @@ fn title(c: &Confirm) -> (String, bool) {
         ControlKind::Rollback { stage, target_id, .. } => {
             (format!("Roll {stage} back to execution {}?", short_id(target_id)), true)
         }
+        ControlKind::Override { stage, .. } => (format!("Override the entry condition of {stage}?"), true),
     }
 }
 
@@ -139,6 +140,10 @@ fn explain(c: &Confirm) -> Vec<String> {
             about.clone(),
             "The rollback is a new execution (type ROLLBACK); later stages do not run.".to_string(),
         ],
+        ControlKind::Override { stage, execution_id } => vec![format!(
+            "Lets execution {} enter {stage} now, without waiting for the condition's rules (OverrideStageCondition).",
+            short_id(execution_id)
+        )],
     }
 }
 

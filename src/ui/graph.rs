@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::layout::graph::{action_label, band_height, bands, column_width};
 use crate::layout::text;
-use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot};
+use crate::model::snapshot::{ActionSnapshot, PipelineSnapshot, StageSnapshot, Status};
 use crate::model::{BuildSource, Model, Pane};
 use crate::ui::{pane_block, theme, truncate};
 
@@ -42,6 +42,7 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
                 lines.extend(band_lines(m, state, band.clone(), focused));
             }
             lines.extend(super::lanes::lines(m, inner.width));
+            lines.extend(condition_lines(m, state, inner.width));
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -132,6 +133,24 @@ fn band_lines(m: &Model, state: &PipelineSnapshot, band: Range<usize>, focused: 
         }
     }
     lines.into_iter().map(Line::from).collect()
+}
+
+/// "⚑ Deploy entry: rule CheckEnv (VariableCheck) failed: …" per stage a
+/// condition holds, in the colour of the condition's state.
+fn condition_lines(m: &Model, state: &PipelineSnapshot, width: u16) -> Vec<Line<'static>> {
+    use crate::model::conditions::{holding, skipped};
+    let held = state.stages.iter().filter_map(|s| holding(s).map(|c| (s, c)));
+    let rows = crate::layout::graph::condition_rows(m, width);
+    held.zip(rows)
+        .flat_map(|((stage, c), rows)| {
+            let status = match c.status.as_deref() {
+                _ if skipped(stage) => Status::Skipped,
+                Some("Failed") => Status::Failed,
+                _ => Status::InProgress,
+            };
+            rows.into_iter().map(move |row| Line::styled(row, theme::status_style(Some(&status))))
+        })
+        .collect()
 }
 
 fn is_pinned(m: &Model, stage: &StageSnapshot, action: &ActionSnapshot) -> bool {

@@ -6,6 +6,8 @@ mod command_tests;
 mod compute;
 #[cfg(test)]
 mod compute_tests;
+#[cfg(test)]
+mod conditions_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;

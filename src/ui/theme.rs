@@ -16,6 +16,7 @@ pub fn status_color(status: Option<&Status>) -> Color {
         Some(Status::Failed | Status::TimedOut | Status::Fault) => Color::Red,
         Some(Status::InProgress | Status::Stopping) => Color::Yellow,
         Some(Status::Queued) => Color::Cyan,
+        Some(Status::Skipped) => Color::Blue,
         Some(Status::Stopped | Status::Cancelled | Status::Abandoned | Status::Superseded) => Color::Magenta,
         Some(Status::Other(_)) | None => Color::DarkGray,
     }
@@ -97,7 +98,8 @@ fn ascii_for(symbol: &str) -> &'static str {
         "✗" | "╳" => "x",
         "█" => "#",
         "░" => "-",
-        "⚠" => "!",
+        "⚠" | "⚑" => "!",
+        "↪" => "/",
         _ => "?",
     }
 }

@@ -1,8 +1,9 @@
 //! "An approval is waiting" notifications: when a manual approval starts
 //! waiting in the pipeline shown or a starred one, the bell and/or a desktop
 //! notification (as when a run ends), and the title says so while the shown
-//! pipeline waits. Computed from reads already made: the shown pipeline's
-//! poll, and the inbox's reads while it is open. `*` stars a list row.
+//! pipeline waits. Computed from the shown pipeline's poll and the inbox's
+//! reads while it is open; a starred pipeline read by neither is read on its
+//! own at the stars' slow pace (`watch_stars`). `*` stars a list row.
 
 use std::collections::BTreeSet;
 
@@ -82,6 +83,25 @@ fn waiting_title(m: &mut Model, target: &Target, approvals: &[Approval], fx: &mu
     if let Some(t) = wanted.filter(|t| m.title.as_ref() != Some(t)) {
         m.title = Some(t.clone());
         fx.push(Effect::SetTitle(t));
+    }
+}
+
+/// The starred pipelines that nothing else reads: not the one shown, not
+/// those the open inbox sweeps. Asks for their reads when that set changes
+/// (no stars: no request).
+pub(super) fn watch_stars(m: &mut Model, fx: &mut Vec<Effect>) {
+    let shown = shown(m);
+    let inbox_open = m.modal == crate::model::Modal::Inbox;
+    let wanted: Vec<Target> = m
+        .alerts
+        .starred
+        .iter()
+        .filter(|t| Some(*t) != shown.as_ref() && !(inbox_open && m.inbox.targets.contains(t)))
+        .cloned()
+        .collect();
+    if wanted != m.alerts.watching {
+        m.alerts.watching = wanted.clone();
+        fx.push(Effect::WatchStars(wanted));
     }
 }
 

@@ -95,9 +95,14 @@ fn a_starred_pipeline_notifies_from_inbox_reads_and_the_star_is_saved() {
     update(&mut m, key('o'));
     update(&mut m, key('j'));
     let fx = update(&mut m, key('*'));
-    assert_eq!(fx, vec![Effect::SaveStars("dev\tus-east-1\tdata-ingest\n".into())]);
+    assert_eq!(
+        fx,
+        vec![Effect::SaveStars("dev\tus-east-1\tdata-ingest\n".into()), Effect::WatchStars(vec![dev("data-ingest")])]
+    );
     assert!(m.alerts.is_starred(&dev("data-ingest")));
-    update(&mut m, shift('A'));
+    // The open inbox reads it: the stars' own reads stop meanwhile.
+    let fx = update(&mut m, shift('A'));
+    assert!(fx.contains(&Effect::WatchStars(vec![])), "{fx:?}");
     let fx = update(&mut m, read(Some("a2")));
     assert_eq!(notifications(&fx), ["data-ingest approval waiting: Prod/SignOff"]);
     update(&mut m, code(KeyCode::Esc));
@@ -112,4 +117,41 @@ fn no_bell_and_no_desktop_means_no_notification() {
     m.config.notify.desktop = Desktop::Off;
     update(&mut m, state(None));
     assert!(notifications(&update(&mut m, state(Some("t1")))).is_empty());
+}
+
+#[test]
+fn a_starred_pipeline_is_read_on_its_own_while_the_inbox_is_closed_and_notifies() {
+    let mut m = model();
+    m.alerts.starred.insert(dev("data-ingest"));
+    // The shown pipeline is polled anyway: starring it costs nothing more.
+    m.alerts.starred.insert(dev("mlops-demo"));
+    let fx = update(&mut m, Msg::Tick);
+    assert_eq!(fx.iter().filter(|e| matches!(e, Effect::WatchStars(_))).count(), 1, "{fx:?}");
+    assert!(fx.contains(&Effect::WatchStars(vec![dev("data-ingest")])), "{fx:?}");
+    assert!(!update(&mut m, Msg::Tick).iter().any(|e| matches!(e, Effect::WatchStars(_))), "asked once");
+    let read = |token: Option<&str>| Msg::Approvals {
+        target: dev("data-ingest"),
+        result: Ok(token.map(approval).into_iter().collect()),
+    };
+    assert!(notifications(&update(&mut m, read(None))).is_empty());
+    assert_eq!(notifications(&update(&mut m, read(Some("s1")))), ["data-ingest approval waiting: Prod/SignOff"]);
+    assert!(m.inbox.rows().is_empty(), "the closed inbox keeps nothing from these reads");
+    // A new connection has new workers: they are asked again.
+    let new = crate::model::Connection {
+        account: None,
+        region: "us-east-1".into(),
+        profile: Some("dev".into()),
+        endpoint: None,
+    };
+    let fx = update(&mut m, Msg::Connected(Ok(new)));
+    assert!(fx.contains(&Effect::WatchStars(vec![dev("data-ingest"), dev("mlops-demo")])), "{fx:?}");
+}
+
+#[test]
+fn no_star_means_no_star_reads() {
+    let mut m = model();
+    for msg in [Msg::Tick, state(Some("t1")), shift('A'), code(KeyCode::Esc)] {
+        let fx = update(&mut m, msg);
+        assert!(!fx.iter().any(|e| matches!(e, Effect::WatchStars(_))), "{fx:?}");
+    }
 }

@@ -33,6 +33,8 @@ pub(crate) enum Command {
     Region(String),
     /// `:rollback [STAGE]` (the selected stage when none is named).
     Rollback(Option<String>),
+    /// `:override [STAGE]` (the selected stage when none is named).
+    Override(Option<String>),
     /// `:start [--revision|--key ACTION=VALUE ...] [VAR=value ...]`.
     Start(crate::model::start::StartArgs),
     Quit,
@@ -56,6 +58,7 @@ pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
         "profile" => Command::Profile(need(arg)?),
         "region" => Command::Region(need(arg)?),
         "rollback" => Command::Rollback(arg),
+        "override" => Command::Override(arg),
         _ => Command::Quit,
     }))
 }
@@ -66,7 +69,7 @@ fn command_name(word: &str) -> Result<&'static str, String> {
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
-            "unknown command `{word}`: use :pipeline, :profile, :region, :rollback, :start or :q (Tab completes)"
+            "unknown command `{word}`: use :pipeline, :profile, :region, :rollback, :override, :start or :q (Tab completes)"
         )),
         several => Err(format!("`{word}` could be :{}: type more of it", several.join(" or :"))),
     }
@@ -157,7 +160,7 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
         Ok("pipeline") => m.session.list.items.iter().map(|p| p.name.clone()).collect(),
         Ok("profile") => m.profiles.clone(),
         Ok("region") => REGIONS.iter().map(|r| r.to_string()).collect(),
-        Ok("rollback") => {
+        Ok("rollback" | "override") => {
             m.session.state.iter().flat_map(|s| s.stages.iter().skip(1)).map(|s| s.name.clone()).collect()
         }
         _ => Vec::new(),
@@ -206,6 +209,7 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
         Command::Pipeline(name) => show_pipeline(m, name, fx),
         Command::Rollback(stage) => super::rollback::rollback(m, stage, fx),
         Command::Start(args) => super::rollback::start(m, args),
+        Command::Override(stage) => super::conditions::override_entry(m, stage),
         Command::Profile(_) | Command::Region(_) if m.sandbox => {
             say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())
         }
@@ -265,6 +269,8 @@ pub(super) fn connected(m: &mut Model, result: Result<Connection, String>, fx: &
         m.modal = Modal::Normal;
     }
     fx.push(Effect::UseConnection);
+    // The new workers read no stars yet: `watch_stars` asks them again.
+    m.alerts.watching.clear();
     // The new workers start focused: tell them how things are.
     fx.push(Effect::SetFocus(m.terminal_focused));
 }

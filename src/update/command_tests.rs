@@ -115,7 +115,7 @@ fn unknown_commands_and_names_say_what_to_do_and_change_nothing() {
     let mut m = model();
     let before = (m.session.pipeline.clone(), m.session.connection.clone());
     for (line, says) in [
-        ("frobnicate", "use :pipeline, :profile, :region, :rollback, :start or :q"),
+        ("frobnicate", "use :pipeline, :profile, :region, :rollback, :override, :start or :q"),
         ("profile nosuch", "no profile `nosuch`"),
         ("pipeline nosuch", "no pipeline `nosuch`"),
         ("region mars-1", "not an AWS region"),

@@ -10,6 +10,9 @@ mod command_tests;
 mod compute;
 #[cfg(test)]
 mod compute_tests;
+mod conditions;
+#[cfg(test)]
+mod conditions_tests;
 mod control;
 #[cfg(test)]
 mod control_tests;
@@ -96,6 +99,9 @@ pub enum Effect {
     /// Read the approvals waiting at these targets now and at a slow pace
     /// (`Msg::Approvals`); `None` stops (the inbox closed).
     WatchInbox(Option<Vec<crate::model::inbox::Target>>),
+    /// Read the starred pipelines not otherwise read, at the stars' pace, so
+    /// an approval there notifies (`Msg::Approvals`); empty stops.
+    WatchStars(Vec<crate::model::inbox::Target>),
     Quit,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
@@ -213,7 +219,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.lanes, lanes, &mut m.dirty);
             }
         }
-        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } => {}
+        Msg::RuleRuns { pipeline, result } if m.session.pipeline.as_ref() == Some(&pipeline) => {
+            if let Some(runs) = ok(m, result) {
+                set(&mut m.session.rule_runs, runs, &mut m.dirty);
+            }
+        }
+        Msg::PipelineState { .. } | Msg::Executions { .. } | Msg::Lanes { .. } | Msg::RuleRuns { .. } => {}
         Msg::Build { result } => {
             if let Some(b) = ok(m, result)
                 && m.session.build.id.as_ref() == Some(&b.id)
@@ -297,6 +308,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     if live_news {
         alerts::on_live_state(m, &mut fx);
     }
+    alerts::watch_stars(m, &mut fx);
     if m.quit {
         fx.push(Effect::Quit);
     }

@@ -164,6 +164,7 @@ pub(super) fn show_pipeline(m: &mut Model, name: String, fx: &mut Vec<Effect>) {
     m.session.state = None;
     m.session.executions.clear();
     m.session.lanes.clear();
+    m.session.rule_runs.clear();
     m.session.selected = (0, 0);
     m.session.build = BuildView::default();
     m.logs.clear();

@@ -17,15 +17,27 @@ use crate::msg::{ApiFailure, Msg};
 pub const SWEEP_MIN: Duration = Duration::from_secs(30);
 /// The sweep interval grows with the targets: this much per target.
 pub const PER_TARGET: Duration = Duration::from_secs(2);
+/// Starred pipelines read for their approvals alone, with the inbox closed:
+/// an approval waits for minutes to days, so a slower sweep is enough.
+pub const STARS_SWEEP_MIN: Duration = Duration::from_secs(120);
 
 /// The pause after a sweep of `targets` pipelines.
 pub fn sweep_interval(targets: usize) -> Duration {
-    SWEEP_MIN.max(PER_TARGET.saturating_mul(u32::try_from(targets).unwrap_or(u32::MAX)))
+    SWEEP_MIN.max(per_target(targets))
+}
+
+/// The pause after a sweep of `targets` starred pipelines.
+pub fn stars_interval(targets: usize) -> Duration {
+    STARS_SWEEP_MIN.max(per_target(targets))
+}
+
+fn per_target(targets: usize) -> Duration {
+    PER_TARGET.saturating_mul(u32::try_from(targets).unwrap_or(u32::MAX))
 }
 
 /// Reads every target, then waits; a throttle or an outage ends the sweep
 /// early and backs off (the rest are read in the next one).
-pub(super) async fn sweep(mut ctx: Ctx, targets: Vec<Target>, pool: Arc<ClientPool>) {
+pub(super) async fn sweep(mut ctx: Ctx, targets: Vec<Target>, pool: Arc<ClientPool>, interval: fn(usize) -> Duration) {
     let mut backoff = ctx.new_backoff();
     loop {
         let mut retry = None;
@@ -48,7 +60,7 @@ pub(super) async fn sweep(mut ctx: Ctx, targets: Vec<Target>, pool: Arc<ClientPo
         }
         let go_on = match retry {
             Some(delay) => ctx.pacer.backoff(delay).await,
-            None => ctx.pacer.interval(sweep_interval(targets.len())).await,
+            None => ctx.pacer.interval(interval(targets.len())).await,
         };
         if !go_on {
             return;
@@ -69,5 +81,7 @@ mod tests {
         assert_eq!(sweep_interval(0), SWEEP_MIN);
         assert_eq!(sweep_interval(3), SWEEP_MIN);
         assert_eq!(sweep_interval(500), Duration::from_secs(1000));
+        assert_eq!(stars_interval(3), STARS_SWEEP_MIN);
+        assert!(stars_interval(500) >= sweep_interval(500));
     }
 }

@@ -14,6 +14,7 @@ mod lanes;
 mod pace;
 mod pollers;
 mod push;
+mod rule_watch;
 mod tail;
 
 use std::sync::atomic::AtomicBool;
@@ -54,6 +55,8 @@ pub struct Workers {
     history_listed: Option<(String, std::time::Instant)>,
     /// The approvals inbox's sweep, while it is open.
     inbox: Option<(Vec<crate::model::inbox::Target>, CancellationToken)>,
+    /// The starred pipelines' sweep (those nothing else reads).
+    stars: Option<(Vec<crate::model::inbox::Target>, CancellationToken)>,
     /// Clients per (profile, Region) for the inbox (and the answers sent from it).
     pool: Arc<crate::aws::ClientPool>,
 }
@@ -79,6 +82,7 @@ impl Workers {
             history_open: Arc::new(AtomicBool::new(false)),
             history_listed: None,
             inbox: None,
+            stars: None,
             pool,
         }
     }
@@ -183,8 +187,23 @@ impl Workers {
         let Some(targets) = targets else { return };
         let token = self.root.child_token();
         let (owned, pool) = (targets.clone(), self.pool.clone());
-        self.spawn(&token, move |ctx| inbox::sweep(ctx, owned, pool));
+        self.spawn(&token, move |ctx| inbox::sweep(ctx, owned, pool, inbox::sweep_interval));
         self.inbox = Some((targets, token));
+    }
+
+    /// The approvals waiting at starred `targets`, at the stars' pace, as
+    /// `Msg::Approvals`; empty stops.
+    pub fn watch_stars(&mut self, targets: Vec<crate::model::inbox::Target>) {
+        if let Some((_, old)) = self.stars.take() {
+            old.cancel();
+        }
+        if targets.is_empty() {
+            return;
+        }
+        let token = self.root.child_token();
+        let (owned, pool) = (targets.clone(), self.pool.clone());
+        self.spawn(&token, move |ctx| inbox::sweep(ctx, owned, pool, inbox::stars_interval));
+        self.stars = Some((targets, token));
     }
 
     /// Clients per (profile, Region): a fleet adds its other accounts here.

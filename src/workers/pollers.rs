@@ -75,6 +75,7 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
     let mut executions_due = tokio::time::Instant::now();
     let mut running_execution = false;
     let mut lanes = super::lanes::LaneWatch::new(&ctx);
+    let mut rules = super::rule_watch::RuleWatch::new(&ctx);
     loop {
         let mut retry: Option<Duration> = None;
         let mut state_activity = None;
@@ -83,6 +84,7 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
             Ok(state) => {
                 ctx.succeeded(&mut state_backoff);
                 state_activity = Some(activity(&state));
+                rules.state(&state);
                 let fingerprint = executions_in(&state);
                 list_now |= seen.as_ref() != Some(&fingerprint);
                 seen = Some(fingerprint);
@@ -114,6 +116,9 @@ pub(super) async fn pipeline(mut ctx: Ctx, name: String, history_open: Arc<Atomi
             }
         }
         if let Some(delay) = lanes.poll(&ctx, &name).await {
+            retry = retry.max(Some(delay));
+        }
+        if let Some(delay) = rules.poll(&ctx, &name).await {
             retry = retry.max(Some(delay));
         }
         let pace = match state_activity {
@@ -201,7 +206,10 @@ pub(super) enum Activity {
 pub(super) fn activity(state: &PipelineSnapshot) -> Activity {
     let running_actions =
         state.stages.iter().flat_map(|s| &s.actions).filter(|a| a.status.as_ref().is_some_and(running));
-    let held = state.stages.iter().any(|s| !s.inbound_enabled && s.inbound_execution.is_some());
+    // A disabled transition, or a stage condition whose rules wait (a
+    // deployment window may stay closed for hours), holds the run.
+    let held = state.stages.iter().any(|s| !s.inbound_enabled && s.inbound_execution.is_some())
+        || crate::model::conditions::any_in_progress(state);
     let mut result = if held { Activity::AwaitingPerson } else { Activity::Idle };
     for action in running_actions {
         if action.category.as_deref() == Some("Approval") {

@@ -54,6 +54,8 @@ async fn every_answer_of_a_demo_run_matches_the_api_models() {
     manage_logs(&env).await;
     crate::pipeline_api::define_update_delete(&env).await;
     rollback(&env).await;
+    crate::sandbox_conditions::demo_v2_condition(&env).await;
+    crate::sandbox_conditions::demo_v2_override(&env).await;
     for args in [&["probe"][..], &["probe", "--cbor"]] {
         println!("{}", ok(&conformance(&env, args).await, "the probe"));
     }

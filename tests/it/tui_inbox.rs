@@ -100,3 +100,47 @@ async fn the_inbox_lists_the_waiting_approval_and_approving_from_it_lets_the_run
     }
     assert_eq!(app.reads_after_a_wake().await, 0, "no inbox read while it is closed");
 }
+
+/// A starred pipeline that is not shown, with the inbox closed: its own slow
+/// reads (GetPipelineState, CodePipeline API Reference) see the approval
+/// start waiting, and the user is told (bell / OSC 9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_starred_pipeline_not_shown_notifies_when_its_approval_starts_waiting() {
+    use pipewatch::model::inbox::Target;
+    let env = harness::start().await;
+    let mut app = App::start(&env, "mlops-demo-v2", false).await;
+    let c = &app.model.session.connection;
+    let star = Target { profile: c.profile.clone(), region: c.region.clone(), pipeline: PIPELINE.into() };
+    app.model.alerts.starred.insert(star.clone());
+    app.until("the pipeline list", |m| m.session.list.loaded).await;
+    assert!(app.effects.contains(&Effect::WatchStars(vec![star.clone()])), "{:?}", app.effects);
+    app.until("the starred pipeline's first read", |m| m.alerts.watching == [star.clone()]).await;
+    let first = app.reads_after_a_wake().await;
+    assert!(first >= 1, "the star is read: {first}");
+
+    let version = env.upload(&buildspec(&["echo ok"])).await;
+    let execution = env.execution_for(&version).await;
+    let waiting = || async {
+        let state = env.codepipeline().get_pipeline_state().name(PIPELINE).send().await.ok()?;
+        let approve = state.stage_states().iter().find(|s| s.stage_name() == Some("Approve"))?;
+        let latest = approve.latest_execution()?;
+        (latest.pipeline_execution_id() == execution
+            && latest.status() == &aws_sdk_codepipeline::types::StageExecutionStatus::InProgress)
+            .then_some(())
+    };
+    harness::eventually("the approval to wait", Duration::from_secs(90), waiting).await;
+    assert_eq!(app.model.mode(), Mode::Normal, "the inbox stays closed");
+    // The sweep waits two minutes between reads: wake it, as a test may.
+    let mut notified = false;
+    for _ in 0..10 {
+        app.reads_after_a_wake().await;
+        notified = app
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::Notify(n) if n.body == "mlops-demo approval waiting: Approve/Approve"));
+        if notified {
+            break;
+        }
+    }
+    assert!(notified, "no notification: {:?}", app.effects.iter().rev().take(10).collect::<Vec<_>>());
+}

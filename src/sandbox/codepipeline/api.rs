@@ -36,6 +36,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
         "StopPipelineExecution" => control::stop(shared, input),
         "RetryStageExecution" => control::retry(shared, input),
         "RollbackStage" => control::rollback(shared, input),
+        "OverrideStageCondition" => control::override_condition(shared, input),
         "PutApprovalResult" => control::approve(shared, input),
         "EnableStageTransition" => control::set_transition(shared, input, true),
         "DisableStageTransition" => control::set_transition(shared, input, false),
@@ -111,6 +112,7 @@ fn read(store: &Store, op: &str, input: &Value) -> ApiResult {
             all.sort_by_key(|a| std::cmp::Reverse(a.0));
             page(all.into_iter().map(|(_, v)| v).collect(), input, "actionExecutionDetails", 100, 100)
         }
+        "ListRuleExecutions" => super::conditions_api::list(store, input),
         _ => Err(ApiError::client(
             "UnknownOperationException",
             format!("Operation {op} is not supported by the sandbox"),

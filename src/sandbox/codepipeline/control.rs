@@ -139,6 +139,7 @@ pub fn retry(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     e.stage_status[s] = Some("InProgress".into());
     e.position = Position::InStage(s);
     e.updated = Utc::now();
+    super::conditions::forget_on_success(e, s);
     let retries = e.retries.entry(s).or_default();
     retries.manual += 1;
     retries.latest_trigger = Some("ManualStageRetry");
@@ -210,6 +211,10 @@ pub fn approve(shared: &Arc<Shared>, input: &Value) -> ApiResult {
 
 pub fn rollback(shared: &Arc<Shared>, input: &Value) -> ApiResult {
     super::rollback::rollback_stage(&mut lock(&shared.pipelines), input, &caller())
+}
+
+pub fn override_condition(shared: &Arc<Shared>, input: &Value) -> ApiResult {
+    super::conditions_api::override_condition(&mut lock(&shared.pipelines), input, &caller())
 }
 
 pub fn set_transition(shared: &Arc<Shared>, input: &Value, enabled: bool) -> ApiResult {

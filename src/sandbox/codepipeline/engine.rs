@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use super::conditions::{self, Gate, Kind};
 use super::rollback::{self, OnFailure};
 use super::{Execution, Position, SourceEvent, SourceRevision, Store, new_id};
 use super::{actions, polling};
@@ -130,6 +131,7 @@ pub fn create_execution(
         variables,
         rollback_target: None,
         retries: Default::default(),
+        conditions: Vec::new(),
     });
     id
 }
@@ -180,6 +182,15 @@ fn try_enter(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
             .any(|o| o.pipeline == pipeline && o.is_active() && o.position == Position::Waiting(s));
     if !open || busy || older_waiting {
         return false;
+    }
+    match conditions::gate(store, i, s, Kind::BeforeEntry) {
+        Gate::Open => {}
+        Gate::Waiting(changed) => return changed,
+        Gate::Engage { result, why } => {
+            let last = store.pipeline(&pipeline).map(|p| s + 1 == p.decl.stages.len()).unwrap_or(true);
+            conditions::engage_entry(&mut store.executions[i], s, &result, why, last);
+            return true;
+        }
     }
     let e = &mut store.executions[i];
     e.position = Position::InStage(s);
@@ -242,6 +253,15 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
         }
         return changed;
     }
+    match conditions::gate(store, i, s, Kind::OnSuccess) {
+        Gate::Open => {}
+        Gate::Waiting(more) => return changed || more,
+        Gate::Engage { result, why } => {
+            fail_on_success(store, i, s, &pipeline_name, &stage.name, &result, why);
+            return true;
+        }
+    }
+    let e = &mut store.executions[i];
     e.stage_status[s] = Some("Succeeded".into());
     e.updated = Utc::now();
     if last_stage {
@@ -251,6 +271,24 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
         e.position = Position::Waiting(s + 1);
     }
     true
+}
+
+/// An onSuccess condition failed: the stage fails, and with a ROLLBACK
+/// result the stage is rolled back to its last successful execution.
+fn fail_on_success(store: &mut Store, i: usize, s: usize, pipeline: &str, stage: &str, result: &str, why: String) {
+    let e = &mut store.executions[i];
+    e.stage_status[s] = Some("Failed".into());
+    e.status = "Failed".into();
+    e.status_summary = Some(format!("Stage success condition failed: {why}"));
+    e.position = Position::Done;
+    e.updated = Utc::now();
+    let failed_id = e.id.clone();
+    if result == "ROLLBACK"
+        && let Some(target) = rollback::last_success(store, pipeline, s, &failed_id)
+    {
+        let detail = format!("Stage {stage} failed its success condition in execution {failed_id}");
+        rollback::start(store, pipeline, s, &target, "AutomatedRollback", &detail);
+    }
 }
 
 fn handle_stop(store: &mut Store, i: usize) -> bool {

@@ -4,7 +4,10 @@
 mod actions;
 pub mod api;
 mod commands;
+pub mod conditions;
+mod conditions_api;
 mod control;
+mod cron;
 pub mod declare;
 pub(crate) mod define;
 mod deploy;
@@ -12,6 +15,7 @@ pub mod engine;
 mod overrides;
 mod polling;
 mod rollback;
+mod rules;
 mod v2;
 pub use v2::check_declaration as check_v2_declaration;
 pub mod variables;
@@ -122,6 +126,8 @@ pub struct Execution {
     pub rollback_target: Option<String>,
     /// Retry counts per stage index.
     pub retries: BTreeMap<usize, rollback::StageRetries>,
+    /// Stage conditions evaluated so far (beforeEntry, onSuccess).
+    pub conditions: Vec<conditions::CondExec>,
 }
 
 impl Execution {

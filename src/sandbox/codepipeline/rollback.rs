@@ -85,6 +85,7 @@ pub fn restart_stage(e: &mut Execution, s: usize, all: bool) {
     e.stage_status[s] = Some("InProgress".into());
     e.position = Position::InStage(s);
     e.updated = Utc::now();
+    super::conditions::forget_on_success(e, s);
 }
 
 /// The newest standard execution, other than `except`, that succeeded in stage `s`.
@@ -125,6 +126,7 @@ pub fn start(store: &mut Store, pipeline: &str, s: usize, target: &str, trigger:
         client_token: None,
         rollback_target: Some(target.to_string()),
         retries: Default::default(),
+        conditions: Vec::new(),
         ..t.clone()
     };
     store.executions.push(e);

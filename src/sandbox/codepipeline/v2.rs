@@ -30,6 +30,7 @@ pub fn check_declaration(decl: &PipelineDecl, raw: &Value) -> Result<(), String>
                 "pipeline {name}: stage {stage_name}: onFailure, onSuccess and beforeEntry need pipelineType V2"
             ));
         }
+        super::rules::check_conditions(stage).map_err(|e| format!("pipeline {name}: stage {stage_name}: {e}"))?;
         let rollback = stage.pointer("/onFailure/result").and_then(Value::as_str) == Some("ROLLBACK");
         if rollback && decl.execution_mode == "PARALLEL" {
             return Err(format!(

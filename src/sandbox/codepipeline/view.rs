@@ -114,6 +114,7 @@ pub fn pipeline_state(store: &Store, p: &Pipeline) -> Value {
                 }
             }
             super::v2::add_inbound(&mut v, store, p, s);
+            super::conditions_api::add_states(&mut v, store, p, s);
             v
         })
         .collect();

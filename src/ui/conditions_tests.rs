@@ -1,0 +1,73 @@
+//! Stage conditions in the stage graph at 80x24 (CodePipeline API Reference,
+//! StageConditionState, ListRuleExecutions; StageExecutionStatus Skipped):
+//! the rule and its reason under the stages, the stage marked, a waiting
+//! condition in the running colour, and a Skipped stage's own symbol and colour.
+
+use ratatui::style::Color;
+
+use super::tests::{draw, fg_at, text};
+use crate::model::conditions::{ConditionKind, RuleRun, RuleStatus, StageCondition};
+use crate::model::snapshot::Status;
+use crate::model::{Model, samples};
+
+fn held(status: &str, summary: &str) -> Model {
+    let mut m = samples::model(samples::running_build(), 80, 24);
+    let stages = &mut m.session.state.as_mut().unwrap().stages;
+    stages[3].v2.conditions = vec![StageCondition {
+        kind: ConditionKind::BeforeEntry,
+        status: Some(status.into()),
+        summary: None,
+        rules: vec![RuleStatus {
+            name: "CheckEnv".into(),
+            status: Some(status.into()),
+            summary: Some(summary.into()),
+            rule_execution_id: Some("r1".into()),
+        }],
+    }];
+    m.dirty = true;
+    m
+}
+
+#[test]
+fn snapshot_failed_entry_condition_80x24() {
+    let mut m = held("Failed", "#{variables.ENV} is 'dev', checked EQ 'prod'");
+    m.session.rule_runs = vec![RuleRun {
+        rule_execution_id: "r1".into(),
+        provider: Some("VariableCheck".into()),
+        message: Some("#{variables.ENV} is 'dev', checked EQ 'prod'".into()),
+        ..Default::default()
+    }];
+    let buf = draw(&m);
+    let screen = text(&buf);
+    assert!(
+        // The line is cut at the pane's width, the reason's start still there.
+        screen.contains("⚑ Deploy entry: rule CheckEnv (VariableCheck) failed: #{variables.ENV} is 'dev"),
+        "{screen}"
+    );
+    assert!(screen.contains("Deploy ⚑"), "the stage is marked: {screen}");
+    assert_eq!(fg_at(&buf, "⚑ Deploy entry"), Color::Red);
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_waiting_condition_is_drawn_in_the_running_colour_and_ends_with_no_line() {
+    let buf = draw(&held("InProgress", "waiting for the deployment window * * * * ? 2099"));
+    let screen = text(&buf);
+    assert!(screen.contains("Deploy entry: waiting on rule CheckEnv: waiting for the deployment window"), "{screen}");
+    assert_eq!(fg_at(&buf, "⚑ Deploy entry"), Color::Yellow);
+    let passed = text(&draw(&held("Succeeded", "ok")));
+    assert!(!passed.contains("⚑"), "{passed}");
+}
+
+#[test]
+fn a_skipped_stage_has_its_own_symbol_and_colour() {
+    let mut m = samples::model(samples::running_build(), 80, 24);
+    let deploy = &mut m.session.state.as_mut().unwrap().stages[3];
+    deploy.latest_execution = Some(("e1".into(), Status::Skipped));
+    deploy.actions[0].status = Some(Status::Skipped);
+    m.dirty = true;
+    let buf = draw(&m);
+    let screen = text(&buf);
+    assert!(screen.contains("↪ Deploy"), "{screen}");
+    assert_eq!(fg_at(&buf, "↪ Deploy"), Color::Blue);
+}
