@@ -47,10 +47,10 @@ pub async fn queued_v2() -> (App, Sandbox) {
     app.run_until("a queued execution behind a build with log lines", Duration::from_secs(60), |m| {
         let queued = m.session.state.iter().flat_map(|s| &s.stages).any(|s| pipewatch::model::v2::queued_depth(s) > 0);
         let building = m.session.build.snapshot.as_ref().is_some_and(|b| b.current_phase.as_deref() == Some("BUILD"));
-        queued && building && !m.logs.buffer.is_empty()
+        // The build's own output line: the log above it is then the same each run.
+        queued && building && log_line_starts(m, "Building ")
     })
     .await;
-    app.run_for(Duration::from_secs(3)).await;
     (app, sandbox)
 }
 
@@ -94,9 +94,12 @@ pub async fn failed_tests() -> (App, Sandbox, tempfile::TempDir) {
     let (sandbox, clients) = aws::start_sandbox_session(ws.path()).await.expect("sandbox starts");
     let mut app = App::start(clients, Some(ws.path().to_path_buf()));
     app.scrub.push((ws.path().display().to_string(), "~/src/mlops-demo".into()));
-    app.run_until("the failed build's test reports", Duration::from_secs(180), |m| {
+    // The whole log too (lines arrive seconds late): the pane then shows its
+    // last lines, the same each run.
+    app.run_until("the failed build's test reports and whole log", Duration::from_secs(180), |m| {
         m.session.build.snapshot.as_ref().is_some_and(|b| b.complete)
             && m.session.build.tests.as_ref().is_some_and(|t| t.failures() > 0)
+            && log_ends(m, "Phase complete: UPLOAD_ARTIFACTS", "Phase context status code")
     })
     .await;
     app.run_for(Duration::from_secs(3)).await;
@@ -110,4 +113,18 @@ pub async fn open_details(app: &mut App) {
         m.session.details.data.is_some() && !m.session.details.loading
     })
     .await;
+}
+
+/// The log's last two lines contain `second_last` and `last`: the build's
+/// final lines (UPLOAD_ARTIFACTS is the last phase that logs) are in.
+fn log_ends(m: &pipewatch::model::Model, second_last: &str, last: &str) -> bool {
+    let b = &m.logs.buffer;
+    let text = |q: u64| b.get(q).map(|l| l.line.text.clone()).unwrap_or_default();
+    let end = b.end_seq();
+    end >= b.first_seq() + 2 && text(end - 2).contains(second_last) && text(end - 1).contains(last)
+}
+
+fn log_line_starts(m: &pipewatch::model::Model, prefix: &str) -> bool {
+    let b = &m.logs.buffer;
+    (b.first_seq()..b.end_seq()).filter_map(|q| b.get(q)).any(|l| l.line.text.starts_with(prefix))
 }
