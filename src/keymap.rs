@@ -8,7 +8,7 @@ use crate::model::{Mode, Pane};
 mod bindings;
 mod custom;
 pub use bindings::{BINDINGS, RESERVED};
-use bindings::{GRAPH, LIST, LOG, SEARCH};
+use bindings::{GRAPH, LIST, LOG, PHASES, SEARCH};
 pub use custom::{KeyPress, Keymap, key_spec, parse_key};
 
 /// What a key means to the user. Its name in the config file is derived
@@ -231,9 +231,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
 fn help_with(keymap: &Keymap) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
     // The popups' own keys are on their titles and footers; help lists the rest.
     // The command line's keys are on the line itself (and in the README).
-    let scopes: [(&str, Scope); 5] = [
+    let scopes: [(&str, Scope); 6] = [
         ("Everywhere", Scope::Global),
         ("Stage graph", GRAPH),
+        ("Phases (batch build)", PHASES),
         ("Log", LOG),
         ("Pipeline list", LIST),
         ("Search (after /)", SEARCH),

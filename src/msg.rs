@@ -44,6 +44,11 @@ pub enum Msg {
     Build {
         result: Result<BuildSnapshot, ApiFailure>,
     },
+    /// BatchGetBuildBatches for the followed action's batch (`id`).
+    Batch {
+        id: String,
+        result: Result<crate::model::batch::BatchSnapshot, ApiFailure>,
+    },
     /// Median duration in seconds per phase over the project's last successful builds.
     PhaseMedians {
         project: String,

@@ -110,6 +110,7 @@ impl Driver for Running {
         match effect {
             Effect::WatchPipeline(name) => workers.watch_pipeline(name),
             Effect::WatchBuild(id) => workers.watch_build(id),
+            Effect::WatchBatch(id) => workers.watch_batch(id.as_deref()),
             Effect::ActionLogEnded(arn) => workers.action_log_ended(arn),
             Effect::WatchRows(names) => workers.watch_rows(names.clone()),
             Effect::SetFocus(focused) => workers.set_focus(*focused),

@@ -4,6 +4,7 @@
 //! callers never see an SDK error either.
 
 mod approvals;
+mod batch;
 mod codebuild;
 mod codepipeline;
 mod conditions;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 pub use reports::ReportSpec;
 use values::{Commands, Scalar, ScalarMap};
 
+pub mod batch;
 pub mod reports;
 mod values;
 

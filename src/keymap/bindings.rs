@@ -23,6 +23,7 @@ macro_rules! bind {
 pub(super) const LOG: Scope = Scope::Pane(Pane::Log);
 pub(super) const GRAPH: Scope = Scope::Pane(Pane::Graph);
 pub(super) const LIST: Scope = Scope::Pane(Pane::List);
+pub(super) const PHASES: Scope = Scope::Pane(Pane::Phases);
 pub(super) const POPUP: Scope = Scope::Mode(Mode::PipelinePopup);
 pub(super) const SEARCH: Scope = Scope::Mode(Mode::Search);
 pub(super) const HELP: Scope = Scope::Mode(Mode::Help);
@@ -88,6 +89,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!("l", [ch('l'), (KeyCode::Right, NONE)], Right, "next stage", GRAPH, None),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "its build (again: auto)", GRAPH, Some("show build")),
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show pipeline", LIST, Some("show pipeline")),
+    bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next build group (batch)", PHASES, Some("group")),
+    bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous build group", PHASES, None),
+    bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show group (again: auto)", PHASES, Some("show group")),
     bind!("*", [ch('*'), (KeyCode::Char('*'), SHIFT)], Star, "star: notify its approvals", LIST, Some("star")),
     bind!("q", [ch('q'), (KeyCode::Char('c'), CTRL)], Quit, "quit", Scope::Global, Some("quit")),
     bind!("?", [ch('?')], Help, "help", Scope::Global, Some("help")),

@@ -75,6 +75,13 @@ pub fn problem_lines(m: &Model, b: &BuildSnapshot) -> u16 {
 
 /// Rows the pane takes when `avail` rows could be given to it.
 pub fn wanted_height(m: &Model, width: u16, avail: u16) -> u16 {
+    // A batch's groups take a row each above the build (the pane packs them
+    // into chips when it gets less).
+    let groups = m.session.build.batch.as_ref().map_or(0, |v| u16::try_from(v.groups().len()).unwrap_or(u16::MAX));
+    (build_height(m, width, avail.saturating_sub(groups)) + groups).min(avail)
+}
+
+fn build_height(m: &Model, width: u16, avail: u16) -> u16 {
     let Some(b) = &m.session.build.snapshot else { return 2.min(avail) };
     let full = 1 + 11 + problem_lines(m, b);
     if avail >= full + 4 {

@@ -1,6 +1,7 @@
 //! The app's model: plain data that `update` changes and `ui` renders.
 
 pub mod alerts;
+pub mod batch;
 pub mod command;
 pub mod compute;
 pub mod conditions;

@@ -15,8 +15,18 @@ pub fn is_approval(a: &ActionSnapshot) -> bool {
     a.category.as_deref() == Some("Approval") || a.provider.as_deref() == Some("Manual")
 }
 
-/// The build id the phase and log panes should show now.
+/// The build id the phase and log panes should show now: for a batch, the
+/// shown group's build (the batch id until a group has started).
 pub fn wanted_build(m: &Model) -> Option<String> {
+    let action = followed_action_id(m);
+    match &m.session.build.batch {
+        Some(batch) if action.as_deref() == Some(batch.id.as_str()) => batch.shown_build().or(action),
+        _ => action,
+    }
+}
+
+/// What the followed action names: a build id, a batch id or a log ARN.
+pub fn followed_action_id(m: &Model) -> Option<String> {
     let state = m.session.state.as_ref()?;
     match &m.session.build.source {
         BuildSource::Action { stage, action } => state

@@ -51,6 +51,8 @@ pub struct BuildView {
     /// A followed Commands log (`id` is its ARN): its tailer was told the
     /// action ended.
     pub log_ended: bool,
+    /// The followed action runs a batch build: its groups, and the one shown.
+    pub batch: Option<crate::model::batch::BatchView>,
 }
 
 /// Per-connection state.

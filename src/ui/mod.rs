@@ -1,5 +1,8 @@
 //! `render(&Model, &mut Frame)`: reads the model, draws every pane. No state.
 
+mod batch;
+#[cfg(test)]
+mod batch_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;

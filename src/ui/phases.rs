@@ -21,6 +21,9 @@ pub fn render(m: &Model, frame: &mut Frame, area: Rect) {
     if let Some(arn) = m.session.build.id.as_deref().filter(|id| is_log_arn(id)) {
         return crate::ui::compute::render(m, frame, area, arn);
     }
+    if let Some(v) = &m.session.build.batch {
+        return crate::ui::batch::render(m, frame, area, v);
+    }
     let block = pane_block(title(m), m.focus == Pane::Phases, m.config.ascii);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -62,7 +65,7 @@ fn title(m: &Model) -> String {
     t
 }
 
-fn full_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
+pub(super) fn full_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut shown = false;
     for row in rows(m, b) {
@@ -145,7 +148,7 @@ fn chip_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn compact_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
+pub(super) fn compact_lines(m: &Model, b: &BuildSnapshot, width: u16) -> Vec<Line<'static>> {
     let mut lines = chip_lines(m, b, width);
     if let Some(p) = running(b) {
         let elapsed = p.start.map_or(0, |s| (m.now - s).num_seconds());

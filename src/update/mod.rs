@@ -4,6 +4,9 @@
 mod alerts;
 #[cfg(test)]
 mod alerts_tests;
+mod batch;
+#[cfg(test)]
+mod batch_tests;
 mod command;
 #[cfg(test)]
 mod command_tests;
@@ -61,6 +64,8 @@ pub use command::ExternalCommand;
 pub enum Effect {
     WatchPipeline(String),
     WatchBuild(String),
+    /// Poll this batch (BatchGetBuildBatches) while it runs; None: stop.
+    WatchBatch(Option<String>),
     /// The followed Commands action ended: its log (this ARN) is complete
     /// once the last lines are ingested.
     ActionLogEnded(String),
@@ -232,6 +237,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 set(&mut m.session.build.snapshot, Some(b), &mut m.dirty);
             }
         }
+        Msg::Batch { id, result } => batch::on_batch(m, id, result, &mut fx),
         Msg::PhaseMedians { project, medians } => {
             if m.session.build.snapshot.as_ref().is_none_or(|b| b.project == project) {
                 set(&mut m.session.build.medians, medians, &mut m.dirty);
@@ -388,6 +394,7 @@ fn on_state(m: &mut Model, state: PipelineSnapshot, fx: &mut Vec<Effect>) {
 
 /// Switches the phase and log panes to the build they should show, if it changed.
 pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
+    batch::forget_other(m, fx);
     let wanted = wanted_build(m);
     if wanted.is_some() && wanted != m.session.build.id {
         m.session.build.id = wanted.clone();
@@ -396,7 +403,8 @@ pub(crate) fn follow_wanted_build(m: &mut Model, fx: &mut Vec<Effect>) {
         m.session.build.tests = None;
         m.session.build.log_ended = false;
         m.logs.clear();
-        fx.extend(wanted.map(Effect::WatchBuild));
+        // A batch with no group started yet has no build to watch.
+        fx.extend(wanted.filter(|w| !batch::is_batch(m, w)).map(Effect::WatchBuild));
         m.dirty = true;
     }
     if m.session.build.id != wanted_build(m)

@@ -51,8 +51,8 @@ pub(super) fn move_in_focus(m: &mut Model, moved: Move, fx: &mut Vec<Effect>) {
         Pane::Log => log_action(m, moved),
         Pane::Graph => graph_action(m, moved, fx),
         Pane::List => list_action(m, moved, fx),
-        // The phases fit their pane: nothing to move.
-        Pane::Phases => {}
+        // The phases fit their pane: only a batch's groups to move between.
+        Pane::Phases => super::batch::move_group(m, moved, fx),
     }
 }
 

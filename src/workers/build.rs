@@ -32,6 +32,11 @@ pub(super) async fn poll(mut ctx: Ctx, build_id: String) {
         let build = match ctx.clients.build(&build_id).await {
             Ok(build) => build,
             Err(failure) => {
+                // A batch id is found on the first not-found answer; asked at
+                // each (at most NOT_FOUND_TRIES) in case one ask failed.
+                if is_build_not_found(&failure) && super::batch::found_batch(&ctx, &build_id).await {
+                    return;
+                }
                 not_found = if is_build_not_found(&failure) { not_found + 1 } else { 0 };
                 if not_found >= NOT_FOUND_TRIES {
                     // Final: the same question gets the same answer, so stop asking.

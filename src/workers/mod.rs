@@ -4,6 +4,7 @@
 //! The push and control drivers here spawn a task per request the same way.
 //! Call the methods from inside a Tokio runtime: they spawn tasks.
 
+mod batch;
 mod build;
 mod control;
 mod fleet;
@@ -45,6 +46,8 @@ pub struct Workers {
     /// rows poller skips it.
     watched: Arc<Mutex<Option<String>>>,
     build: Option<(String, CancellationToken)>,
+    /// The followed batch's poll (its groups' builds use `build`).
+    batch: Option<(String, CancellationToken)>,
     /// A followed Commands log: set once its action has ended.
     action_log_ended: Option<(String, Arc<AtomicBool>)>,
     rows: Option<(Vec<String>, CancellationToken)>,
@@ -76,6 +79,7 @@ impl Workers {
             pipeline: None,
             watched: Arc::new(Mutex::new(None)),
             build: None,
+            batch: None,
             action_log_ended: None,
             rows: None,
             history: None,
@@ -145,6 +149,22 @@ impl Workers {
             self.spawn(&token, move |ctx| build::poll(ctx, id));
         }
         self.build = Some((build_id.to_string(), token));
+    }
+
+    /// BatchGetBuildBatches for `id` while it runs (None: stop); replaces
+    /// the previous batch watch, the same batch again does nothing.
+    pub fn watch_batch(&mut self, id: Option<&str>) {
+        if self.batch.as_ref().map(|(b, _)| b.as_str()) == id {
+            return;
+        }
+        if let Some((_, old)) = self.batch.take() {
+            old.cancel();
+        }
+        let Some(id) = id else { return };
+        let token = self.root.child_token();
+        let owned = id.to_string();
+        self.spawn(&token, move |ctx| batch::poll(ctx, owned));
+        self.batch = Some((id.to_string(), token));
     }
 
     /// The followed Commands action ended: its tailer reads the last lines

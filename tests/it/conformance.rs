@@ -56,6 +56,7 @@ async fn every_answer_of_a_demo_run_matches_the_api_models() {
     rollback(&env).await;
     crate::sandbox_conditions::demo_v2_condition(&env).await;
     crate::sandbox_conditions::demo_v2_override(&env).await;
+    crate::sandbox_batch::batch_calls(&env).await;
     for args in [&["probe"][..], &["probe", "--cbor"]] {
         println!("{}", ok(&conformance(&env, args).await, "the probe"));
     }

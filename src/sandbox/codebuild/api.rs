@@ -27,6 +27,7 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
         "ListProjects" => list_projects(shared, input, region),
         "StartBuild" => start_build(shared, input, region),
         "StopBuild" => stop(shared, input, region),
+        op if super::batch::api::OPERATIONS.contains(&op) => super::batch::api::dispatch(shared, op, input, region),
         op if super::projects::OPERATIONS.contains(&op) => super::projects::dispatch(shared, op, input, region),
         _ => Err(ApiError::client(
             "UnknownOperationException",
@@ -35,15 +36,15 @@ pub fn dispatch(shared: &Arc<Shared>, op: &str, input: &Value, region: &str) -> 
     }
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::client("InvalidInputException", message)
 }
 
-fn not_found(message: impl Into<String>) -> ApiError {
+pub(super) fn not_found(message: impl Into<String>) -> ApiError {
     ApiError::client("ResourceNotFoundException", message)
 }
 
-fn required<'a>(input: &'a Value, field: &str) -> ApiResult<&'a str> {
+pub(super) fn required<'a>(input: &'a Value, field: &str) -> ApiResult<&'a str> {
     input
         .get(field)
         .and_then(Value::as_str)
@@ -51,7 +52,7 @@ fn required<'a>(input: &'a Value, field: &str) -> ApiResult<&'a str> {
         .ok_or_else(|| invalid(format!("{field} must not be empty")))
 }
 
-fn string_list(input: &Value, field: &str) -> ApiResult<Vec<String>> {
+pub(super) fn string_list(input: &Value, field: &str) -> ApiResult<Vec<String>> {
     let items = input
         .get(field)
         .and_then(Value::as_array)
@@ -66,7 +67,7 @@ fn string_list(input: &Value, field: &str) -> ApiResult<Vec<String>> {
         .collect()
 }
 
-fn descending(input: &Value) -> ApiResult<bool> {
+pub(super) fn descending(input: &Value) -> ApiResult<bool> {
     match input.get("sortOrder").and_then(Value::as_str) {
         None | Some("DESCENDING") => Ok(true),
         Some("ASCENDING") => Ok(false),
@@ -75,7 +76,7 @@ fn descending(input: &Value) -> ApiResult<bool> {
 }
 
 /// One page of `items` from the opaque nextToken; adds nextToken when more remain.
-fn page(input: &Value, items: Vec<String>, key: &str) -> ApiResult {
+pub(super) fn page(input: &Value, items: Vec<String>, key: &str) -> ApiResult {
     let start = match input.get("nextToken").and_then(Value::as_str) {
         None | Some("") => 0,
         Some(t) => t.parse::<usize>().map_err(|_| invalid("Invalid nextToken"))?,
@@ -175,7 +176,17 @@ fn list_projects(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult
     page(input, projects.into_iter().map(|(_, n)| n).collect(), "projects")
 }
 
-fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
+/// The project of a StartBuild / StartBuildBatch request, its source (with the
+/// overrides) and source version.
+pub(super) struct Requested {
+    pub project: Value,
+    pub source: SourceInput,
+    pub version: Option<String>,
+    pub overrides: Vec<(&'static str, String)>,
+    pub env_override: Vec<Value>,
+}
+
+pub(super) fn requested(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult<Requested> {
     let name = required(input, "projectName")?;
     let project = lock(&shared.builds).project(region, name).cloned().ok_or_else(|| {
         not_found(format!(
@@ -241,6 +252,12 @@ fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
         }
         Some(_) => return Err(invalid("environmentVariablesOverride must be a list")),
     };
+    Ok(Requested { project, source, version, overrides, env_override })
+}
+
+fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
+    let name = required(input, "projectName")?;
+    let Requested { source, version, overrides, env_override, .. } = requested(shared, input, region)?;
     let timeout_minutes = match input.get("timeoutInMinutesOverride").and_then(Value::as_u64) {
         Some(m) if !(5..=2160).contains(&m) => {
             return Err(invalid("timeoutInMinutesOverride must be between 5 and 2160"));
@@ -260,6 +277,8 @@ fn start_build(shared: &Arc<Shared>, input: &Value, region: &str) -> ApiResult {
             env_override,
             timeout_minutes,
             managed: None,
+            batch_arn: None,
+            environment_override: Vec::new(),
         },
     )?;
     Ok(json!({ "build": build }))

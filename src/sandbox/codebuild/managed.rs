@@ -84,6 +84,8 @@ pub fn start_commands(shared: &Arc<Shared>, req: CommandsRequest) -> ApiResult<S
             env_override: req.env,
             timeout_minutes: req.timeout_minutes,
             managed: Some(project),
+            batch_arn: None,
+            environment_override: Vec::new(),
         },
     )?;
     // The stream is the build's uuid in the pipeline's group (named up front).

@@ -3,6 +3,7 @@
 
 mod agent;
 pub mod api;
+pub mod batch;
 mod exec;
 mod files;
 mod flow;
@@ -27,7 +28,7 @@ use super::{ACCOUNT_ID, Shared, lock};
 use exec::{Control, Halt};
 use logtarget::LogTarget;
 use model::Build;
-use runner::SourceInput;
+pub use runner::SourceInput;
 
 /// What the pipeline engine asks for when a CodeBuild action starts.
 #[derive(Clone, Debug)]
@@ -71,6 +72,9 @@ struct Launch {
     /// A project CodePipeline manages (a Commands action's compute): used
     /// instead of a project of the account.
     managed: Option<Value>,
+    /// Set for a build of a batch: its ARN, and the task's image / computeType.
+    batch_arn: Option<String>,
+    environment_override: Vec<(&'static str, String)>,
 }
 
 pub struct Store {
@@ -84,6 +88,8 @@ pub struct Store {
     running: HashMap<String, Arc<Control>>,
     /// Test and coverage reports of every build, in creation order.
     reports: Vec<reports::Report>,
+    /// Batch builds, in start order.
+    batches: Vec<batch::BuildBatch>,
     /// Replaces every project's timeout (tests: a timeout in minutes is too slow).
     pub(crate) timeout_override: Option<Duration>,
 }
@@ -120,6 +126,7 @@ impl Store {
             numbers: HashMap::new(),
             running: HashMap::new(),
             reports: Vec::new(),
+            batches: Vec::new(),
             timeout_override: None,
         }
     }
@@ -199,13 +206,18 @@ pub fn start_build(shared: &Arc<Shared>, req: BuildRequest) -> ApiResult<String>
             env_override: req.env,
             timeout_minutes: None,
             managed: None,
+            batch_arn: None,
+            environment_override: Vec::new(),
         },
     )
     .map(|(id, _)| id)
 }
 
-/// Stops a running build (StopBuild, or a pipeline stop).
+/// Stops a running build (StopBuild, or a pipeline stop), or a batch's builds.
 pub fn stop_build(shared: &Arc<Shared>, id: &str) {
+    if lock(&shared.builds).batch(id).is_some() {
+        return batch::stop_batch(shared, id);
+    }
     let control = lock(&shared.builds).running.get(id).cloned();
     if let Some(c) = control {
         c.halt(Halt::Stopped);
@@ -248,6 +260,9 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
             .filter_map(|v| Some((v.get("name")?.as_str()?.to_string(), v.get("value")?.as_str()?.to_string())))
             .collect();
         environment["environmentVariables"] = json!(vars);
+        for (k, v) in &l.environment_override {
+            environment[*k] = json!(v);
+        }
         let timeout_minutes =
             l.timeout_minutes.or_else(|| project.get("timeoutInMinutes").and_then(Value::as_u64)).unwrap_or(60);
         let mut build = Build {
@@ -271,6 +286,7 @@ fn launch(shared: &Arc<Shared>, l: Launch) -> ApiResult<(String, Value)> {
             log: LogTarget::of_project(&project, &name, &uuid),
             report_arns: Vec::new(),
             exported: Vec::new(),
+            batch_arn: l.batch_arn.clone(),
         };
         build.enter("SUBMITTED", now);
         build.finish("SUCCEEDED", None, now);

@@ -49,6 +49,8 @@ pub struct Build {
     pub report_arns: Vec<String>,
     /// env.exported-variables and their final values (set as the build ends).
     pub exported: Vec<(String, String)>,
+    /// The batch this build belongs to (BatchGetBuilds `buildBatchArn`).
+    pub batch_arn: Option<String>,
 }
 
 impl Build {
@@ -110,6 +112,9 @@ impl Build {
             "initiator": self.initiator,
             "encryptionKey": format!("arn:aws:kms:{}:{}:alias/aws/s3", self.region, self.account),
         });
+        if let Some(batch) = &self.batch_arn {
+            b["buildBatchArn"] = json!(batch);
+        }
         if !self.report_arns.is_empty() {
             b["reportArns"] = json!(self.report_arns);
         }
@@ -131,7 +136,7 @@ impl Build {
     }
 }
 
-fn phase_json(p: &Phase) -> Value {
+pub(super) fn phase_json(p: &Phase) -> Value {
     let mut v = json!({ "phaseType": p.kind, "startTime": epoch_secs(p.start) });
     if let Some(end) = p.end {
         v["endTime"] = epoch_secs(end);
@@ -179,6 +184,7 @@ mod tests {
             log: LogTarget::of_project(&json!({}), "p", "u"),
             report_arns: Vec::new(),
             exported: Vec::new(),
+            batch_arn: None,
         }
     }
 

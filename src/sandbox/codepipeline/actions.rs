@@ -7,7 +7,8 @@ use std::time::Duration;
 use chrono::Utc;
 
 use super::{ActionExec, Execution, new_id, variables};
-use crate::sandbox::codebuild::{self, BuildRequest};
+use crate::sandbox::codebuild::batch::BatchRequest;
+use crate::sandbox::codebuild::{self, BuildRequest, SourceInput};
 use crate::sandbox::config::ActionDecl;
 use crate::sandbox::{Shared, lock};
 
@@ -138,6 +139,21 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
         .get("EnvironmentVariables")
         .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(text).ok())
         .unwrap_or_default();
+    if decl.configuration.get("BatchEnabled").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        let combine = decl.configuration.get("CombineArtifacts").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let request = BatchRequest {
+            project: project.clone(),
+            region: region.clone(),
+            source: SourceInput::Zip(source_zip),
+            source_version: e.sources.first().map(|r| r.revision_id.clone()).filter(|v| !v.is_empty()),
+            initiator: format!("codepipeline/{pipeline}"),
+            source_override: Vec::new(),
+            env_override: env,
+            artifact_zip,
+            config_override: Some(serde_json::json!({ "combineArtifacts": combine })).filter(|_| combine),
+        };
+        return start_batch(shared, exec, request, &project, &region);
+    }
     let request = BuildRequest {
         env,
         project: project.clone(),
@@ -156,6 +172,23 @@ fn start_build(shared: &Arc<Shared>, pipeline: &str, e: &mut Execution, decl: &A
             exec.external_id = Some(id);
         }
         Err(err) => fail(exec, "JobFailed", format!("Error calling startBuild: {}", err.message)),
+    }
+}
+
+/// A CodeBuild action with `BatchEnabled: true` starts a batch; its
+/// externalExecutionId is the batch id (CodePipeline User Guide, "AWS
+/// CodeBuild build and test action reference", BatchEnabled / CombineArtifacts).
+fn start_batch(shared: &Arc<Shared>, exec: &mut ActionExec, request: BatchRequest, project: &str, region: &str) {
+    match codebuild::batch::start_batch(shared, request) {
+        Ok(batch) => {
+            let id = batch.get("id").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+            exec.external_url = Some(format!(
+                "https://console.aws.amazon.com/codesuite/codebuild/projects/{project}/batch/{}/?region={region}",
+                id.replace(':', "%3A")
+            ));
+            exec.external_id = Some(id);
+        }
+        Err(err) => fail(exec, "JobFailed", format!("Error calling startBuildBatch: {}", err.message)),
     }
 }
 
@@ -197,7 +230,10 @@ pub fn poll(shared: &Arc<Shared>, e: &mut Execution, s: usize) -> bool {
         }
         let (outcome, failure, exported) = {
             let builds = lock(&shared.builds);
-            (builds.outcome(&external), builds.failure(&external), builds.exported(&external))
+            match builds.batch_outcome(&external) {
+                Some((status, message)) => (Some(codebuild::BuildOutcome { status, message }), None, Vec::new()),
+                None => (builds.outcome(&external), builds.failure(&external), builds.exported(&external)),
+            }
         };
         let Some(outcome) = outcome else { continue };
         a.updated = now;
