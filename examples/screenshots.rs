@@ -26,6 +26,8 @@
 
 #[path = "screenshots/capture.rs"]
 mod capture;
+#[path = "screenshots/fleet.rs"]
+mod fleet;
 #[path = "screenshots/raster.rs"]
 mod raster;
 #[path = "screenshots/v2.rs"]
@@ -46,8 +48,9 @@ async fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("screenshots");
     std::fs::create_dir_all(&out).expect("create screenshots/");
-    // `-- --only-new`: just the V2 and test-report shots (the demo's first run takes minutes).
+    // `-- --only-new`: just the fleet, inbox, V2 and test-report shots (the demo's first run takes minutes).
     let only_new = std::env::args().any(|a| a == "--only-new");
+
     new_shots(&out).await;
     if only_new {
         return;
@@ -119,18 +122,28 @@ async fn main() {
     println!("screenshots written to {}", out.display());
 }
 
-/// A V2 run with a queued execution; a failed test report and its details.
+/// The fleet and its inbox; a failed test report and its details; a V2 run with a queued execution.
 async fn new_shots(out: &std::path::Path) {
+    // Issue 13: the fleet list and its approvals inbox, at both sizes.
+    let (mut app, sandbox, _config) = fleet::fleet().await;
+    app.shoot(out, "fleet", 120, 40);
+    app.shoot(out, "fleet", 80, 24);
+    fleet::open_inbox(&mut app).await;
+    app.shoot(out, "inbox", 120, 40);
+    app.shoot(out, "inbox", 80, 24);
+    drop(app);
+    drop(sandbox);
+
+    // Issue 11: the failed demo run's test report, then its details (`d`).
     let (mut app, sandbox, _workspace) = v2::failed_tests().await;
+    app.shoot(out, "failed-tests", 120, 40);
     v2::open_details(&mut app).await;
     app.shoot(out, "details", 120, 40);
     drop(app);
     drop(sandbox);
-    // Not in the README yet: the queued count has not shown within the wait.
-    if std::env::args().any(|a| a == "--queued") {
-        let (app, sandbox) = v2::queued_v2().await;
-        app.shoot(out, "queued", 120, 40);
-        drop(app);
-        drop(sandbox);
-    }
+    // Issue 11: a V2 run with an execution queued behind it.
+    let (app, sandbox) = v2::queued_v2().await;
+    app.shoot(out, "v2-queued", 120, 40);
+    drop(app);
+    drop(sandbox);
 }

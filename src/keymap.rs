@@ -79,6 +79,8 @@ pub enum Action {
     Details,
     /// Open the approvals inbox: every manual approval waiting.
     Inbox,
+    /// Back to the fleet list (`--fleet`) from a pipeline.
+    Fleet,
     /// Star or unstar the selected pipeline: its approvals notify.
     Star,
 }

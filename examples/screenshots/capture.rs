@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pipewatch::app::{Driver, Running};
+use pipewatch::app::{Driver, FleetSetup, Running};
 use pipewatch::aws::{self, AwsClients};
 use pipewatch::config::Config;
 use pipewatch::config::Intervals;
+use pipewatch::model::fleet::Latest;
+use pipewatch::model::inbox::{Approval, Target};
 use pipewatch::model::logs::LogLine;
 use pipewatch::model::push::PushDialog;
 use pipewatch::model::snapshot::Status;
@@ -109,6 +111,21 @@ impl App {
 
     /// The monitor watching `pipeline`.
     pub fn start_on(clients: AwsClients, workspace: Option<PathBuf>, pipeline: &str) -> Self {
+        Self::launch(clients, workspace, Some(pipeline), None)
+    }
+
+    /// The monitor on a fleet's list (as `--fleet`), its places polled with
+    /// the clients in `setup`; `clients` is the first connection.
+    pub fn start_fleet(clients: AwsClients, setup: FleetSetup) -> Self {
+        Self::launch(clients, None, None, Some(setup))
+    }
+
+    fn launch(
+        clients: AwsClients,
+        workspace: Option<PathBuf>,
+        pipeline: Option<&str>,
+        fleet: Option<FleetSetup>,
+    ) -> Self {
         let connection = Connection {
             account: None,
             region: clients.region.clone(),
@@ -120,8 +137,9 @@ impl App {
             scrub.push((e.trim_start_matches("http://").into(), SHOWN_ENDPOINT.trim_start_matches("http://").into()));
         }
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let driver = Running::new(Arc::new(clients), tx, workspace, Intervals::default());
-        let mut model = Model::new(Config::default(), connection, Some(pipeline.into()), Utc::now());
+        let mut driver = Running::new(Arc::new(clients), tx.clone(), workspace, Intervals::default());
+        let mut model = Model::new(Config::default(), connection, pipeline.map(String::from), Utc::now());
+        model.fleet = fleet.map(|setup| driver.start_fleet(setup, tx));
         model.size = (120, 40);
         let mut app = App { driver, rx, model, scrub };
         for effect in update::init(&app.model) {
@@ -215,7 +233,7 @@ impl Ids {
 }
 
 /// The model with a fixed clock, fixed ids and no local paths (see the header).
-fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
+pub fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
     let mut m = m.clone();
     let shift = shot_time() - m.now;
     let t = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t + shift);
@@ -281,6 +299,14 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
         }
     }
     m.session.build.id = m.session.build.id.as_deref().map(s);
+    // The reports name their build: the phases pane shows "N of M tests
+    // failed" only for the build shown, so both ids get the same stand-in.
+    if let Some(tests) = &mut m.session.build.tests {
+        tests.build_id = s(&tests.build_id);
+        for r in &mut tests.reports {
+            r.arn = s(&r.arn);
+        }
+    }
     if let Some(b) = &mut m.session.build.snapshot {
         b.id = s(&b.id);
         t(&mut b.start);
@@ -313,8 +339,38 @@ fn normalise(m: &Model, scrub: &[(String, String)]) -> Model {
         line.timestamp_ms += shift.num_milliseconds();
         m.logs.buffer.push(line);
     }
+    fleet_times(&mut m, shift);
+    inbox_times(&mut m, shift, &mut ids);
     m.dirty = true;
     m
+}
+
+/// Fleet rows' latest runs moved with the clock (their ages stay).
+fn fleet_times(m: &mut Model, shift: chrono::TimeDelta) {
+    let Some(f) = &mut m.fleet else { return };
+    for row in f.rows().to_vec() {
+        if let Latest::Run { id, status, waiting_approval, at } = row.latest {
+            f.latest(&row.key, Latest::Run { id, status, waiting_approval, at: at.map(|t| t + shift) });
+        }
+    }
+}
+
+/// The inbox's approvals: waiting since a moved time, in a stand-in execution.
+fn inbox_times(m: &mut Model, shift: chrono::TimeDelta, ids: &mut Ids) {
+    let mut by_target: Vec<(Target, Vec<Approval>)> = Vec::new();
+    for row in m.inbox.rows() {
+        let mut a = row.approval;
+        a.since = a.since.map(|t| t + shift);
+        a.execution_id = a.execution_id.as_deref().map(|id| ids.execution(id));
+        a.token = "token".into();
+        match by_target.iter_mut().find(|(t, _)| *t == row.target) {
+            Some((_, list)) => list.push(a),
+            None => by_target.push((row.target, vec![a])),
+        }
+    }
+    for (target, list) in by_target {
+        m.inbox.record(target, Ok(list));
+    }
 }
 
 /// The sandbox's build directory (`$TMP/pipewatch-sandbox-XXXX/builds/<uuid>`)

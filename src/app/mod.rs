@@ -3,6 +3,7 @@
 
 mod driver;
 mod event_loop;
+mod fleet_start;
 pub mod logfile;
 pub mod osc;
 pub mod stars;
@@ -13,4 +14,5 @@ pub mod terminal;
 
 pub use driver::{Driver, Running};
 pub use event_loop::run_loop;
+pub use fleet_start::FleetSetup;
 pub use start::run_monitor;

@@ -8,6 +8,7 @@ use color_eyre::eyre::{Result, eyre};
 
 use crate::app::driver::Running;
 use crate::app::event_loop::run_loop;
+use crate::app::fleet_start::FleetSetup;
 use crate::app::switch::{self, Switcher};
 use crate::app::terminal::TerminalGuard;
 use crate::aws::{self, AwsClients};
@@ -15,7 +16,6 @@ use crate::cli::MonitorArgs;
 use crate::config::{Config, Theme};
 use crate::model::fleet::Place;
 use crate::model::{Connection, Model};
-use crate::workers::FleetPoller;
 
 /// The sandbox's demo pipeline, shown first with `--sandbox`.
 const DEMO_PIPELINE: &str = "mlops-demo";
@@ -102,12 +102,9 @@ async fn monitor(
     let fleet = match fleet {
         Some(name) => {
             let members = crate::config::fleet_members(&config.fleets, &name).map_err(|e| eyre!(e))?;
-            let f = crate::model::fleet::Fleet::new(&name, members);
-            let places: Vec<Place> = f.places.keys().cloned().collect();
-            let cadence = crate::workers::fleet_schedule::Cadence::from_intervals(&config.intervals);
-            running.fleet =
-                Some(FleetPoller::start(places, opts.clone(), cadence, config.intervals.pipelines, main_tx.clone()));
-            Some(f)
+            let setup =
+                FleetSetup { name, members, known: Vec::new(), base: opts.clone(), intervals: config.intervals };
+            Some(running.start_fleet(setup, main_tx.clone()))
         }
         None => None,
     };

@@ -87,7 +87,9 @@ impl AwsClients {
                     .map_err(|e| classify("codepipeline:DisableStageTransition", &e))?;
                 Ok(format!("disabled the transition into {stage}"))
             }
-            ControlRequest::StartWith { pipeline, variables } => self.start_with_variables(pipeline, variables).await,
+            ControlRequest::StartWith { pipeline, variables, revisions } => {
+                self.start_with(pipeline, variables, revisions).await
+            }
             ControlRequest::Rollback { pipeline, stage, target_id } => {
                 self.rollback_stage(pipeline, stage, target_id).await
             }

@@ -22,6 +22,7 @@ mod regions;
 mod reports;
 mod rollback;
 mod sandbox_session;
+mod start;
 mod sts;
 mod upload;
 

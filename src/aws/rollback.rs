@@ -1,8 +1,7 @@
-//! `:rollback` and `:start VAR=value`: finding the execution to roll back to
-//! (ListPipelineExecutions filtered by succeededInStage), RollbackStage, and
-//! StartPipelineExecution with pipeline variables (CodePipeline API Reference).
+//! `:rollback`: finding the execution to roll back to (ListPipelineExecutions
+//! filtered by succeededInStage) and RollbackStage (CodePipeline API Reference).
 
-use aws_sdk_codepipeline::types::{PipelineExecutionFilter, PipelineVariable, SucceededInStageFilter};
+use aws_sdk_codepipeline::types::{PipelineExecutionFilter, SucceededInStageFilter};
 
 use super::AwsClients;
 use super::codepipeline::execution_summary;
@@ -53,33 +52,5 @@ impl AwsClients {
             .map_err(|e| classify("codepipeline:RollbackStage", &e))?;
         let id = out.pipeline_execution_id();
         Ok(format!("rolling back {stage} to execution {}: rollback run {} started", short_id(target), short_id(id)))
-    }
-
-    pub(super) async fn start_with_variables(
-        &self,
-        pipeline: &str,
-        variables: &[(String, String)],
-    ) -> Result<String, ApiFailure> {
-        let api = "codepipeline:StartPipelineExecution";
-        let mut vars = Vec::new();
-        for (name, value) in variables {
-            let v = PipelineVariable::builder().name(name).value(value).build();
-            vars.push(v.map_err(|e| super::control::local_failure(api, &e.to_string()))?);
-        }
-        let out = self
-            .codepipeline
-            .start_pipeline_execution()
-            .name(pipeline)
-            .set_variables(Some(vars))
-            .client_request_token(uuid::Uuid::new_v4().to_string())
-            .send()
-            .await
-            .map_err(|e| classify(api, &e))?;
-        let id = out.pipeline_execution_id().unwrap_or("");
-        Ok(format!(
-            "started execution {} of {pipeline} with {}",
-            short_id(id),
-            crate::model::rollback::vars_text(variables)
-        ))
     }
 }

@@ -160,6 +160,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!("Enter", [(KeyCode::Enter, NONE)], Select, "show execution (newest: latest)", HISTORY, Some("show")),
     bind!("Esc", [(KeyCode::Esc, NONE), ch('e'), ch('q')], Close, "close", HISTORY, Some("close")),
     bind!("A", [ch('A'), (KeyCode::Char('A'), SHIFT)], Inbox, "approvals inbox", Scope::Global, None),
+    bind!("F", [ch('F'), (KeyCode::Char('F'), SHIFT)], Fleet, "back to the fleet list", Scope::Global, None),
     bind!("j/k", [ch('j'), (KeyCode::Down, NONE)], Down, "next approval", INBOX, Some("move")),
     bind!("k", [ch('k'), (KeyCode::Up, NONE)], Up, "previous approval", INBOX, None),
     bind!("Enter", [(KeyCode::Enter, NONE), ch('a')], Approve, "approve / reject", INBOX, Some("approve/reject")),

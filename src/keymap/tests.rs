@@ -89,3 +89,17 @@ fn p_pushes_everywhere_and_s_starts_only_when_offered() {
 fn q_types_into_search_instead_of_quitting() {
     assert_eq!(lookup(Mode::Search, Pane::Log, &key(KeyCode::Char('q'), NONE)), None);
 }
+
+/// `F` (back to the fleet) is a key like the others: bound everywhere in
+/// the pipeline view and listed in `?` with what it does.
+#[test]
+fn f_goes_back_to_the_fleet_and_help_says_so() {
+    for pane in [Pane::List, Pane::Graph, Pane::Phases, Pane::Log] {
+        for mods in [NONE, SHIFT] {
+            assert_eq!(lookup(Mode::Normal, pane, &key(KeyCode::Char('F'), mods)), Some(Action::Fleet), "{pane:?}");
+        }
+    }
+    let help = help_sections();
+    let everywhere = help.iter().find(|(t, _)| *t == "Everywhere").expect("the Everywhere section");
+    assert!(everywhere.1.iter().any(|(k, what)| k == "F" && what.contains("fleet")), "{:?}", everywhere.1);
+}

@@ -3,6 +3,7 @@
 
 use crate::keymap::Action;
 use crate::model::snapshot::{StageSnapshot, Status};
+use crate::model::start::RevisionOverride;
 use crate::model::{Mode, Model};
 
 /// One mutating CodePipeline call, ready to send.
@@ -18,8 +19,9 @@ pub enum ControlRequest {
     Approve { pipeline: String, stage: String, action: String, token: String, approve: bool, summary: String },
     /// EnableStageTransition / DisableStageTransition (inbound).
     Transition { pipeline: String, stage: String, enable: bool, reason: String },
-    /// StartPipelineExecution overriding pipeline variables (`:start VAR=value`).
-    StartWith { pipeline: String, variables: Vec<(String, String)> },
+    /// StartPipelineExecution overriding pipeline variables and source
+    /// revisions (`:start --revision Source=VERSION VAR=value`).
+    StartWith { pipeline: String, variables: Vec<(String, String)>, revisions: Vec<RevisionOverride> },
     /// RollbackStage to an earlier execution that succeeded in `stage`.
     Rollback { pipeline: String, stage: String, target_id: String },
     /// OverrideStageCondition BEFORE_ENTRY: the held execution enters `stage`.
@@ -44,8 +46,8 @@ impl ControlRequest {
             ControlRequest::Transition { stage, enable, .. } => {
                 format!("{} of the transition into {stage}", if *enable { "enabling" } else { "disabling" })
             }
-            ControlRequest::StartWith { pipeline, variables } => {
-                format!("start of {pipeline} with {}", crate::model::rollback::vars_text(variables))
+            ControlRequest::StartWith { pipeline, variables, revisions } => {
+                format!("start of {pipeline} with {}", start_text(variables, revisions))
             }
             ControlRequest::Rollback { stage, target_id, .. } => {
                 format!("rollback of {stage} to execution {}", short_id(target_id))
@@ -81,6 +83,7 @@ pub enum ControlKind {
     },
     StartWith {
         variables: Vec<(String, String)>,
+        revisions: Vec<RevisionOverride>,
     },
     /// `about`: the target as the dialog shows it (id, revision, when).
     Rollback {
@@ -209,8 +212,8 @@ impl Confirm {
                 }
                 ControlRequest::Transition { pipeline, stage: stage.clone(), enable: *enable, reason: text }
             }
-            ControlKind::StartWith { variables } => {
-                ControlRequest::StartWith { pipeline, variables: variables.clone() }
+            ControlKind::StartWith { variables, revisions } => {
+                ControlRequest::StartWith { pipeline, variables: variables.clone(), revisions: revisions.clone() }
             }
             ControlKind::Rollback { stage, target_id, .. } => {
                 ControlRequest::Rollback { pipeline, stage: stage.clone(), target_id: target_id.clone() }
@@ -237,6 +240,15 @@ impl Confirm {
             _ => 0,
         }
     }
+}
+
+/// "Source: S3 object version v1, ENV=prod": what a start overrides.
+pub fn start_text(variables: &[(String, String)], revisions: &[RevisionOverride]) -> String {
+    let mut parts: Vec<String> = revisions.iter().map(RevisionOverride::describe).collect();
+    if !variables.is_empty() {
+        parts.push(crate::model::rollback::vars_text(variables));
+    }
+    parts.join(", ")
 }
 
 fn default_summary(approve: bool) -> String {

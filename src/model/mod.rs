@@ -24,6 +24,7 @@ pub mod samples;
 pub mod selection;
 mod session;
 pub mod snapshot;
+pub mod start;
 pub mod terminal;
 pub mod tests_report;
 pub mod v2;

@@ -12,6 +12,7 @@ use crate::keymap;
 use crate::layout;
 use crate::model::control::offered;
 use crate::model::control::{Confirm, ControlKind, Field, short_id};
+use crate::model::start::RevisionOverride;
 use crate::model::{Modal, Mode, Model};
 use crate::ui::theme;
 
@@ -91,6 +92,9 @@ fn title(c: &Confirm) -> (String, bool) {
         ControlKind::Approve { stage, action, .. } => (format!("{stage}/{action}: approve?"), false),
         ControlKind::Transition { stage, enable: true } => (format!("Enable the transition into {stage}?"), false),
         ControlKind::Transition { stage, enable: false } => (format!("Disable the transition into {stage}?"), true),
+        ControlKind::StartWith { revisions, .. } if !revisions.is_empty() => {
+            (format!("Start {} at a chosen source revision?", c.pipeline), false)
+        }
         ControlKind::StartWith { .. } => (format!("Start {} with variables?", c.pipeline), false),
         ControlKind::Rollback { stage, target_id, .. } => {
             (format!("Roll {stage} back to execution {}?", short_id(target_id)), true)
@@ -130,10 +134,7 @@ fn explain(c: &Confirm) -> Vec<String> {
         ControlKind::Transition { stage, enable: true } => {
             vec![format!("Lets executions enter {stage} again; one waiting at the transition goes in now.")]
         }
-        ControlKind::StartWith { variables } => vec![
-            format!("Starts a new execution of {p} with the latest source revisions and these pipeline variables:"),
-            crate::model::rollback::vars_text(variables),
-        ],
+        ControlKind::StartWith { variables, revisions } => start_lines(p, variables, revisions),
         ControlKind::Rollback { stage, about, .. } => vec![
             format!("Runs {stage} again with what this earlier successful execution deployed:"),
             about.clone(),
@@ -144,6 +145,23 @@ fn explain(c: &Confirm) -> Vec<String> {
             short_id(execution_id)
         )],
     }
+}
+
+/// A start that overrides: each source revision in words, then the variables.
+fn start_lines(p: &str, variables: &[(String, String)], revisions: &[RevisionOverride]) -> Vec<String> {
+    let vars = crate::model::rollback::vars_text(variables);
+    if revisions.is_empty() {
+        let head =
+            format!("Starts a new execution of {p} with the latest source revisions and these pipeline variables:");
+        return vec![head, vars];
+    }
+    let mut lines = vec![format!("Starts a new execution of {p} with these source revisions instead of the latest:")];
+    lines.extend(revisions.iter().map(|r| format!("  {}", r.describe())));
+    lines.push("Other sources (if any) use their latest revision.".into());
+    if !variables.is_empty() {
+        lines.push(format!("Pipeline variables: {vars}"));
+    }
+    lines
 }
 
 fn choices(c: &Confirm) -> Line<'static> {

@@ -74,3 +74,26 @@ fn the_key_line_is_never_cut_off_on_narrow_screens() {
         }
     }
 }
+
+/// `:start --revision`: the override in words, at 80×24 too (the dialog
+/// grows for its lines), with the variables after it.
+#[test]
+fn a_start_with_a_source_revision_states_it_in_words() {
+    use crate::model::start::{RevisionKind, RevisionOverride};
+    let revision = RevisionOverride {
+        action: "Source".into(),
+        kind: RevisionKind::S3VersionId,
+        value: "3HL4kqtJlcpXroDTDmJ.v".into(),
+    };
+    let kind = ControlKind::StartWith { variables: vec![("ENV".into(), "prod".into())], revisions: vec![revision] };
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = text(&draw(&confirming(kind.clone(), false, w, h)));
+        for s in [
+            "Start mlops-demo at a chosen source revision?",
+            "Source: S3 object version 3HL4kqtJlcpXroDTDmJ.v",
+            "Pipeline variables: ENV=prod",
+        ] {
+            assert!(screen.contains(s), "{w}x{h} shows {s:?}:\n{screen}");
+        }
+    }
+}

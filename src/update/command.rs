@@ -4,6 +4,7 @@
 use super::{Effect, panes};
 use crate::keymap::Action;
 use crate::model::command::{COMMANDS, Completion, REGIONS, region_shaped};
+use crate::model::start::FLAGS;
 use crate::model::{Connection, Modal, Model, Session};
 use crate::msg::RunOutcome;
 
@@ -34,8 +35,8 @@ pub(crate) enum Command {
     Rollback(Option<String>),
     /// `:override [STAGE]` (the selected stage when none is named).
     Override(Option<String>),
-    /// `:start [VAR=value ...]`.
-    Start(Vec<(String, String)>),
+    /// `:start [--revision|--key ACTION=VALUE ...] [VAR=value ...]`.
+    Start(crate::model::start::StartArgs),
     Quit,
 }
 
@@ -45,7 +46,7 @@ pub(crate) fn parse(line: &str) -> Result<Option<Command>, String> {
     let Some(first) = words.next() else { return Ok(None) };
     let name = command_name(first)?;
     if name == "start" {
-        return crate::model::rollback::parse_vars(words).map(|v| Some(Command::Start(v)));
+        return crate::model::start::parse_start(words).map(|a| Some(Command::Start(a)));
     }
     let arg = words.next().map(str::to_string);
     if let Some(extra) = words.next() {
@@ -150,6 +151,9 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
     let Some(space) = input.find(' ') else {
         return (0, matching(COMMANDS.iter().map(|c| c.to_string()), input));
     };
+    if command_name(&input[..space]) == Ok("start") {
+        return start_candidates(m, input);
+    }
     let word_start = input[space..].find(|c| c != ' ').map_or(input.len(), |i| space + i);
     let typed = &input[word_start..];
     let pool: Vec<String> = match command_name(&input[..space]) {
@@ -162,6 +166,20 @@ fn candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
         _ => Vec::new(),
     };
     (word_start, matching(pool.into_iter(), typed))
+}
+
+/// `:start`'s words: its flags, and after one the pipeline's source actions
+/// ("Source=", the value typed next).
+fn start_candidates(m: &Model, input: &str) -> (usize, Vec<String>) {
+    let word_start = input.rfind(' ').map_or(input.len(), |i| i + 1);
+    let after_flag = input[..word_start].split_whitespace().last().is_some_and(|w| FLAGS.contains(&w));
+    let pool: Vec<String> = if after_flag {
+        let actions = m.session.state.iter().flat_map(|s| &s.stages).flat_map(|s| &s.actions);
+        actions.filter(|a| a.category.as_deref() == Some("Source")).map(|a| format!("{}=", a.name)).collect()
+    } else {
+        FLAGS.iter().map(|f| f.to_string()).collect()
+    };
+    (word_start, matching(pool.into_iter(), &input[word_start..]))
 }
 
 /// Names starting with `typed` first, then those containing it (any case).
@@ -190,7 +208,7 @@ fn run(m: &mut Model, fx: &mut Vec<Effect>) {
         Command::Quit => m.quit = true,
         Command::Pipeline(name) => show_pipeline(m, name, fx),
         Command::Rollback(stage) => super::rollback::rollback(m, stage, fx),
-        Command::Start(variables) => super::rollback::start(m, variables),
+        Command::Start(args) => super::rollback::start(m, args),
         Command::Override(stage) => super::conditions::override_entry(m, stage),
         Command::Profile(_) | Command::Region(_) if m.sandbox => {
             say(m, "the sandbox has no profiles or regions: restart without --sandbox to switch".into())

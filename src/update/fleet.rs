@@ -87,17 +87,8 @@ pub(super) fn tell_visible(m: &mut Model, fx: &mut Vec<Effect>) {
 pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     let height = list_height(m);
     if !is_open(m) {
-        // `F` in the pipeline view: back to the fleet.
-        let back = key.code == KeyCode::Char('F') && m.mode() == Mode::Normal && m.fleet.is_some();
-        if back {
-            if let Some(f) = m.fleet.as_mut() {
-                f.open = true;
-            }
-            m.dirty = true;
-            panes::watch_visible_rows(m, fx);
-            tell_visible(m, fx);
-        }
-        return back;
+        // The pipeline view's keys, `F` (back here) among them.
+        return false;
     }
     // A dialog over the list (the inbox, a confirmation) takes the keys; so
     // does the inbox's own key.
@@ -145,6 +136,18 @@ pub(super) fn on_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool
     }
     tell_visible(m, fx);
     true
+}
+
+/// `F` (the keymap's Fleet) in the pipeline view: back to the fleet list.
+pub(super) fn back(m: &mut Model, fx: &mut Vec<Effect>) {
+    let Some(f) = m.fleet.as_mut() else {
+        m.set_notice("fleet", "no fleet: start pipewatch with --fleet NAME ([[fleet]] in the config)".into());
+        return;
+    };
+    f.open = true;
+    m.dirty = true;
+    panes::watch_visible_rows(m, fx);
+    tell_visible(m, fx);
 }
 
 /// The keymap's inbox key (`A` by default), unless a filter is being typed.

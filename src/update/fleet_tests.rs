@@ -160,3 +160,14 @@ fn a_on_the_fleet_opens_the_inbox_over_the_rows_waiting_at_an_approval_in_every_
     update(&mut m, key('j'));
     assert_ne!(selected(&m), before, "j moves the fleet's selection");
 }
+
+/// Without `--fleet`, `F` says how to get one instead of doing nothing.
+#[test]
+fn f_without_a_fleet_says_how_to_start_one() {
+    let mut m = model(120, 40);
+    m.fleet = None;
+    let fx = update(&mut m, shift('F'));
+    assert!(fx.is_empty(), "{fx:?}");
+    let notice = m.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("--fleet"), "{notice:?}");
+}

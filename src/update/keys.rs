@@ -94,6 +94,7 @@ fn normal(m: &mut Model, action: Action, fx: &mut Vec<Effect>) -> bool {
         Action::History => history::open(m, fx),
         Action::Details => super::details::toggle(m, fx),
         Action::Inbox => inbox::open(m, fx),
+        Action::Fleet => super::fleet::back(m, fx),
         Action::Star => alerts::star(m, fx),
         Action::LatestExecution => history::show_latest(m, fx),
         Action::Quit => m.quit = true,

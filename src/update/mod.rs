@@ -45,6 +45,8 @@ mod rollback;
 #[cfg(test)]
 mod rollback_tests;
 #[cfg(test)]
+mod start_tests;
+#[cfg(test)]
 mod test_input;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! `:rollback [STAGE]` (find the execution to roll back to, then the usual
-//! confirmation) and `:start VAR=value ...` (the confirmation of `s`, with
-//! pipeline variables).
+//! confirmation) and `:start [--revision ACTION=VALUE] VAR=value ...` (the
+//! confirmation of `s`, with pipeline variables and source revisions).
 
 use super::Effect;
 use super::control::{clear_notice, read_only, ready, refuse};
@@ -8,10 +8,13 @@ use crate::model::control::{Confirm, ControlKind};
 use crate::model::health::ApiFailure;
 use crate::model::rollback::target_about;
 use crate::model::snapshot::ExecutionSummary;
+use crate::model::start::{StartArgs, resolve};
 use crate::model::{Modal, Model};
 
-/// `:start` with variables: what `s` opens, overriding them.
-pub(super) fn start(m: &mut Model, variables: Vec<(String, String)>) {
+/// `:start` with variables or source revisions: what `s` opens, overriding
+/// them. The revisions are checked against the pipeline's source actions
+/// before anything is sent.
+pub(super) fn start(m: &mut Model, args: StartArgs) {
     clear_notice(m);
     if m.session.read_only {
         return read_only(m);
@@ -20,7 +23,20 @@ pub(super) fn start(m: &mut Model, variables: Vec<(String, String)>) {
         Ok(p) => p,
         Err(text) => return refuse(m, text),
     };
-    let kind = if variables.is_empty() { ControlKind::Start } else { ControlKind::StartWith { variables } };
+    let revisions = match (&m.session.state, args.revisions.is_empty()) {
+        (_, true) => Vec::new(),
+        (None, false) => return refuse(m, "the pipeline is still loading: try again in a moment".into()),
+        (Some(state), false) => match resolve(state, &args.revisions) {
+            Ok(r) => r,
+            Err(text) => return refuse(m, text),
+        },
+    };
+    let variables = args.variables;
+    let kind = if variables.is_empty() && revisions.is_empty() {
+        ControlKind::Start
+    } else {
+        ControlKind::StartWith { variables, revisions }
+    };
     m.modal = Modal::Confirm(Confirm::new(pipeline, kind, m.session.confirm_by_name));
 }
 

@@ -10,6 +10,7 @@ use crate::model::Mode;
 use crate::model::control::{ControlKind, ControlRequest};
 use crate::model::samples;
 use crate::model::snapshot::{ExecutionSummary, SourceRevision, Status};
+use crate::model::start::StartArgs;
 
 fn model() -> Model {
     samples::model(samples::running_build(), 80, 24)
@@ -50,11 +51,9 @@ fn target() -> ExecutionSummary {
 fn rollback_and_start_parse_and_bad_variables_say_what_to_do() {
     assert_eq!(parse("rollback"), Ok(Some(Command::Rollback(None))));
     assert_eq!(parse("roll Deploy"), Ok(Some(Command::Rollback(Some("Deploy".into())))));
-    assert_eq!(parse("start"), Ok(Some(Command::Start(vec![]))));
-    assert_eq!(
-        parse("st ENV=prod N=2"),
-        Ok(Some(Command::Start(vec![("ENV".into(), "prod".into()), ("N".into(), "2".into())])))
-    );
+    assert_eq!(parse("start"), Ok(Some(Command::Start(StartArgs::default()))));
+    let variables = vec![("ENV".into(), "prod".into()), ("N".into(), "2".into())];
+    assert_eq!(parse("st ENV=prod N=2"), Ok(Some(Command::Start(StartArgs { variables, revisions: vec![] }))));
     assert!(parse("r x").unwrap_err().contains(":region or :rollback"));
     assert!(parse("rollback A B").unwrap_err().contains("one name"));
     assert!(parse("start ENV").unwrap_err().contains("VAR=value"));
@@ -124,7 +123,14 @@ fn start_with_variables_confirms_by_name_like_s() {
     }
     let fx = update(&mut m, code(KeyCode::Enter));
     let vars = vec![("ENV".into(), "prod".into())];
-    assert_eq!(fx, vec![Effect::Control(ControlRequest::StartWith { pipeline: "mlops-demo".into(), variables: vars })]);
+    assert_eq!(
+        fx,
+        vec![Effect::Control(ControlRequest::StartWith {
+            pipeline: "mlops-demo".into(),
+            variables: vars,
+            revisions: Vec::new()
+        })]
+    );
     run_line(&mut m, "start A");
     assert!(notice(&m).contains("VAR=value"), "{}", notice(&m));
     assert_eq!(m.mode(), Mode::Normal);

@@ -35,18 +35,29 @@ type Connected = Arc<std::sync::Mutex<BTreeMap<Place, Arc<AwsClients>>>>;
 
 impl FleetPoller {
     /// Starts polling `places`; `base` gives the endpoint (profiles give the rest).
+    /// A place given clients in `known` uses them instead of connecting with
+    /// its profile (until `resume` asks for new ones).
     pub fn start(
         places: Vec<Place>,
+        known: Vec<(Place, Arc<AwsClients>)>,
         base: ConnectOptions,
         cadence: Cadence,
         list_every: std::time::Duration,
         tx: UnboundedSender<Msg>,
     ) -> Self {
         let (commands, rx) = unbounded_channel();
-        let connected = Connected::default();
+        let mut places: BTreeMap<Place, Conn> = places.into_iter().map(|p| (p, Conn::default())).collect();
+        let mut given = BTreeMap::new();
+        for (place, clients) in known {
+            if let Some(conn) = places.get_mut(&place) {
+                conn.clients = Some(clients.clone());
+                given.insert(place, clients);
+            }
+        }
+        let connected = Connected::new(std::sync::Mutex::new(given));
         let state = State {
             connected: connected.clone(),
-            places: places.into_iter().map(|p| (p, Conn::default())).collect(),
+            places,
             base,
             schedule: Schedule::new(cadence),
             list_every,

@@ -9,6 +9,9 @@
 #[path = "../../examples/screenshots/capture.rs"]
 mod capture;
 #[allow(dead_code)]
+#[path = "../../examples/screenshots/fleet.rs"]
+mod fleet;
+#[allow(dead_code)]
 #[path = "../../examples/screenshots/raster.rs"]
 mod raster;
 
@@ -17,6 +20,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use pipewatch::config::Config;
 use pipewatch::model::control::{Confirm, ControlKind};
+use pipewatch::model::fleet::Fleet;
 use pipewatch::model::push::{PlanView, PushDialog};
 use pipewatch::model::{Connection, Modal, Model};
 use ratatui::Terminal;
@@ -28,7 +32,7 @@ use ratatui::style::{Modifier, Style};
 use crate::harness;
 
 /// (stem, columns, rows)
-const SHOTS: [(&str, u16, u16); 7] = [
+const SHOTS: [(&str, u16, u16); 13] = [
     ("running", 120, 40),
     ("failed", 120, 40),
     ("push-confirm", 120, 40),
@@ -36,7 +40,18 @@ const SHOTS: [(&str, u16, u16); 7] = [
     ("approve", 80, 24),
     ("history", 120, 40),
     ("details", 120, 40),
+    ("fleet", 120, 40),
+    ("fleet", 80, 24),
+    ("inbox", 120, 40),
+    ("inbox", 80, 24),
+    ("failed-tests", 120, 40),
+    ("v2-queued", 120, 40),
 ];
+
+/// The shots of one pipeline (the others show the fleet list).
+fn of_one_pipeline(name: &str) -> bool {
+    !name.starts_with("fleet") && !name.starts_with("inbox")
+}
 
 const RERUN: &str = "rerun `cargo run --example screenshots`";
 
@@ -154,14 +169,18 @@ fn each_png_draws_the_text_beside_it() {
 #[test]
 fn each_shot_shows_what_it_is_about() {
     let shots = all();
-    let [running, failed, push, bastion, approve, history, details] = &shots[..] else { unreachable!() };
-    for shot in &shots {
+    let [running, failed, push, bastion, approve, history, details, ..] = &shots[..] else { unreachable!() };
+    for shot in shots.iter().filter(|s| of_one_pipeline(&s.name)) {
         // (The history popup covers the graph: its stage medians name the stages.)
         // (The details popup covers the graph too: it names Source and Build only.)
-        let stages: &[&str] = if shot.name.starts_with("details") { &[] } else { &["Approve", "Deploy"] };
+        // (The V2 demo has two stages.)
+        let stages: &[&str] =
+            if shot.name.starts_with("details") || shot.name.starts_with("v2") { &[] } else { &["Approve", "Deploy"] };
         for s in ["mlops-demo", "Source", "Build", "127.0.0.1:4599"].iter().chain(stages) {
             assert!(shot.contains(s), "{} shows {s:?}", shot.name);
         }
+    }
+    for shot in &shots {
         // Normalised: no local paths or real ports.
         for s in [env!("CARGO_MANIFEST_DIR"), "/tmp/"] {
             assert!(!shot.contains(s), "{} shows the local path {s:?}", shot.name);
@@ -186,6 +205,46 @@ fn each_shot_shows_what_it_is_about() {
     for s in ["Run details", "Source revisions", "10 tests: 9 succeeded, 1 failed", "✗ test_baseline_accuracy"] {
         assert!(details.contains(s), "details shows {s:?}");
     }
+    for shot in shots.iter().filter(|s| !of_one_pipeline(&s.name)) {
+        fleet_shows_both_accounts(shot);
+    }
+    // Issue 11: the failed run's tests under its failure context; a V2 run
+    // with a second execution waiting at Build.
+    let [.., failed_tests, v2_queued] = &shots[..] else { unreachable!() };
+    let lines = &failed_tests.text;
+    let context = lines.iter().position(|l| l.contains("↳ COMMAND_EXECUTION_ERROR")).expect("the failure context");
+    assert!(lines[context + 1].contains("↳ 1 of 10 tests failed: test_baseline_accuracy"), "{}", lines.join("\n"));
+    for s in ["mlops-demo-v2", "q:1 ▶ Build", "running", "mlops-demo-v2-build"] {
+        assert!(v2_queued.contains(s), "v2-queued shows {s:?}");
+    }
+    for shot in shots.iter().filter(|s| s.name.starts_with("inbox")) {
+        inbox_shows_both_approvals(shot);
+    }
+}
+
+/// Issue 13: both accounts in both Regions, with failed, waiting and running rows.
+fn fleet_shows_both_accounts(shot: &Shot) {
+    for s in ["Fleet all", "16 pipelines · 4 places", "need attention", "failed", "approval waiting", "running"] {
+        assert!(shot.contains(s), "{} shows {s:?}", shot.name);
+    }
+    if shot.name.starts_with("inbox") {
+        return; // The popup covers some group headers.
+    }
+    for account in ["prod · 123456789012", "staging · 210987654321"] {
+        for region in ["us-east-1", "eu-west-1"] {
+            let header = format!("▾ {account} · {region}");
+            assert!(shot.contains(&header), "{} shows {header:?}", shot.name);
+        }
+    }
+}
+
+/// `A`: the waiting approvals of both accounts, the selected one's details,
+/// its execution id a stand-in (normalised).
+fn inbox_shows_both_approvals(shot: &Shot) {
+    for s in ["Approvals waiting", "(prod/us-east-1)", "(staging/eu-we", "Approve/Approve", "waiting since 09:"] {
+        assert!(shot.contains(s), "{} shows {s:?}", shot.name);
+    }
+    assert!(shot.contains("execution 3f9c2a0"), "{} shows a stand-in execution id", shot.name);
 }
 
 /// The footer each shot would have if it were rendered now: the hints come
@@ -209,6 +268,12 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
         if shot.name.starts_with("details") {
             model.session.details.open = true;
             model.modal = Modal::Details;
+        }
+        if !of_one_pipeline(&shot.name) {
+            model.fleet = Some(Fleet::new("all", Vec::new()));
+        }
+        if shot.name.starts_with("inbox") {
+            model.modal = Modal::Inbox;
         }
         let mut terminal = Terminal::new(TestBackend::new(shot.cols, shot.rows)).expect("test terminal");
         terminal.draw(|f| pipewatch::ui::render(&model, f)).expect("draw");
@@ -242,4 +307,37 @@ async fn the_failed_shot_is_what_the_app_renders_now() {
     let shot = load("failed", 120, 40);
     let committed = shot.text.join("\n") + "\n";
     assert_eq!(masked(&now), masked(&committed), "screenshots/failed-120x40.txt is stale; {RERUN}");
+}
+
+/// The fleet shot captured again the example's way (generated pipelines in
+/// two accounts): a change to the fleet list, the sandbox's generated
+/// pipelines or the normalisation shows up here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_shot_is_what_the_app_renders_now() {
+    let (app, _sandbox, _config) = fleet::fleet().await;
+    let now = raster::text(&app.frame(80, 24));
+    let shot = load("fleet", 80, 24);
+    let committed = shot.text.join("\n") + "\n";
+    assert_eq!(masked(&now), masked(&committed), "screenshots/fleet-80x24.txt is stale; {RERUN}");
+}
+
+/// The screenshots replace the build's id with a stand-in: the test reports
+/// name the same build, so they get the same stand-in, or the phases pane
+/// (which shows only the shown build's reports) drops "N of M tests failed".
+#[test]
+fn normalising_keeps_the_failed_tests_line() {
+    use pipewatch::model::samples;
+    use pipewatch::model::tests_report::{ReportSummary, TestReport};
+    let build = samples::failed_build();
+    let mut m = samples::model(build.clone(), 120, 40);
+    let counts = vec![("SUCCEEDED".to_string(), 9), ("FAILED".to_string(), 1)];
+    let report = ReportSummary { kind: "TEST".into(), total: 10, counts, ..ReportSummary::default() };
+    m.session.build.tests = Some(TestReport { build_id: build.id.clone(), reports: vec![report], failed: Vec::new() });
+    let shown = capture::normalise(&m, &[]);
+    let shown_id = shown.session.build.snapshot.as_ref().map(|b| b.id.clone());
+    assert_ne!(shown_id.as_deref(), Some(build.id.as_str()), "the build id is a stand-in");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal.draw(|f| pipewatch::ui::render(&shown, f)).expect("draw");
+    let screen = raster::text(terminal.backend().buffer());
+    assert!(screen.contains("↳ 1 of 10 tests failed"), "{screen}");
 }

@@ -95,7 +95,9 @@ fn start_source(shared: &Arc<Shared>, e: &mut Execution, decl: &ActionDecl, exec
     // later delete or overwrite of the object cannot break a build reading it.
     let name = decl.output_artifacts.first().map_or(decl.name.as_str(), |o| o.name.as_str());
     let copy = artifacts_dir(shared, e).join(format!("{name}.zip"));
-    match lock(&shared.s3).snapshot_object(&bucket, &key, Some(&rev.revision_id), &copy) {
+    // The object the revision names: another key when the start overrode it.
+    let (bucket, key) = &rev.object;
+    match lock(&shared.s3).snapshot_object(bucket, key, Some(&rev.revision_id), &copy) {
         None => {
             let version = &rev.revision_id;
             let missing =

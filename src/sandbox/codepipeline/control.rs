@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::engine::{create_execution, revision};
+use super::engine::create_execution;
 use super::{Position, Store};
 use crate::sandbox::http::{ApiError, ApiResult, Input, epoch_secs};
 use crate::sandbox::{ACCOUNT_ID, Shared, lock};
@@ -26,55 +26,13 @@ pub fn start(shared: &Arc<Shared>, input: &Value) -> ApiResult {
         {
             return Ok(json!({ "pipelineExecutionId": e.id }));
         }
-        let sources: Vec<(String, String, String)> = p
-            .decl
-            .stages
-            .iter()
-            .flat_map(|s| &s.actions)
-            .filter(|a| a.is_s3_source())
-            .map(|a| {
-                let c = |k: &str| a.configuration.get(k).cloned().unwrap_or_default();
-                (a.name.clone(), c("S3Bucket"), c("S3ObjectKey"))
-            })
-            .collect();
-        (p.decl.pipeline_type == "V2", sources)
+        (p.decl.pipeline_type == "V2", super::overrides::s3_sources(&p.decl))
     };
     let overrides = input.get("sourceRevisions").and_then(Value::as_array).cloned().unwrap_or_default();
     if !overrides.is_empty() && !v2 {
         return Err(ApiError::validation("sourceRevisions is only supported for pipelines of type V2"));
     }
-    let mut revisions = Vec::new();
-    for (action, bucket, key) in sources {
-        let chosen = overrides.iter().find(|o| o.get("actionName").and_then(Value::as_str) == Some(&action));
-        let version = match chosen {
-            Some(o) => {
-                let kind = o.req_str("revisionType")?;
-                let value = o.req_str("revisionValue")?;
-                if kind != "S3_OBJECT_VERSION_ID" {
-                    return Err(ApiError::validation(format!(
-                        "revisionType {kind} is not valid for the S3 source action {action}"
-                    )));
-                }
-                if lock(&shared.s3).object_file(&bucket, &key, Some(value)).is_none() {
-                    return Err(ApiError::validation(format!("Version {value} of s3://{bucket}/{key} does not exist")));
-                }
-                Some(value.to_string())
-            }
-            None => lock(&shared.s3).latest_version(&bucket, &key),
-        };
-        if let Some(version) = version {
-            revisions.push(revision(shared, &action, &bucket, &key, &version));
-        }
-    }
-    if let Some(unknown) = overrides
-        .iter()
-        .filter_map(|o| o.get("actionName").and_then(Value::as_str))
-        .find(|n| !revisions.iter().any(|r| r.action_name == *n))
-    {
-        return Err(ApiError::validation(format!(
-            "sourceRevisions names action {unknown}, which is not an S3 source action of {name}"
-        )));
-    }
+    let revisions = super::overrides::revisions(shared, &name, &sources, &overrides)?;
     let variables: Vec<(String, String)> = input
         .get("variables")
         .and_then(Value::as_array)

@@ -12,6 +12,7 @@ pub mod declare;
 pub(crate) mod define;
 mod deploy;
 pub mod engine;
+mod overrides;
 mod polling;
 mod rollback;
 mod rules;
