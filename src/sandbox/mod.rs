@@ -10,6 +10,7 @@ pub mod codebuild;
 pub mod codepipeline;
 pub mod config;
 pub mod constraints;
+mod declaration_checks;
 pub mod generated;
 pub mod http;
 pub mod limits;

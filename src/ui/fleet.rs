@@ -131,8 +131,14 @@ fn row_line(m: &Model, f: &Fleet, row: &Row, width: usize) -> Line<'static> {
 }
 
 fn footer(f: &Fleet) -> Line<'static> {
+    // `A` only when an approval waits somewhere in the fleet: the footer
+    // offers what applies.
+    let waiting =
+        f.rows().iter().any(|r| matches!(r.latest, crate::model::fleet::Latest::Run { waiting_approval: true, .. }));
     let keys: &[(&str, &str)] = if f.typing {
         &[("Enter", "keep filter"), ("Esc", "clear"), ("Backspace", "erase")]
+    } else if waiting {
+        &[("Enter", "watch"), ("A", "approvals"), ("/", "filter"), ("L", "login"), ("j/k", "move"), ("q", "quit")]
     } else {
         &[("Enter", "watch"), ("/", "filter"), ("L", "login"), ("j/k", "move"), ("F", "back here"), ("q", "quit")]
     };
