@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use chrono::Utc;
 use pipewatch::config::Config;
 use pipewatch::model::control::{Confirm, ControlKind};
-use pipewatch::model::fleet::Fleet;
 use pipewatch::model::push::{PlanView, PushDialog};
 use pipewatch::model::{Connection, Modal, Model};
 use ratatui::Terminal;
@@ -270,7 +269,8 @@ fn the_key_hints_in_each_shot_are_the_current_ones() {
             model.modal = Modal::Details;
         }
         if !of_one_pipeline(&shot.name) {
-            model.fleet = Some(Fleet::new("all", Vec::new()));
+            // A fleet with an approval waiting, as in the shots (the footer offers `A` then).
+            model.fleet = pipewatch::model::fleet_samples::model(shot.cols, shot.rows).fleet;
         }
         if shot.name.starts_with("inbox") {
             model.modal = Modal::Inbox;
