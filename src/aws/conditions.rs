@@ -37,11 +37,12 @@ fn condition(kind: ConditionKind, s: &StageConditionState) -> StageCondition {
     }
 }
 
-/// The stage's beforeEntry and onSuccess condition states, when declared.
+/// The stage's beforeEntry, onSuccess and onFailure condition states, when declared.
 pub(super) fn stage_conditions(s: &StageState) -> Vec<StageCondition> {
     let entry = s.before_entry_condition_state().map(|c| condition(ConditionKind::BeforeEntry, c));
     let success = s.on_success_condition_state().map(|c| condition(ConditionKind::OnSuccess, c));
-    entry.into_iter().chain(success).collect()
+    let failure = s.on_failure_condition_state().map(|c| condition(ConditionKind::OnFailure, c));
+    entry.into_iter().chain(success).chain(failure).collect()
 }
 
 impl AwsClients {
@@ -92,5 +93,27 @@ impl AwsClients {
             .await
             .map_err(|e| classify("codepipeline:OverrideStageCondition", &e))?;
         Ok(format!("overrode the entry condition of {stage}: execution {} enters", short_id(execution)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_codepipeline::types::{ConditionExecutionStatus, StageConditionsExecution};
+
+    use super::*;
+
+    #[test]
+    fn the_on_failure_condition_state_is_read_as_its_own_kind() {
+        // API Reference, StageState: onFailureConditionState beside
+        // beforeEntryConditionState and onSuccessConditionState.
+        let met = StageConditionsExecution::builder().status(ConditionExecutionStatus::Succeeded).build();
+        let state = StageState::builder()
+            .stage_name("Deploy")
+            .on_failure_condition_state(StageConditionState::builder().latest_execution(met).build())
+            .build();
+        let read = stage_conditions(&state);
+        assert_eq!(read.len(), 1, "{read:?}");
+        assert_eq!(read[0].kind, ConditionKind::OnFailure);
+        assert_eq!(read[0].status.as_deref(), Some("Succeeded"));
     }
 }

@@ -1,5 +1,6 @@
 //! `status --pipeline P --json`: each stage's `conditions`, from the
-//! StageState's beforeEntryConditionState / onSuccessConditionState the
+//! StageState's beforeEntryConditionState / onSuccessConditionState /
+//! onFailureConditionState the
 //! poller already reads (CodePipeline API Reference, StageState,
 //! StageConditionState, ConditionState, RuleState). A rule's `reason` and
 //! `provider` come from ListRuleExecutions, asked once and only when a
@@ -51,6 +52,7 @@ fn kind_name(kind: ConditionKind) -> &'static str {
     match kind {
         ConditionKind::BeforeEntry => "beforeEntry",
         ConditionKind::OnSuccess => "onSuccess",
+        ConditionKind::OnFailure => "onFailure",
     }
 }
 
@@ -168,5 +170,17 @@ mod tests {
         let c = conditions_json(&state.stages[3], &[run()]);
         assert!(c[0].get("reason").is_none(), "{c}");
         assert_eq!(c[0]["rules"][0]["reason"], json!(run().message), "{c}");
+    }
+
+    #[test]
+    fn a_failure_condition_is_reported_as_on_failure_with_its_rollback() {
+        // API Reference, StageState.onFailureConditionState; Condition:
+        // "result — The action to be done when the condition is met".
+        let mut state = with_entry(Some("Succeeded"));
+        state.stages[3].v2.conditions[0].kind = ConditionKind::OnFailure;
+        assert!(worth_rule_runs(&state), "a met failure condition is explained");
+        let c = conditions_json(&state.stages[3], &[run()]);
+        assert_eq!((&c[0]["kind"], &c[0]["status"]), (&json!("onFailure"), &json!("Succeeded")), "{c}");
+        assert_eq!(c[0]["reason"], "Deploy on failure: rule CheckEnv (VariableCheck) succeeded: rolling back");
     }
 }

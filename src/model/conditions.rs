@@ -10,14 +10,17 @@ use super::snapshot::{PipelineSnapshot, StageSnapshot};
 pub enum ConditionKind {
     BeforeEntry,
     OnSuccess,
+    /// Checked when the stage fails: met, its result (a rollback) engages.
+    OnFailure,
 }
 
 impl ConditionKind {
-    /// How the graph names it: "entry", "success".
+    /// How the graph names it: "entry", "success", "on failure".
     pub fn word(self) -> &'static str {
         match self {
             ConditionKind::BeforeEntry => "entry",
             ConditionKind::OnSuccess => "success",
+            ConditionKind::OnFailure => "on failure",
         }
     }
 }
@@ -57,9 +60,11 @@ pub struct RuleRun {
 }
 
 impl StageCondition {
-    /// Waiting on its rules, or failed: worth a line in the graph.
+    /// Waiting on its rules, or failed: worth a line in the graph. A met
+    /// onFailure condition is too: it rolls the stage back.
     pub fn holds(&self) -> bool {
-        matches!(self.status.as_deref(), Some("InProgress" | "Failed"))
+        let met_on_failure = self.kind == ConditionKind::OnFailure && self.status.as_deref() == Some("Succeeded");
+        met_on_failure || matches!(self.status.as_deref(), Some("InProgress" | "Failed"))
     }
 }
 
@@ -105,6 +110,15 @@ pub fn describe(stage: &StageSnapshot, cond: &StageCondition, runs: &[RuleRun]) 
     let run = runs.iter().find(|r| Some(&r.rule_execution_id) == rule.rule_execution_id.as_ref());
     let provider = run.and_then(|r| r.provider.as_deref()).map(|p| format!(" ({p})")).unwrap_or_default();
     let why = run.and_then(|r| r.message.clone()).or_else(|| rule.summary.clone()).unwrap_or_default();
+    if cond.kind == ConditionKind::OnFailure {
+        // A failure condition's outcome is the rollback or its absence; the
+        // rule's own reason would not fit 80 columns beside it.
+        return match cond.status.as_deref() {
+            Some("Succeeded") => format!("{head}: rule {}{provider} succeeded: rolling back", rule.name),
+            Some("Failed") => format!("{head}: rule {}{provider} failed: no rollback", rule.name),
+            _ => format!("{head}: waiting on rule {}{provider}", rule.name),
+        };
+    }
     let verb = match cond.status.as_deref() {
         // A SKIP result: the stage was skipped, not failed.
         Some("Failed") if skipped(stage) => format!("skipped: rule {}{provider} did not pass", rule.name),
@@ -175,5 +189,31 @@ mod tests {
         for status in ["Succeeded", "Overridden"] {
             assert!(holding(&stage(cond(status, "Succeeded", ""))).is_none(), "{status}");
         }
+    }
+
+    #[test]
+    fn a_failure_condition_says_whether_the_stage_rolls_back() {
+        // API Reference, Condition: "result — The action to be done when the
+        // condition is met. For example, rolling back an execution for a
+        // failure condition"; StageState.onFailureConditionState.
+        let run =
+            RuleRun { rule_execution_id: "r1".into(), provider: Some("VariableCheck".into()), ..Default::default() };
+        let mut met = cond("Succeeded", "Succeeded", "ENV is 'dev'");
+        met.kind = ConditionKind::OnFailure;
+        let s = stage(met.clone());
+        let c = holding(&s).expect("a met failure condition holds a line");
+        let said = describe(&s, c, std::slice::from_ref(&run));
+        assert_eq!(said, "Deploy on failure: rule CheckEnv (VariableCheck) succeeded: rolling back");
+        assert!(said.chars().count() <= 78, "fits 80 columns: {said}");
+        let mut unmet = cond("Failed", "Failed", "ENV is 'dev'");
+        unmet.kind = ConditionKind::OnFailure;
+        let s = stage(unmet);
+        assert_eq!(
+            describe(&s, holding(&s).unwrap(), &[run]),
+            "Deploy on failure: rule CheckEnv (VariableCheck) failed: no rollback"
+        );
+        // A met entry condition still holds no line.
+        met.kind = ConditionKind::BeforeEntry;
+        assert!(holding(&stage(met)).is_none());
     }
 }

@@ -60,6 +60,28 @@ fn a_waiting_condition_is_drawn_in_the_running_colour_and_ends_with_no_line() {
 }
 
 #[test]
+fn a_failure_condition_says_rolling_back_or_no_rollback_at_80x24() {
+    // API Reference, Condition: "result — The action to be done when the
+    // condition is met. For example, rolling back an execution for a failure
+    // condition"; StageState.onFailureConditionState.
+    let with_kind = |status: &str| {
+        let mut m = held(status, "ENV is 'dev'");
+        m.session.state.as_mut().unwrap().stages[3].v2.conditions[0].kind = ConditionKind::OnFailure;
+        m.session.rule_runs = vec![RuleRun {
+            rule_execution_id: "r1".into(),
+            provider: Some("VariableCheck".into()),
+            ..Default::default()
+        }];
+        m
+    };
+    let met = text(&draw(&with_kind("Succeeded")));
+    assert!(met.contains("⚑ Deploy on failure: rule CheckEnv (VariableCheck) succeeded: rolling back"), "{met}");
+    let unmet = draw(&with_kind("Failed"));
+    assert!(text(&unmet).contains("⚑ Deploy on failure: rule CheckEnv (VariableCheck) failed: no rollback"));
+    assert_eq!(fg_at(&unmet, "⚑ Deploy on failure"), Color::Red);
+}
+
+#[test]
 fn a_skipped_stage_has_its_own_symbol_and_colour() {
     let mut m = samples::model(samples::running_build(), 80, 24);
     let deploy = &mut m.session.state.as_mut().unwrap().stages[3];

@@ -46,6 +46,7 @@ mod sandbox_limits;
 mod sandbox_list_pages;
 mod sandbox_logs;
 mod sandbox_modes;
+mod sandbox_onfailure;
 mod sandbox_paging;
 mod sandbox_pipeline;
 mod sandbox_realism;

@@ -4,6 +4,8 @@
 //! StageConditionState). A condition is met when all its rules succeed; when
 //! one fails, the condition's result engages: a beforeEntry condition FAILs the
 //! stage or SKIPs it, an onSuccess condition FAILs the stage or ROLLs it BACK.
+//! An onFailure condition is checked when the stage fails, the other way
+//! round: met, its result (ROLLBACK) engages; not met, the stage only fails.
 //! A rule still in progress (a closed deployment window) holds the execution
 //! until it decides or OverrideStageCondition lets the stage go on.
 
@@ -17,6 +19,9 @@ use super::{Execution, Pipeline, Store, Time, new_id};
 pub enum Kind {
     BeforeEntry,
     OnSuccess,
+    /// Checked when the stage fails: met (all rules succeed), the declared
+    /// result (ROLLBACK) engages; not met, the stage just fails.
+    OnFailure,
 }
 
 impl Kind {
@@ -25,6 +30,7 @@ impl Kind {
         match self {
             Kind::BeforeEntry => "beforeEntry",
             Kind::OnSuccess => "onSuccess",
+            Kind::OnFailure => "onFailure",
         }
     }
     /// The StageState member.
@@ -32,9 +38,11 @@ impl Kind {
         match self {
             Kind::BeforeEntry => "beforeEntryConditionState",
             Kind::OnSuccess => "onSuccessConditionState",
+            Kind::OnFailure => "onFailureConditionState",
         }
     }
-    /// OverrideStageCondition's conditionType.
+    /// OverrideStageCondition's conditionType (ConditionType has no
+    /// ON_FAILURE: an onFailure condition cannot be overridden).
     pub fn from_api(t: &str) -> Option<Kind> {
         match t {
             "BEFORE_ENTRY" => Some(Kind::BeforeEntry),
@@ -207,7 +215,7 @@ pub fn engage_entry(e: &mut Execution, s: usize, result: &str, why: String, last
     e.position = super::Position::Done;
 }
 
-/// A retried stage evaluates its onSuccess condition afresh.
+/// A retried stage evaluates its onSuccess and onFailure conditions afresh.
 pub fn forget_on_success(e: &mut Execution, s: usize) {
-    e.conditions.retain(|c| !(c.stage == s && c.kind == Kind::OnSuccess));
+    e.conditions.retain(|c| !(c.stage == s && matches!(c.kind, Kind::OnSuccess | Kind::OnFailure)));
 }

@@ -1,5 +1,6 @@
 //! Stage conditions as the API shows and changes them: GetPipelineState's
-//! `beforeEntryConditionState` / `onSuccessConditionState`, ListRuleExecutions
+//! `beforeEntryConditionState` / `onSuccessConditionState` /
+//! `onFailureConditionState`, ListRuleExecutions
 //! and OverrideStageCondition (CodePipeline API Reference).
 
 use chrono::Utc;
@@ -49,7 +50,7 @@ fn condition_state(cond: &Value, latest: Option<&CondExec>) -> Value {
 
 /// Adds the stage's condition states to its StageState `v`.
 pub fn add_states(v: &mut Value, store: &Store, p: &Pipeline, s: usize) {
-    for kind in [Kind::BeforeEntry, Kind::OnSuccess] {
+    for kind in [Kind::BeforeEntry, Kind::OnSuccess, Kind::OnFailure] {
         let Some(cond) = declared(p, s, kind) else { continue };
         let latest = store
             .executions
@@ -149,7 +150,7 @@ pub fn override_condition(store: &mut Store, input: &Value, caller: &str) -> Api
     let e = &mut store.executions[i];
     let here = match kind {
         Kind::BeforeEntry => Position::Waiting(s),
-        Kind::OnSuccess => Position::InStage(s),
+        Kind::OnSuccess | Kind::OnFailure => Position::InStage(s),
     };
     if !e.is_active() || e.position != here {
         return Err(ApiError::client(

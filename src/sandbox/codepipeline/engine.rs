@@ -223,6 +223,14 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
             return true;
         }
         let reason = e.current_actions(s).find(|x| x.action == a).and_then(|x| x.error.clone());
+        // Failure conditions decide whether the result engages: met (all
+        // rules succeed) it does, not met the stage only fails.
+        let rollback = match conditions::gate(store, i, s, Kind::OnFailure) {
+            Gate::Waiting(more) => return changed || more,
+            Gate::Open => failure_result(store, &pipeline_name, s).unwrap_or(on_failure) == OnFailure::Rollback,
+            Gate::Engage { .. } => false,
+        };
+        let e = &mut store.executions[i];
         e.stage_status[s] = Some("Failed".into());
         e.status = "Failed".into();
         e.status_summary = reason.map(|(_, m)| m);
@@ -230,7 +238,7 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
         e.updated = Utc::now();
         let failed_id = e.id.clone();
         // A rollback that fails is not rolled back again.
-        if on_failure == OnFailure::Rollback
+        if rollback
             && e.rollback_target.is_none()
             && let Some(target) = rollback::last_success(store, &pipeline_name, s, &failed_id)
         {
@@ -271,6 +279,13 @@ fn run_stage(shared: &Arc<Shared>, store: &mut Store, i: usize, s: usize) -> boo
         e.position = Position::Waiting(s + 1);
     }
     true
+}
+
+/// The result an onFailure condition declares, when the stage has one.
+fn failure_result(store: &Store, pipeline: &str, s: usize) -> Option<OnFailure> {
+    let p = store.pipeline(pipeline).ok()?;
+    let result = conditions::declared(p, s, Kind::OnFailure)?.get("result")?.as_str()?;
+    Some(if result == "ROLLBACK" { OnFailure::Rollback } else { OnFailure::Fail })
 }
 
 /// An onSuccess condition failed: the stage fails, and with a ROLLBACK

@@ -85,12 +85,19 @@ fn deployment_window(cron: Option<&str>, zone: Option<&str>, now: DateTime<Utc>)
 
 /// The results each kind of condition takes ("Configure conditions for a
 /// stage": entry conditions FAIL or SKIP, success conditions ROLLBACK, and
-/// FAIL as the API's Condition allows), one condition per kind, and 1 to 5
+/// FAIL as the API's Condition allows, failure conditions only ROLLBACK:
+/// "Rules are engaged with the following result option: Rollback"), one
+/// condition per kind (onFailure may declare none: a plain result), and 1 to 5
 /// rules of category Rule, each named, with a provider (API model,
 /// ConditionList, RuleDeclarationList, RuleTypeId).
 pub fn check_conditions(stage: &Value) -> Result<(), String> {
-    for (member, results) in [("beforeEntry", &["FAIL", "SKIP"][..]), ("onSuccess", &["ROLLBACK", "FAIL"][..])] {
+    let kinds =
+        [("beforeEntry", &["FAIL", "SKIP"][..]), ("onSuccess", &["ROLLBACK", "FAIL"]), ("onFailure", &["ROLLBACK"])];
+    for (member, results) in kinds {
         let Some(block) = stage.get(member) else { continue };
+        if member == "onFailure" && block.get("conditions").is_none() {
+            continue;
+        }
         let conditions = block.get("conditions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         if conditions.len() != 1 {
             return Err(format!("{member} needs exactly one condition, it has {}", conditions.len()));
@@ -183,5 +190,20 @@ mod tests {
         let rule = |cron: &str| json!({"name": "W", "ruleTypeId": {"provider": "DeploymentWindow"}, "configuration": {"Cron": cron}});
         assert!(matches!(evaluate(&rule("* * * * ? *"), &execution(&[]), Utc::now()), Verdict::Pass(_)));
         assert!(matches!(evaluate(&rule("* * * * ? 2099"), &execution(&[]), Utc::now()), Verdict::Wait(_)));
+    }
+
+    #[test]
+    fn a_failure_condition_takes_only_the_rollback_result() {
+        // User Guide, "Configure conditions for a stage": On Failure "Rules
+        // are engaged with the following result option: Rollback".
+        let rule = json!({"name": "R", "ruleTypeId": {"category": "Rule", "provider": "VariableCheck"}});
+        let stage = |result: &str| json!({"onFailure": {"result": "ROLLBACK", "conditions": [{"result": result, "rules": [rule]}]}});
+        assert_eq!(check_conditions(&stage("ROLLBACK")), Ok(()));
+        for other in ["FAIL", "SKIP", "RETRY"] {
+            let err = check_conditions(&stage(other)).unwrap_err();
+            assert_eq!(err, format!("onFailure: result {other} is not one of ROLLBACK"));
+        }
+        // A plain failure result without conditions stays allowed.
+        assert_eq!(check_conditions(&json!({"onFailure": {"result": "RETRY"}})), Ok(()));
     }
 }
