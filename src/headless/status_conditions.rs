@@ -101,23 +101,12 @@ fn rules_json(c: &StageCondition, runs: &[RuleRun]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::conditions::RuleStatus;
     use crate::model::samples;
     use crate::model::snapshot::Status;
 
     fn with_entry(status: Option<&str>) -> PipelineSnapshot {
         let mut state = samples::pipeline(Status::Succeeded);
-        state.stages[3].v2.conditions = vec![StageCondition {
-            kind: ConditionKind::BeforeEntry,
-            status: status.map(str::to_string),
-            summary: None,
-            rules: vec![RuleStatus {
-                name: "CheckEnv".into(),
-                status: status.map(str::to_string),
-                summary: Some("ENV is 'dev'".into()),
-                rule_execution_id: status.map(|_| "r1".into()),
-            }],
-        }];
+        state.stages[3].v2.conditions = vec![samples::entry_condition("CheckEnv", status, Some("ENV is 'dev'"))];
         state
     }
 

@@ -217,3 +217,24 @@ pub fn model(build: BuildSnapshot, w: u16, h: u16) -> Model {
     crate::model::terminal::mark_seen(&mut m);
     m
 }
+
+/// A beforeEntry condition of one rule, the condition and the rule both at
+/// `status` (None: never evaluated), as GetPipelineState reports it.
+pub fn entry_condition(
+    rule: &str,
+    status: Option<&str>,
+    summary: Option<&str>,
+) -> crate::model::conditions::StageCondition {
+    use crate::model::conditions::{ConditionKind, RuleStatus, StageCondition};
+    StageCondition {
+        kind: ConditionKind::BeforeEntry,
+        status: status.map(str::to_string),
+        summary: None,
+        rules: vec![RuleStatus {
+            name: rule.into(),
+            status: status.map(str::to_string),
+            summary: summary.map(str::to_string),
+            rule_execution_id: status.map(|_| "r1".into()),
+        }],
+    }
+}

@@ -6,24 +6,14 @@
 use ratatui::style::Color;
 
 use super::tests::{draw, fg_at, text};
-use crate::model::conditions::{ConditionKind, RuleRun, RuleStatus, StageCondition};
+use crate::model::conditions::RuleRun;
 use crate::model::snapshot::Status;
 use crate::model::{Model, samples};
 
 fn held(status: &str, summary: &str) -> Model {
     let mut m = samples::model(samples::running_build(), 80, 24);
     let stages = &mut m.session.state.as_mut().unwrap().stages;
-    stages[3].v2.conditions = vec![StageCondition {
-        kind: ConditionKind::BeforeEntry,
-        status: Some(status.into()),
-        summary: None,
-        rules: vec![RuleStatus {
-            name: "CheckEnv".into(),
-            status: Some(status.into()),
-            summary: Some(summary.into()),
-            rule_execution_id: Some("r1".into()),
-        }],
-    }];
+    stages[3].v2.conditions = vec![samples::entry_condition("CheckEnv", Some(status), Some(summary))];
     m.dirty = true;
     m
 }

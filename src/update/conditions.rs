@@ -2,21 +2,14 @@
 //! a stage's entry condition holds (CodePipeline API Reference), behind the
 //! usual confirmation and read-only rules.
 
-use super::control::{clear_notice, read_only, ready, refuse};
+use super::control::{may_act, refuse};
 use crate::model::conditions::ConditionKind;
 use crate::model::control::{Confirm, ControlKind};
 use crate::model::snapshot::Status;
 use crate::model::{Modal, Model};
 
 pub(super) fn override_entry(m: &mut Model, stage: Option<String>) {
-    clear_notice(m);
-    if m.session.read_only {
-        return read_only(m);
-    }
-    let pipeline = match ready(m) {
-        Ok(p) => p,
-        Err(text) => return refuse(m, text),
-    };
+    let Some(pipeline) = may_act(m) else { return };
     match target(m, stage) {
         Ok(kind) => m.modal = Modal::Confirm(Confirm::new(pipeline, kind, m.session.confirm_by_name)),
         Err(text) => refuse(m, text),

@@ -6,7 +6,6 @@ use crossterm::event::KeyCode;
 
 use super::test_input::{code, key, shift};
 use super::{Effect, update};
-use crate::model::conditions::{ConditionKind, RuleStatus, StageCondition};
 use crate::model::control::{ControlKind, ControlRequest};
 use crate::model::snapshot::Status;
 use crate::model::{Modal, Model, samples};
@@ -15,12 +14,7 @@ fn held(status: &str) -> Model {
     let mut m = samples::model(samples::running_build(), 80, 24);
     let mut state = samples::pipeline(Status::Succeeded);
     state.stages[3].inbound_execution = Some("e0c1d2a3-aaaa-bbbb-cccc-000000000002".into());
-    state.stages[3].v2.conditions = vec![StageCondition {
-        kind: ConditionKind::BeforeEntry,
-        status: Some(status.into()),
-        summary: None,
-        rules: vec![RuleStatus { name: "Window".into(), status: Some(status.into()), ..Default::default() }],
-    }];
+    state.stages[3].v2.conditions = vec![samples::entry_condition("Window", Some(status), None)];
     m.session.state = Some(state);
     m
 }

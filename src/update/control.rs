@@ -62,6 +62,24 @@ pub(super) fn ready(m: &Model) -> Result<String, String> {
 }
 
 /// Read-only mode: say why the key does nothing.
+/// What every `:` control command checks first: the notice cleared, not
+/// read-only, a pipeline ready to act on. The pipeline, or `None` once the
+/// refusal is on the notice line.
+pub(super) fn may_act(m: &mut Model) -> Option<String> {
+    clear_notice(m);
+    if m.session.read_only {
+        read_only(m);
+        return None;
+    }
+    match ready(m) {
+        Ok(p) => Some(p),
+        Err(text) => {
+            refuse(m, text);
+            None
+        }
+    }
+}
+
 pub(super) fn read_only(m: &mut Model) {
     let profile = m.session.connection.profile.as_deref().unwrap_or("default");
     let why = if m.config.read_only { "read-only mode".to_string() } else { format!("profile {profile} is read-only") };

@@ -3,7 +3,7 @@
 //! confirmation of `s`, with pipeline variables and source revisions).
 
 use super::Effect;
-use super::control::{clear_notice, read_only, ready, refuse};
+use super::control::{may_act, refuse};
 use crate::model::control::{Confirm, ControlKind};
 use crate::model::health::ApiFailure;
 use crate::model::rollback::target_about;
@@ -15,14 +15,7 @@ use crate::model::{Modal, Model};
 /// them. The revisions are checked against the pipeline's source actions
 /// before anything is sent.
 pub(super) fn start(m: &mut Model, args: StartArgs) {
-    clear_notice(m);
-    if m.session.read_only {
-        return read_only(m);
-    }
-    let pipeline = match ready(m) {
-        Ok(p) => p,
-        Err(text) => return refuse(m, text),
-    };
+    let Some(pipeline) = may_act(m) else { return };
     let revisions = match (&m.session.state, args.revisions.is_empty()) {
         (_, true) => Vec::new(),
         (None, false) => return refuse(m, "the pipeline is still loading: try again in a moment".into()),
@@ -42,14 +35,7 @@ pub(super) fn start(m: &mut Model, args: StartArgs) {
 
 /// `:rollback [STAGE]`: checks what can be told now, then asks for the target.
 pub(super) fn rollback(m: &mut Model, stage: Option<String>, fx: &mut Vec<Effect>) {
-    clear_notice(m);
-    if m.session.read_only {
-        return read_only(m);
-    }
-    let pipeline = match ready(m) {
-        Ok(p) => p,
-        Err(text) => return refuse(m, text),
-    };
+    let Some(pipeline) = may_act(m) else { return };
     let Some(state) = m.session.state.as_ref() else {
         return refuse(m, "the pipeline is still loading: try again in a moment".into());
     };

@@ -61,22 +61,13 @@ impl RuleWatch {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::conditions::{ConditionKind, RuleStatus, StageCondition, any_in_progress, fingerprint};
+    use crate::model::conditions::{any_in_progress, fingerprint};
     use crate::model::samples;
     use crate::model::snapshot::Status;
 
     fn with_condition(status: Option<&str>) -> crate::model::snapshot::PipelineSnapshot {
         let mut state = samples::pipeline(Status::Succeeded);
-        state.stages[3].v2.conditions = vec![StageCondition {
-            kind: ConditionKind::BeforeEntry,
-            status: status.map(str::to_string),
-            summary: None,
-            rules: vec![RuleStatus {
-                name: "R".into(),
-                rule_execution_id: status.map(|_| "r1".into()),
-                ..Default::default()
-            }],
-        }];
+        state.stages[3].v2.conditions = vec![samples::entry_condition("R", status, None)];
         state
     }
 

@@ -15,16 +15,6 @@ use crate::harness::App;
 use crate::sandbox_conditions::{config, env_check};
 use crate::sandbox_v2_rollback::{start, upload};
 
-fn type_line(app: &mut App, line: &str) {
-    app.press(KeyCode::Char(':'));
-    app.type_text(line);
-    app.press(KeyCode::Enter);
-}
-
-fn notice(app: &App) -> String {
-    app.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 fn deploy(m: &pipewatch::model::Model) -> Option<&pipewatch::model::snapshot::StageSnapshot> {
     m.session.state.as_ref()?.stages.iter().find(|s| s.name == "Deploy")
 }
@@ -77,17 +67,17 @@ async fn colon_override_lets_the_run_a_closed_window_holds_into_the_stage() {
     // Read-only: refused in one line, no dialog.
     let mut viewer = App::start(&env, "tw", true).await;
     viewer.until("the condition in progress", |m| entry_status(m).as_deref() == Some("InProgress")).await;
-    type_line(&mut viewer, "override Deploy");
+    viewer.run_command("override Deploy");
     assert_eq!(viewer.model.mode(), Mode::Normal);
-    assert!(notice(&viewer).contains("read-only"), "{}", notice(&viewer));
+    assert!(viewer.notice().contains("read-only"), "{}", viewer.notice());
 
     let mut app = App::start(&env, "tw", false).await;
     app.until("the condition in progress", |m| entry_status(m).as_deref() == Some("InProgress")).await;
     let screen = app.screen();
     assert!(screen.contains("⚑ Deploy entry: waiting on rule Window"), "{screen}");
     assert!(screen.contains("deployment window"), "{screen}");
-    type_line(&mut app, "override Deploy");
-    assert_eq!(app.model.mode(), Mode::Confirm, "{}", notice(&app));
+    app.run_command("override Deploy");
+    assert_eq!(app.model.mode(), Mode::Confirm, "{}", app.notice());
     assert!(app.screen().contains("Override the entry condition of Deploy?"));
     app.press(KeyCode::Enter);
     app.until("the result line", |m| m.session.info.as_deref().is_some_and(|i| i.contains("overrode"))).await;

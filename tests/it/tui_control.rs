@@ -35,10 +35,6 @@ impl App {
     fn current_stage(&self) -> Option<String> {
         Some(self.model.session.state.as_ref()?.stages.get(self.model.session.selected.0)?.name.clone())
     }
-
-    fn notice(&self) -> String {
-        self.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
-    }
 }
 
 fn stage<'a>(m: &'a Model, name: &str) -> Option<&'a pipewatch::model::snapshot::StageSnapshot> {

@@ -42,18 +42,6 @@ async fn settled(env: &Env, name: &str, n: usize) -> Vec<(String, String, String
     .await
 }
 
-fn type_line(app: &mut App, line: &str) {
-    app.press(KeyCode::Char(':'));
-    for c in line.chars() {
-        app.press(KeyCode::Char(c));
-    }
-    app.press(KeyCode::Enter);
-}
-
-fn notice(app: &App) -> String {
-    app.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 fn deploy_done(m: &pipewatch::model::Model, id: &str) -> bool {
     let stages = m.session.state.as_ref().map(|s| s.stages.as_slice()).unwrap_or_default();
     stages.iter().any(|s| s.name == "Deploy" && s.latest_execution == Some((id.to_string(), Status::Succeeded)))
@@ -72,10 +60,10 @@ async fn colon_rollback_deploy_confirms_and_rolls_back_to_the_earlier_success() 
     let mut app = App::start(&env, "cr", false).await;
     app.until("the later run in Deploy", |m| deploy_done(m, &later)).await;
     // The source stage is refused in one line, before any call.
-    type_line(&mut app, "rollback Source");
-    assert!(notice(&app).contains("Source is a source stage"), "{}", notice(&app));
+    app.run_command("rollback Source");
+    assert!(app.notice().contains("Source is a source stage"), "{}", app.notice());
 
-    type_line(&mut app, "rollback Deploy");
+    app.run_command("rollback Deploy");
     app.until("the confirmation", |m| m.mode() == Mode::Confirm).await;
     let screen = app.screen();
     let short = &earlier[..8];
@@ -103,11 +91,11 @@ async fn colon_start_with_variables_confirms_and_the_execution_resolves_them() {
 
     let mut app = App::start(&env, "sv", false).await;
     app.until("the pipeline state", |m| m.session.state.is_some()).await;
-    type_line(&mut app, "start ENV");
-    assert!(notice(&app).contains("VAR=value"), "bad syntax is one line: {}", notice(&app));
+    app.run_command("start ENV");
+    assert!(app.notice().contains("VAR=value"), "bad syntax is one line: {}", app.notice());
     assert_eq!(app.model.mode(), Mode::Normal);
 
-    type_line(&mut app, "start ENV=blue");
+    app.run_command("start ENV=blue");
     assert_eq!(app.model.mode(), Mode::Confirm);
     assert!(app.screen().contains("ENV=blue"), "the dialog shows the variables");
     app.press(KeyCode::Enter);

@@ -11,16 +11,6 @@ use pipewatch::model::Mode;
 
 use crate::harness::{self, App, PIPELINE, buildspec};
 
-fn type_line(app: &mut App, line: &str) {
-    app.press(KeyCode::Char(':'));
-    app.type_text(line);
-    app.press(KeyCode::Enter);
-}
-
-fn notice(app: &App) -> String {
-    app.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn colon_start_with_an_older_version_runs_that_version() {
     let env = harness::start().await;
@@ -32,11 +22,11 @@ async fn colon_start_with_an_older_version_runs_that_version() {
     let mut app = App::start(&env, PIPELINE, false).await;
     app.until("the newest run listed", |m| m.session.executions.first().is_some_and(|e| e.id == newest)).await;
     // A name that is no source action is refused before any call.
-    type_line(&mut app, "start --revision Build=x");
-    assert!(notice(&app).contains("no source action `Build`"), "{}", notice(&app));
+    app.run_command("start --revision Build=x");
+    assert!(app.notice().contains("no source action `Build`"), "{}", app.notice());
     assert_eq!(app.model.mode(), Mode::Normal);
 
-    type_line(&mut app, &format!("start --revision Source={old}"));
+    app.run_command(&format!("start --revision Source={old}"));
     assert_eq!(app.model.mode(), Mode::Confirm);
     let screen = app.screen_at(160, 48);
     assert!(screen.contains("at a chosen source revision?"), "{screen}");

@@ -73,6 +73,18 @@ impl App {
         }
     }
 
+    /// `:LINE` Enter, as typed on the command line.
+    pub fn run_command(&mut self, line: &str) {
+        self.press(KeyCode::Char(':'));
+        self.type_text(line);
+        self.press(KeyCode::Enter);
+    }
+
+    /// The notice line's text (empty when none).
+    pub fn notice(&self) -> String {
+        self.model.session.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    }
+
     /// Applies worker messages until `done` holds for the model.
     pub async fn until(&mut self, what: &str, done: impl Fn(&Model) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
