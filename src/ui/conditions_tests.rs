@@ -6,7 +6,7 @@
 use ratatui::style::Color;
 
 use super::tests::{draw, fg_at, text};
-use crate::model::conditions::RuleRun;
+use crate::model::conditions::{ConditionKind, RuleRun};
 use crate::model::snapshot::Status;
 use crate::model::{Model, samples};
 
