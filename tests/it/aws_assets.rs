@@ -20,8 +20,6 @@ const NOT_YET_CALLED: &[&str] = &[
     // Log search (issue 5).
     "logs:FilterLogEvents",
     "logs:DescribeLogStreams",
-    // The reads of issue 11 (coverage), granted ahead of the code that calls them.
-    "codebuild:DescribeCodeCoverages",
 ];
 
 /// Needed alongside a call rather than for one: without it, HeadObject of a
