@@ -8,6 +8,7 @@
 mod app;
 mod cli;
 mod config;
+mod executions;
 mod pages;
 mod raw;
 mod scenario;
@@ -15,6 +16,7 @@ mod scenario;
 pub use app::App;
 pub use cli::{Cli, json_of, pipewatch, stderr, stdout};
 pub use config::two_stage_pipeline;
+pub use executions::settled_executions;
 pub use pages::{all_events, pages_from};
 pub use raw::RawResponse;
 pub use scenario::{BUCKET, KEY, LONG, PIPELINE, buildspec, workspace};

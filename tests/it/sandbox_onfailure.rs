@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::harness::{self, Env, eventually};
+use crate::harness::{self, Env};
 use crate::sandbox_conditions::{config, env_check};
 use crate::sandbox_v2_rollback::{start, upload};
 
@@ -28,23 +28,17 @@ fn guarded(check: Value) -> Value {
 /// Executions newest first once `n` exist and all have ended:
 /// (id, status, executionType, trigger type).
 async fn settled(env: &Env, name: &str, n: usize) -> Vec<(String, String, String, String)> {
-    eventually("executions to end", Duration::from_secs(90), || async {
-        let out = cp(env).list_pipeline_executions().pipeline_name(name).send().await.ok()?;
-        let all: Vec<_> = out
-            .pipeline_execution_summaries()
-            .iter()
-            .map(|s| {
-                (
-                    s.pipeline_execution_id().unwrap_or_default().to_string(),
-                    s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
-                    s.execution_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
-                    s.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str().to_string()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        (all.len() == n && all.iter().all(|e| e.1 != "InProgress" && e.1 != "Stopping")).then_some(all)
-    })
-    .await
+    let all = harness::settled_executions(env, name, n, Duration::from_secs(90)).await;
+    all.iter()
+        .map(|s| {
+            (
+                s.pipeline_execution_id().unwrap_or_default().to_string(),
+                s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                s.execution_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                s.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str().to_string()).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// A good run, then a bad one whose Deploy fails; returns the executions.

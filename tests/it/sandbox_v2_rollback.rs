@@ -12,7 +12,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use pipewatch::sandbox::Options;
 use serde_json::{Value, json};
 
-use crate::harness::{self, Env, eventually};
+use crate::harness::{self, Env};
 
 /// Source, then Deploy (a CodeBuild action running `spec`) with `on_failure`.
 pub(crate) fn config(name: &str, spec: &str, on_failure: Value) -> String {
@@ -71,30 +71,22 @@ pub(crate) async fn upload(env: &Env, name: &str, file: &str) {
         .unwrap();
 }
 
-/// Executions oldest first: (id, status, type, rollback target, trigger type).
-async fn executions(env: &Env, name: &str) -> Vec<(String, String, String, Option<String>, String)> {
-    let out = cp(env).list_pipeline_executions().pipeline_name(name).send().await.unwrap();
-    out.pipeline_execution_summaries()
-        .iter()
-        .rev()
-        .map(|s| {
-            (
-                s.pipeline_execution_id().unwrap_or_default().to_string(),
-                s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
-                s.execution_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
-                s.rollback_metadata().and_then(|r| r.rollback_target_pipeline_execution_id()).map(str::to_string),
-                s.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str().to_string()).unwrap_or_default(),
-            )
-        })
-        .collect()
+/// (id, status, type, rollback target, trigger type).
+type Row = (String, String, String, Option<String>, String);
+
+fn row(s: &aws_sdk_codepipeline::types::PipelineExecutionSummary) -> Row {
+    (
+        s.pipeline_execution_id().unwrap_or_default().to_string(),
+        s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+        s.execution_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
+        s.rollback_metadata().and_then(|r| r.rollback_target_pipeline_execution_id()).map(str::to_string),
+        s.trigger().and_then(|t| t.trigger_type()).map(|t| t.as_str().to_string()).unwrap_or_default(),
+    )
 }
 
-async fn settled(env: &Env, name: &str, n: usize) -> Vec<(String, String, String, Option<String>, String)> {
-    eventually("executions to end", Duration::from_secs(60), || async {
-        let all = executions(env, name).await;
-        (all.len() == n && all.iter().all(|e| e.1 != "InProgress" && e.1 != "Stopping")).then_some(all)
-    })
-    .await
+/// Oldest first, once `n` exist and all have ended.
+async fn settled(env: &Env, name: &str, n: usize) -> Vec<Row> {
+    harness::settled_executions(env, name, n, Duration::from_secs(60)).await.iter().rev().map(row).collect()
 }
 
 #[tokio::test]

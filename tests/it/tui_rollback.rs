@@ -14,7 +14,7 @@ use pipewatch::model::snapshot::Status;
 use serde_json::{Value, json};
 
 use crate::harness::App;
-use crate::harness::{Env, eventually};
+use crate::harness::{self, Env};
 use crate::sandbox_v2_rollback::{DEPLOY, config, start, upload};
 
 fn cp(env: &Env) -> aws_sdk_codepipeline::Client {
@@ -23,23 +23,17 @@ fn cp(env: &Env) -> aws_sdk_codepipeline::Client {
 
 /// Executions newest first once none is running: (id, status, type, rollback target).
 async fn settled(env: &Env, name: &str, n: usize) -> Vec<(String, String, String, Option<String>)> {
-    eventually("executions to end", Duration::from_secs(60), || async {
-        let out = cp(env).list_pipeline_executions().pipeline_name(name).send().await.ok()?;
-        let all: Vec<_> = out
-            .pipeline_execution_summaries()
-            .iter()
-            .map(|s| {
-                (
-                    s.pipeline_execution_id().unwrap_or_default().to_string(),
-                    s.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
-                    s.execution_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-                    s.rollback_metadata().and_then(|r| r.rollback_target_pipeline_execution_id()).map(str::to_string),
-                )
-            })
-            .collect();
-        (all.len() == n && all.iter().all(|e| e.1 != "InProgress" && e.1 != "Stopping")).then_some(all)
-    })
-    .await
+    let all = harness::settled_executions(env, name, n, Duration::from_secs(60)).await;
+    all.iter()
+        .map(|s| {
+            (
+                s.pipeline_execution_id().unwrap_or_default().to_string(),
+                s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                s.execution_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                s.rollback_metadata().and_then(|r| r.rollback_target_pipeline_execution_id()).map(str::to_string),
+            )
+        })
+        .collect()
 }
 
 fn deploy_done(m: &pipewatch::model::Model, id: &str) -> bool {
