@@ -90,19 +90,25 @@ fn waiting_title(m: &mut Model, target: &Target, approvals: &[Approval], fx: &mu
 /// those the open inbox sweeps. Asks for their reads when that set changes
 /// (no stars: no request).
 pub(super) fn watch_stars(m: &mut Model, fx: &mut Vec<Effect>) {
-    let shown = shown(m);
-    let inbox_open = m.modal == crate::model::Modal::Inbox;
-    let wanted: Vec<Target> = m
-        .alerts
-        .starred
-        .iter()
-        .filter(|t| Some(*t) != shown.as_ref() && !(inbox_open && m.inbox.targets.contains(t)))
-        .cloned()
-        .collect();
-    if wanted != m.alerts.watching {
-        m.alerts.watching = wanted.clone();
-        fx.push(Effect::WatchStars(wanted));
+    // Runs after every Msg (log batches included): compare without
+    // allocating, and build the list only when it changed.
+    if unread_stars(m).eq(m.alerts.watching.iter()) {
+        return;
     }
+    let list: Vec<Target> = unread_stars(m).cloned().collect();
+    m.alerts.watching = list.clone();
+    fx.push(Effect::WatchStars(list));
+}
+
+/// The starred pipelines neither the shown pipeline's poll nor the open inbox reads.
+fn unread_stars(m: &Model) -> impl Iterator<Item = &Target> {
+    let c = &m.session.connection;
+    let inbox_open = m.modal == crate::model::Modal::Inbox;
+    m.alerts.starred.iter().filter(move |t| {
+        let shown = Some(&t.pipeline) == m.session.pipeline.as_ref() && t.profile == c.profile && t.region == c.region;
+        let swept = inbox_open && m.inbox.targets.contains(t);
+        !(shown || swept)
+    })
 }
 
 /// `*` on the pipeline list: star or unstar the selected row; the stars are saved.
